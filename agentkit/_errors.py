@@ -1,0 +1,29 @@
+"""The exceptions agentkit raises on purpose. Bad agent *files* never raise: they become records."""
+
+
+class AgentkitError(Exception):
+    """Base of every error agentkit raises on purpose."""
+
+
+class EditError(AgentkitError):
+    """An edit cannot be written without changing what Claude Code or YAML would read."""
+
+
+class ConflictError(AgentkitError):
+    """The file changed on disk since it was loaded; saving would overwrite someone else's work."""
+
+
+class ExportError(AgentkitError):
+    """An agent cannot be exported (for example, its name would write outside the target folder)."""
+
+
+class LiveError(AgentkitError):
+    """Running an agent live against the Anthropic API failed (the message says why, never the key)."""
+
+
+class MissingKeyError(LiveError):
+    """No API key: ANTHROPIC_API_KEY is not set and nothing else gives one."""
+
+
+class ReplayMiss(LiveError):
+    """Replay mode (AGENTKIT_REPLAY=1) found no recorded run for this agent, prompt and model."""

@@ -1,0 +1,336 @@
+"""Agent and AgentSet: one record per file, exactly as Claude Code reads it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
+
+from agentkit._parse import (
+    Block,
+    ParsedBlock,
+    description_problem,
+    expand_newlines,
+    find_block,
+    hooks_problem,
+    name_problem,
+    parse_block,
+    split_tools,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The keys every inventory row carries, in this order (the CLI's JSON contract).
+CORE_COLUMNS = ("path", "loaded", "reason", "parse", "name", "description", "tools", "model", "color")
+PLUGIN_PLACEHOLDER = "Agent from the {plugin} plugin"
+
+
+@dataclass(eq=False, slots=True)
+class Agent:
+    """One agent file as Claude Code reads it. Build with `agentkit.load` or `agentkit.loads`.
+
+    Values are reported as the file states them (None when absent), not Claude Code's defaults.
+    """
+
+    path: Path
+    text: str  # the whole file, byte-order mark included: render() returns it unchanged
+    parse: str  # "strict", "fallback" (line-rewrite path), "failed", or "none" (no front matter block)
+    fields: dict[str, Any]  # every front matter key as parsed ({} when Claude Code reads none)
+    body: str  # what follows the front matter, untrimmed
+    loaded: bool  # would Claude Code load it?
+    reason: str | None  # why not, in words; None when loaded
+    block: Block | None = None
+    parsed: ParsedBlock | None = None
+    scope: str | None = None  # managed, user, project, plugin, cli (set by discover)
+    plugin: str | None = None
+    shadowed_by: Path | None = None  # the file whose agent wins this name (set by discover)
+    problems: tuple[str, ...] = ()  # file-level trouble: binary, invalid UTF-8, too large, unreadable
+    editable: bool = True  # False when rewriting the file could lose bytes
+    disk_text: str | None = field(default=None, repr=False)  # what was on disk when loaded
+
+    # -- values as Claude Code reads them -------------------------------------------------------
+    @property
+    def name(self) -> Any:
+        return self.fields.get("name")
+
+    @property
+    def description(self) -> Any:
+        value = self.fields.get("description")
+        return expand_newlines(value) if isinstance(value, str) and self.scope != "plugin" else value
+
+    @property
+    def tools(self) -> list[str] | None:
+        """None inherits every tool; [] grants none; else the entries as Claude Code splits them."""
+        return split_tools(self.fields["tools"]) if "tools" in self.fields else None
+
+    @property
+    def disallowed_tools(self) -> list[str] | None:
+        return split_tools(self.fields["disallowedTools"]) if "disallowedTools" in self.fields else None
+
+    @property
+    def model(self) -> Any:
+        return self.fields.get("model")
+
+    @property
+    def color(self) -> Any:
+        return self.fields.get("color")
+
+    @property
+    def prompt(self) -> str:
+        """The system prompt Claude Code uses: the trimmed body."""
+        return self.body.strip()
+
+    @property
+    def qualified_name(self) -> str | None:
+        """The name Claude Code shows: `<plugin>:<name>` for plugin agents."""
+        name = self.name if isinstance(self.name, str) and self.name else None
+        if self.plugin:
+            return f"{self.plugin}:{name or self.path.stem}"
+        return name
+
+    @property
+    def has_bom(self) -> bool:
+        return self.text.startswith("\ufeff")
+
+    @property
+    def newline(self) -> str:
+        """The file's line ending, as far as its front matter tells."""
+        head = self.text[: (self._offset + self.block.body_start) if self.block else 4096]
+        return "\r\n" if "\r\n" in head else "\n"
+
+    @property
+    def _offset(self) -> int:
+        return 1 if self.has_bom else 0
+
+    @property
+    def block_text(self) -> str | None:
+        """The raw YAML between the two `---` lines, as Claude Code cuts it."""
+        if self.block is None:
+            return None
+        return self.text[self._offset + self.block.start : self._offset + self.block.end]
+
+    @property
+    def block_start_line(self) -> int | None:
+        """1-based line of the first YAML line."""
+        if self.block is None:
+            return None
+        return self.text.count("\n", 0, self._offset + self.block.start) + 1
+
+    @property
+    def body_start_line(self) -> int:
+        """1-based line where the body starts."""
+        start = self._offset + (self.block.body_start if self.block else 0)
+        return self.text.count("\n", 0, start) + 1
+
+    # -- writing ---------------------------------------------------------------------------------
+    def render(self) -> str:
+        """The file text. Unedited, it is the original, byte for byte."""
+        return self.text
+
+    def edit(self, changes: Mapping[str, Any] | None = None, /, **more: Any) -> Agent:
+        """A copy with front matter keys changed (None removes a key) and/or `body=` replaced.
+
+        Only the lines of the changed keys differ. Keys that are not Python names go in `changes`.
+        """
+        from agentkit._write import edit
+
+        return edit(self, {**(changes or {}), **more})
+
+    def save(self, path: str | Path | None = None, *, force: bool = False) -> Agent:
+        """Write atomically; raise ConflictError if the file changed on disk since it was loaded."""
+        from agentkit._write import save
+
+        return save(self, path, force=force)
+
+    def diff(self, other: Agent | None = None) -> str:
+        """Unified diff from `other` (default: the text on disk when loaded) to this agent."""
+        from agentkit._write import unified_diff
+
+        before = other.render() if other is not None else (self.disk_text or "")
+        return unified_diff(before, self.render(), str(self.path))
+
+    # -- output ----------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "path": str(self.path),
+            "loaded": self.loaded,
+            "reason": self.reason,
+            "parse": self.parse,
+            "name": self.name,
+            "description": self.description,
+            "tools": self.tools,
+            "model": self.model,
+            "color": self.color,
+            "scope": self.scope,
+            "plugin": self.plugin,
+            "qualified_name": self.qualified_name,
+            "shadowed_by": str(self.shadowed_by) if self.shadowed_by else None,
+            "problems": list(self.problems),
+            "body_chars": len(self.body),
+            "fields": self.fields,
+        }
+        return row
+
+    def __repr__(self) -> str:
+        state = "loaded" if self.loaded else f"dropped: {self.reason}"
+        return f"<Agent {self.name!r} {self.path} ({self.parse}, {state})>"
+
+
+def agent_from_text(
+    text: str,
+    path: Path,
+    *,
+    scope: str | None = None,
+    plugin: str | None = None,
+    problems: tuple[str, ...] = (),
+    editable: bool = True,
+    disk_text: str | None = None,
+) -> Agent:
+    content = text[1:] if text.startswith("\ufeff") else text  # Claude Code drops a byte-order mark
+    block = find_block(content)
+    if block is None:
+        agent = Agent(path, text, "none", {}, content, False, None, None, None, scope, plugin)
+    else:
+        parsed = parse_block(content[block.start : block.end])
+        body = content[block.body_start :]
+        agent = Agent(path, text, parsed.parse, parsed.fields, body, False, None, block, parsed, scope, plugin)
+    agent.problems = problems
+    agent.editable = editable
+    agent.disk_text = disk_text
+    agent.loaded, agent.reason = judge(agent, content)
+    if agent.loaded and plugin and agent.fields.get("description") is None:
+        agent.fields = {**agent.fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
+    return agent
+
+
+def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
+    """Would Claude Code load this agent, and if not, why (in words a user understands)."""
+    if agent.problems and not agent.editable and not content:
+        return False, "; ".join(agent.problems)
+    if agent.block is None:
+        if agent.plugin:
+            return True, None  # plugin agents load under their file name
+        return False, _no_block_reason(content)
+    parsed = agent.parsed
+    assert parsed is not None
+    if parsed.parse == "failed":
+        if agent.plugin:
+            return True, None
+        crlf = "\r\n" in content[: agent.block.end]
+        hint = (
+            " Its lines end in CRLF, so the fallback cannot rewrite any line."
+            if crlf
+            else ""
+        )
+        return False, (
+            f"its front matter is not valid YAML ({parsed.error}), and Claude Code's line-rewrite "
+            f"fallback did not repair it ({parsed.fallback_error}).{hint}"
+        )
+    if parsed.not_mapping is not None:
+        if agent.plugin:
+            return True, None
+        if parsed.not_mapping == "nothing":
+            return False, "its front matter block is empty"
+        return False, f"its front matter is {parsed.not_mapping}, not a set of keys"
+    if agent.plugin:
+        return True, None
+    problem = name_problem(agent.fields.get("name")) or description_problem(agent.fields.get("description"))
+    if problem is None and "hooks" in agent.fields:
+        problem = hooks_problem(agent.fields["hooks"])
+        problem = f"its {problem[1:] if problem.startswith(chr(39)) else problem}" if problem else None
+    if problem:
+        return False, problem
+    return True, None
+
+
+_DASHES_LATER = re.compile(r"^---[ \t]*\r?$", re.M)
+
+
+def _no_block_reason(content: str) -> str:
+    if not content:
+        return "the file is empty"
+    if content.startswith("---"):
+        first_line = content.split("\n", 1)[0]
+        if first_line.rstrip() != "---":
+            return f"its first line is {first_line[:40]!r}, not '---' alone, so there is no front matter"
+        return "its front matter is never closed: no second '---' follows the opening one"
+    stripped = content.lstrip()
+    if stripped.startswith("---"):
+        return "it has a blank line or spaces before the opening '---', so Claude Code sees no front matter"
+    if _DASHES_LATER.search(content):
+        return "it has text before the opening '---'; Claude Code needs '---' on the very first line"
+    return "it has no front matter (a block between '---' lines at the top of the file)"
+
+
+class AgentSet:
+    """The agents of one or more folders: iterable, indexable by position or name, `len`."""
+
+    def __init__(self, agents: Iterable[Agent] = ()) -> None:
+        self._agents = list(agents)
+
+    def __iter__(self) -> Iterator[Agent]:
+        return iter(self._agents)
+
+    def __len__(self) -> int:
+        return len(self._agents)
+
+    @overload
+    def __getitem__(self, key: int) -> Agent: ...
+    @overload
+    def __getitem__(self, key: slice) -> AgentSet: ...
+    @overload
+    def __getitem__(self, key: str) -> Agent: ...
+    def __getitem__(self, key: int | slice | str) -> Agent | AgentSet:
+        if isinstance(key, slice):
+            return AgentSet(self._agents[key])
+        if isinstance(key, str):
+            matches = [a for a in self._agents if key in (a.name, a.qualified_name, str(a.path), a.path.name)]
+            if not matches:
+                raise KeyError(f"no agent named {key!r}")
+            winners = [a for a in matches if a.loaded and a.shadowed_by is None]
+            return (winners or matches)[-1]
+        return self._agents[key]
+
+    def __repr__(self) -> str:
+        loaded = sum(a.loaded for a in self._agents)
+        return f"<AgentSet {len(self)} files, {loaded} loaded>"
+
+    @property
+    def loaded(self) -> AgentSet:
+        """Only the agents Claude Code loads."""
+        return AgentSet(a for a in self._agents if a.loaded)
+
+    @property
+    def dropped(self) -> AgentSet:
+        return AgentSet(a for a in self._agents if not a.loaded)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file; the first columns are path, loaded, reason, parse, name, description..."""
+        import pandas as pd
+
+        rows = [a.to_dict() for a in self._agents]
+        columns = list(CORE_COLUMNS) + [c for c in (rows[0] if rows else {}) if c not in CORE_COLUMNS]
+        return pd.DataFrame(rows, columns=columns)
+
+    def to_agents_json(self) -> dict[str, dict[str, Any]]:
+        """The `claude --agents '<json>'` shape for the loaded agents (later names win, as in Claude Code)."""
+        from agentkit._export import agents_json
+
+        return agents_json(self)
+
+    def to_sdk(self) -> dict[str, dict[str, Any]]:
+        """Keyword arguments for claude-agent-sdk's AgentDefinition, by agent name."""
+        from agentkit._export import sdk_kwargs
+
+        return sdk_kwargs(self)
+
+    def with_agent(self, old: Agent, new: Agent) -> AgentSet:
+        """A copy of the set with one agent replaced (after an edit or a save)."""
+        return AgentSet(new if a is old else a for a in self._agents)
+
+
+def copy_agent(agent: Agent, **changes: Any) -> Agent:
+    return replace(agent, **changes)

@@ -1,0 +1,245 @@
+"""Read front matter step by step as Claude Code 2.1.330 does (see docs/spec.md, 'How the front matter is read').
+
+Every function here is pure: text in, facts out. Regular expressions are written to match JavaScript's
+semantics, because Claude Code's are JavaScript regular expressions: `\\s` includes U+00A0, U+FEFF and the
+other Unicode spaces, and `.` does not match `\\r`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from agentkit._yaml import YAMLError, load_yaml12
+
+CLAUDE_CODE_MODEL_VERSION = "2.1.330"
+MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
+
+# JavaScript's \s, spelled out (Python's \s differs: it lacks U+FEFF and adds \x1c-\x1f and \x85).
+JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_SPACE_RUN = re.compile(f"[{JS_SPACE}]*")
+# One line of the fallback rewrite: ^([a-zA-Z_-]+):\s+(\S.*)$ with JS's \s, \S and '.'.
+_FALLBACK_LINE = re.compile(f"([a-zA-Z_-]+):[{JS_SPACE}]+([^{JS_SPACE}][^\\n\\r\\u2028\\u2029]*)\\Z")
+_FALLBACK_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+_LEADING_TABS = re.compile(r"^\t+")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Where the front matter sits in the text (offsets into the text without its byte-order mark)."""
+
+    start: int  # first character of the YAML block
+    end: int  # the closing '---'
+    body_start: int  # first character of the body
+
+
+def find_block(text: str) -> Block | None:
+    """The regex `^---\\s*\\n([\\s\\S]*?)---\\s*\\n?`, done by hand because it is the hot path.
+
+    The opening `---` must be the very first characters; the greedy `\\s*\\n` ends at the last newline of
+    the whitespace run; the lazy block ends at the first `---` anywhere, even mid-line or mid-value; the
+    closing `\\s*` swallows all whitespace after it, newlines included.
+    """
+    if not text.startswith("---"):
+        return None
+    run_end = _JS_SPACE_RUN.match(text, 3).end()  # type: ignore[union-attr]
+    newline = text.rfind("\n", 3, run_end)
+    if newline < 0:
+        return None
+    start = newline + 1
+    end = text.find("---", start)
+    if end < 0:
+        return None
+    body_start = _JS_SPACE_RUN.match(text, end + 3).end()  # type: ignore[union-attr]
+    return Block(start, end, body_start)
+
+
+def fallback_rewrite(block: str) -> tuple[str, tuple[int, ...]]:
+    """Claude Code's second try: quote values that break YAML, turn leading tabs into spaces.
+
+    Returns the rewritten block and the indexes of the lines whose value was quoted.
+    """
+    out: list[str] = []
+    quoted: list[int] = []
+    for index, line in enumerate(block.split("\n")):
+        match = _FALLBACK_LINE.match(line)
+        if match:
+            key, value = match.group(1), match.group(2)
+            if _keeps_value(value):
+                pass
+            elif _FALLBACK_SPECIAL.search(value):
+                escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+                line = f'{key}: "{escaped}"'
+                quoted.append(index)
+        out.append(_LEADING_TABS.sub(lambda m: "  " * len(m.group()), line))
+    return "\n".join(out), tuple(quoted)
+
+
+def _keeps_value(value: str) -> bool:
+    if (value[0] == '"' and value[-1] == '"') or (value[0] == "'" and value[-1] == "'"):
+        return True
+    if value[0] == "[" and value[-1] == "]":
+        try:
+            return isinstance(load_yaml12(value), list)
+        except YAMLError:
+            return False
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBlock:
+    fields: dict[str, Any]
+    parse: str  # "strict", "fallback" or "failed"
+    error: str | None  # the strict parser's complaint, when it had one
+    fallback_error: str | None  # the second parse's complaint, when it failed too
+    quoted_lines: tuple[int, ...]  # block line indexes the fallback quoted
+    not_mapping: str | None  # the YAML type name when the document was not a mapping
+
+
+def parse_block(block: str) -> ParsedBlock:
+    """Strict YAML 1.2 first; only if that raises, the line rewrite and a second parse."""
+    try:
+        value = load_yaml12(block)
+    except YAMLError as exc:
+        strict_error = _first_line(exc)
+    else:
+        return _as_fields(value, "strict", None, None, ())
+    rewritten, quoted = fallback_rewrite(block)
+    try:
+        value = load_yaml12(rewritten)
+    except YAMLError as exc:
+        return ParsedBlock({}, "failed", strict_error, _first_line(exc), quoted, None)
+    return _as_fields(value, "fallback", strict_error, None, quoted)
+
+
+def _as_fields(value: Any, parse: str, error: str | None, fb_error: str | None, quoted: tuple[int, ...]) -> ParsedBlock:
+    if isinstance(value, dict):
+        fields = {k if isinstance(k, str) else js_string(k): v for k, v in value.items()}
+        return ParsedBlock(fields, parse, error, fb_error, quoted, None)
+    kind = "nothing" if value is None else type_name(value)
+    return ParsedBlock({}, parse, error, fb_error, quoted, kind)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split("\n")[:1]).strip()
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    if problem and mark is not None:
+        return f"{problem} (line {mark.line + 1} of the block, column {mark.column + 1})"
+    return text or type(exc).__name__
+
+
+def js_string(value: Any) -> str:
+    """How JavaScript turns a YAML key into an object property name."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "empty"
+    return type(value).__name__
+
+
+def split_tools(value: Any) -> list[str] | None:
+    """Claude Code's reading of `tools`: None inherits every tool, [] grants none.
+
+    A string is split on commas and spaces, text inside parentheses kept together
+    (`Bash(git diff:*), Read` -> ['Bash(git diff:*)', 'Read']).
+    """
+    if value is None:
+        return []  # `tools:` with no value grants nothing (an absent key is handled by the caller)
+    if isinstance(value, list):
+        return [item if isinstance(item, str) else js_string(item) for item in value]
+    if not isinstance(value, str):
+        value = js_string(value)
+    entries: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in value:
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        if depth == 0 and (char == "," or char.isspace()):
+            if current:
+                entries.append("".join(current))
+                current = []
+            continue
+        current.append(char)
+    if current:
+        entries.append("".join(current))
+    return entries
+
+
+def expand_newlines(description: str) -> str:
+    """Claude Code turns every backslash + `n` in a local agent's description into a newline."""
+    return description.replace("\\n", "\n")
+
+
+HOOK_TYPES = {"command", "prompt", "agent", "http"}
+
+
+def hooks_problem(value: Any) -> str | None:
+    """Why a `hooks` value would stop the agent loading (settings.json shape), or None if it is fine."""
+    if not isinstance(value, dict):
+        return f"'hooks' must be a mapping of event names to lists, not {type_name(value)}"
+    for event, matchers in value.items():
+        if not isinstance(matchers, list):
+            return f"'hooks.{event}' must be a list of matchers, not {type_name(matchers)}"
+        for matcher in matchers:
+            if not isinstance(matcher, dict) or not isinstance(matcher.get("hooks"), list):
+                return f"each entry of 'hooks.{event}' needs a 'hooks' list"
+            if "matcher" in matcher and not isinstance(matcher["matcher"], str):
+                return f"'matcher' in 'hooks.{event}' must be a string"
+            for hook in matcher["hooks"]:
+                if not isinstance(hook, dict) or hook.get("type") not in HOOK_TYPES:
+                    return f"each hook in 'hooks.{event}' needs a 'type' of {', '.join(sorted(HOOK_TYPES))}"
+                if hook["type"] == "command" and not isinstance(hook.get("command"), str):
+                    return f"a command hook in 'hooks.{event}' needs a 'command' string"
+    return None
+
+
+def name_problem(name: Any) -> str | None:
+    """Why Claude Code would not accept this `name`, or None."""
+    if name is None:
+        return "it has no 'name' in its front matter"
+    if not isinstance(name, str):
+        return f"its 'name' is {type_name(name)} ({js_string(name)!r}), not text; quote it"
+    if not name:
+        return "its 'name' is empty"
+    if name.startswith("-"):
+        return f"its name {name!r} starts with '-'"
+    if ":" in name:
+        return f"its name {name!r} contains ':'"
+    if len(name) > 256:
+        return f"its name is {len(name)} characters long (at most 256)"
+    return None
+
+
+def description_problem(description: Any) -> str | None:
+    if description is None:
+        return "it has no 'description' in its front matter"
+    if not isinstance(description, str):
+        return f"its 'description' is {type_name(description)} ({js_string(description)!r}), not text; quote it"
+    if not description:
+        return "its 'description' is empty"
+    return None

@@ -1,0 +1,155 @@
+"""Strict YAML 1.2 (core schema) on top of libyaml, as Claude Code's parser reads front matter.
+
+PyYAML resolves scalars by YAML 1.1 rules (`yes` -> True, `2024-01-01` -> date, `017` -> 15).
+Claude Code uses a YAML 1.2 parser, where those stay strings or decimal numbers. We keep libyaml's
+fast scanner and parser and swap in the YAML 1.2 core-schema resolver and number constructors.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+try:  # libyaml makes loading several times faster; fall back to pure Python where it is missing.
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - exercised only on machines without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+
+    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import BaseResolver
+
+YAMLError = yaml.YAMLError
+
+# Aliases share one object when constructed, but anything that walks the value (JSON output,
+# comparisons) expands them: cap the expanded size so an alias bomb cannot exhaust memory.
+MAX_EXPANDED_NODES = 100_000
+
+
+class Yaml12Resolver(BaseResolver):
+    """Implicit tags of the YAML 1.2 core schema; everything else is a string."""
+
+
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+Yaml12Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), list("~nN") + [""])
+Yaml12Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+Yaml12Resolver.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+Yaml12Resolver.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789"))
+
+
+class Yaml12Constructor(SafeConstructor):
+    def construct_yaml_int(self, node: yaml.Node) -> int:  # type: ignore[override]
+        text = str(self.construct_scalar(node))  # type: ignore[arg-type]
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+
+    def construct_yaml_float(self, node: yaml.Node) -> float:  # type: ignore[override]
+        text = str(self.construct_scalar(node)).lower()  # type: ignore[arg-type]
+        if text.endswith(".inf"):
+            return -math.inf if text.startswith("-") else math.inf
+        if text.endswith(".nan"):
+            return math.nan
+        return float(text)
+
+
+Yaml12Constructor.add_constructor("tag:yaml.org,2002:int", Yaml12Constructor.construct_yaml_int)
+Yaml12Constructor.add_constructor("tag:yaml.org,2002:float", Yaml12Constructor.construct_yaml_float)
+# YAML 1.2 has no timestamp type in the core schema: dates stay strings.
+Yaml12Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+class Yaml12Loader(_Parser, Composer, Yaml12Constructor, Yaml12Resolver):  # type: ignore[misc]
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        Yaml12Constructor.__init__(self)
+        Yaml12Resolver.__init__(self)
+
+
+class AliasBombError(YAMLError):
+    """The document expands to more nodes than agentkit is willing to walk."""
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards against recursive aliases while counting
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    else:
+        size = 1
+    memo[key] = size
+    return size
+
+
+def load_yaml12(text: str) -> Any:
+    """Parse one YAML document with YAML 1.2 core-schema semantics. Raises YAMLError."""
+    loader = Yaml12Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        # Anchors are rare in front matter; only then pay for the expansion check.
+        if "&" in text and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            raise AliasBombError(f"aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+        return loader.construct_document(node)
+    except RecursionError as exc:
+        raise YAMLError("nesting is too deep to parse") from exc
+    except (ValueError, TypeError, ConstructorError) as exc:
+        # e.g. an !!int tag on a non-number; YAML would reject the document.
+        raise YAMLError(str(exc)) from exc
+    finally:
+        loader.dispose()
+
+
+def node_spans(text: str) -> list[tuple[str, int, int]] | None:
+    """(key, first line, line after the value) of each top-level key, 0-based, in document order.
+
+    Used by the editor to know exactly which lines a key occupies. None if not a mapping.
+    """
+    loader = Yaml12Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    lines = text.split("\n")
+    spans: list[tuple[str, int, int]] = []
+    entries = node.value
+    for index, (key_node, value_node) in enumerate(entries):
+        start = key_node.start_mark.line
+        end_mark = value_node.end_mark
+        # A block value's end mark sits at column 0 of the line after it.
+        end = end_mark.line if end_mark.column == 0 and end_mark.line > start else end_mark.line + 1
+        if index + 1 < len(entries):
+            end = min(end, entries[index + 1][0].start_mark.line)
+        # Blank lines and column-0 comments after a value belong to nobody.
+        while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+            end -= 1
+        key = key_node.value if isinstance(key_node.value, str) else str(key_node.value)
+        spans.append((key, start, end))
+    return spans
