@@ -196,7 +196,9 @@ def agent_from_text(
     else:
         parsed = parse_block(content[block.start : block.end])
         body = content[block.body_start :]
-        agent = Agent(path, text, parsed.parse, parsed.fields, body, False, None, block, parsed, scope, plugin)
+        agent = Agent(
+            path, text, parsed.parse, parsed.fields, body, False, None, block, parsed, scope, plugin
+        )
     agent.problems = problems
     agent.editable = editable
     agent.disk_text = disk_text
@@ -219,12 +221,10 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
     if parsed.parse == "failed":
         if agent.plugin:
             return True, None
+        if parsed.refused:
+            return False, f"agentkit refuses to parse its front matter: {parsed.error}"
         crlf = "\r\n" in content[: agent.block.end]
-        hint = (
-            " Its lines end in CRLF, so the fallback cannot rewrite any line."
-            if crlf
-            else ""
-        )
+        hint = " Its lines end in CRLF, so the fallback cannot rewrite any line." if crlf else ""
         return False, (
             f"its front matter is not valid YAML ({parsed.error}), and Claude Code's line-rewrite "
             f"fallback did not repair it ({parsed.fallback_error}).{hint}"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agentkit._yaml import YAMLError, load_yaml12
+from agentkit._yaml import AliasBombError, TooDeepError, YAMLError, load_yaml12
 
 CLAUDE_CODE_MODEL_VERSION = "2.1.330"
 MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
@@ -95,12 +95,16 @@ class ParsedBlock:
     fallback_error: str | None  # the second parse's complaint, when it failed too
     quoted_lines: tuple[int, ...]  # block line indexes the fallback quoted
     not_mapping: str | None  # the YAML type name when the document was not a mapping
+    refused: bool = False  # agentkit would not parse it at all (alias bomb, nesting too deep)
 
 
 def parse_block(block: str) -> ParsedBlock:
     """Strict YAML 1.2 first; only if that raises, the line rewrite and a second parse."""
     try:
         value = load_yaml12(block)
+    except (AliasBombError, TooDeepError) as exc:
+        # Not a syntax problem the rewrite could mend: refuse it rather than expand or recurse.
+        return ParsedBlock({}, "failed", str(exc), None, (), None, refused=True)
     except YAMLError as exc:
         strict_error = _first_line(exc)
     else:
@@ -113,7 +117,9 @@ def parse_block(block: str) -> ParsedBlock:
     return _as_fields(value, "fallback", strict_error, None, quoted)
 
 
-def _as_fields(value: Any, parse: str, error: str | None, fb_error: str | None, quoted: tuple[int, ...]) -> ParsedBlock:
+def _as_fields(
+    value: Any, parse: str, error: str | None, fb_error: str | None, quoted: tuple[int, ...]
+) -> ParsedBlock:
     if isinstance(value, dict):
         fields = {k if isinstance(k, str) else js_string(k): v for k, v in value.items()}
         return ParsedBlock(fields, parse, error, fb_error, quoted, None)
@@ -239,7 +245,9 @@ def description_problem(description: Any) -> str | None:
     if description is None:
         return "it has no 'description' in its front matter"
     if not isinstance(description, str):
-        return f"its 'description' is {type_name(description)} ({js_string(description)!r}), not text; quote it"
+        return (
+            f"its 'description' is {type_name(description)} ({js_string(description)!r}), not text; quote it"
+        )
     if not description:
         return "its 'description' is empty"
     return None

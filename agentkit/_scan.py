@@ -65,8 +65,11 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Path]:
                 subdirs.append(entry.path)
             elif entry.name.endswith(".md"):
                 try:
-                    st = entry.stat()
-                    key = (st.st_dev, st.st_ino)
+                    if entry.is_symlink():
+                        st = entry.stat()
+                        key = (st.st_dev, st.st_ino)
+                    else:  # no extra system call: the inode comes with the directory listing
+                        key = (info.st_dev, entry.inode())
                 except OSError:
                     key = (-1, hash(entry.path))  # a dangling link: still reported, once
                 if key in seen_files:
@@ -85,15 +88,27 @@ def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = Non
         return agent
 
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):
+        fd = os.open(path, os.O_RDONLY)  # plain system calls: no buffered file object per file
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
                 return unreadable("it is a folder, not a file")
-            if size > MAX_FILE_BYTES:
-                return unreadable(f"it is larger than 1 MiB ({size:,} bytes); Claude Code skips such files")
-            data = handle.read(MAX_FILE_BYTES + 1)
+            if info.st_size > MAX_FILE_BYTES:
+                return unreadable(
+                    f"it is larger than 1 MiB ({info.st_size:,} bytes); Claude Code skips such files"
+                )
+            data = os.read(fd, MAX_FILE_BYTES + 1)
+            if len(data) < info.st_size:  # a short read: finish it
+                chunks = [data]
+                while chunk := os.read(fd, MAX_FILE_BYTES + 1 - sum(map(len, chunks))):
+                    chunks.append(chunk)
+                data = b"".join(chunks)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return unreadable("the file does not exist (or is a broken link)")
+    except IsADirectoryError:
+        return unreadable("it is a folder, not a file")
     except OSError as exc:
         return unreadable(f"the file cannot be read ({exc.strerror or exc})")
     if len(data) > MAX_FILE_BYTES:  # it grew while we looked
@@ -147,9 +162,13 @@ def agent_folders(
 ) -> list[AgentFolder]:
     """The agent folders Claude Code would read from `project`, lowest precedence first."""
     home_path = Path(home).expanduser() if home is not None else Path.home()
-    config = Path(os.environ["CLAUDE_CONFIG_DIR"]) if home is None and "CLAUDE_CONFIG_DIR" in os.environ else home_path / ".claude"
+    config = (
+        Path(os.environ["CLAUDE_CONFIG_DIR"])
+        if home is None and "CLAUDE_CONFIG_DIR" in os.environ
+        else home_path / ".claude"
+    )
     folders: list[AgentFolder] = []
-    for plugin_dir in (plugins if plugins is not None else _installed_plugins(config)):
+    for plugin_dir in plugins if plugins is not None else _installed_plugins(config):
         plugin_dir = Path(plugin_dir)
         folders.append(AgentFolder("plugin", plugin_dir / "agents", _plugin_name(plugin_dir)))
     folders.append(AgentFolder("user", config / "agents"))

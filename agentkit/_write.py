@@ -15,7 +15,7 @@ import yaml
 
 from agentkit._errors import ConflictError, EditError
 from agentkit._model import Agent, agent_from_text
-from agentkit._parse import expand_newlines, fallback_rewrite
+from agentkit._parse import expand_newlines, fallback_rewrite, split_tools
 from agentkit._yaml import YAMLError, load_yaml12, node_spans
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9 _.,/()+=;?'*-]*")
@@ -24,6 +24,7 @@ _TOP_KEY = re.compile(r"([^\s#'\"\-?:][^:\n]*?|\"[^\"\n]*\"|'[^'\n]*'):(?=[ \t\r
 # Characters YAML would fold or drop inside a double-quoted scalar: escape them.
 _RISKY_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
 LIST_KEYS = {"tools", "disallowedTools", "skills"}
+DASHES_ESCAPED = "-\\u002d-"  # `---` inside a double-quoted value, hidden from the block regex
 
 
 def quote(value: str) -> str:
@@ -31,7 +32,7 @@ def quote(value: str) -> str:
     so the lazy block regex cannot end the front matter inside it)."""
     text = json.dumps(value, ensure_ascii=False)
     text = _RISKY_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text.replace("---", "-\\u002d-")
+    return text.replace("---", DASHES_ESCAPED)
 
 
 def scalar(value: Any) -> str:
@@ -68,10 +69,13 @@ def render_value(key: str, value: Any, old_style: str | None, indent: str, newli
         if key in LIST_KEYS and old_style is None and all(_joinable(item) for item in items):
             joined = ", ".join(items)
             return [f"{head}: {scalar(joined) if items else '[]'}{newline}"]
-        flow = ", ".join(item if _SIMPLE_ITEM.fullmatch(item) and _plain_is_safe(item) else quote(item) for item in items)
+        flow = ", ".join(
+            item if _SIMPLE_ITEM.fullmatch(item) and _plain_is_safe(item) else quote(item) for item in items
+        )
         return [f"{head}: [{flow}]{newline}"]
     if isinstance(value, dict):
-        return [f"{head}: {json.dumps(value, ensure_ascii=False).replace('---', '-\\u002d-')}{newline}"]
+        mapping = json.dumps(value, ensure_ascii=False).replace("---", DASHES_ESCAPED)
+        return [f"{head}: {mapping}{newline}"]
     return [f"{head}: {scalar(value)}{newline}"]
 
 
@@ -139,17 +143,25 @@ def _trim_blank(lines: list[str], start: int, end: int) -> int:
 
 def edit(agent: Agent, changes: Mapping[str, Any]) -> Agent:
     if not agent.editable:
-        raise EditError(f"{agent.path}: {'; '.join(agent.problems) or 'not editable'}; agentkit will not rewrite it")
+        raise EditError(
+            f"{agent.path}: {'; '.join(agent.problems) or 'not editable'}; agentkit will not rewrite it"
+        )
     changes = dict(changes)
     new_body = changes.pop("body", None)
     if agent.parsed is not None and agent.parsed.not_mapping not in (None, "nothing"):
-        raise EditError(f"{agent.path}: its front matter is {agent.parsed.not_mapping}, not keys; edit it by hand")
+        raise EditError(
+            f"{agent.path}: its front matter is {agent.parsed.not_mapping}, not keys; edit it by hand"
+        )
     bom = "\ufeff" if agent.has_bom else ""
     content = agent.text[len(bom) :]
     newline = agent.newline
     if agent.block is None:
-        head_lines = [line for key, value in changes.items() if value is not None
-                      for line in render_value(key, value, None, "  ", newline)]
+        head_lines = [
+            line
+            for key, value in changes.items()
+            if value is not None
+            for line in render_value(key, value, None, "  ", newline)
+        ]
         body = content if new_body is None else new_body
         new_content = (f"---{newline}{''.join(head_lines)}---{newline}" if head_lines else "") + body
     else:
@@ -200,8 +212,10 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
     for key, value in changes.items():
         got = after.fields.get(key)
         want = value
-        if isinstance(value, tuple):
-            want = list(value)
+        if isinstance(value, tuple | list):
+            want = [str(v) for v in value]
+            if key in LIST_KEYS and key in after.fields:
+                got = split_tools(after.fields[key])
         if key == "description" and isinstance(value, str):
             got, want = after.description, expand_newlines(value)
         if got != want:
@@ -210,7 +224,9 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
                 "nothing was changed"
             )
     if new_body is not None and after.body != new_body:
-        raise EditError(f"{before.path}: the new body would not survive as written (does it start with '---'?)")
+        raise EditError(
+            f"{before.path}: the new body would not survive as written (does it start with '---'?)"
+        )
 
 
 def unified_diff(before: str, after: str, name: str) -> str:
@@ -229,9 +245,7 @@ def save(agent: Agent, path: str | Path | None = None, *, force: bool = False) -
     if not force:
         _check_disk(agent, target)
     atomic_write(target, data)
-    return agent_from_text(
-        agent.text, target, scope=agent.scope, plugin=agent.plugin, disk_text=agent.text
-    )
+    return agent_from_text(agent.text, target, scope=agent.scope, plugin=agent.plugin, disk_text=agent.text)
 
 
 def _check_disk(agent: Agent, target: Path) -> None:
@@ -240,10 +254,14 @@ def _check_disk(agent: Agent, target: Path) -> None:
         current = target.read_bytes()
     except FileNotFoundError:
         if same_file and agent.disk_text is not None:
-            raise ConflictError(f"{target} was deleted since it was loaded; save with force=True to write it again") from None
+            raise ConflictError(
+                f"{target} was deleted since it was loaded; save with force=True to write it again"
+            ) from None
         return
     except OSError as exc:
-        raise ConflictError(f"{target} cannot be read to check for changes ({exc.strerror}); nothing was written") from exc
+        raise ConflictError(
+            f"{target} cannot be read to check for changes ({exc.strerror}); nothing was written"
+        ) from exc
     if same_file and agent.disk_text is not None:
         if current != agent.disk_text.encode("utf-8"):
             raise ConflictError(

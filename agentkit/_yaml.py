@@ -7,6 +7,7 @@ fast scanner and parser and swap in the YAML 1.2 core-schema resolver and number
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -26,6 +27,7 @@ except ImportError:  # pragma: no cover - exercised only on machines without lib
             _Scanner.__init__(self)
             _PyParser.__init__(self)
 
+
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
@@ -35,6 +37,9 @@ YAMLError = yaml.YAMLError
 # Aliases share one object when constructed, but anything that walks the value (JSON output,
 # comparisons) expands them: cap the expanded size so an alias bomb cannot exhaust memory.
 MAX_EXPANDED_NODES = 100_000
+# libyaml composes nodes recursively in C: very deep flow nesting overflows the C stack (a segfault,
+# not an exception), so deeper documents are refused before they reach it.
+MAX_FLOW_DEPTH = 1_000
 
 
 class Yaml12Resolver(BaseResolver):
@@ -46,7 +51,9 @@ _FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-Yaml12Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), list("~nN") + [""])
+Yaml12Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), list("~nN") + [""]
+)
 Yaml12Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
@@ -105,8 +112,104 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return size
 
 
+def _flow_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
+class TooDeepError(YAMLError):
+    """The document nests deeper than agentkit's parser can safely go."""
+
+
+# -- the fast path ---------------------------------------------------------------------------------
+# Most front matter is a flat list of `key: value` lines. Those are read here without building a YAML
+# event stream (several times faster); anything else, or anything in doubt, goes to libyaml.
+# tests/test_yaml.py checks that this path agrees with the full parser wherever it answers.
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_UNSAFE_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_PLAIN_START_BAD = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_JSON_ESCAPES = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
+_RESERVED_KEYS = frozenset("true True TRUE false False FALSE null Null NULL".split())
+
+
+def _plain_value(value: str) -> Any:
+    if value[0] in _PLAIN_START_BAD or ": " in value or " #" in value or value[-1] == ":":
+        raise _NotSimple
+    if _FLOAT.match(value) or _INT.match(value) or value[0] in "~nNtTfF":
+        # Typed or possibly typed scalars are rare in front matter: let the full resolver decide.
+        if value in ("~", "null", "Null", "NULL"):
+            return None
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+        if _INT.match(value) or _FLOAT.match(value):
+            raise _NotSimple
+    return value
+
+
+class _NotSimple(Exception):
+    pass
+
+
+def load_simple_mapping(text: str) -> dict[str, Any] | None:
+    """The mapping of a flat `key: value` document, or None when the full parser is needed."""
+    if _UNSAFE_CHARS.search(text):
+        return None
+    result: dict[str, Any] = {}
+    try:
+        for line in text.split("\n"):
+            if not line or line[0] == "#" or line.isspace():
+                if line.lstrip(" ")[:1] not in ("", "#"):
+                    return None
+                continue
+            match = _SIMPLE_LINE.fullmatch(line)
+            if match is None:
+                return None
+            key, value = match.group(1), (match.group(2) or "").rstrip(" ")
+            if key in _RESERVED_KEYS or len(key) > 1000:
+                return None
+            if not value:
+                result[key] = None
+            elif value[0] == "'":
+                if len(value) < 2 or value[-1] != "'" or "'" in value[1:-1].replace("''", ""):
+                    return None
+                result[key] = value[1:-1].replace("''", "'")
+            elif value[0] == '"':
+                inner = value[1:-1]
+                if len(value) < 2 or value[-1] != '"' or '"' in _JSON_ESCAPES.sub("", inner):
+                    return None
+                if "\\" in inner:
+                    if "\\" in _JSON_ESCAPES.sub("", inner):
+                        return None
+                    result[key] = json.loads(value)
+                else:
+                    result[key] = inner
+            else:
+                result[key] = _plain_value(value)
+    except (_NotSimple, ValueError):
+        return None
+    return result or None
+
+
 def load_yaml12(text: str) -> Any:
     """Parse one YAML document with YAML 1.2 core-schema semantics. Raises YAMLError."""
+    simple = load_simple_mapping(text)
+    if simple is not None:
+        return simple
+    return load_yaml12_full(text)
+
+
+def load_yaml12_full(text: str) -> Any:
+    """load_yaml12 without the fast path: always libyaml."""
+    if text.count("[") + text.count("{") > MAX_FLOW_DEPTH and _flow_depth(text) > MAX_FLOW_DEPTH:
+        raise TooDeepError(f"it nests deeper than {MAX_FLOW_DEPTH:,} levels")
     loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
@@ -114,7 +217,7 @@ def load_yaml12(text: str) -> Any:
             return None
         # Anchors are rare in front matter; only then pay for the expansion check.
         if "&" in text and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            raise AliasBombError(f"aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+            raise AliasBombError(f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
         return loader.construct_document(node)
     except RecursionError as exc:
         raise YAMLError("nesting is too deep to parse") from exc

@@ -1,0 +1,72 @@
+"""Shared fixtures. Each feature appends its own section; keep sections independent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+SAMPLE_AGENTS = ROOT / "agents"
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    """The shared real-world corpora; tests that need them skip cleanly where they are absent."""
+    if not (CORPORA / "claude-code-2.1.330.expected.json").is_file():
+        pytest.skip("../shared/corpora is not present")
+    return CORPORA
+
+
+@pytest.fixture(scope="session")
+def corpus_agents(corpora: Path):
+    import agentkit
+
+    return agentkit.load(corpora)
+
+
+# -- live runs (issue 5): a fake Messages API for the whole session --------------------------------------
+# Started in pytest_configure so that the environment (base URL, a fake key, a scratch AGENTKIT_HOME) is
+# in place before any test, and inherited by subprocesses and nbval notebook kernels.
+
+_live_state: dict[str, object] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import os
+    import tempfile
+
+    try:
+        from tests.fake_messages_api import FAKE_KEY, FakeMessagesAPI
+    except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+        from fake_messages_api import FAKE_KEY, FakeMessagesAPI
+
+    api = FakeMessagesAPI().start()
+    home = tempfile.mkdtemp(prefix="agentkit-test-home-")
+    _live_state.update(api=api, home=home)
+    os.environ["ANTHROPIC_BASE_URL"] = api.base_url
+    os.environ["ANTHROPIC_API_KEY"] = FAKE_KEY
+    os.environ["AGENTKIT_HOME"] = home
+    for name in ("ANTHROPIC_AUTH_TOKEN", "AGENTKIT_REPLAY", "AGENTKIT_MODELS"):
+        os.environ.pop(name, None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    api = _live_state.pop("api", None)
+    if api is not None:
+        api.stop()  # type: ignore[attr-defined]
+    home = _live_state.pop("home", None)
+    if home is not None:
+        shutil.rmtree(str(home), ignore_errors=True)
+
+
+@pytest.fixture
+def fake_api():
+    """The session's fake Messages API, its recorded requests and scripted behaviours cleared."""
+    api = _live_state["api"]
+    api.reset()  # type: ignore[attr-defined]
+    yield api
+    api.reset()  # type: ignore[attr-defined]

@@ -1,0 +1,343 @@
+"""Lossless editing, atomic saving, conflicts and export."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import agentkit
+from agentkit._yaml import load_yaml12
+
+SAMPLE = """\ufeff---
+name: reviewer   # the team's reviewer
+description: 'Reviews code. Use when a PR is ready.'
+tools:
+  - Read
+  - Grep
+model: sonnet
+---
+You review code.
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True))
+        if line[:1] in "+-"
+    ]
+
+
+def test_unedited_render_is_identical() -> None:
+    assert agentkit.loads(SAMPLE).render() == SAMPLE
+
+
+def test_edit_changes_only_the_lines_of_changed_keys() -> None:
+    agent = agentkit.loads(SAMPLE)
+    edited = agent.edit(description="Reviews code: carefully. Use when a PR is ready.")
+    diff = changed_lines(agent.render(), edited.render())
+    assert diff == [
+        "- description: 'Reviews code. Use when a PR is ready.'\n",
+        '+ description: "Reviews code: carefully. Use when a PR is ready."\n',
+    ]
+    assert edited.description == "Reviews code: carefully. Use when a PR is ready."
+    assert edited.parse == "strict" and edited.has_bom and "# the team's reviewer" in edited.render()
+
+
+def test_block_list_keeps_its_style_and_removal_and_append() -> None:
+    agent = agentkit.loads(SAMPLE)
+    edited = agent.edit(tools=["Read", "Glob"], model=None, color="blue")
+    text = edited.render()
+    assert "tools:\n  - Read\n  - Glob\n" in text
+    assert "model:" not in text
+    assert text.endswith("color: blue\n---\nYou review code.\n")
+    assert edited.tools == ["Read", "Glob"] and edited.color == "blue" and edited.model is None
+
+
+def test_tools_string_stays_a_string() -> None:
+    agent = agentkit.loads("---\nname: a\ndescription: d\ntools: Read, Grep\n---\nBody\n")
+    edited = agent.edit(tools=["Read", "Bash(git diff:*)"])
+    assert 'tools: "Read, Bash(git diff:*)"\n' in edited.render()
+    assert edited.tools == ["Read", "Bash(git diff:*)"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yes",
+        "no",
+        "2024-01-01",
+        "123",
+        "true",
+        "null",
+        "a: b",
+        "C# code #dotnet",
+        "text --- more",
+        "- starts with dash",
+        "'quoted'",
+        "line one\nline two",
+        "ends with space ",
+        "tab\tinside",
+        "unicode \u2028 separator",
+        "{not: a map}",
+        "*star",
+        "back\\slash",
+        "%percent",
+        "@at",
+    ],
+)
+def test_values_read_the_same_in_claude_code_and_strict_yaml(value: str) -> None:
+    agent = agentkit.loads("---\nname: a\ndescription: d\n---\nBody\n").edit(initialPrompt=value)
+    assert agent.fields["initialPrompt"] == value
+    assert agent.parse == "strict"
+    block = agent.block_text or ""
+    assert load_yaml12(block)["initialPrompt"] == value
+    assert yaml.safe_load(block)["initialPrompt"] == value  # YAML 1.1 readers too
+    assert agent.body == "Body\n"
+
+
+def test_description_with_newlines_reads_the_same() -> None:
+    agent = agentkit.loads("---\nname: a\ndescription: d\n---\nBody\n")
+    edited = agent.edit(description="Use when:\nthings --- happen")
+    assert edited.description == "Use when:\nthings --- happen"
+    assert yaml.safe_load(edited.block_text)["description"] == "Use when:\nthings --- happen"
+    assert "-\\u002d-" in edited.render()
+
+
+def test_crlf_and_missing_final_newline_are_kept() -> None:
+    text = "---\r\nname: a\r\ndescription: d\r\n---\r\nBody without newline"
+    edited = agentkit.loads(text).edit(model="haiku")
+    assert (
+        edited.render() == "---\r\nname: a\r\ndescription: d\r\nmodel: haiku\r\n---\r\nBody without newline"
+    )
+
+
+def test_fallback_file_edit_of_another_key_keeps_it_loading() -> None:
+    text = "---\nname: a\ndescription: Use when: x happens\nmodel: sonnet\n---\nBody\n"
+    agent = agentkit.loads(text)
+    assert agent.parse == "fallback"
+    edited = agent.edit(model="opus")
+    assert edited.loaded and edited.model == "opus" and edited.description == "Use when: x happens"
+    assert changed_lines(text, edited.render()) == ["- model: sonnet\n", "+ model: opus\n"]
+    fixed = agent.edit(description=agent.description)
+    assert fixed.parse == "strict" and fixed.description == agent.description
+
+
+def test_body_is_replaced_alone() -> None:
+    agent = agentkit.loads(SAMPLE)
+    edited = agent.edit(body="New prompt.\n")
+    assert edited.render() == SAMPLE.replace("You review code.\n", "New prompt.\n")
+
+
+def test_duplicate_keys_edit_the_winner_and_removal_removes_all() -> None:
+    text = "---\nname: a\ndescription: first\ndescription: second\n---\nB\n"
+    agent = agentkit.loads(text)
+    assert agent.description == "second"
+    edited = agent.edit(description="third")
+    assert edited.render() == "---\nname: a\ndescription: first\ndescription: third\n---\nB\n"
+    assert "description" not in agent.edit(description=None).fields
+
+
+def test_edit_adds_front_matter_to_a_file_without_it() -> None:
+    agent = agentkit.loads("Plain prompt.\n")
+    edited = agent.edit(name="new-agent", description="Use when testing.")
+    assert edited.loaded and edited.body == "Plain prompt.\n"
+
+
+def test_edit_refuses_what_it_cannot_write_faithfully() -> None:
+    agent = agentkit.loads("---\n- a\n- b\n---\nBody\n")
+    with pytest.raises(agentkit.EditError):
+        agent.edit(name="x")
+
+
+def test_save_is_atomic_and_detects_conflicts(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(SAMPLE, encoding="utf-8")
+    agent = agentkit.load(path)[0]
+    edited = agent.edit(model="opus")
+    saved = edited.save()
+    assert path.read_text("utf-8") == edited.render()
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]  # no temporary file left behind
+    # Someone else changes the file; our stale copy must not overwrite it.
+    path.write_text(SAMPLE.replace("sonnet", "haiku"), encoding="utf-8")
+    with pytest.raises(agentkit.ConflictError, match="changed on disk"):
+        saved.edit(color="red").save()
+    assert "haiku" in path.read_text("utf-8")
+    saved.edit(color="red").save(force=True)
+    assert "color: red" in path.read_text("utf-8")
+    path.unlink()
+    with pytest.raises(agentkit.ConflictError, match="deleted"):
+        saved.save()
+
+
+def test_save_as_refuses_to_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "other.md").write_text("something else")
+    agent = agentkit.loads(SAMPLE, path=tmp_path / "new.md")
+    agent.save()
+    with pytest.raises(agentkit.ConflictError, match="exists"):
+        agent.save(tmp_path / "other.md")
+
+
+def test_binary_and_invalid_utf8_are_never_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.md"
+    path.write_bytes(b"---\nname: caf\xe9\ndescription: d\n---\n")
+    agent = agentkit.load(path)[0]
+    with pytest.raises(agentkit.EditError, match="UTF-8"):
+        agent.edit(model="opus")
+    assert path.read_bytes() == b"---\nname: caf\xe9\ndescription: d\n---\n"
+
+
+def test_edits_on_every_corpus_file_touch_only_the_description_line(corpus_agents) -> None:
+    for agent in corpus_agents:
+        if not agent.loaded:
+            continue
+        edited = agent.edit(description="Reviews things. Use when asked.")
+        assert edited.description == "Reviews things. Use when asked.", agent.path
+        assert edited.name == agent.name and edited.tools == agent.tools and edited.body == agent.body
+        diff = changed_lines(agent.render(), edited.render())
+        removed = [line for line in diff if line.startswith("- ")]
+        added = [line for line in diff if line.startswith("+ ")]
+        assert added == ["+ description: Reviews things. Use when asked." + agent.newline], agent.path
+        assert all(
+            "description" in line or line[2:3] in " \t" or agent.parse == "fallback" for line in removed[:1]
+        )
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+_keys = st.sampled_from(["name", "description", "model", "color", "x-note", "effort"])
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=0, max_size=40
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.text(max_size=300))
+def test_render_of_any_text_is_unchanged(text: str) -> None:
+    assert agentkit.loads(text).render() == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_keys, _text), min_size=1, max_size=4),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_edit_then_load_gives_the_values_and_keeps_other_lines(
+    changes: list[tuple[str, str]], newline: str, bom: bool
+) -> None:
+    lines = [
+        "---",
+        "name: base",
+        "# a comment",
+        "description: 'Base agent. Use when needed.'",
+        "tools: Read, Grep",
+        "---",
+        "Body line",
+        "",
+    ]
+    text = ("\ufeff" if bom else "") + newline.join(lines)
+    agent = agentkit.loads(text)
+    wanted = dict(changes)
+    try:
+        edited = agent.edit(wanted)
+    except agentkit.EditError:
+        # Only one thing may be refused: a description with a literal backslash-n, which Claude
+        # Code would turn into a newline whatever we write.
+        assert "\\n" in wanted.get("description", "")
+        return
+    reloaded = agentkit.loads(edited.render())
+    for key, value in wanted.items():
+        got = reloaded.description if key == "description" else reloaded.fields.get(key)
+        assert got == value
+    untouched = [line for line in lines if not any(line.startswith(f"{k}:") for k in wanted)]
+    for line in untouched:
+        assert line in edited.render()
+
+
+# -- export ------------------------------------------------------------------------------------------
+
+
+def test_export_refuses_names_that_escape_the_folder(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ok.md").write_text("---\nname: good-one\ndescription: d\n---\nB\n")
+    (src / "evil.md").write_text("---\nname: ../../escape\ndescription: d\n---\nB\n")
+    (src / "abs.md").write_text("---\nname: /etc/passwd\ndescription: d\n---\nB\n")
+    out = tmp_path / "out"
+    result = run_cli("export", str(src), "--to", str(out))
+    assert result.returncode == 1
+    assert sorted(p.name for p in out.iterdir()) == ["good-one.md"]
+    assert "would write outside" in result.stderr or "not a safe file name" in result.stderr
+    assert not (tmp_path / "escape.md").exists()
+
+
+def test_agents_json_and_sdk_shapes(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\nname: a\ndescription: d\\nmore\ntools: Read, Grep\nmodel: haiku\n---\n  Body\n"
+    )
+    (tmp_path / "b.md").write_text("---\nname: b\ndescription: e\n---\nBody\n")
+    agents = agentkit.load(tmp_path)
+    shape = agents.to_agents_json()
+    assert shape == {
+        "a": {"description": "d\nmore", "prompt": "Body", "tools": ["Read", "Grep"], "model": "haiku"},
+        "b": {"description": "e", "prompt": "Body"},
+    }
+    assert agents.to_sdk()["a"]["tools"] == ["Read", "Grep"]
+    out = tmp_path / "agents.json"
+    assert run_cli("export", str(tmp_path), "--agents-json", str(out)).returncode == 0
+    assert json.loads(out.read_text()) == shape
+
+
+# -- CLI ----------------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agentkit.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_inventory_json_contract(corpora: Path) -> None:
+    result = run_cli(
+        "inventory", str(corpora / "VoltAgent__awesome-claude-code-subagents"), "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 158
+    for key in ("path", "loaded", "reason", "parse", "name", "description", "tools", "model", "color"):
+        assert all(key in row for row in rows)
+    assert sum(row["parse"] == "fallback" for row in rows) == 8
+
+
+def test_inventory_csv_and_table(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\nname: a\ndescription: d\ntools: Read, Grep\n---\nB\n")
+    (tmp_path / "b.md").write_text("\n---\nname: b\ndescription: d\n---\nB\n")
+    csv_out = run_cli("inventory", str(tmp_path), "--format", "csv").stdout.splitlines()
+    assert csv_out[0] == "path,loaded,reason,parse,name,description,tools,model,color"
+    assert csv_out[1].endswith(',True,,strict,a,d,"Read, Grep",,')
+    table = run_cli("inventory", str(tmp_path)).stdout
+    assert "blank line" in table and "2 files: 1 loaded" in table
+
+
+def test_cli_edit_dry_run_and_write(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(SAMPLE, encoding="utf-8")
+    result = run_cli("edit", str(path), "--set", "model=opus", "--unset", "tools", "--dry-run")
+    assert result.returncode == 0
+    assert "-model: sonnet\n+model: opus\n" in result.stdout and "-  - Read" in result.stdout
+    assert path.read_text("utf-8") == SAMPLE
+    assert run_cli("edit", str(path), "--set", "model=opus").returncode == 0
+    assert "model: opus" in path.read_text("utf-8")
+    bad = run_cli("edit", str(path), "--set", "novalue")
+    assert bad.returncode == 2 and "KEY=VALUE" in bad.stderr and "Traceback" not in bad.stderr
+    missing = run_cli("inventory", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr

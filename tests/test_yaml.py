@@ -1,0 +1,114 @@
+"""The YAML layer: YAML 1.2 core schema on libyaml, and a fast path that must agree with it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agentkit._yaml import YAMLError, load_simple_mapping, load_yaml12, load_yaml12_full
+
+_value = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "on",
+            "~",
+            "null",
+            "Null",
+            "true",
+            "False",
+            "017",
+            "0o17",
+            "0x1F",
+            "1e3",
+            ".5",
+            "-.inf",
+            ".NaN",
+            "2024-01-01",
+            "a: b",
+            "C# x #y",
+            "'q'",
+            "'it''s'",
+            '"d\\"q"',
+            '"esc\\x41"',
+            '"\\u00e9"',
+            "- x",
+            "[a, b]",
+            "{a: 1}",
+            "*ref",
+            "&anc x",
+            "!tag x",
+            "|",
+            ">-",
+            "%p",
+            "@a",
+            "`b`",
+            "x:",
+            "a:b",
+            "\u00a0lead",
+            "tail\u00a0",
+            "tab\there",
+            "  spaced  ",
+            "#comment",
+            "k: v # c",
+            "...",
+            "?q",
+            ":c",
+        ]
+    ),
+)
+_line = st.one_of(
+    st.tuples(
+        st.sampled_from(["name", "description", "tools", "model", "x_y", "a-b", "true", "K"]), _value
+    ).map(lambda kv: f"{kv[0]}: {kv[1]}"),
+    st.tuples(st.sampled_from(["name", "tools"]), _value).map(lambda kv: f"{kv[0]}:{kv[1]}"),
+    st.sampled_from(["", "# comment", "  # indented comment", "   ", "  - item", "\tx: y", "key:"]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_line, min_size=1, max_size=6))
+def test_fast_path_agrees_with_libyaml_wherever_it_answers(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    fast = load_simple_mapping(text)
+    if fast is None:
+        return
+    try:
+        full = load_yaml12_full(text)
+    except YAMLError:
+        pytest.fail(f"fast path accepted what YAML rejects: {text!r} -> {fast!r}")
+    assert fast == full, text
+
+
+def test_fast_path_answers_for_ordinary_front_matter() -> None:
+    text = "name: a\ndescription: 'Use it. It''s good'\ntools: Read, Grep\nmodel: sonnet\ncolor: \"blue\"\n"
+    assert load_simple_mapping(text) == {
+        "name": "a",
+        "description": "Use it. It's good",
+        "tools": "Read, Grep",
+        "model": "sonnet",
+        "color": "blue",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: yes", "yes"),
+        ("a: 2024-01-01", "2024-01-01"),
+        ("a: 017", 17),
+        ("a: 0o17", 15),
+        ("a: 0x1F", 31),
+        ("a: 1e3", 1000.0),
+        ("a: ~", None),
+        ("a: TRUE", True),
+        ("a: .inf", float("inf")),
+        ("a: !!str 1", "1"),
+    ],
+)
+def test_yaml_12_core_schema(text: str, value: object) -> None:
+    assert load_yaml12(text)["a"] == value
+    assert load_yaml12_full(text)["a"] == value
