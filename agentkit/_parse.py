@@ -1,4 +1,4 @@
-"""Read front matter step by step as Claude Code 2.1.330 does (see docs/spec.md, 'How the front matter is read').
+"""Read front matter step by step as Claude Code 2.1.330 does (README: "How Claude Code reads a file").
 
 Every function here is pure: text in, facts out. Regular expressions are written to match JavaScript's
 semantics, because Claude Code's are JavaScript regular expressions: `\\s` includes U+00A0, U+FEFF and the
