@@ -245,6 +245,11 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
     if problem is None and "hooks" in agent.fields:
         problem = hooks_problem(agent.fields["hooks"])
         problem = f"its {problem[1:] if problem.startswith(chr(39)) else problem}" if problem else None
+    if problem and problem.startswith("it has no '"):
+        wanted = problem.split("'")[1]
+        near = [k for k in agent.fields if k.strip().lower() == wanted.lower()]
+        if near:
+            problem += f" (it has {near[0]!r}; keys are case-sensitive)"
     if problem:
         return False, problem
     return True, None
