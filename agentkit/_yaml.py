@@ -206,8 +206,34 @@ def load_yaml12(text: str) -> Any:
     return load_yaml12_full(text)
 
 
+# libyaml follows YAML 1.1, where NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line breaks; in YAML 1.2
+# (Claude Code's parser) they are ordinary characters. They are swapped for private-use stand-ins on the
+# way in and restored in every string on the way out.
+_YAML11_BREAKS = {"\x85": "\uf8fd", "\u2028": "\uf8fe", "\u2029": "\uf8ff"}
+_RESTORE = {v: k for k, v in _YAML11_BREAKS.items()}
+_YAML11_BREAK_RE = re.compile("[\x85\u2028\u2029]")
+_STAND_IN_RE = re.compile("[\uf8fd-\uf8ff]")
+
+
+def _restore(value: Any) -> Any:
+    if isinstance(value, str):
+        return _STAND_IN_RE.sub(lambda m: _RESTORE[m.group()], value)
+    if isinstance(value, list):
+        return [_restore(v) for v in value]
+    if isinstance(value, dict):
+        return {_restore(k): _restore(v) for k, v in value.items()}
+    return value
+
+
 def load_yaml12_full(text: str) -> Any:
     """load_yaml12 without the fast path: always libyaml."""
+    if _YAML11_BREAK_RE.search(text) and not _STAND_IN_RE.search(text):
+        swapped = _YAML11_BREAK_RE.sub(lambda m: _YAML11_BREAKS[m.group()], text)
+        return _restore(_load_libyaml(swapped))
+    return _load_libyaml(text)
+
+
+def _load_libyaml(text: str) -> Any:
     if text.count("[") + text.count("{") > MAX_FLOW_DEPTH and _flow_depth(text) > MAX_FLOW_DEPTH:
         raise TooDeepError(f"it nests deeper than {MAX_FLOW_DEPTH:,} levels")
     loader = Yaml12Loader(text)

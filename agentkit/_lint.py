@@ -1,0 +1,257 @@
+"""The lint engine: run the rule catalogue over agents, and write findings as a table, text, JSON or SARIF."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agentkit._errors import AgentkitError
+from agentkit._model import Agent
+from agentkit._parse import CLAUDE_CODE_MODEL_VERSION
+from agentkit._rules import RULES, SEVERITIES, Rule, View
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The package's home (SARIF informationUri). The rule documentation travels inside the SARIF file as
+# `help.text` (the same text as docs/rules.md), since there is no published documentation site to link to.
+PROJECT_URL = "https://pypi.org/project/claude-agentkit/"
+COLUMNS = ["path", "line", "column", "rule", "name", "severity", "message", "fixable", "agent"]
+
+
+class UnknownRuleError(AgentkitError):
+    """--select/--ignore named a rule that does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int | None
+    rule: str  # the rule ID, e.g. AK301
+    name: str  # the rule's short name, e.g. fallback-only-yaml
+    severity: str  # error | warning | info
+    message: str
+    fixable: bool
+    agent: str | None  # the agent's name, when it has one
+
+
+def _tokens(spec: str | Iterable[str] | None) -> list[str]:
+    if spec is None:
+        return []
+    items = [spec] if isinstance(spec, str) else list(spec)
+    return [t.strip() for item in items for t in item.split(",") if t.strip()]
+
+
+def _match(token: str) -> list[Rule]:
+    """A rule ID (AK301), an ID prefix (AK3), a rule name or a name prefix (invalid-)."""
+    upper = token.upper()
+    found = [r for r in RULES.values() if r.id.startswith(upper)] if upper.startswith("AK") else []
+    if not found:
+        found = [r for r in RULES.values() if r.name == token.lower()] or [
+            r for r in RULES.values() if r.name.startswith(token.lower())
+        ]
+    return found
+
+
+def resolve_rules(
+    select: str | Iterable[str] | None = None, ignore: str | Iterable[str] | None = None
+) -> list[Rule]:
+    """The rules to run. Raises UnknownRuleError for a token that names no rule."""
+    chosen: dict[str, Rule] = {}
+    select_tokens, ignore_tokens = _tokens(select), _tokens(ignore)
+    for token in select_tokens + ignore_tokens:
+        if not _match(token):
+            raise UnknownRuleError(f"unknown rule {token!r} (see docs/rules.md; IDs look like AK301)")
+    if select_tokens:
+        for token in select_tokens:
+            chosen.update((r.id, r) for r in _match(token))
+    else:
+        chosen = dict(RULES)
+    for token in ignore_tokens:
+        for r in _match(token):
+            chosen.pop(r.id, None)
+    return [r for r in RULES.values() if r.id in chosen]
+
+
+def _as_list(agents: Iterable[Agent] | Agent) -> list[Agent]:
+    return [agents] if isinstance(agents, Agent) else list(agents)
+
+
+def findings(
+    agents: Iterable[Agent] | Agent,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+) -> list[Finding]:
+    """Every finding, in file order, then line, then rule."""
+    rules = resolve_rules(select, ignore)
+    items = _as_list(agents)
+    order = {id(a): i for i, a in enumerate(items)}
+    out: list[tuple[int, Finding]] = []
+    for agent in items:
+        view = View(agent)
+        for r in rules:
+            if r.scope == "file":
+                out.extend((order[id(agent)], _finding(r, agent, hit)) for hit in r.check(view))
+    for r in rules:
+        if r.scope == "set":
+            for hit in r.check(items):
+                target = hit.agent or items[0]
+                out.append((order.get(id(target), 0), _finding(r, target, hit)))
+    out.sort(key=lambda pair: (pair[0], pair[1].line, pair[1].rule))
+    return [f for _, f in out]
+
+
+def _finding(r: Rule, agent: Agent, hit: Any) -> Finding:
+    name = agent.name if isinstance(agent.name, str) else None
+    fixable = r.fixable if hit.fixable is None else bool(hit.fixable and r.fixable)
+    return Finding(
+        str(agent.path), max(1, hit.line), hit.column, r.id, r.name, r.severity, hit.message, fixable, name
+    )
+
+
+def lint(
+    agents: Iterable[Agent] | Agent,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Findings as a DataFrame: path, line, column, rule, name (the rule's), severity, message, fixable,
+    agent.
+
+    `select`/`ignore` take rule IDs, ID prefixes (`AK1`) or rule names, as a list or comma-separated.
+    """
+    import pandas as pd
+
+    rows = [asdict(f) for f in findings(agents, select, ignore)]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["line"] = frame["line"].astype("int64")
+    frame["column"] = frame["column"].astype("Int64")
+    frame["fixable"] = frame["fixable"].astype(bool)
+    return frame
+
+
+# -- output formats ---------------------------------------------------------------------------------
+
+
+def counts(items: Sequence[Finding]) -> dict[str, int]:
+    return {s: sum(f.severity == s for f in items) for s in SEVERITIES}
+
+
+def summary_line(items: Sequence[Finding], files: int) -> str:
+    c = counts(items)
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
+    return ", ".join(count(c[k], k) for k in ("error", "warning", "info")) + f" in {count(files, 'file')}"
+
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def to_text(items: Sequence[Finding], files: int, *, color: bool = False) -> str:
+    """Findings grouped by file, then a summary line."""
+
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    out: list[str] = []
+    current = None
+    for f in items:
+        if f.path != current:
+            if current is not None:
+                out.append("")
+            out.append(paint(f.path, _BOLD))
+            current = f.path
+        where = f"{f.line}:{f.column}" if f.column else f"{f.line}"
+        fix = paint(" [fixable]", _DIM) if f.fixable else ""
+        out.append(
+            f"  {where:>7}  {paint(f'{f.severity:<7}', _COLORS[f.severity])}  {f.rule}  {f.message}"
+            f"  {paint(f'({f.name})', _DIM)}{fix}"
+        )
+    if out:
+        out.append("")
+    out.append(summary_line(items, files))
+    return "\n".join(out) + "\n"
+
+
+def to_json(items: Sequence[Finding]) -> str:
+    return json.dumps([asdict(f) for f in items], indent=2, ensure_ascii=False) + "\n"
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _relative_uri(path: str, base: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(absolute, base)).as_posix()
+
+
+def to_sarif(
+    items: Sequence[Finding], rules: Sequence[Rule] | None = None, base: Path | None = None
+) -> dict[str, Any]:
+    """SARIF 2.1.0 as GitHub code scanning accepts it; URIs relative to `base` (default: the working
+    folder)."""
+    from agentkit import __version__
+
+    base = Path(os.path.abspath(base or Path.cwd()))
+    rules = list(rules if rules is not None else RULES.values())
+    index = {r.id: i for i, r in enumerate(rules)}
+    driver = {
+        "name": "agentkit",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "informationUri": PROJECT_URL,
+        "rules": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.doc},
+                "help": {"text": r.doc},
+                "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+                "properties": {"category": r.category, "fixable": r.fixable},
+            }
+            for r in rules
+        ],
+    }
+    results = []
+    for f in items:
+        region: dict[str, int] = {"startLine": max(1, f.line)}
+        if f.column:
+            region["startColumn"] = f.column
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _relative_uri(f.path, base), "uriBaseId": "%SRCROOT%"},
+                        "region": region,
+                    }
+                }
+            ],
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.as_uri() + "/"}},
+                "results": results,
+                "properties": {"claudeCodeVersion": CLAUDE_CODE_MODEL_VERSION},
+            }
+        ],
+    }

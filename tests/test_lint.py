@@ -1,0 +1,486 @@
+"""Issue 3: lint and fix (agentkit._rules, _lint, _fix, _cli_lint)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import agentkit
+from agentkit._errors import AgentkitError
+from agentkit._fix import fix, fix_agent
+from agentkit._lint import COLUMNS, findings, lint, resolve_rules, to_sarif
+from agentkit._rules import RULES, render_docs
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "lint_fixtures"
+CORPORA = ROOT.parent / "shared" / "corpora"
+EXPECTED = CORPORA / "claude-code-2.1.330.expected.json"
+SAMPLES = ROOT / "agents"
+
+CLEAN = """---
+name: code-reviewer
+description: Reviews code changes for bugs and risky patterns. Use when the user asks for a code review.
+tools: Read, Grep, Glob, Bash
+model: sonnet
+color: red
+---
+You are a careful code reviewer. Read the diff and list the problems you find.
+"""
+
+
+def rules_of(agents) -> set[str]:
+    return {f.rule for f in findings(agents)}
+
+
+def main(*argv: str) -> int:
+    from agentkit.cli import main as cli_main
+
+    return cli_main(list(argv))
+
+
+# -- the catalogue --------------------------------------------------------------------------------
+
+
+def test_catalogue_metadata() -> None:
+    assert len(RULES) >= 40
+    for rule in RULES.values():
+        assert re.fullmatch(r"AK[1-6]\d\d", rule.id)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+        assert rule.severity in ("error", "warning", "info")
+        assert rule.summary and rule.doc and "\n" not in rule.summary
+    names = [r.name for r in RULES.values()]
+    assert len(names) == len(set(names))
+    for rule in RULES.values():
+        if rule.category == "dropped":
+            assert rule.severity == "error", rule.id
+
+
+def test_docs_are_generated_from_the_code() -> None:
+    committed = (ROOT / "docs" / "rules.md").read_text("utf-8")
+    assert committed == render_docs(), "regenerate: python -m agentkit._rules > docs/rules.md"
+    for rule in RULES.values():
+        assert f"### {rule.id}" in committed
+
+
+def test_every_rule_has_good_and_bad_fixtures() -> None:
+    for rule_id in RULES:
+        folder = FIXTURES / rule_id
+        assert list(folder.glob("good*")), f"{rule_id} has no good fixture"
+        assert list(folder.glob("bad*")), f"{rule_id} has no bad fixture"
+
+
+def _fixture_cases() -> list[tuple[str, Path, bool]]:
+    cases = []
+    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(("good", "bad")):
+                cases.append((folder.name, path, path.name.startswith("bad")))
+    return cases
+
+
+def _materialise(path: Path, tmp_path: Path) -> Path:
+    """Fixtures named *oversize* are padded past 1 MiB here rather than stored that large."""
+    if "oversize" not in path.name:
+        return path
+    target = tmp_path / path.name
+    target.write_text(path.read_text("utf-8") + "Padding line of the body.\n" * 45_000, "utf-8")
+    assert target.stat().st_size > 1024 * 1024
+    return target
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "path", "bad"), _fixture_cases(), ids=lambda v: getattr(v, "name", str(v))
+)
+def test_fixture(rule_id: str, path: Path, bad: bool, tmp_path: Path) -> None:
+    got = rules_of(agentkit.load(_materialise(path, tmp_path)))
+    if bad:
+        assert rule_id in got, f"{path} should trigger {rule_id}; got {sorted(got)}"
+    else:
+        assert rule_id not in got, f"{path} should not trigger {rule_id}"
+
+
+def test_clean_agent_has_no_warnings_or_errors() -> None:
+    items = findings(agentkit.loads(CLEAN, "code-reviewer.md"))
+    assert [f for f in items if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CLEAN,
+        CLEAN.replace("tools: Read, Grep, Glob, Bash", "tools:\n  - Read\n  - Grep"),
+        CLEAN.replace("model: sonnet", "model: claude-opus-4-1-20250805"),
+        CLEAN.replace("Use when the user asks", "Use PROACTIVELY after code changes or when the user asks"),
+        CLEAN.replace(
+            "Reviews code changes for bugs and risky patterns. Use when the user asks for a code review.",
+            '"Reviews C# code #dotnet. Use when the user asks for a code review."',
+        ),
+        CLEAN.replace("color: red\n", "color: red\npermissionMode: plan\nmaxTurns: 20\neffort: high\n"),
+        CLEAN.replace("description: Reviews code changes", "description: |\n  Reviews code changes").replace(
+            " Use when", "\n  Use when"
+        ),
+        CLEAN.replace("tools: Read, Grep, Glob, Bash", "tools: Read, mcp__github__get_pr, Agent(planner)"),
+    ],
+)
+def test_clean_variants(text: str) -> None:
+    items = findings(agentkit.loads(text, "code-reviewer.md"))
+    assert [(f.rule, f.message) for f in items if f.severity != "info"] == []
+
+
+# -- specific behaviour ---------------------------------------------------------------------------
+
+
+def test_comment_truncation_names_what_is_lost() -> None:
+    agent = agentkit.loads(
+        CLEAN.replace("risky patterns.", "risky patterns #security - use for audits."), "x.md"
+    )
+    (hit,) = [f for f in findings(agent) if f.rule == "AK201"]
+    assert hit.line == 3 and "#security - use for audits." in hit.message
+
+
+def test_duplicate_key_says_which_line_wins() -> None:
+    agent = agentkit.loads(CLEAN.replace("color: red\n", "color: red\nmodel: opus\n"), "x.md")
+    (hit,) = [f for f in findings(agent) if f.rule == "AK205"]
+    assert hit.line == 5 and "on line 7" in hit.message
+
+
+def test_dropped_yaml_says_why() -> None:
+    crlf = CLEAN.replace("Reviews code changes", "Reviews code: changes").replace("\n", "\r\n")
+    (hit,) = [f for f in findings(agentkit.loads(crlf, "x.md")) if f.rule == "AK104"]
+    assert "CRLF" in hit.message and "LF line endings the fallback would repair it" in hit.message
+    col0 = CLEAN.replace(
+        "asks for a code review.", "asks for a code review.\n<example>\nuser: hi\n</example>"
+    )
+    (hit,) = [f for f in findings(agentkit.loads(col0, "x.md")) if f.rule == "AK104"]
+    assert "column 0" in hit.message and hit.line == 4
+    nbsp = CLEAN.replace("description: ", "description:\u00a0")
+    got = {f.rule: f for f in findings(agentkit.loads(nbsp, "x.md"))}
+    assert "AK104" in got and "no-break space" in got["AK104"].message and "AK206" in got
+
+
+def test_duplicate_names_in_a_plain_load_list_every_file(tmp_path: Path) -> None:
+    for stem in "abcde":
+        (tmp_path / f"{stem}.md").write_text(CLEAN, "utf-8")
+    items = [f for f in findings(agentkit.load(tmp_path)) if f.rule == "AK503"]
+    assert len(items) == 5
+    assert all("5 files" in f.message for f in items)
+
+
+def test_duplicate_names_across_scopes_say_who_wins(tmp_path: Path) -> None:
+    home, project = tmp_path / "home", tmp_path / "proj"
+    (home / ".claude" / "agents").mkdir(parents=True)
+    (project / ".claude" / "agents").mkdir(parents=True)
+    (project / ".git").mkdir()
+    (home / ".claude" / "agents" / "code-reviewer.md").write_text(CLEAN, "utf-8")
+    (project / ".claude" / "agents" / "code-reviewer.md").write_text(CLEAN, "utf-8")
+    agents = agentkit.discover(project, home, managed=tmp_path / "none", plugins=[])
+    items = {f.path: f for f in findings(agents) if f.rule == "AK503"}
+    assert len(items) == 2
+    user = next(m for p, m in items.items() if str(home) in p)
+    assert "never used" in user.message and "project" in user.message
+
+
+def test_plugin_layout_names_are_per_plugin(tmp_path: Path) -> None:
+    for plugin in ("one", "two"):
+        folder = tmp_path / "plugins" / plugin / "agents"
+        folder.mkdir(parents=True)
+        (folder / "code-reviewer.md").write_text(CLEAN, "utf-8")
+    assert "AK503" not in rules_of(agentkit.load(tmp_path))
+
+
+def test_unknown_tool_suggestions() -> None:
+    agent = agentkit.loads(CLEAN.replace("Glob, Bash", "glob, WebFeth, code-reviewer"), "x.md")
+    messages = " ".join(f.message for f in findings(agent) if f.rule == "AK401")
+    assert "'Glob'" in messages and "'WebFetch'" in messages and "Agent(code-reviewer)" in messages
+
+
+def test_select_and_ignore() -> None:
+    agents = agentkit.load(SAMPLES)
+    assert set(lint(agents, select="AK3")["rule"]) <= {"AK301", "AK302", "AK303"}
+    assert "AK502" not in set(lint(agents, ignore=["name-differs-from-file"])["rule"])
+    assert set(lint(agents, select="invalid-")["rule"]) <= {
+        r.id for r in RULES.values() if r.name.startswith("invalid-")
+    }
+    with pytest.raises(AgentkitError):
+        resolve_rules(select="AK999")
+
+
+def test_lint_frame_columns() -> None:
+    frame = lint(agentkit.load(SAMPLES))
+    assert list(frame.columns) == COLUMNS
+    assert (frame["line"] >= 1).all()
+    empty = lint([agentkit.loads(CLEAN, "code-reviewer.md")], select="AK1")
+    assert list(empty.columns) == COLUMNS and len(empty) == 0
+
+
+def test_sample_agents() -> None:
+    frame = lint(agentkit.load(SAMPLES))
+    by_file = frame.groupby(frame["path"].map(lambda p: Path(p).name))["rule"].apply(set).to_dict()
+    assert {"AK104"} <= by_file["release-manager.md"]
+    assert {"AK301"} <= by_file["pr-review-helper.md"]
+    assert {"AK201"} <= by_file["dotnet-backend.md"]
+    assert {"AK401", "AK404"} <= by_file["frontend-dev.md"]
+    assert {"AK402"} <= by_file["test-writer.md"]
+    assert {"AK406", "AK502"} <= by_file["reviewer-strict.md"]
+    assert {"AK503"} <= by_file["data-analyst.md"] and {"AK503"} <= by_file["sql-helper.md"]
+    for clean in (
+        "code-reviewer.md",
+        "planner.md",
+        "docs-writer.md",
+        "security-auditor.md",
+        "unit-test-generator.md",
+    ):
+        rows = frame[frame["path"].str.endswith("/" + clean)]
+        assert set(rows["severity"]) <= {"info"}, (clean, rows[["rule", "message"]].values.tolist())
+
+
+# -- fixes ----------------------------------------------------------------------------------------
+
+
+FIXABLE = [(rid, p) for rid, p, bad in _fixture_cases() if bad and RULES[rid].fixable and p.is_file()]
+
+
+@pytest.mark.parametrize(("rule_id", "path"), FIXABLE, ids=lambda v: getattr(v, "name", str(v)))
+def test_fix_repairs_fixture(rule_id: str, path: Path) -> None:
+    (before,) = agentkit.load(path)
+    fixable = [f for f in findings(before) if f.rule == rule_id and f.fixable]
+    after = fix(before)
+    if not fixable:  # e.g. LS: no exact replacement
+        return
+    assert rule_id not in {f.rule for f in findings(after) if f.fixable}
+    assert after.body == before.body
+    assert after.parse == "strict" and after.loaded == before.loaded
+    assert after.name == before.name and after.description == before.description
+
+
+def test_fix_fallback_changes_only_the_description_line() -> None:
+    text = CLEAN.replace(
+        "Use when the user asks for a code review.",
+        'Use when the user asks "is this ok?". Examples:\\n\\n<example>\\nContext: a PR\\n</example>',
+    )
+    before = agentkit.loads(text, "x.md")
+    assert before.parse == "fallback"
+    after = fix(before)
+    assert after.parse == "strict" and after.description == before.description and after.body == before.body
+    changed = [(a, b) for a, b in zip(text.splitlines(), after.text.splitlines(), strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][0].startswith("description:")
+    assert yaml.safe_load(after.block_text)["name"] == "code-reviewer"
+
+
+def test_fix_legacy_tools_and_keys() -> None:
+    agent = agentkit.loads(
+        CLEAN.replace("tools: Read, Grep, Glob, Bash", "allowed-tools: Read, Task, MultiEdit, Edit"), "x.md"
+    )
+    after = fix(agent)
+    assert after.tools == ["Read", "Agent", "Edit"]
+    assert "allowed-tools" not in after.fields
+    assert fix(agent, select="AK406").tools == ["Read", "Task", "MultiEdit", "Edit"]
+    both = agentkit.loads(CLEAN.replace("model: sonnet", "allowed-tools: Read"), "x.md")
+    assert fix(both).text == both.text  # `tools` is present: not renamed
+
+
+def test_fix_bom_keeps_everything_else() -> None:
+    agent = agentkit.loads("\ufeff" + CLEAN, "x.md")
+    assert fix(agent).text == CLEAN
+
+
+def test_fix_refuses_unsafe_and_reports() -> None:
+    result = fix_agent(agentkit.loads(CLEAN, "x.md"))
+    assert not result.changed and result.failed == []
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "code-reviewer.md"
+    good.write_text(CLEAN, "utf-8")
+    assert main("lint", str(good)) == 0
+    assert main("lint", str(SAMPLES)) == 1
+    assert main("lint", str(tmp_path / "missing")) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    assert main("lint", str(good), "--select", "AK999") == 2
+    assert main("lint", str(good), "--format", "yaml") == 2
+
+
+def test_cli_text_output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    main("lint", str(SAMPLES))
+    out = capsys.readouterr().out
+    assert "\033[" not in out  # not a terminal: no colour
+    assert re.search(r"^\d+ errors?, \d+ warnings?, \d+ infos? in 13 files$", out, re.M)
+    assert re.search(r"release-manager\.md\n\s+4(:\d+)?\s+error\s+AK104", out)
+
+
+def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    main("lint", str(SAMPLES), "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data and all({"path", "line", "rule", "severity", "message"} <= set(row) for row in data)
+    assert {row["severity"] for row in data} <= {"error", "warning", "info"}
+
+
+def test_cli_sarif(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    main("lint", "agents", "--format", "sarif")
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0" and "sarif" in sarif["$schema"]
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "agentkit" and driver["informationUri"].startswith("https://")
+    for rule in driver["rules"]:
+        assert {
+            "id",
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "defaultConfiguration",
+        } <= set(rule)
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    ids = {r["id"] for r in driver["rules"]}
+    results = sarif["runs"][0]["results"]
+    assert results
+    for result in results:
+        assert (
+            result["ruleId"] in ids
+            and result["level"] in ("error", "warning", "note")
+            and result["message"]["text"]
+        )
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].startswith("agents/")
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert location["region"]["startLine"] >= 1
+
+
+def test_sarif_relative_paths(tmp_path: Path) -> None:
+    agent = agentkit.loads("\ufeff" + CLEAN, tmp_path / "a" / "x.md")
+    sarif = to_sarif(findings(agent), base=tmp_path)
+    assert (
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "a/x.md"
+    )
+
+
+def test_cli_fix_dry_run_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "agents"
+    shutil.copytree(SAMPLES, folder)
+    before = {p: p.read_bytes() for p in folder.rglob("*.md")}
+    main("lint", str(folder), "--fix", "--dry-run")
+    out = capsys.readouterr().out
+    assert '+description: "Use this agent when' in out and "-allowed-tools:" in out
+    assert {p: p.read_bytes() for p in folder.rglob("*.md")} == before
+    main("lint", str(folder), "--fix")
+    after = agentkit.load(folder)
+    assert all(a.parse != "fallback" for a in after)
+    for agent in after:
+        old = agentkit.loads(before[agent.path].decode("utf-8"), agent.path)
+        assert agent.body == old.body
+    assert after["pr-review-helper"].parse == "strict"
+    assert after["strict-reviewer"].tools == ["Read", "Grep", "Glob", "Bash"]
+
+
+def test_cli_fix_reports_conflicts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x.md"
+    path.write_text("\ufeff" + CLEAN, "utf-8")
+    from agentkit import _write
+
+    real = _write.save
+
+    def racing_save(agent, *args, **kwargs):  # someone edits the file between load and save
+        path.write_text(CLEAN + "edited\n", "utf-8")
+        return real(agent, *args, **kwargs)
+
+    monkeypatch.setattr(_write, "save", racing_save)
+    code = main("lint", str(path), "--fix")
+    err = capsys.readouterr().err
+    assert code == 1 and "changed on disk" in err and "Traceback" not in err
+
+
+def test_pre_commit_hook_definition() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "agentkit-lint" and hook["entry"] == "agentkit lint" and hook["language"] == "python"
+    pattern = re.compile(hook["files"])
+    assert pattern.search(".claude/agents/x.md") and pattern.search("sub/.claude/agents/a/b.md")
+    assert not pattern.search("docs/x.md")
+
+
+def test_rules_module_prints_docs() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "agentkit._rules"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
+    assert out == render_docs()
+
+
+# -- the real corpora ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    if not EXPECTED.is_file():
+        pytest.skip("../shared/corpora is not present")
+    expected = json.loads(EXPECTED.read_text("utf-8"))
+    agents = {str(a.path.relative_to(CORPORA)): a for a in agentkit.load(*(CORPORA / p for p in expected))}
+    return expected, agents
+
+
+def test_corpus_dropped_and_fallback_files_are_reported(corpus) -> None:
+    expected, agents = corpus
+    items = findings(list(agents.values()))
+    by_path: dict[str, set[str]] = {}
+    for f in items:
+        by_path.setdefault(str(Path(f.path).relative_to(CORPORA)), set()).add(f.rule)
+    fallback = [p for p, e in expected.items() if e.get("parse") == "fallback"]
+    dropped = [p for p, e in expected.items() if not e["loaded"]]
+    assert fallback
+    for path in fallback:
+        assert "AK301" in by_path.get(path, set()), path
+    for path in dropped:
+        assert any(r.startswith("AK1") for r in by_path.get(path, set())), path
+    for path, rules in by_path.items():  # no file Claude Code loads gets a "dropped" finding
+        if expected[path]["loaded"]:
+            assert not any(r.startswith("AK1") for r in rules), (path, rules)
+
+
+def test_corpus_fix_fallback_files(corpus) -> None:
+    expected, agents = corpus
+    fallback = [agents[p] for p, e in expected.items() if e.get("parse") == "fallback"]
+    for before in fallback:
+        after = fix(before)
+        assert after.parse == "strict", before.path
+        assert (after.name, after.description, after.tools, after.model) == (
+            before.name,
+            before.description,
+            before.tools,
+            before.model,
+        )
+        assert after.body == before.body
+        changed = [
+            line
+            for line in after.diff().splitlines()
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        ]
+        assert changed and all(line[1:].startswith("description:") for line in changed), changed
+        yaml.safe_load(after.block_text)  # strict YAML 1.1 tools read it too
+
+
+def test_corpus_cli_fix_leaves_no_fallback(corpus, tmp_path: Path) -> None:
+    expected, agents = corpus
+    for rel, e in expected.items():
+        if e.get("parse") == "fallback":
+            target = tmp_path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(CORPORA / rel, target)
+    main("lint", str(tmp_path), "--fix", "--select", "AK301")
+    fixed = agentkit.load(tmp_path)
+    assert len(fixed) and all(a.parse == "strict" for a in fixed)
+    for agent in fixed:
+        rel = str(agent.path.relative_to(tmp_path))
+        assert agent.description == expected[rel]["description"]
+        assert len(agent.body) == expected[rel]["body_chars"] or agent.body == agents[rel].body
