@@ -1,0 +1,780 @@
+"""Browser test harness: JupyterLab and Voila servers driven by headless Chromium through Playwright.
+
+This is a helper module, not a test file. Tests import it as ``import browser`` (pytest puts ``tests/``
+on ``sys.path`` because the folder has no ``__init__.py``).
+
+Typical use::
+
+    import pytest
+    import browser
+
+    pytestmark = pytest.mark.skipif(bool(browser.skip_reason("lab")), reason=browser.skip_reason("lab") or "")
+
+    def test_something(tmp_path):
+        with browser.jupyterlab(root_dir=REPO) as lab, browser.chromium() as ctx:
+            page = ctx.pages[0]
+            browser.open_notebook(page, lab, "notebooks/03-edit-and-export.ipynb")
+            browser.run_all_cells(page)
+            browser.wait_for_widgets(page)
+            page.locator(browser.TEXT_INPUT).first.fill("hello")
+            ...
+            browser.screenshot(page, "edit-and-export")
+            assert browser.notebook_errors(page) == []
+
+    def test_app():
+        with browser.voila(NOTEBOOK) as app, browser.chromium() as ctx:
+            page = ctx.pages[0]
+            browser.open_voila(page, app)
+            ...
+
+Servers run in their own process group with a private, temporary ``JUPYTER_CONFIG_DIR``, settings,
+workspaces and runtime directory (so nothing from ``~/.jupyter`` leaks in and nothing is written there),
+the JupyterLab news/announcements popup disabled, autosave off (a test never writes outputs into
+the notebook it opens) and notebook windowing off (every cell stays in the
+DOM, so locators find widgets far down a long notebook). Leaving the ``with`` block shuts the server
+down, its kernels included, even when the test failed; the server log is kept in ``server.log_path``
+until then and its tail is shown when the server fails to start.
+
+Chromium is Debian's ``/usr/bin/chromium`` (override with ``AGENTKIT_CHROMIUM``); never run
+``playwright install``. Set ``AGENTKIT_NO_BROWSER=1`` to skip browser tests on purpose, and
+``AGENTKIT_HEADED=1`` to watch them in a visible window (needs a display).
+
+Timing on a 2-core machine: JupyterLab is ready in about 3-5 s, Voila in about 2 s; opening a notebook
+and getting an idle kernel takes about 5 s; a widget round trip (type, click, read a Label that the
+kernel set) takes about 1-2 s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import importlib.util
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # playwright is optional: only imported when a browser is launched
+    from playwright.sync_api import BrowserContext, Page
+
+__all__ = [
+    "ARTIFACTS",
+    "BUTTON",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "DROPDOWN",
+    "HTML",
+    "LABEL",
+    "TEXTAREA",
+    "TEXT_INPUT",
+    "Server",
+    "browser_available",
+    "chromium",
+    "cell_outputs",
+    "execute_command",
+    "free_port",
+    "jupyterlab",
+    "jupyterlab_available",
+    "notebook_errors",
+    "on_failure",
+    "open_notebook",
+    "open_voila",
+    "pid_alive",
+    "run_all_cells",
+    "screenshot",
+    "skip_reason",
+    "voila",
+    "voila_available",
+    "wait_for_kernel_idle",
+    "wait_for_widgets",
+]
+
+#: Where screenshots go (git-ignored).
+ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
+
+#: Debian's Chromium; ``AGENTKIT_CHROMIUM`` overrides it (e.g. a Chrome binary on a laptop).
+CHROMIUM = os.environ.get("AGENTKIT_CHROMIUM", "/usr/bin/chromium")
+
+#: Flags that keep Chromium quiet and offline-friendly in a container.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Selectors for ipywidgets 8 views, valid both in JupyterLab and in Voila.
+#: The <input> of a ``widgets.Text``.
+TEXT_INPUT = ".jupyter-widgets.widget-text input"
+#: The <textarea> of a ``widgets.Textarea``.
+TEXTAREA = ".jupyter-widgets.widget-textarea textarea"
+#: The <select> of a ``widgets.Dropdown``.
+DROPDOWN = ".jupyter-widgets.widget-dropdown select"
+#: A ``widgets.Button`` (filter with ``has_text=`` for a given description).
+BUTTON = "button.jupyter-widgets.widget-button"
+#: A ``widgets.Label`` (a ``div``; the description of other widgets is a plain ``label.widget-label``
+#: without the ``jupyter-widgets`` class, so it does not match).
+LABEL = ".jupyter-widgets.widget-label"
+#: A ``widgets.HTML``.
+HTML = ".jupyter-widgets.widget-html"
+
+#: Default timeouts (milliseconds for Playwright, seconds for servers). Generous: CI machines are slow.
+DEFAULT_TIMEOUT_MS = 60_000
+KERNEL_TIMEOUT_MS = 120_000
+SERVER_START_TIMEOUT_S = 90.0
+
+_KERNEL_STATUS = ".jp-StatusBar-TextItem"
+_ANNOUNCEMENTS = "@jupyterlab/apputils-extension:announcements"
+
+
+# ----------------------------------------------------------------------------------------------------
+# Availability (skip reasons)
+# ----------------------------------------------------------------------------------------------------
+
+
+def browser_available() -> str | None:
+    """Return why a browser test cannot run here, or ``None`` when it can.
+
+    Checks ``AGENTKIT_NO_BROWSER``, the Chromium executable (``/usr/bin/chromium``, or
+    ``AGENTKIT_CHROMIUM``) and the ``playwright`` Python package. Use it in
+    ``pytest.mark.skipif(bool(reason), reason=reason or "")``; CI installs Chromium with
+    ``.ci/install-browser`` so the tests run there.
+    """
+    if os.environ.get("AGENTKIT_NO_BROWSER"):
+        return "browser tests disabled by AGENTKIT_NO_BROWSER"
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return f"no Chromium at {CHROMIUM} (install it with .ci/install-browser)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright Python package is not installed"
+    return None
+
+
+def jupyterlab_available() -> str | None:
+    """Return why JupyterLab cannot be started, or ``None``."""
+    if importlib.util.find_spec("jupyterlab") is None:
+        return "jupyterlab is not installed"
+    if importlib.util.find_spec("ipywidgets") is None:
+        return "ipywidgets is not installed"
+    return None
+
+
+def voila_available() -> str | None:
+    """Return why Voila cannot be started, or ``None``."""
+    if importlib.util.find_spec("voila") is None:
+        return "voila is not installed"
+    if importlib.util.find_spec("ipywidgets") is None:
+        return "ipywidgets is not installed"
+    return None
+
+
+def skip_reason(*needs: str) -> str | None:
+    """Combined skip reason: the browser, plus ``"lab"`` and/or ``"voila"`` when given."""
+    checks = [browser_available]
+    if "lab" in needs:
+        checks.append(jupyterlab_available)
+    if "voila" in needs:
+        checks.append(voila_available)
+    for check in checks:
+        reason = check()
+        if reason:
+            return reason
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# Servers
+# ----------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running JupyterLab or Voila server (yielded by :func:`jupyterlab` and :func:`voila`).
+
+    Attributes: ``kind`` ("lab" or "voila"), ``port``, ``token`` (empty for Voila), ``base_url``
+    (``http://127.0.0.1:PORT``), ``root_dir``, ``log_path`` (stdout+stderr of the server),
+    ``process`` (the :class:`subprocess.Popen`).
+    """
+
+    kind: str
+    port: int
+    token: str
+    root_dir: Path
+    log_path: Path
+    process: subprocess.Popen = field(repr=False)
+    base_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.base_url = f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str = "/", **query: str) -> str:
+        """Absolute URL for ``path`` on this server, with the token added for JupyterLab."""
+        if self.token:
+            query.setdefault("token", self.token)
+        qs = f"?{urllib.parse.urlencode(query)}" if query else ""
+        return f"{self.base_url}/{path.lstrip('/')}{qs}"
+
+    def notebook_url(self, notebook: str | os.PathLike[str]) -> str:
+        """``/lab/tree/<notebook>?token=T``; ``notebook`` is relative to ``root_dir`` (or absolute inside it)."""
+        rel = Path(notebook)
+        if rel.is_absolute():
+            rel = rel.resolve().relative_to(self.root_dir)
+        return self.url("lab/tree/" + urllib.parse.quote(rel.as_posix()))
+
+    def child_pids(self) -> list[int]:
+        """Process ids of everything the server started that is still running (kernels, ...)."""
+        return _descendants(self.process.pid) if self.process.poll() is None else []
+
+    def log_text(self) -> str:
+        """The server's output so far."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def request(self, method: str, path: str, body: Any = None, timeout: float = 10.0) -> tuple[int, bytes]:
+        """A plain HTTP request to the server (token sent in the Authorization header)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        headers = {"Authorization": f"token {self.token}"} if self.token else {}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        finally:
+            conn.close()
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def _server_env(tmp: Path) -> dict[str, str]:
+    """Environment for a server: private Jupyter config/settings/runtime dirs, no announcements."""
+    config = tmp / "config"
+    settings = tmp / "user-settings"
+    _write_json(config / "labconfig" / "page_config.json", {"disabledExtensions": {_ANNOUNCEMENTS: True}})
+    # Keep every cell in the DOM (the default windowing hides cells outside the viewport).
+    _write_json(
+        settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings",
+        {"windowingMode": "none"},
+    )
+    # Never write to the notebook under test (real notebooks in the repo would get outputs saved).
+    _write_json(
+        settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings", {"autosave": False}
+    )
+    # No "news" toast either, in case the plugin is re-enabled elsewhere.
+    _write_json(
+        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings",
+        {"fetchNews": "false", "checkForUpdates": False},
+    )
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(config),
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTER_PLATFORM_DIRS="1",
+        PYTHONUNBUFFERED="1",
+        # Kernels must not try to open a display or reach the network for plots.
+        MPLBACKEND="Agg",
+    )
+    env.pop("JUPYTER_TOKEN", None)
+    return env
+
+
+def _proc_children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def _descendants(pid: int) -> list[int]:
+    """All descendant process ids of ``pid`` (kernels start in their own session, so a process-group
+    kill does not reach them)."""
+    try:
+        import psutil  # type: ignore[import-not-found]
+
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except ImportError:
+        pass
+    except Exception:
+        return []
+    if not os.path.isdir("/proc"):
+        return []
+    children = _proc_children()
+    out: list[int] = []
+    stack = [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            out.append(child)
+            stack.append(child)
+    return out
+
+
+def pid_alive(pid: int) -> bool:
+    """True while process ``pid`` exists and is not a zombie (for checking that nothing was left behind)."""
+    return _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie is dead for our purposes.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _kill_all(pids: list[int], grace: float = 5.0) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        live = [p for p in pids if _alive(p)]
+        if not live:
+            return
+        for pid in live:
+            with contextlib.suppress(OSError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and any(_alive(p) for p in live):
+            time.sleep(0.1)
+
+
+def _stop(server: Server, graceful_shutdown: bool) -> None:
+    proc = server.process
+    kids = _descendants(proc.pid)
+    if proc.poll() is None and graceful_shutdown:
+        # JupyterLab: the REST shutdown stops the kernels cleanly, then the server.
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            server.request("POST", "/api/shutdown", timeout=5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=15)
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            break
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=wait)
+    # Kernels and anything else the server started, now orphaned if still running.
+    _kill_all(kids)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+
+
+def _wait_ready(server: Server, probe: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"{server.kind} server exited with code {server.process.returncode} before it was ready."
+                f"\n--- server log (tail) ---\n{server.log_text()[-4000:]}"
+            )
+        try:
+            status, _ = server.request("GET", probe, timeout=5)
+            if status == 200:
+                return
+            last = f"HTTP {status}"
+        except (OSError, http.client.HTTPException) as exc:
+            last = repr(exc)
+        time.sleep(0.25)
+    raise TimeoutError(
+        f"{server.kind} server not ready on port {server.port} after {timeout:.0f} s ({last})."
+        f"\n--- server log (tail) ---\n{server.log_text()[-4000:]}"
+    )
+
+
+@contextlib.contextmanager
+def _serve(
+    kind: str,
+    argv_for_port: Any,
+    root_dir: Path,
+    token: str,
+    probe: str,
+    graceful_shutdown: bool,
+    timeout: float,
+    extra_env: dict[str, str] | None,
+) -> Iterator[Server]:
+    tmp = Path(tempfile.mkdtemp(prefix=f"agentkit-{kind}-"))
+    env = _server_env(tmp)
+    env.update(extra_env or {})
+    server: Server | None = None
+    try:
+        for attempt in range(3):  # the port may be taken between free_port() and the bind
+            port = free_port()
+            log_path = tmp / f"server-{attempt}.log"
+            with open(log_path, "wb") as log:
+                proc = subprocess.Popen(
+                    argv_for_port(port),
+                    cwd=root_dir,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # own process group: clean kill of the whole tree
+                )
+            server = Server(
+                kind=kind, port=port, token=token, root_dir=root_dir, log_path=log_path, process=proc
+            )
+            try:
+                _wait_ready(server, probe, timeout)
+                break
+            except RuntimeError:
+                _stop(server, graceful_shutdown=False)
+                if attempt == 2 or "already in use" not in server.log_text():
+                    raise
+        assert server is not None
+        yield server
+    finally:
+        if server is not None:
+            _stop(server, graceful_shutdown)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def jupyterlab(
+    root_dir: str | os.PathLike[str],
+    *,
+    token: str | None = None,
+    timeout: float = SERVER_START_TIMEOUT_S,
+    extra_args: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """Run JupyterLab on 127.0.0.1 (a free port, a random token) serving ``root_dir``; yield a :class:`Server`.
+
+    Waits until ``/api/status`` answers. On exit, shuts the server down through its REST API (which
+    stops the kernels), then signals its process group, then kills any process it left behind.
+    The app is exposed as ``window.jupyterapp`` in the page (see :func:`execute_command`).
+    """
+    root = Path(root_dir).resolve()
+    token = token or secrets.token_hex(16)
+
+    def argv(port: int) -> list[str]:
+        return [
+            sys.executable, "-m", "jupyterlab",
+            "--no-browser", "--ip", "127.0.0.1", "--port", str(port),
+            f"--IdentityProvider.token={token}",
+            "--allow-root",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.expose_app_in_browser=True",
+            *(extra_args or []),
+        ]  # fmt: skip
+
+    with _serve("lab", argv, root, token, "/api/status", True, timeout, extra_env) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def voila(
+    notebook: str | os.PathLike[str],
+    *,
+    timeout: float = SERVER_START_TIMEOUT_S,
+    extra_args: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """Serve ``notebook`` as a Voila app on 127.0.0.1 (a free port, no token); yield a :class:`Server`.
+
+    The server starts from the notebook's folder, so relative paths in the notebook work as in Lab.
+    Every page load starts a fresh kernel that runs the whole notebook; :func:`open_voila` waits for it.
+    """
+    nb = Path(notebook).resolve()
+    if not nb.is_file():
+        raise FileNotFoundError(nb)
+
+    def argv(port: int) -> list[str]:
+        return [
+            sys.executable, "-m", "voila", str(nb),
+            "--no-browser", "--port", str(port), "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0",
+            "--show_tracebacks=True",
+            *(extra_args or []),
+        ]  # fmt: skip
+
+    with _serve("voila", argv, nb.parent, "", "/voila/static/voila.js", False, timeout, extra_env) as server:
+        yield server
+
+
+# ----------------------------------------------------------------------------------------------------
+# Browser
+# ----------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def chromium(
+    *,
+    headless: bool | None = None,
+    viewport: tuple[int, int] = (1400, 1000),
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> Iterator[BrowserContext]:
+    """Launch Debian Chromium through Playwright with a fresh, temporary user-data dir.
+
+    Yields a Playwright ``BrowserContext`` that already has one page (``ctx.pages[0]``); open more with
+    ``ctx.new_page()``. Default timeouts are set to ``timeout_ms``. Console messages and page errors
+    of every page are collected in ``ctx.agentkit_console`` (a list of strings) for failure reports.
+    Everything is closed and the profile deleted on exit.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if headless is None:
+        headless = not os.environ.get("AGENTKIT_HEADED")
+    profile = tempfile.mkdtemp(prefix="agentkit-chromium-")
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                headless=headless,
+                viewport={"width": viewport[0], "height": viewport[1]},
+                timeout=timeout_ms,
+            )
+            try:
+                ctx.set_default_timeout(timeout_ms)
+                log: list[str] = []
+                ctx.agentkit_console = log  # type: ignore[attr-defined]
+
+                def watch(page: Page) -> None:
+                    page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
+                    page.on("pageerror", lambda err: log.append(f"pageerror: {err}"))
+
+                for page in ctx.pages:
+                    watch(page)
+                ctx.on("page", watch)
+                if not ctx.pages:
+                    ctx.new_page()
+                yield ctx
+            finally:
+                with contextlib.suppress(Exception):
+                    ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def on_failure(page: Page, name: str, *servers: Server) -> Iterator[None]:
+    """Keep evidence when the block fails: ``<name>-failure.png``, the browser console and each server's
+    log in ``tests/_artifacts/``; the exception is re-raised unchanged.
+
+    Wrap the body of a test: ``with browser.on_failure(page, "edit-and-export", lab): ...``
+    (inside the ``with`` blocks of the servers and the browser, which must still be running).
+    """
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(Exception):
+            screenshot(page, f"{name}-failure")
+        console = getattr(page.context, "agentkit_console", [])
+        with contextlib.suppress(OSError):
+            (ARTIFACTS / f"{name}-console.log").write_text("\n".join(console), encoding="utf-8")
+        for server in servers:
+            with contextlib.suppress(OSError):
+                (ARTIFACTS / f"{name}-{server.kind}.log").write_text(server.log_text(), encoding="utf-8")
+        raise
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG of ``page`` to ``tests/_artifacts/<name>.png`` (git-ignored) and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "screenshot"
+    path = ARTIFACTS / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+# ----------------------------------------------------------------------------------------------------
+# JupyterLab page helpers
+# ----------------------------------------------------------------------------------------------------
+
+
+def wait_for_kernel_idle(page: Page, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+    """Wait until the status bar's kernel item reads ``... | Idle``.
+
+    Use the status bar, not the toolbar's kernel indicator (which is racy). Note that right after an
+    action that runs code the kernel may still read Idle for a moment; :func:`run_all_cells` handles
+    that for Run All.
+    """
+    page.locator(_KERNEL_STATUS, has_text=re.compile(r"\|\s*Idle")).first.wait_for(
+        state="visible", timeout=timeout_ms
+    )
+
+
+def _accept_kernel_dialog(page: Page) -> None:
+    """If a "Select Kernel" dialog is open (notebook without a known kernelspec), accept the default."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and dialog.first.is_visible():
+        accept = dialog.locator("button.jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+
+
+def open_notebook(
+    page: Page, lab: Server, notebook: str | os.PathLike[str], *, timeout_ms: int = KERNEL_TIMEOUT_MS
+) -> None:
+    """Open ``notebook`` (relative to the server's root dir) in JupyterLab and wait for an idle kernel.
+
+    Goes to ``/lab/tree/<notebook>?token=T``, waits for the notebook panel, accepts a kernel-selection
+    dialog if one appears, then waits for the status bar to read "| Idle".
+    """
+    page.goto(lab.notebook_url(notebook), wait_until="domcontentloaded", timeout=timeout_ms)
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(state="visible", timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    idle = page.locator(_KERNEL_STATUS, has_text=re.compile(r"\|\s*Idle"))
+    while time.monotonic() < deadline:
+        _accept_kernel_dialog(page)
+        if idle.count():
+            return
+        page.wait_for_timeout(250)
+    wait_for_kernel_idle(page, timeout_ms=1)  # raises with Playwright's own message
+
+
+def execute_command(page: Page, command: str, args: dict[str, Any] | None = None) -> Any:
+    """Run a JupyterLab command by id (e.g. ``"notebook:restart-run-all"``) through ``window.jupyterapp``."""
+    return page.evaluate(
+        "([id, args]) => window.jupyterapp.commands.execute(id, args)", [command, args or {}]
+    )
+
+
+# Set a flag as soon as anything starts running: a "[*]" prompt or a "Busy" kernel in the status bar.
+_WATCH_BUSY = """() => {
+  window.__agentkitSawBusy = false;
+  if (window.__agentkitBusyObserver) window.__agentkitBusyObserver.disconnect();
+  const check = () => {
+    if (document.querySelector('.jp-InputArea-prompt') &&
+        [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('[*]')))
+      window.__agentkitSawBusy = true;
+    if ([...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\|\\s*Busy/.test(e.textContent)))
+      window.__agentkitSawBusy = true;
+  };
+  const obs = new MutationObserver(check);
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+  window.__agentkitBusyObserver = obs;
+}"""
+
+_DONE = """() => {
+  if (!window.__agentkitSawBusy) return false;
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt')];
+  if (prompts.some(e => e.textContent.includes('[*]'))) return false;
+  return [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\|\\s*Idle/.test(e.textContent));
+}"""
+
+
+def run_all_cells(page: Page, *, timeout_ms: int = KERNEL_TIMEOUT_MS, via: str = "menu") -> None:
+    """Run All Cells in the current notebook and wait until every cell has finished.
+
+    ``via="menu"`` clicks Run -> Run All Cells in the menu bar (what a user does); ``via="command"``
+    runs the ``notebook:run-all-cells`` command directly. Completion means: something was seen running,
+    no cell shows ``[*]`` any more, and the status bar reads "| Idle". A cell that raises does not stop
+    the wait (JupyterLab stops the run there); check :func:`notebook_errors` afterwards.
+    """
+    wait_for_kernel_idle(page, timeout_ms)
+    page.evaluate(_WATCH_BUSY)
+    if via == "menu":
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).first.click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
+    elif via == "command":
+        execute_command(page, "notebook:run-all-cells")
+    else:
+        raise ValueError(f"via must be 'menu' or 'command', not {via!r}")
+    page.wait_for_function(_DONE, timeout=timeout_ms, polling=100)
+
+
+def wait_for_widgets(
+    page: Page, selector: str = ".jupyter-widgets", *, count: int = 1, timeout_ms: int = DEFAULT_TIMEOUT_MS
+) -> None:
+    """Wait until at least ``count`` elements match ``selector`` and the first is visible.
+
+    Fails early with a clear message when the front end reports that a widget could not be shown
+    (e.g. "Error displaying widget" when the widgets extension is missing).
+    """
+    loc = page.locator(selector)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if loc.count() >= count and loc.first.is_visible():
+            return
+        broken = page.locator("text=/Error displaying widget|Failed to load model class/")
+        if broken.count():
+            raise AssertionError(f"widget failed to render: {broken.first.inner_text()!r}")
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"fewer than {count} visible {selector!r} after {timeout_ms} ms (found {loc.count()})")
+
+
+def notebook_errors(page: Page) -> list[str]:
+    """Texts of the error outputs (tracebacks) currently shown in the notebook, empty when there are none."""
+    loc = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
+    return [loc.nth(i).inner_text() for i in range(loc.count())]
+
+
+def cell_outputs(page: Page) -> list[str]:
+    """Inner text of every output area, one string per code cell, in notebook order."""
+    loc = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-OutputArea")
+    return [loc.nth(i).inner_text() for i in range(loc.count())]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Voila page helpers
+# ----------------------------------------------------------------------------------------------------
+
+
+def open_voila(
+    page: Page, app: Server, *, selector: str = ".jupyter-widgets", timeout_ms: int = KERNEL_TIMEOUT_MS
+) -> None:
+    """Load the Voila app and wait until its widgets render (the notebook runs on each page load).
+
+    Raises with the page text when Voila shows an execution error instead.
+    """
+    page.goto(app.url("/"), wait_until="domcontentloaded", timeout=timeout_ms)
+    loc = page.locator(selector)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if loc.count() and loc.first.is_visible():
+            return
+        err = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error'], .voila-error"
+        )
+        if err.count():
+            raise AssertionError(f"Voila reported an error:\n{err.first.inner_text()}")
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"no visible {selector!r} in the Voila app after {timeout_ms} ms")
