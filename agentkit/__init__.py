@@ -4,12 +4,23 @@
 >>> agent = agentkit.loads("---\\nname: greeter\\ndescription: Says hello. Use when greeting.\\n---\\nBe kind.\\n")
 >>> agent.loaded, agent.name, agent.parse, agent.tools
 (True, 'greeter', 'strict', None)
+
+The live runner is `agentkit.live` and the notebook widgets are `agentkit.widgets`; both are imported
+explicitly, so `import agentkit` stays light.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from agentkit._errors import AgentkitError, ConflictError, EditError, ExportError
+from agentkit._lint import lint
 from agentkit._model import Agent, AgentSet
 from agentkit._parse import CLAUDE_CODE_MODEL_VERSION
 from agentkit._scan import discover, load, loads
+
+if TYPE_CHECKING:
+    from agentkit._fix import fix
+    from agentkit._overlap import overlap
+    from agentkit._route import conflicts, route
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -19,8 +30,31 @@ __all__ = [
     "ConflictError",
     "EditError",
     "ExportError",
+    "conflicts",
     "discover",
+    "fix",
+    "lint",
     "load",
     "loads",
+    "overlap",
+    "route",
 ]
 __version__ = "0.1.0"
+
+# Overlap and routing pull in numpy, scipy and scikit-learn: load them on first use.
+_LAZY = {
+    "fix": "agentkit._fix",
+    "overlap": "agentkit._overlap",
+    "route": "agentkit._route",
+    "conflicts": "agentkit._route",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'agentkit' has no attribute {name!r}")

@@ -1,0 +1,522 @@
+"""The computations behind `agentkit.widgets`, as plain functions that need no browser (and no ipywidgets).
+
+Rows and filters for the Explorer, form values and front matter changes for the Editor, HTML snippets
+(tables, diffs, findings, Markdown) for every widget. The widgets only wire these to controls.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agentkit._parse import split_tools
+
+if TYPE_CHECKING:
+    from agentkit._lint import Finding
+    from agentkit._model import Agent
+
+ALL = "(all)"
+UNSET = "(not set)"
+# Keys the Editor has a dedicated control for; every other key goes to the key/value area.
+FORM_KEYS = ("name", "description", "tools", "model", "color", "permissionMode")
+SEVERITY_COLORS = {"error": "#c62828", "warning": "#b26a00", "info": "#1565c0"}
+
+
+# -- paths -----------------------------------------------------------------------------------------
+
+
+def common_root(paths: Iterable[Path]) -> Path | None:
+    """The deepest folder holding every path (None for no paths)."""
+    folders = [str(Path(p).parent) for p in paths]
+    if not folders:
+        return None
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # mixed absolute and relative paths, or several drives
+        return None
+
+
+def short_path(path: Path | str, root: Path | None) -> str:
+    """`path` relative to `root` with forward slashes: what widgets show and notebooks print."""
+    path = Path(path)
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def unique_labels(agents: Sequence[Agent], root: Path | None = None) -> dict[str, Agent]:
+    """{label: agent}: the agent's name, with its file added when two agents share the name."""
+    names = [a.qualified_name or (a.name if isinstance(a.name, str) else a.path.stem) for a in agents]
+    return {
+        (name if names.count(name) == 1 else f"{name} ({short_path(a.path, root)})"): a
+        for name, a in zip(names, agents, strict=True)
+    }
+
+
+# -- Explorer rows ---------------------------------------------------------------------------------
+
+
+def tools_text(tools: list[str] | None) -> str:
+    if tools is None:
+        return "(all)"
+    return ", ".join(tools) if tools else "(none)"
+
+
+def status_of(agent: Agent) -> str:
+    if not agent.loaded:
+        return "dropped"
+    return "shadowed" if agent.shadowed_by is not None else "loaded"
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRow:
+    """One line of the Explorer's table."""
+
+    index: int  # position in the AgentSet
+    file: str  # relative to the set's common folder
+    name: str
+    status: str  # loaded | shadowed | dropped
+    reason: str  # why dropped or shadowed, else ""
+    parse: str
+    scope: str
+    model: str
+    tools: str
+    description: str
+    errors: int
+    warnings: int
+    infos: int
+    search_text: str = field(repr=False, default="")
+
+    @property
+    def findings(self) -> int:
+        return self.errors + self.warnings + self.infos
+
+
+def count_findings(items: Iterable[Finding]) -> dict[str, dict[str, int]]:
+    """{path: {"error": n, "warning": n, "info": n}}."""
+    out: dict[str, dict[str, int]] = {}
+    for f in items:
+        counts = out.setdefault(f.path, {"error": 0, "warning": 0, "info": 0})
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return out
+
+
+def agent_rows(agents: Sequence[Agent], items: Iterable[Finding] = (), root: Path | None = None) -> list[AgentRow]:
+    counts = count_findings(items)
+    if root is None:
+        root = common_root(a.path for a in agents)
+    rows = []
+    for i, a in enumerate(agents):
+        c = counts.get(str(a.path), {})
+        name = a.qualified_name or (a.name if isinstance(a.name, str) else "")
+        description = a.description if isinstance(a.description, str) else ""
+        reason = a.reason or (f"shadowed by {short_path(a.shadowed_by, root)}" if a.shadowed_by else "")
+        file = short_path(a.path, root)
+        rows.append(
+            AgentRow(
+                index=i,
+                file=file,
+                name=name,
+                status=status_of(a),
+                reason=reason,
+                parse=a.parse,
+                scope=a.scope or "",
+                model=a.model if isinstance(a.model, str) else ("" if a.model is None else str(a.model)),
+                tools=tools_text(a.tools) if a.loaded else "",
+                description=description,
+                errors=c.get("error", 0),
+                warnings=c.get("warning", 0),
+                infos=c.get("info", 0),
+                search_text=" ".join((file, name, description, a.prompt[:2000])).lower(),
+            )
+        )
+    return rows
+
+
+def filter_rows(
+    rows: Iterable[AgentRow],
+    text: str = "",
+    status: str = ALL,
+    parse: str = ALL,
+    scope: str = ALL,
+    model: str = ALL,
+) -> list[AgentRow]:
+    """Rows matching every filter; `text` matches file, name, description and prompt (all words, any case)."""
+    words = text.lower().split()
+    out = []
+    for r in rows:
+        if words and not all(w in r.search_text for w in words):
+            continue
+        if status != ALL and r.status != status:
+            continue
+        if parse != ALL and r.parse != parse:
+            continue
+        if scope != ALL and r.scope != scope:
+            continue
+        if model != ALL and r.model != model:
+            continue
+        out.append(r)
+    return out
+
+
+SORT_KEYS = ("file", "name", "status", "parse", "scope", "model", "findings", "errors", "warnings")
+
+
+def sort_rows(rows: Iterable[AgentRow], key: str = "file", descending: bool = False) -> list[AgentRow]:
+    if key not in SORT_KEYS:
+        raise ValueError(f"cannot sort by {key!r}; choose one of {', '.join(SORT_KEYS)}")
+    # Ties keep file order, so the table never jumps around.
+    ordered = sorted(rows, key=lambda r: r.file)
+    return sorted(ordered, key=lambda r: getattr(r, key), reverse=descending)
+
+
+def choices(rows: Iterable[AgentRow], attribute: str) -> list[str]:
+    """Filter options for one column: (all), then the values present."""
+    return [ALL, *sorted({getattr(r, attribute) for r in rows})]
+
+
+TABLE_COLUMNS = ("file", "name", "status", "parse", "scope", "model", "tools", "findings")
+
+
+def rows_text(rows: Sequence[AgentRow]) -> str:
+    """The table as fixed-width text (for notebooks and logs)."""
+    header = ("file", "name", "status", "parse", "model", "E/W/I")
+    lines = [(r.file, r.name or "-", r.status, r.parse, r.model or "-", f"{r.errors}/{r.warnings}/{r.infos}")
+             for r in rows]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
+    return "\n".join(out)
+
+
+def _badge(count: int, severity: str) -> str:
+    if not count:
+        return ""
+    color = SEVERITY_COLORS[severity]
+    return f'<span style="color:{color};font-weight:600" title="{severity}s">{count}{severity[0].upper()}</span> '
+
+
+def rows_html(rows: Sequence[AgentRow], selected: int | None = None) -> str:
+    esc = html.escape
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{c}</th>" for c in TABLE_COLUMNS)
+    body = []
+    for r in rows:
+        status = esc(r.status)
+        if r.status != "loaded":
+            status = f"<span style='color:#c62828' title='{esc(r.reason)}'>{status}</span>"
+        found = (_badge(r.errors, "error") + _badge(r.warnings, "warning") + _badge(r.infos, "info")) or "–"
+        style = "background:#e3f2fd;" if r.index == selected else ""
+        cells = [esc(r.file), f"<b>{esc(r.name)}</b>" if r.name else "–", status, esc(r.parse),
+                 esc(r.scope) or "–", esc(r.model) or "–", esc(r.tools), found]
+        body.append(f"<tr style='{style}'>" + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells)
+                    + "</tr>")
+    if not rows:
+        body.append(f"<tr><td colspan='{len(TABLE_COLUMNS)}' style='padding:4px 8px'><i>no agent matches</i></td></tr>")
+    return (
+        "<table class='agentkit-table' style='border-collapse:collapse;font-size:12px'>"
+        f"<thead><tr style='border-bottom:1px solid #999'>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+# -- the detail pane -------------------------------------------------------------------------------
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML with raw HTML escaped (mistune, which Jupyter brings); else preformatted text."""
+    try:
+        import mistune
+    except ImportError:
+        return f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
+    return str(mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])(text))
+
+
+def findings_html(items: Sequence[Finding], empty: str = "no findings") -> str:
+    if not items:
+        return f"<div style='color:#2e7d32'>✓ {html.escape(empty)}</div>"
+    lines = []
+    for f in items:
+        color = SEVERITY_COLORS.get(f.severity, "#000")
+        fix = " <i>(fixable)</i>" if f.fixable else ""
+        lines.append(
+            f"<li><b>line {f.line}</b> <span style='color:{color}'>{f.severity}</span> "
+            f"<code>{f.rule}</code> {html.escape(f.message)}{fix}</li>"
+        )
+    return f"<ul class='agentkit-findings' style='margin:0;padding-left:18px'>{''.join(lines)}</ul>"
+
+
+def findings_text(items: Sequence[Finding]) -> str:
+    return "\n".join(f"line {f.line}: {f.severity} {f.rule} {f.message}" for f in items) or "no findings"
+
+
+def numbered_html(text: str, first_line: int, marked: dict[int, str]) -> str:
+    """Source lines with their file line numbers; lines with findings tinted by the worst severity."""
+    tint = {"error": "#ffebee", "warning": "#fff8e1", "info": "#e3f2fd"}
+    rows = []
+    for offset, line in enumerate(text.split("\n")):
+        n = first_line + offset
+        style = f"background:{tint[marked[n]]};" if n in marked else ""
+        rows.append(f"<div style='{style}'><span style='color:#999;user-select:none'>{n:>4}  </span>"
+                    f"{html.escape(line)}</div>")
+    return f"<div style='font-family:monospace;font-size:12px;white-space:pre'>{''.join(rows)}</div>"
+
+
+def _worst(items: Iterable[Finding]) -> dict[int, str]:
+    rank = {"error": 0, "warning": 1, "info": 2}
+    out: dict[int, str] = {}
+    for f in items:
+        if f.line not in out or rank[f.severity] < rank[out[f.line]]:
+            out[f.line] = f.severity
+    return out
+
+
+def detail_html(agent: Agent, items: Sequence[Finding], root: Path | None = None) -> str:
+    """Front matter (numbered, problem lines tinted), findings, then the body rendered as Markdown."""
+    esc = html.escape
+    parts = [f"<h3 style='margin:4px 0'>{esc(short_path(agent.path, root))}</h3>"]
+    if not agent.loaded:
+        parts.append(
+            "<div class='agentkit-dropped' style='border:2px solid #c62828;background:#ffebee;padding:6px;"
+            f"margin:4px 0'><b>Claude Code does not load this file:</b> {esc(agent.reason or '')}</div>"
+        )
+    elif agent.shadowed_by is not None:
+        parts.append(f"<div style='border:2px solid #b26a00;padding:6px'><b>Shadowed</b> by "
+                     f"{esc(short_path(agent.shadowed_by, root))}</div>")
+    if agent.problems:
+        parts.append(f"<div style='color:#c62828'>{esc('; '.join(agent.problems))}</div>")
+    meta = [("name", agent.qualified_name or agent.name), ("parse", agent.parse), ("scope", agent.scope),
+            ("model", agent.model), ("tools", tools_text(agent.tools) if agent.loaded else None)]
+    parts.append("<div>" + " · ".join(f"<b>{k}</b>: {esc(str(v))}" for k, v in meta if v is not None) + "</div>")
+    parts.append("<h4 style='margin:6px 0 2px'>Findings</h4>" + findings_html(items))
+    marked = _worst(items)
+    if agent.block_text is not None:
+        parts.append("<h4 style='margin:6px 0 2px'>Front matter</h4>")
+        parts.append(numbered_html(agent.block_text.rstrip("\n"), agent.block_start_line or 2, marked))
+    if isinstance(agent.description, str) and agent.description:
+        parts.append("<h4 style='margin:6px 0 2px'>Description (as Claude Code reads it)</h4>"
+                     f"<div style='white-space:pre-wrap'>{esc(agent.description)}</div>")
+    parts.append(f"<h4 style='margin:6px 0 2px'>Prompt (body, from line {agent.body_start_line})</h4>")
+    parts.append(f"<div class='agentkit-body' style='border-left:3px solid #ddd;padding-left:8px'>"
+                 f"{render_markdown(agent.prompt)}</div>")
+    return "".join(parts)
+
+
+def detail_text(agent: Agent, items: Sequence[Finding], root: Path | None = None) -> str:
+    """The detail pane as plain text (for notebooks)."""
+    lines = [f"file: {short_path(agent.path, root)}", f"name: {agent.qualified_name or agent.name}",
+             f"status: {status_of(agent)}"]
+    if not agent.loaded:
+        lines.append(f"reason: {agent.reason}")
+    lines.append(f"parse: {agent.parse}")
+    if agent.loaded:
+        lines += [f"model: {agent.model}", f"tools: {tools_text(agent.tools)}"]
+    lines += [f"body starts at line {agent.body_start_line}", "findings:"]
+    lines += ["  " + line for line in findings_text(items).split("\n")]
+    return "\n".join(lines)
+
+
+# -- diffs -----------------------------------------------------------------------------------------
+
+
+def diff_html(diff: str, empty: str = "no changes") -> str:
+    """A unified diff, coloured."""
+    if not diff:
+        return f"<i>{html.escape(empty)}</i>"
+    colors = {"+": "#e6ffed", "-": "#ffeef0", "@": "#f1f8ff"}
+    rows = []
+    for line in diff.splitlines():
+        head = line[:1] if not line.startswith(("+++", "---")) else ""
+        style = f"background:{colors[head]};" if head in colors else "color:#666;"
+        rows.append(f"<div style='{style}'>{html.escape(line) or '&nbsp;'}</div>")
+    return ("<div class='agentkit-diff' style='font-family:monospace;font-size:12px;white-space:pre;"
+            f"overflow-x:auto'>{''.join(rows)}</div>")
+
+
+# -- the Editor's form -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FormValues:
+    """What the Editor's controls hold."""
+
+    name: str
+    description: str
+    inherit_tools: bool  # True: no `tools` key (the agent inherits every tool)
+    tools: tuple[str, ...]  # chosen built-in tools
+    extra_tools: str  # other entries (MCP tools, patterns, unknown names), as Claude Code splits them
+    model: str  # UNSET removes the key
+    color: str
+    permission_mode: str
+    other: str  # `key: value` lines for every other key
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else json.dumps(value))
+
+
+def split_tool_entries(tools: list[str] | None, builtin: Sequence[str]) -> tuple[tuple[str, ...], str]:
+    """(built-in tools, the other entries as text) for the form."""
+    known = set(builtin)
+    entries = tools or []
+    chosen = tuple(t for t in entries if t in known)
+    extra = ", ".join(t for t in entries if t not in known)
+    return chosen, extra
+
+
+def form_values(agent: Agent, builtin: Sequence[str]) -> FormValues:
+    fields = agent.fields
+    chosen, extra = split_tool_entries(agent.tools, builtin)
+    return FormValues(
+        name=_text(agent.name),
+        description=_text(agent.description),
+        inherit_tools=agent.tools is None,
+        tools=chosen,
+        extra_tools=extra,
+        model=_text(fields.get("model")) if "model" in fields else UNSET,
+        color=_text(fields.get("color")) if "color" in fields else UNSET,
+        permission_mode=_text(fields.get("permissionMode")) if "permissionMode" in fields else UNSET,
+        other=other_text({k: v for k, v in fields.items() if k not in FORM_KEYS}),
+    )
+
+
+def _yaml_value_text(value: Any) -> str:
+    """One-line YAML for a value that reads back as the same value (JSON is YAML flow syntax)."""
+    from agentkit._yaml import load_yaml12
+
+    if isinstance(value, str):
+        try:
+            if value == value.strip() and "\n" not in value and load_yaml12(value) == value:
+                return value
+        except Exception:
+            pass
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def other_text(fields: dict[str, Any]) -> str:
+    return "\n".join(f"{key}: {_yaml_value_text(value)}" for key, value in fields.items())
+
+
+def parse_other(text: str) -> dict[str, Any]:
+    """`key: value` lines (values in YAML) to a dict; ValueError names the bad line."""
+    from agentkit._yaml import load_yaml12
+
+    out: dict[str, Any] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"other keys, line {number}: write 'key: value'")
+        if key in FORM_KEYS:
+            raise ValueError(f"other keys, line {number}: '{key}' has its own field above")
+        try:
+            out[key] = load_yaml12(value.strip()) if value.strip() else None
+        except Exception as exc:
+            raise ValueError(f"other keys, line {number}: not a YAML value ({exc})") from None
+    return out
+
+
+def merge_tools(original: list[str] | None, chosen: Sequence[str], extra: str) -> list[str]:
+    """The `tools` list the form describes: entries already there keep their order, new ones follow."""
+    wanted = [*chosen, *(split_tools(extra) or [])]
+    kept = [t for t in (original or []) if t in wanted]
+    return kept + [t for t in dict.fromkeys(wanted) if t not in kept]
+
+
+def form_changes(agent: Agent, values: FormValues) -> dict[str, Any]:
+    """The front matter changes (key -> new value, None removes) that turn `agent` into what the form says.
+
+    Only keys whose reading differs are included, so an untouched form changes nothing.
+    Raises ValueError for a malformed key/value line.
+    """
+    changes: dict[str, Any] = {}
+    fields = agent.fields
+    if values.name != _text(agent.name) or ("name" not in fields and values.name):
+        changes["name"] = values.name
+    if values.description != _text(agent.description) or ("description" not in fields and values.description):
+        changes["description"] = values.description
+    if values.inherit_tools:
+        if agent.tools is not None:
+            changes["tools"] = None
+    else:
+        tools = merge_tools(agent.tools, values.tools, values.extra_tools)
+        if agent.tools is None or sorted(tools) != sorted(agent.tools):
+            changes["tools"] = tools
+    for key, value in (("model", values.model), ("color", values.color), ("permissionMode", values.permission_mode)):
+        if value == UNSET:
+            if key in fields:
+                changes[key] = None
+        elif key not in fields or value != _text(fields[key]):
+            changes[key] = value
+    other = parse_other(values.other)
+    before = {k: v for k, v in fields.items() if k not in FORM_KEYS}
+    for key, value in other.items():
+        if key not in before or before[key] != value:
+            changes[key] = value
+    for key in before:
+        if key not in other:
+            changes[key] = None
+    return changes
+
+
+def dropdown_options(known: Sequence[str], current: str) -> list[str]:
+    """UNSET, the known values, and the current value when it is not one of them (so nothing is lost)."""
+    options = [UNSET, *known]
+    if current not in options:
+        options.append(current)
+    return options
+
+
+# -- overlap ---------------------------------------------------------------------------------------
+
+
+def side_by_side_html(
+    a_text: str, b_text: str, ranges_a: Sequence[tuple[int, int]], ranges_b: Sequence[tuple[int, int]],
+    title_a: str, title_b: str,
+) -> str:
+    """Two files next to each other with their shared passages (1-based inclusive line ranges) highlighted."""
+
+    def column(text: str, ranges: Sequence[tuple[int, int]], title: str) -> str:
+        shared = {n for start, end in ranges for n in range(start, end + 1)}
+        rows = []
+        for n, line in enumerate(text.split("\n"), 1):
+            style = "background:#fff3b0;" if n in shared else ""
+            rows.append(f"<div style='{style}'><span style='color:#999'>{n:>4}  </span>{html.escape(line)}</div>")
+        return (f"<div style='flex:1;min-width:0;overflow-x:auto'><b>{html.escape(title)}</b>"
+                f"<div style='font-family:monospace;font-size:11px;white-space:pre'>{''.join(rows)}</div></div>")
+
+    return (f"<div class='agentkit-side-by-side' style='display:flex;gap:12px'>"
+            f"{column(a_text, ranges_a, title_a)}{column(b_text, ranges_b, title_b)}</div>")
+
+
+def groups_html(groups: Sequence[Any]) -> str:
+    """Near-duplicate groups (objects with labels, min_score, max_score) as a list."""
+    if not groups:
+        return "<i>no group at this threshold</i>"
+    items = [f"<li>{html.escape(', '.join(g.labels))} <span style='color:#666'>"
+             f"(scores {g.min_score:.2f}-{g.max_score:.2f})</span></li>" for g in groups]
+    return f"<ul style='margin:0'>{''.join(items)}</ul>"
+
+
+def figure_png(figure: Any, dpi: int = 90) -> bytes:
+    """A matplotlib figure as PNG bytes (works with any backend, in or out of a kernel)."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def frame_html(frame: Any, max_rows: int = 50) -> str:
+    """A DataFrame as a compact HTML table (or a note when it is empty)."""
+    if frame is None or len(frame) == 0:
+        return "<i>nothing yet</i>"
+    return str(frame.head(max_rows).to_html(index=False, escape=True, border=0, na_rep="–"))

@@ -1,0 +1,433 @@
+"""agentkit.widgets without a browser: the pure functions behind the widgets, then each widget built on the
+sample agents and driven the way a notebook drives it (set `.value`, call `.click()`), checking state and
+files. Live runs go to the session's fake Messages API (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import agentkit
+from agentkit import _widgets_logic as logic
+from agentkit._rules import BUILTIN_TOOLS
+
+pytest.importorskip("ipywidgets")
+from agentkit.widgets import Editor, Explorer, OverlapExplorer, Playground  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "agents"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A scratch copy of the sample agents (editing tests write to it)."""
+    target = tmp_path / "agents"
+    shutil.copytree(SAMPLES, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def samples() -> agentkit.AgentSet:
+    return agentkit.load(SAMPLES)
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
+    a, b = before.splitlines(), after.splitlines()
+    assert len(a) == len(b), "lines were added or removed"
+    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+
+
+# -- pure functions -----------------------------------------------------------------------------------
+
+
+def test_paths_are_shown_relative_to_the_common_folder(samples) -> None:
+    root = logic.common_root(a.path for a in samples)
+    assert root == SAMPLES
+    assert logic.short_path(SAMPLES / "legacy" / "sql-helper.md", root) == "legacy/sql-helper.md"
+    assert logic.short_path("/elsewhere/x.md", root) == "/elsewhere/x.md"
+    assert logic.common_root([]) is None
+
+
+def test_rows_filters_and_sorting(samples) -> None:
+    rows = logic.agent_rows(list(samples), agentkit.lint(samples).itertuples())
+    by_file = {r.file: r for r in rows}
+    assert len(rows) == 13
+    assert by_file["release-manager.md"].status == "dropped" and by_file["release-manager.md"].errors == 1
+    assert "not valid YAML" in by_file["release-manager.md"].reason
+    assert by_file["pr-review-helper.md"].parse == "fallback"
+    assert by_file["reviewer-strict.md"].tools == "(all)"
+    assert by_file["frontend-dev.md"].warnings == 2
+
+    assert [r.file for r in logic.filter_rows(rows, "MySQL")] == ["legacy/sql-helper.md"]
+    assert [r.file for r in logic.filter_rows(rows, status="dropped")] == ["release-manager.md"]
+    assert {r.name for r in logic.filter_rows(rows, model="opus")} == {"planner", "strict-reviewer", "security-auditor"}
+    assert logic.filter_rows(rows, "review", parse="fallback")[0].name == "pr-review-helper"
+    assert logic.filter_rows(rows, "no such words anywhere") == []
+
+    ordered = logic.sort_rows(rows, "findings", descending=True)
+    assert ordered[0].findings == 2 and ordered[-1].findings == 0
+    assert [r.file for r in logic.sort_rows(rows, "name")][:2] == ["release-manager.md", "code-reviewer.md"]
+    with pytest.raises(ValueError, match="cannot sort"):
+        logic.sort_rows(rows, "colour")
+    assert logic.choices(rows, "parse") == ["(all)", "failed", "fallback", "strict"]
+    text = logic.rows_text(rows[:2])
+    assert text.splitlines()[0].split() == ["file", "name", "status", "parse", "model", "E/W/I"]
+
+
+def test_html_escapes_agent_text() -> None:
+    agent = agentkit.loads("---\nname: x\ndescription: <b>bold</b>. Use when needed.\n---\n<script>alert(1)</script>\n",
+                           path="x.md")
+    rows = logic.agent_rows([agent])
+    assert "<b>bold" not in logic.rows_html(rows)
+    detail = logic.detail_html(agent, [])
+    assert "<script>" not in detail and "&lt;script&gt;" in detail
+    assert "<script>" not in logic.diff_html("+<script>")
+
+
+def test_untouched_form_changes_nothing_for_every_sample(samples) -> None:
+    for agent in samples:
+        assert logic.form_changes(agent, logic.form_values(agent, BUILTIN_TOOLS)) == {}, agent.path
+
+
+def test_form_changes_name_only_what_differs(samples) -> None:
+    agent = samples["frontend-dev"]
+    values = logic.form_values(agent, BUILTIN_TOOLS)
+    assert values.tools == ("Read", "Write", "Edit", "Glob")
+    assert values.extra_tools == "Grepp, Bash(npm run:*)"
+    assert values.color == "pink" and values.permission_mode == logic.UNSET
+
+    from dataclasses import replace
+
+    fixed = replace(values, tools=(*values.tools, "Grep"), extra_tools="Bash(npm run:*)")
+    assert logic.form_changes(agent, fixed) == {"tools": ["Read", "Write", "Edit", "Glob", "Bash(npm run:*)", "Grep"]}
+    assert logic.form_changes(agent, replace(values, inherit_tools=True)) == {"tools": None}
+    assert logic.form_changes(agent, replace(values, model=logic.UNSET, color="red")) == {"model": None, "color": "red"}
+    assert logic.form_changes(agent, replace(values, other="maxTurns: 5")) == {"maxTurns": 5}
+
+
+def test_other_keys_round_trip_and_errors() -> None:
+    fields = {"allowed-tools": "Read, Grep", "maxTurns": 3, "background": True, "mcpServers": ["github"],
+              "effort": "yes", "initialPrompt": "line one\nline two", "memory": "123"}
+    assert logic.parse_other(logic.other_text(fields)) == fields
+    assert logic.parse_other("\n# a comment\n  \n") == {}
+    with pytest.raises(ValueError, match="line 2: write 'key: value'"):
+        logic.parse_other("maxTurns: 3\nnot a pair")
+    with pytest.raises(ValueError, match="has its own field"):
+        logic.parse_other("model: opus")
+    with pytest.raises(ValueError, match="not a YAML value"):
+        logic.parse_other("hooks: {unclosed")
+
+
+def test_merge_tools_keeps_the_existing_order() -> None:
+    assert logic.merge_tools(["Bash", "Read"], ("Read", "Bash", "Grep"), "mcp__github__*") == [
+        "Bash", "Read", "Grep", "mcp__github__*"]
+    assert logic.merge_tools(None, ("Read",), "Agent(a, b)") == ["Read", "Agent(a, b)"]
+    assert logic.merge_tools(["Read"], (), "") == []
+
+
+def test_side_by_side_marks_shared_lines() -> None:
+    out = logic.side_by_side_html("a\nb\nc", "x\nb", [(2, 2)], [(2, 2)], "one.md", "two.md")
+    assert out.count("background:#fff3b0") == 2 and "one.md" in out and "two.md" in out
+
+
+def test_unique_labels_add_the_file_for_shared_names(samples) -> None:
+    labels = logic.unique_labels([a for a in samples if a.loaded], SAMPLES)
+    assert "data-analyst (legacy/sql-helper.md)" in labels and "data-analyst (data-analyst.md)" in labels
+    assert "code-reviewer" in labels
+
+
+# -- Explorer -------------------------------------------------------------------------------------------
+
+
+def test_explorer_filters_sorts_and_shows_details(samples) -> None:
+    explorer = Explorer(samples)
+    assert repr(explorer) == "Explorer(13 agents)"
+    assert explorer._repr_mimebundle_()["text/plain"] == "Explorer(13 agents)"
+    assert explorer.count.value == "13 of 13 agents shown"
+    assert "release-manager.md" in explorer.table.value
+
+    explorer.search.value = "mysql"
+    assert [r.file for r in explorer.rows] == ["legacy/sql-helper.md"]
+    assert explorer.selected.path.name == "sql-helper.md"
+    assert "code-reviewer.md" not in explorer.table.value
+
+    explorer.search.value = ""
+    explorer.status.value = "dropped"
+    assert explorer.count.value == "1 of 13 agents shown"
+    assert "agentkit-dropped" in explorer.detail.value and "Claude Code does not load this file" in explorer.detail.value
+    assert "reason: its front matter is not valid YAML" in explorer.detail_text()
+
+    explorer.reset()
+    explorer.sort_by.value = "findings"
+    explorer.descending.value = True
+    assert explorer.rows[0].findings == 2
+    explorer.select("dotnet-backend")
+    assert "AK201" in explorer.detail.value and "line 3" in explorer.detail_text()
+    explorer.status.value = "dropped"  # hides the selection: the first visible row is picked
+    assert explorer.selected.path.name == "release-manager.md"
+    explorer.search.value = "nothing matches this"
+    assert explorer.selected is None and explorer.detail_text() == "no agent selected"
+    explorer.select("code-reviewer")  # clears the filters that hide it
+    assert explorer.count.value == "13 of 13 agents shown" and explorer.selected.name == "code-reviewer"
+
+
+def test_explorer_takes_a_folder(folder: Path) -> None:
+    assert len(Explorer(folder).rows) == 13
+
+
+# -- Editor ---------------------------------------------------------------------------------------------
+
+
+def test_editor_previews_validates_and_saves_one_line(folder: Path) -> None:
+    agents = agentkit.load(folder)
+    editor = Editor(agents["code-reviewer"], agents=agents)
+    assert repr(editor) == "Editor(code-reviewer.md)"
+    assert editor.status.value == "code-reviewer.md: no changes" and editor.diff == ""
+    assert editor.edited is editor.agent
+
+    editor.description.value = "Reviews code."
+    assert [f.rule for f in editor.findings] == ["AK601"]
+    assert "AK601" in editor.findings_view.value
+    new = "Reviews diffs for bugs. Use when a pull request needs a review."
+    editor.description.value = new
+    assert editor.findings == []
+    assert editor.status.value == "code-reviewer.md: unsaved changes (description)"
+    assert editor.diff.startswith("--- a/code-reviewer.md\n+++ b/code-reviewer.md\n")
+    assert f"+description: {new}" in editor.diff and editor.diff == editor.pending_diff()
+    assert editor.edited.diff().split("\n", 2)[2] == editor.diff.split("\n", 2)[2]  # same as Agent.diff
+
+    path = folder / "code-reviewer.md"
+    before = path.read_text()
+    editor.save_button.click()
+    assert editor.status.value == "saved code-reviewer.md"
+    assert changed_lines(before, path.read_text())[0][1] == f"description: {new}"
+    assert len(changed_lines(before, path.read_text())) == 1
+    assert editor.diff == "" and editor.agent.disk_text == path.read_text()
+    editor.save_button.click()
+    assert editor.status.value == "code-reviewer.md: nothing to save"
+
+
+def test_editor_conflict_then_overwrite(folder: Path) -> None:
+    editor = Editor(folder / "code-reviewer.md")
+    path = folder / "code-reviewer.md"
+    path.write_text(path.read_text() + "\nSomeone else's line.\n")
+    editor.model.value = "opus"
+    editor.save_button.click()
+    assert editor.status.value.startswith("conflict: code-reviewer.md changed on disk since it was loaded")
+    assert str(folder) not in editor.status.value
+    assert editor.overwrite_button.layout.display == ""
+    assert "Someone else's line." in path.read_text()
+
+    editor.overwrite_button.click()
+    assert editor.status.value == "saved code-reviewer.md (overwrote the file on disk)"
+    assert editor.overwrite_button.layout.display == "none"
+    text = path.read_text()
+    assert "model: opus" in text and "Someone else's line." not in text
+
+
+def test_editor_apply_fixes_then_save(folder: Path) -> None:
+    agents = agentkit.load(folder)
+    editor = Editor(agents["test-writer"], agents=agents)
+    assert editor.extra_tools.value == "MultiEdit"
+    assert editor.apply_fixes() == ["AK402"]
+    assert editor.status.value == "fixes: AK402 (not saved yet)"
+    assert "-tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep\n+tools: Read, Write, Edit, Bash, Glob, Grep" in editor.diff
+    assert editor.extra_tools.value == "" and editor.findings == []
+    before = (folder / "test-writer.md").read_text()
+    editor.save_button.click()
+    assert changed_lines(before, (folder / "test-writer.md").read_text()) == [
+        ("tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep", "tools: Read, Write, Edit, Bash, Glob, Grep")]
+
+    editor.select("reviewer-strict.md")
+    assert editor.inherit_tools.value and editor.tools.disabled
+    assert editor.other.value == "allowed-tools: Read, Grep, Glob, Bash"
+    editor.fix_button.click()
+    assert editor.status.value == "fixes: AK406 (not saved yet)"
+    assert editor.other.value == "" and not editor.inherit_tools.value
+    assert editor.edited.tools == ["Read", "Grep", "Glob", "Bash"]
+
+    editor.select("code-reviewer")
+    assert editor.status.value.endswith("(unsaved changes to the previous file were discarded)")
+    editor.fix_button.click()
+    assert editor.status.value == "fixes: nothing to fix"
+
+
+def test_editor_tools_model_and_other_keys(folder: Path) -> None:
+    editor = Editor(folder / "frontend-dev.md")
+    editor.tools.value = (*editor.tools.value, "Grep")
+    editor.extra_tools.value = "Bash, mcp__github__create_issue"
+    assert editor.edited.tools == ["Read", "Write", "Edit", "Glob", "Grep", "Bash", "mcp__github__create_issue"]
+    assert editor.findings == []
+    editor.inherit_tools.value = True
+    assert editor.tools.disabled and editor.extra_tools.disabled
+    assert editor.edited.tools is None and "-tools:" in editor.diff and "+tools" not in editor.diff
+    editor.inherit_tools.value = False
+
+    editor.model.value = "(not set)"
+    editor.color.value = "cyan"
+    editor.permission_mode.value = "plan"
+    editor.other.value = "maxTurns: 12"
+    edited = editor.edited
+    assert edited.model is None and edited.color == "cyan"
+    assert edited.fields["permissionMode"] == "plan" and edited.fields["maxTurns"] == 12
+
+    editor.other.value = "maxTurns 12"
+    assert editor.edited is None and editor.error == "other keys, line 1: write 'key: value'"
+    assert editor.status.value.startswith("cannot apply:")
+    before = (folder / "frontend-dev.md").read_text()
+    assert editor.save() is None and editor.status.value.startswith("not saved:")
+    assert (folder / "frontend-dev.md").read_text() == before
+
+    editor.revert_button.click()
+    assert editor.status.value == "frontend-dev.md: no changes"
+
+
+def test_editor_on_a_dropped_agent(folder: Path) -> None:
+    editor = Editor(folder / "release-manager.md")
+    assert editor.status.value.startswith("release-manager.md: Claude Code drops this file:")
+    assert editor.name.value == "" and editor.description.value == ""
+    editor.model.value = "opus"  # the block still fails to parse: the edit is refused, not written
+    assert editor.edited is None and "nothing was changed" in editor.error
+    assert str(folder) not in editor.error
+
+
+def test_editor_name_must_be_valid(folder: Path) -> None:
+    editor = Editor(folder / "planner.md")
+    editor.name.value = "bad:name"
+    assert editor.edited is not None and not editor.edited.loaded
+    assert any(f.severity == "error" for f in editor.findings)
+
+
+def test_editor_exports_a_folder_and_agents_json(folder: Path, tmp_path: Path) -> None:
+    agents = agentkit.load(folder)
+    editor = Editor(agents["test-writer"], agents=agents)
+    editor.fix_button.click()  # exported with the fix, although not saved
+    editor.export_path.value = str(tmp_path / "out")
+    editor.export_button.click()
+    assert editor.export_status.value == "exported 11 files to out/, skipped 2"
+    assert "MultiEdit" not in (tmp_path / "out" / "test-writer.md").read_text()
+    assert "MultiEdit" in (folder / "test-writer.md").read_text()
+    editor.export_button.click()
+    assert editor.export_status.value == "exported 0 files to out/, skipped 13"
+    editor.export_overwrite.value = True
+    editor.export_button.click()
+    assert editor.export_status.value == "exported 11 files to out/, skipped 2"
+
+    editor.export_format.value = "json"
+    editor.export_path.value = str(tmp_path / "agents.json")
+    editor.export_button.click()
+    data = json.loads((tmp_path / "agents.json").read_text())
+    assert editor.export_status.value == "exported 11 agents to agents.json"
+    assert data["test-writer"]["tools"] == ["Read", "Write", "Edit", "Bash", "Glob", "Grep"]
+    assert editor.export(tmp_path / "dir-for-json", fmt="json") == [tmp_path / "dir-for-json" / "agents.json"]
+
+    editor.export_path.value = ""
+    assert editor.export() == [] and editor.export_status.value == "export: choose a folder or file first"
+
+
+# -- OverlapExplorer ------------------------------------------------------------------------------------
+
+
+def test_overlap_explorer(samples) -> None:
+    requests = ["review my pull request before I merge it", "tune this slow SQL query"]
+    view = OverlapExplorer(samples, requests)
+    assert repr(view) == "OverlapExplorer(12 agents)"
+    assert len(view.heatmap.outputs) == 1 and "image/png" in view.heatmap.outputs[0]["data"]
+    assert view.pairs_text().splitlines()[1].split()[:2] == ["code-reviewer", "strict-reviewer"]
+    assert view.groups_text().startswith("code-reviewer, strict-reviewer")
+    assert (view.first.value, view.second.value) == ("code-reviewer", "strict-reviewer")
+    assert "shared passages" in view.pair_label.value
+    assert "background:#fff3b0" in view.side_by_side.value
+    assert "lines 12-14 ~ 31-33" in view.passages_text()
+
+    view.kind.value = "description"
+    view.threshold.value = 0.2
+    assert set(view.groups_text().split("  (")[0].split(", ")) == {"code-reviewer", "pr-review-helper", "strict-reviewer"}
+    assert len(view.heatmap.outputs) == 1
+    view.pair.value = ("pr-review-helper", "strict-reviewer")
+    assert view.pair_label.value.startswith("pr-review-helper ~ strict-reviewer: description score")
+    view.second.value = "pr-review-helper"
+    assert view.pair_label.value == "pick two different agents"
+
+    assert view.conflicts_text() == "no conflict"
+    view.margin.value = 0.25
+    assert view.conflicts_text().startswith("review my pull request before I merge it: pr-review-helper, strict-reviewer")
+    view.requests.value = ""
+    assert view.conflicts_text() == "no requests"
+    view.threshold.value = 1.0
+    assert view.pairs_text() == "no pair reaches the threshold"
+
+
+# -- Playground -----------------------------------------------------------------------------------------
+
+
+def test_playground_runs_side_by_side(samples, fake_api) -> None:
+    playground = Playground(samples, "Say hello to the widget test.", selected=["code-reviewer", "planner"])
+    assert "data-analyst (legacy/sql-helper.md)" in playground.picker.options
+    playground.run_button.click()
+    playground.wait()
+    assert playground.status.value == "done: 2 complete"
+    first, second = playground.results
+    assert first.complete and first.agent == "code-reviewer" and "user=Say hello to the widget test." in first.text
+    assert second.model.startswith("claude-opus")
+    pane = playground.panes.children[0]
+    assert "user=Say hello" in pane.children[1].value
+    assert "in /" in pane.children[2].value and "$" in pane.children[2].value
+    assert "code-reviewer" in playground.history.value and "planner" in playground.history.value
+    assert fake_api.count == 2
+    assert "[code-reviewer] claude-sonnet" in playground.results_text()
+
+    playground.run(wait=True)  # the same run again answers from the history
+    assert all(r.cached for r in playground.results) and fake_api.count == 2
+    playground.model.value = "haiku"
+    playground.run(wait=True)
+    assert {r.model for r in playground.results} == {agentkit.live.resolve_model("haiku")}
+
+
+def test_playground_stop_keeps_the_partial_text(samples, fake_api) -> None:
+    playground = Playground(samples, "[[chunks:400]] [[delay:0.01]] stop me", selected=["docs-writer"])
+    playground.run()
+    assert playground.running and not playground.stop_button.disabled
+    deadline = time.monotonic() + 30
+    while "tok3 " not in playground.panes.children[0].children[1].value and time.monotonic() < deadline:
+        time.sleep(0.02)
+    playground.stop_button.click()
+    playground.wait()
+    result = playground.results[0]
+    assert not result.complete and result.error == "stopped" and result.text.startswith("tok0 tok1 tok2 tok3")
+    assert playground.status.value == "done: 0 complete, 1 stopped"
+    assert playground.stop_button.disabled and not playground.run_button.disabled
+
+
+def test_playground_versions_and_errors(samples, fake_api, monkeypatch) -> None:
+    saved = samples["code-reviewer"]
+    edited = saved.edit(body="You are terse.\n")
+    playground = Playground.versions(saved, edited, "Compare the versions, please.")
+    assert list(playground.picker.value) == ["code-reviewer (saved)", "code-reviewer (edited)"]
+    playground.run(wait=True)
+    saved_run, edited_run = playground.results
+    assert "system=You are a senior engineer" in saved_run.text and "system=You are terse." in edited_run.text
+
+    # Replay mode with no key: recorded runs answer, others say they were not recorded.
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    playground.run(wait=True)
+    assert all(r.cached for r in playground.results)
+    playground.prompt.value = "A prompt nobody recorded."
+    playground.run(wait=True)
+    assert playground.status.value == "done: 0 complete, 2 failed"
+    assert all("replay mode" in r for r in playground.results)
+    assert "replay mode" in playground.panes.children[0].children[1].value
+
+    monkeypatch.delenv("AGENTKIT_REPLAY")
+    playground.run(wait=True)
+    assert all("ANTHROPIC_API_KEY" in r for r in playground.results)
+    assert fake_api.count == 2
+
+    playground.picker.value = ()
+    playground.run()
+    assert playground.status.value == "pick at least one agent and write a prompt"
