@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib
-import importlib.util
 import json
 import sys
 from collections.abc import Sequence
@@ -178,8 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     for module in _FEATURE_CLIS:
-        if importlib.util.find_spec(module) is not None:  # TODO(lead): drop once all features land
-            importlib.import_module(module).register(sub)
+        importlib.import_module(module).register(sub)
     return parser
 
 
