@@ -226,11 +226,11 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
         crlf = "\r\n" in content[: agent.block.end]
         hint = " Its lines end in CRLF, so the fallback cannot rewrite any line." if crlf else ""
         first = agent.block_start_line or 1
-        error = _file_lines(parsed.fallback_error or "", first)
+        error = in_file_lines(parsed.fallback_error or "", first)
         same = parsed.fallback_error == parsed.error
         return False, (
             f"its front matter is not valid YAML even after Claude Code's line-rewrite fallback: {error}"
-            + ("" if same else f" (before the rewrite: {_file_lines(parsed.error or '', first)})")
+            + ("" if same else f" (before the rewrite: {in_file_lines(parsed.error or '', first)})")
             + f".{hint}"
         )
     if parsed.not_mapping is not None:
@@ -258,7 +258,7 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
 _BLOCK_LINE = re.compile(r"line (\d+) of the block")
 
 
-def _file_lines(message: str, first_line: int) -> str:
+def in_file_lines(message: str, first_line: int) -> str:
     """Turn the parser's block line numbers into the file's line numbers."""
     return _BLOCK_LINE.sub(lambda m: f"line {int(m.group(1)) + first_line - 1}", message)
 

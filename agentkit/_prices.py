@@ -2,8 +2,10 @@
 
 Resolution of an agent's `model` (first match wins):
 1. an explicit `model=` argument (itself looked up in the table, so `model="opus"` works);
-2. the agent's `model` front matter value; absent means `inherit`.
-The alias table is the defaults below, updated by `$AGENTKIT_HOME/config.toml`, then by `AGENTKIT_MODELS`:
+2. Claude Code's `CLAUDE_CODE_SUBAGENT_MODEL`, which overrides every subagent's model;
+3. the agent's `model` front matter value; absent means `inherit`.
+The alias table is the defaults below, updated by Claude Code's `ANTHROPIC_DEFAULT_{OPUS,SONNET,HAIKU}_MODEL`,
+then by `$AGENTKIT_HOME/config.toml`, then by `AGENTKIT_MODELS`:
 
     # $AGENTKIT_HOME/config.toml
     [models]
@@ -122,9 +124,22 @@ def _env_models() -> dict[str, str]:
     return table
 
 
+# Claude Code's own variables for pinning what its aliases mean; honoured so a run uses what Claude Code would.
+CLAUDE_CODE_ALIAS_VARIABLES = {
+    "opus": "ANTHROPIC_DEFAULT_OPUS_MODEL",
+    "sonnet": "ANTHROPIC_DEFAULT_SONNET_MODEL",
+    "haiku": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+}
+SUBAGENT_MODEL_VARIABLE = "CLAUDE_CODE_SUBAGENT_MODEL"  # Claude Code runs every subagent on this model
+
+
 def model_table() -> dict[str, str]:
-    """The alias table in force: defaults, then config.toml `[models]`, then `AGENTKIT_MODELS`."""
+    """The alias table in force: defaults, then Claude Code's ANTHROPIC_DEFAULT_*_MODEL variables, then
+    config.toml `[models]`, then `AGENTKIT_MODELS`."""
     table = dict(DEFAULT_ALIASES)
+    for alias, variable in CLAUDE_CODE_ALIAS_VARIABLES.items():
+        if os.environ.get(variable, "").strip():
+            table[alias] = os.environ[variable].strip()
     models = load_config().get("models", {})
     if not isinstance(models, dict) or not all(isinstance(v, str) for v in models.values()):
         raise LiveError(f"{home() / 'config.toml'}: [models] must map aliases to strings")
@@ -150,8 +165,11 @@ def price_table() -> dict[str, Price]:
 
 
 def resolve_model(agent_model: object = None, model: str | None = None) -> str:
-    """The API model id for an agent's `model` value, or for an explicit `model` that overrides it."""
-    name = model if model else agent_model
+    """The API model id for an agent's `model` value, or for an explicit `model` that overrides it.
+
+    As in Claude Code, CLAUDE_CODE_SUBAGENT_MODEL (when set) replaces every agent's own `model`.
+    """
+    name = model or os.environ.get(SUBAGENT_MODEL_VARIABLE, "").strip() or agent_model
     if name is None or (isinstance(name, str) and not name.strip()):
         name = "inherit"
     name = str(name).strip()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from agentkit._model import PLUGIN_PLACEHOLDER, Agent
+from agentkit._model import PLUGIN_PLACEHOLDER, Agent, in_file_lines
 from agentkit._parse import (
     CLAUDE_CODE_MODEL_VERSION,
     fallback_rewrite,
@@ -523,8 +523,8 @@ def yaml_unparseable(view: View) -> Iterator[Hit]:
     yield Hit(
         view.line(index),
         f"the front matter is not valid YAML even after Claude Code's line-rewrite "
-        f"fallback, so {outcome}: {why} (strict parse: {parsed.error}; after the "
-        f"rewrite: {parsed.fallback_error})",
+        f"fallback, so {outcome}: {why} (strict parse: {in_file_lines(parsed.error or '', view.first)}; "
+        f"after the rewrite: {in_file_lines(parsed.fallback_error or '', view.first)})",
     )
 
 
@@ -926,7 +926,8 @@ def fallback_only_yaml(view: View) -> Iterator[Hit]:
         line = view.line(tabs[0]) if tabs else view.first
     yield Hit(
         line,
-        f"strict YAML rejects this front matter ({parsed.error}); Claude Code loads it only through "
+        f"strict YAML rejects this front matter ({in_file_lines(parsed.error or '', view.first)}); "
+        "Claude Code loads it only through "
         f"its line-rewrite fallback ({what}); strict tools and older Claude Code versions drop it",
     )
 

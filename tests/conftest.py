@@ -48,7 +48,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["ANTHROPIC_BASE_URL"] = api.base_url
     os.environ["ANTHROPIC_API_KEY"] = FAKE_KEY
     os.environ["AGENTKIT_HOME"] = home
-    for name in ("ANTHROPIC_AUTH_TOKEN", "AGENTKIT_REPLAY", "AGENTKIT_MODELS"):
+    for name in (
+        "ANTHROPIC_AUTH_TOKEN",
+        "AGENTKIT_REPLAY",
+        "AGENTKIT_MODELS",
+        "CLAUDE_CODE_SUBAGENT_MODEL",
+        "ANTHROPIC_DEFAULT_OPUS_MODEL",
+        "ANTHROPIC_DEFAULT_SONNET_MODEL",
+        "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+    ):
         os.environ.pop(name, None)
 
 

@@ -402,6 +402,17 @@ def test_aliases_from_config_file_then_env_then_explicit(home, fake_api, monkeyp
     assert [r.body["model"] for r in fake_api.requests] == ["claude-sonnet-4-6", "claude-explicit-9"]
 
 
+def test_claude_code_model_variables(home, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_DEFAULT_SONNET_MODEL", "claude-sonnet-4-6")
+    assert live.resolve_model("sonnet") == live.resolve_model("inherit") == "claude-sonnet-4-6"
+    assert live.resolve_model("opus") == "claude-opus-5-5"
+    monkeypatch.setenv("AGENTKIT_MODELS", "sonnet=claude-sonnet-4-5")  # agentkit's own table wins
+    assert live.resolve_model("sonnet") == "claude-sonnet-4-5"
+    monkeypatch.setenv("CLAUDE_CODE_SUBAGENT_MODEL", "haiku")  # every subagent runs on it, as in Claude Code
+    assert live.resolve_model("opus") == "claude-haiku-5-5"
+    assert live.resolve_model("opus", model="opus") == "claude-opus-5-5"  # an explicit model still wins
+
+
 def test_bad_alias_configuration_is_a_plain_error(home, monkeypatch):
     monkeypatch.setenv("AGENTKIT_MODELS", "sonnet")
     with pytest.raises(live.LiveError, match="AGENTKIT_MODELS"):
