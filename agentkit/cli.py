@@ -34,14 +34,37 @@ def _json_default(value: Any) -> Any:
 def cmd_inventory(args: argparse.Namespace) -> int:
     import agentkit
 
-    agents = agentkit.load(*_paths(args.paths))
+    return _print_inventory(agentkit.load(*_paths(args.paths)), args.format)
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    import agentkit
+
+    project = _paths([args.project])[0]
+    agents = agentkit.discover(project, home=args.home, managed=args.managed)
+    return _print_inventory(agents, args.format)
+
+
+def _print_inventory(agents: Any, format: str) -> int:
     rows = [a.to_dict() for a in agents]
-    if args.format == "json":
+    if format == "json":
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False, default=_json_default)
         sys.stdout.write("\n")
-    elif args.format == "csv":
+    elif format == "csv":
         writer = csv.writer(sys.stdout)
-        columns = ["path", "loaded", "reason", "parse", "name", "description", "tools", "model", "color"]
+        columns = [
+            "path",
+            "loaded",
+            "reason",
+            "parse",
+            "name",
+            "description",
+            "tools",
+            "model",
+            "color",
+            "scope",
+        ]
+        columns += ["shadowed_by"]
         writer.writerow(columns)
         for row in rows:
             tools = row["tools"]
@@ -53,15 +76,22 @@ def cmd_inventory(args: argparse.Namespace) -> int:
 
 
 def inventory_table(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'':3}{'parse':9}{'name':32}{'model':10}{'tools':>6}  path"]
+    scoped = any(row["scope"] for row in rows)
+    scope_head = f"{'scope':9}" if scoped else ""
+    lines = [f"{'':3}{scope_head}{'parse':9}{'name':32}{'model':10}{'tools':>6}  path"]
     for row in rows:
         tools = "all" if row["tools"] is None else str(len(row["tools"]))
-        name = str(row["name"] if row["name"] is not None else "-")[:31]
+        name = str(row["qualified_name"] or row["name"] or "-")[:31]
         model = str(row["model"] or "-")[:9]
         mark = "ok" if row["loaded"] else "XX"
-        lines.append(f"{mark:3}{row['parse']:9}{name:32}{model:10}{tools:>6}  {row['path']}")
+        if row["shadowed_by"]:
+            mark = "--"
+        scope = f"{row['scope'] or '-':9}" if scoped else ""
+        lines.append(f"{mark:3}{scope}{row['parse']:9}{name:32}{model:10}{tools:>6}  {row['path']}")
         if not row["loaded"]:
             lines.append(f"{'':11}dropped: {row['reason']}")
+        elif row["shadowed_by"]:
+            lines.append(f"{'':11}shadowed: {row['shadowed_by']} defines the same name and wins")
     loaded = sum(r["loaded"] for r in rows)
     fallback = sum(r["parse"] == "fallback" for r in rows)
     lines.append(
@@ -158,6 +188,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="agent files or folders (searched recursively)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(func=cmd_inventory)
+
+    p = sub.add_parser(
+        "discover",
+        help="every agent Claude Code would see from a project, by scope, and which file wins each name",
+    )
+    p.add_argument(
+        "project", nargs="?", default=".", metavar="PROJECT", help="the working folder (default: .)"
+    )
+    p.add_argument(
+        "--home", metavar="DIR", help="the home folder whose .claude/ holds user agents and plugins"
+    )
+    p.add_argument("--managed", metavar="DIR", help="the managed agents folder (default: the platform's)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("edit", help="change front matter keys, rewriting only their lines")
     p.add_argument("file", metavar="FILE")

@@ -322,8 +322,8 @@ def test_inventory_csv_and_table(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\nname: a\ndescription: d\ntools: Read, Grep\n---\nB\n")
     (tmp_path / "b.md").write_text("\n---\nname: b\ndescription: d\n---\nB\n")
     csv_out = run_cli("inventory", str(tmp_path), "--format", "csv").stdout.splitlines()
-    assert csv_out[0] == "path,loaded,reason,parse,name,description,tools,model,color"
-    assert csv_out[1].endswith(',True,,strict,a,d,"Read, Grep",,')
+    assert csv_out[0] == "path,loaded,reason,parse,name,description,tools,model,color,scope,shadowed_by"
+    assert csv_out[1].endswith(',True,,strict,a,d,"Read, Grep",,,,')
     table = run_cli("inventory", str(tmp_path)).stdout
     assert "blank line" in table and "2 files: 1 loaded" in table
 
@@ -341,3 +341,20 @@ def test_cli_edit_dry_run_and_write(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "KEY=VALUE" in bad.stderr and "Traceback" not in bad.stderr
     missing = run_cli("inventory", str(tmp_path / "nope"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_cli_discover_shows_scopes_and_the_winner(tmp_path: Path) -> None:
+    home, repo = tmp_path / "home", tmp_path / "repo"
+    (home / ".claude" / "agents").mkdir(parents=True)
+    (repo / ".claude" / "agents").mkdir(parents=True)
+    (repo / ".git").mkdir()
+    text = "---\nname: same\ndescription: d\n---\nB\n"
+    (home / ".claude" / "agents" / "same.md").write_text(text)
+    (repo / ".claude" / "agents" / "same.md").write_text(text)
+    args = ["discover", str(repo), "--home", str(home), "--managed", str(tmp_path / "none")]
+    rows = json.loads(run_cli(*args, "--format", "json").stdout)
+    assert [(r["scope"], r["shadowed_by"]) for r in rows] == [
+        ("user", str(repo / ".claude" / "agents" / "same.md")),
+        ("project", None),
+    ]
+    assert "shadowed:" in run_cli(*args).stdout
