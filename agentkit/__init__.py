@@ -11,7 +11,15 @@ explicitly, so `import agentkit` stays light.
 
 from typing import TYPE_CHECKING, Any
 
-from agentkit._errors import AgentkitError, ConflictError, EditError, ExportError
+from agentkit._errors import (
+    AgentkitError,
+    ConflictError,
+    EditError,
+    ExportError,
+    LiveError,
+    MissingKeyError,
+    ReplayMiss,
+)
 from agentkit._lint import lint
 from agentkit._model import Agent, AgentSet
 from agentkit._parse import CLAUDE_CODE_MODEL_VERSION
@@ -30,6 +38,9 @@ __all__ = [
     "ConflictError",
     "EditError",
     "ExportError",
+    "LiveError",
+    "MissingKeyError",
+    "ReplayMiss",
     "conflicts",
     "discover",
     "fix",
