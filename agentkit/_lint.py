@@ -143,6 +143,7 @@ def counts(items: Sequence[Finding]) -> dict[str, int]:
 
 def summary_line(items: Sequence[Finding], files: int) -> str:
     c = counts(items)
+
     def count(n: int, word: str) -> str:
         return f"{n} {word}" + ("" if n == 1 else "s")
 

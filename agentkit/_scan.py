@@ -100,7 +100,9 @@ def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = Non
                     total += len(chunk)
                 if total > MAX_FILE_BYTES:
                     size = max(total, os.fstat(fd).st_size)
-                    return unreadable(f"it is larger than 1 MiB ({size:,} bytes); Claude Code skips such files")
+                    return unreadable(
+                        f"it is larger than 1 MiB ({size:,} bytes); Claude Code skips such files"
+                    )
                 data = b"".join(chunks)
         finally:
             os.close(fd)

@@ -109,7 +109,9 @@ def count_findings(items: Iterable[Finding]) -> dict[str, dict[str, int]]:
     return out
 
 
-def agent_rows(agents: Sequence[Agent], items: Iterable[Finding] = (), root: Path | None = None) -> list[AgentRow]:
+def agent_rows(
+    agents: Sequence[Agent], items: Iterable[Finding] = (), root: Path | None = None
+) -> list[AgentRow]:
     counts = count_findings(items)
     if root is None:
         root = common_root(a.path for a in agents)
@@ -189,9 +191,13 @@ TABLE_COLUMNS = ("file", "name", "status", "parse", "scope", "model", "tools", "
 def rows_text(rows: Sequence[AgentRow]) -> str:
     """The table as fixed-width text (for notebooks and logs)."""
     header = ("file", "name", "status", "parse", "model", "E/W/I")
-    lines = [(r.file, r.name or "-", r.status, r.parse, r.model or "-", f"{r.errors}/{r.warnings}/{r.infos}")
-             for r in rows]
-    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
+    lines = [
+        (r.file, r.name or "-", r.status, r.parse, r.model or "-", f"{r.errors}/{r.warnings}/{r.infos}")
+        for r in rows
+    ]
+    widths = [
+        max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)
+    ]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     return "\n".join(out)
@@ -214,12 +220,25 @@ def rows_html(rows: Sequence[AgentRow], selected: int | None = None) -> str:
             status = f"<span style='color:#c62828' title='{esc(r.reason)}'>{status}</span>"
         found = (_badge(r.errors, "error") + _badge(r.warnings, "warning") + _badge(r.infos, "info")) or "–"
         style = "background:#e3f2fd;" if r.index == selected else ""
-        cells = [esc(r.file), f"<b>{esc(r.name)}</b>" if r.name else "–", status, esc(r.parse),
-                 esc(r.scope) or "–", esc(r.model) or "–", esc(r.tools), found]
-        body.append(f"<tr style='{style}'>" + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells)
-                    + "</tr>")
+        cells = [
+            esc(r.file),
+            f"<b>{esc(r.name)}</b>" if r.name else "–",
+            status,
+            esc(r.parse),
+            esc(r.scope) or "–",
+            esc(r.model) or "–",
+            esc(r.tools),
+            found,
+        ]
+        body.append(
+            f"<tr style='{style}'>"
+            + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells)
+            + "</tr>"
+        )
     if not rows:
-        body.append(f"<tr><td colspan='{len(TABLE_COLUMNS)}' style='padding:4px 8px'><i>no agent matches</i></td></tr>")
+        body.append(
+            f"<tr><td colspan='{len(TABLE_COLUMNS)}' style='padding:4px 8px'><i>no agent matches</i></td></tr>"
+        )
     return (
         "<table class='agentkit-table' style='border-collapse:collapse;font-size:12px'>"
         f"<thead><tr style='border-bottom:1px solid #999'>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -263,8 +282,10 @@ def numbered_html(text: str, first_line: int, marked: dict[int, str]) -> str:
     for offset, line in enumerate(text.split("\n")):
         n = first_line + offset
         style = f"background:{tint[marked[n]]};" if n in marked else ""
-        rows.append(f"<div style='{style}'><span style='color:#999;user-select:none'>{n:>4}  </span>"
-                    f"{html.escape(line)}</div>")
+        rows.append(
+            f"<div style='{style}'><span style='color:#999;user-select:none'>{n:>4}  </span>"
+            f"{html.escape(line)}</div>"
+        )
     return f"<div style='font-family:monospace;font-size:12px;white-space:pre'>{''.join(rows)}</div>"
 
 
@@ -287,31 +308,47 @@ def detail_html(agent: Agent, items: Sequence[Finding], root: Path | None = None
             f"margin:4px 0'><b>Claude Code does not load this file:</b> {esc(agent.reason or '')}</div>"
         )
     elif agent.shadowed_by is not None:
-        parts.append(f"<div style='border:2px solid #b26a00;padding:6px'><b>Shadowed</b> by "
-                     f"{esc(short_path(agent.shadowed_by, root))}</div>")
+        parts.append(
+            f"<div style='border:2px solid #b26a00;padding:6px'><b>Shadowed</b> by "
+            f"{esc(short_path(agent.shadowed_by, root))}</div>"
+        )
     if agent.problems:
         parts.append(f"<div style='color:#c62828'>{esc('; '.join(agent.problems))}</div>")
-    meta = [("name", agent.qualified_name or agent.name), ("parse", agent.parse), ("scope", agent.scope),
-            ("model", agent.model), ("tools", tools_text(agent.tools) if agent.loaded else None)]
-    parts.append("<div>" + " · ".join(f"<b>{k}</b>: {esc(str(v))}" for k, v in meta if v is not None) + "</div>")
+    meta = [
+        ("name", agent.qualified_name or agent.name),
+        ("parse", agent.parse),
+        ("scope", agent.scope),
+        ("model", agent.model),
+        ("tools", tools_text(agent.tools) if agent.loaded else None),
+    ]
+    parts.append(
+        "<div>" + " · ".join(f"<b>{k}</b>: {esc(str(v))}" for k, v in meta if v is not None) + "</div>"
+    )
     parts.append("<h4 style='margin:6px 0 2px'>Findings</h4>" + findings_html(items))
     marked = _worst(items)
     if agent.block_text is not None:
         parts.append("<h4 style='margin:6px 0 2px'>Front matter</h4>")
         parts.append(numbered_html(agent.block_text.rstrip("\n"), agent.block_start_line or 2, marked))
     if isinstance(agent.description, str) and agent.description:
-        parts.append("<h4 style='margin:6px 0 2px'>Description (as Claude Code reads it)</h4>"
-                     f"<div style='white-space:pre-wrap'>{esc(agent.description)}</div>")
+        parts.append(
+            "<h4 style='margin:6px 0 2px'>Description (as Claude Code reads it)</h4>"
+            f"<div style='white-space:pre-wrap'>{esc(agent.description)}</div>"
+        )
     parts.append(f"<h4 style='margin:6px 0 2px'>Prompt (body, from line {agent.body_start_line})</h4>")
-    parts.append(f"<div class='agentkit-body' style='border-left:3px solid #ddd;padding-left:8px'>"
-                 f"{render_markdown(agent.prompt)}</div>")
+    parts.append(
+        f"<div class='agentkit-body' style='border-left:3px solid #ddd;padding-left:8px'>"
+        f"{render_markdown(agent.prompt)}</div>"
+    )
     return "".join(parts)
 
 
 def detail_text(agent: Agent, items: Sequence[Finding], root: Path | None = None) -> str:
     """The detail pane as plain text (for notebooks)."""
-    lines = [f"file: {short_path(agent.path, root)}", f"name: {agent.qualified_name or agent.name}",
-             f"status: {status_of(agent)}"]
+    lines = [
+        f"file: {short_path(agent.path, root)}",
+        f"name: {agent.qualified_name or agent.name}",
+        f"status: {status_of(agent)}",
+    ]
     if not agent.loaded:
         lines.append(f"reason: {agent.reason}")
     lines.append(f"parse: {agent.parse}")
@@ -335,8 +372,10 @@ def diff_html(diff: str, empty: str = "no changes") -> str:
         head = line[:1] if not line.startswith(("+++", "---")) else ""
         style = f"background:{colors[head]};" if head in colors else "color:#666;"
         rows.append(f"<div style='{style}'>{html.escape(line) or '&nbsp;'}</div>")
-    return ("<div class='agentkit-diff' style='font-family:monospace;font-size:12px;white-space:pre;"
-            f"overflow-x:auto'>{''.join(rows)}</div>")
+    return (
+        "<div class='agentkit-diff' style='font-family:monospace;font-size:12px;white-space:pre;"
+        f"overflow-x:auto'>{''.join(rows)}</div>"
+    )
 
 
 # -- the Editor's form -----------------------------------------------------------------------------
@@ -450,7 +489,11 @@ def form_changes(agent: Agent, values: FormValues) -> dict[str, Any]:
         tools = merge_tools(agent.tools, values.tools, values.extra_tools)
         if agent.tools is None or sorted(tools) != sorted(agent.tools):
             changes["tools"] = tools
-    for key, value in (("model", values.model), ("color", values.color), ("permissionMode", values.permission_mode)):
+    for key, value in (
+        ("model", values.model),
+        ("color", values.color),
+        ("permissionMode", values.permission_mode),
+    ):
         if value == UNSET:
             if key in fields:
                 changes[key] = None
@@ -479,8 +522,12 @@ def dropdown_options(known: Sequence[str], current: str) -> list[str]:
 
 
 def side_by_side_html(
-    a_text: str, b_text: str, ranges_a: Sequence[tuple[int, int]], ranges_b: Sequence[tuple[int, int]],
-    title_a: str, title_b: str,
+    a_text: str,
+    b_text: str,
+    ranges_a: Sequence[tuple[int, int]],
+    ranges_b: Sequence[tuple[int, int]],
+    title_a: str,
+    title_b: str,
 ) -> str:
     """Two files next to each other with their shared passages (1-based inclusive line ranges) highlighted."""
 
@@ -489,20 +536,29 @@ def side_by_side_html(
         rows = []
         for n, line in enumerate(text.split("\n"), 1):
             style = "background:#fff3b0;" if n in shared else ""
-            rows.append(f"<div style='{style}'><span style='color:#999'>{n:>4}  </span>{html.escape(line)}</div>")
-        return (f"<div style='flex:1;min-width:0;overflow-x:auto'><b>{html.escape(title)}</b>"
-                f"<div style='font-family:monospace;font-size:11px;white-space:pre'>{''.join(rows)}</div></div>")
+            rows.append(
+                f"<div style='{style}'><span style='color:#999'>{n:>4}  </span>{html.escape(line)}</div>"
+            )
+        return (
+            f"<div style='flex:1;min-width:0;overflow-x:auto'><b>{html.escape(title)}</b>"
+            f"<div style='font-family:monospace;font-size:11px;white-space:pre'>{''.join(rows)}</div></div>"
+        )
 
-    return (f"<div class='agentkit-side-by-side' style='display:flex;gap:12px'>"
-            f"{column(a_text, ranges_a, title_a)}{column(b_text, ranges_b, title_b)}</div>")
+    return (
+        f"<div class='agentkit-side-by-side' style='display:flex;gap:12px'>"
+        f"{column(a_text, ranges_a, title_a)}{column(b_text, ranges_b, title_b)}</div>"
+    )
 
 
 def groups_html(groups: Sequence[Any]) -> str:
     """Near-duplicate groups (objects with labels, min_score, max_score) as a list."""
     if not groups:
         return "<i>no group at this threshold</i>"
-    items = [f"<li>{html.escape(', '.join(g.labels))} <span style='color:#666'>"
-             f"(scores {g.min_score:.2f}-{g.max_score:.2f})</span></li>" for g in groups]
+    items = [
+        f"<li>{html.escape(', '.join(g.labels))} <span style='color:#666'>"
+        f"(scores {g.min_score:.2f}-{g.max_score:.2f})</span></li>"
+        for g in groups
+    ]
     return f"<ul style='margin:0'>{''.join(items)}</ul>"
 
 

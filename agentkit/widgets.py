@@ -111,15 +111,22 @@ class Explorer(_Panel):
         self.rows: list[AgentRow] = []
 
         layout = w.Layout(width="170px")
-        self.search = w.Text(placeholder="search name, description, prompt", description="Search",
-                             continuous_update=True, layout=w.Layout(width="320px"))
-        self.status = w.Dropdown(options=choices(self.all_rows, "status"), description="Status", layout=layout)
+        self.search = w.Text(
+            placeholder="search name, description, prompt",
+            description="Search",
+            continuous_update=True,
+            layout=w.Layout(width="320px"),
+        )
+        self.status = w.Dropdown(
+            options=choices(self.all_rows, "status"), description="Status", layout=layout
+        )
         self.parse = w.Dropdown(options=choices(self.all_rows, "parse"), description="Parse", layout=layout)
         self.scope = w.Dropdown(options=choices(self.all_rows, "scope"), description="Scope", layout=layout)
         self.model = w.Dropdown(options=choices(self.all_rows, "model"), description="Model", layout=layout)
         self.sort_by = w.Dropdown(options=list(SORT_KEYS), value="file", description="Sort by", layout=layout)
-        self.descending = w.Checkbox(value=False, description="descending", indent=False,
-                                     layout=w.Layout(width="110px"))
+        self.descending = w.Checkbox(
+            value=False, description="descending", indent=False, layout=w.Layout(width="110px")
+        )
         self.count = _label(cls="agentkit-count")
         self.table = w.HTML()
         self.table.add_class("agentkit-explorer-table")
@@ -127,18 +134,27 @@ class Explorer(_Panel):
         self.detail = w.HTML()
         self.detail.add_class("agentkit-detail")
 
-        for control in (self.search, self.status, self.parse, self.scope, self.model, self.sort_by,
-                        self.descending):
+        for control in (
+            self.search,
+            self.status,
+            self.parse,
+            self.scope,
+            self.model,
+            self.sort_by,
+            self.descending,
+        ):
             control.observe(self._refresh, names="value")
         self.picker.observe(self._show, names="value")
-        self.widget = w.VBox([
-            w.HBox([self.search, self.status, self.parse]),
-            w.HBox([self.scope, self.model, self.sort_by, self.descending]),
-            self.count,
-            self.table,
-            w.HBox([self.picker]),
-            self.detail,
-        ])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.search, self.status, self.parse]),
+                w.HBox([self.scope, self.model, self.sort_by, self.descending]),
+                self.count,
+                self.table,
+                w.HBox([self.picker]),
+                self.detail,
+            ]
+        )
         self._refresh()
 
     def __repr__(self) -> str:
@@ -169,8 +185,14 @@ class Explorer(_Panel):
         self._refresh()
 
     def _refresh(self, _change: Any = None) -> None:
-        rows = filter_rows(self.all_rows, self.search.value, self.status.value, self.parse.value,
-                           self.scope.value, self.model.value)
+        rows = filter_rows(
+            self.all_rows,
+            self.search.value,
+            self.status.value,
+            self.parse.value,
+            self.scope.value,
+            self.model.value,
+        )
         self.rows = sort_rows(rows, self.sort_by.value, self.descending.value)
         current = self.picker.value
         options = [(f"{r.file}  ({r.name or r.status})", r.index) for r in self.rows]
@@ -198,7 +220,11 @@ class Explorer(_Panel):
 
     def detail_text(self) -> str:
         agent = self.selected
-        return "no agent selected" if agent is None else detail_text(agent, self._agent_findings(agent), self.root)
+        return (
+            "no agent selected"
+            if agent is None
+            else detail_text(agent, self._agent_findings(agent), self.root)
+        )
 
 
 # -- OverlapExplorer ------------------------------------------------------------------------------
@@ -213,8 +239,15 @@ class OverlapExplorer(_Panel):
     `groups_text()`, `passages_text()`, `conflicts_text()`; `overlap` is the `agentkit.overlap` result.
     """
 
-    def __init__(self, agents: AgentSet | Iterable[Agent] | str | Path, requests: Sequence[str] = (),
-                 *, kind: str = "topic", threshold: float = 0.3, margin: float = 0.05) -> None:
+    def __init__(
+        self,
+        agents: AgentSet | Iterable[Agent] | str | Path,
+        requests: Sequence[str] = (),
+        *,
+        kind: str = "topic",
+        threshold: float = 0.3,
+        margin: float = 0.05,
+    ) -> None:
         from agentkit._overlap import KINDS, overlap
 
         self.agents = _as_set(agents)
@@ -224,23 +257,42 @@ class OverlapExplorer(_Panel):
         self.conflict_frame: Any = None
 
         self.kind = w.Dropdown(options=list(KINDS), value=kind, description="Score")
-        self.threshold = w.FloatSlider(value=threshold, min=0.05, max=1.0, step=0.05, description="At least",
-                                       continuous_update=False, readout_format=".2f")
+        self.threshold = w.FloatSlider(
+            value=threshold,
+            min=0.05,
+            max=1.0,
+            step=0.05,
+            description="At least",
+            continuous_update=False,
+            readout_format=".2f",
+        )
         self.heatmap = w.Output(layout=w.Layout(width="520px"))
         self.pairs = w.HTML()
         self.pairs.add_class("agentkit-pairs")
         self.pair = w.Dropdown(description="Top pairs", layout=w.Layout(width="520px"))
         self.first = w.Dropdown(options=labels, description="Agent A")
-        self.second = w.Dropdown(options=labels, value=labels[1] if len(labels) > 1 else None,
-                                 description="Agent B")
+        self.second = w.Dropdown(
+            options=labels, value=labels[1] if len(labels) > 1 else None, description="Agent B"
+        )
         self.pair_label = _label(cls="agentkit-pair")
         self.side_by_side = w.HTML()
         self.groups = w.HTML()
-        self.requests = w.Textarea(value="\n".join(requests), description="Requests",
-                                   placeholder="one request per line", continuous_update=False,
-                                   layout=w.Layout(width="640px", height="90px"))
-        self.margin = w.FloatSlider(value=margin, min=0.0, max=0.5, step=0.05, description="Margin",
-                                    continuous_update=False, readout_format=".2f")
+        self.requests = w.Textarea(
+            value="\n".join(requests),
+            description="Requests",
+            placeholder="one request per line",
+            continuous_update=False,
+            layout=w.Layout(width="640px", height="90px"),
+        )
+        self.margin = w.FloatSlider(
+            value=margin,
+            min=0.0,
+            max=0.5,
+            step=0.05,
+            description="Margin",
+            continuous_update=False,
+            readout_format=".2f",
+        )
         self.conflicts = w.HTML()
 
         self.kind.observe(self._redraw, names="value")
@@ -250,15 +302,22 @@ class OverlapExplorer(_Panel):
         self.second.observe(self._show_pair, names="value")
         self.requests.observe(self._route, names="value")
         self.margin.observe(self._route, names="value")
-        self.widget = w.VBox([
-            w.HBox([self.kind, self.threshold]),
-            w.HBox([self.heatmap, w.VBox([w.HTML("<b>Most similar pairs</b>"), self.pairs])]),
-            w.HTML("<b>Near-duplicate groups</b>"), self.groups,
-            w.HTML("<b>Compare two agents</b> (shared passages highlighted)"), self.pair,
-            w.HBox([self.first, self.second]), self.pair_label, self.side_by_side,
-            w.HTML("<b>Routing conflicts</b>: requests several agents claim about equally"),
-            w.HBox([self.requests, self.margin]), self.conflicts,
-        ])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.kind, self.threshold]),
+                w.HBox([self.heatmap, w.VBox([w.HTML("<b>Most similar pairs</b>"), self.pairs])]),
+                w.HTML("<b>Near-duplicate groups</b>"),
+                self.groups,
+                w.HTML("<b>Compare two agents</b> (shared passages highlighted)"),
+                self.pair,
+                w.HBox([self.first, self.second]),
+                self.pair_label,
+                self.side_by_side,
+                w.HTML("<b>Routing conflicts</b>: requests several agents claim about equally"),
+                w.HBox([self.requests, self.margin]),
+                self.conflicts,
+            ]
+        )
         self._redraw()
         self._route()
 
@@ -288,8 +347,10 @@ class OverlapExplorer(_Panel):
         frame = self.pair_frame()
         self.pairs.value = frame_html(frame.round(2), max_rows=12)
         kind = self.kind.value
-        options = [(f"{a} ~ {b} ({score:.2f})", (a, b))
-                   for a, b, score in zip(frame["a_label"], frame["b_label"], frame[kind], strict=True)]
+        options = [
+            (f"{a} ~ {b} ({score:.2f})", (a, b))
+            for a, b, score in zip(frame["a_label"], frame["b_label"], frame[kind], strict=True)
+        ]
         self.pair.options = [("(pick a pair)", None), *options]
         self.pair.value = options[0][1] if options else None
         self.groups.value = groups_html(self.group_list())
@@ -316,11 +377,16 @@ class OverlapExplorer(_Panel):
         found = self.overlap.passages(a, b)
         score = self.overlap.score(self.kind.value, a, b)
         words = sum(p.words for p in found)
-        self.pair_label.value = (f"{a} ~ {b}: {self.kind.value} score {score:.2f}, "
-                                 f"{len(found)} shared passages ({words} words)")
+        self.pair_label.value = (
+            f"{a} ~ {b}: {self.kind.value} score {score:.2f}, {len(found)} shared passages ({words} words)"
+        )
         self.side_by_side.value = side_by_side_html(
-            agent_a.text, agent_b.text, [p.a_lines for p in found], [p.b_lines for p in found],
-            short_path(agent_a.path, self.root), short_path(agent_b.path, self.root),
+            agent_a.text,
+            agent_b.text,
+            [p.a_lines for p in found],
+            [p.b_lines for p in found],
+            short_path(agent_a.path, self.root),
+            short_path(agent_b.path, self.root),
         )
 
     def _route(self, _change: Any = None) -> None:
@@ -333,18 +399,27 @@ class OverlapExplorer(_Panel):
             return
         frame = conflicts(self.agents, requests, margin=self.margin.value)
         self.conflict_frame = frame
-        shown = frame.assign(scores=[", ".join(f"{s:.2f}" for s in v) for v in frame["scores"]],
-                             agents=[", ".join(v) for v in frame["agents"]]).drop(columns=["paths"])
-        self.conflicts.value = frame_html(shown.round({"gap": 3})) if len(frame) else (
-            f"<i>no conflict: each of the {len(requests)} requests has a clear winner</i>")
+        shown = frame.assign(
+            scores=[", ".join(f"{s:.2f}" for s in v) for v in frame["scores"]],
+            agents=[", ".join(v) for v in frame["agents"]],
+        ).drop(columns=["paths"])
+        self.conflicts.value = (
+            frame_html(shown.round({"gap": 3}))
+            if len(frame)
+            else (f"<i>no conflict: each of the {len(requests)} requests has a clear winner</i>")
+        )
 
     def pairs_text(self, n: int = 8) -> str:
         frame = self.pair_frame().head(n)
         return frame.round(2).to_string(index=False) if len(frame) else "no pair reaches the threshold"
 
     def groups_text(self) -> str:
-        return "\n".join(f"{', '.join(g.labels)}  ({g.min_score:.2f}-{g.max_score:.2f})"
-                         for g in self.group_list()) or "no group at this threshold"
+        return (
+            "\n".join(
+                f"{', '.join(g.labels)}  ({g.min_score:.2f}-{g.max_score:.2f})" for g in self.group_list()
+            )
+            or "no group at this threshold"
+        )
 
     def passages_text(self, limit: int = 10) -> str:
         a, b = self.first.value, self.second.value
@@ -362,8 +437,10 @@ class OverlapExplorer(_Panel):
             return "no requests"
         if not len(frame):
             return "no conflict"
-        return "\n".join(f"{r}: {', '.join(a)} (gap {g:.3f})"
-                         for r, a, g in zip(frame["request"], frame["agents"], frame["gap"], strict=True))
+        return "\n".join(
+            f"{r}: {', '.join(a)} (gap {g:.3f})"
+            for r, a, g in zip(frame["request"], frame["agents"], frame["gap"], strict=True)
+        )
 
 
 def _span(lines: tuple[int, int]) -> str:
@@ -401,38 +478,62 @@ class Editor(_Panel):
         wide = w.Layout(width="640px")
         self.picker = w.Dropdown(description="File", layout=wide)
         self.name = w.Text(description="name", continuous_update=True, layout=wide)
-        self.description = w.Textarea(description="description", continuous_update=True,
-                                      layout=w.Layout(width="640px", height="110px"))
+        self.description = w.Textarea(
+            description="description", continuous_update=True, layout=w.Layout(width="640px", height="110px")
+        )
         self.description.add_class("agentkit-description")
         self.inherit_tools = w.Checkbox(description="inherit all tools (no 'tools' key)", indent=False)
         self.tools = w.SelectMultiple(options=list(BUILTIN_TOOLS), rows=8, description="tools")
-        self.extra_tools = w.Text(description="other tools", placeholder="mcp__server__tool, Bash(git diff:*)",
-                                  continuous_update=False, layout=wide)
+        self.extra_tools = w.Text(
+            description="other tools",
+            placeholder="mcp__server__tool, Bash(git diff:*)",
+            continuous_update=False,
+            layout=wide,
+        )
         self.model = w.Dropdown(description="model")
         self.color = w.Dropdown(description="color")
         self.permission_mode = w.Dropdown(description="permissionMode")
-        self.other = w.Textarea(description="other keys", placeholder="key: value (one per line, YAML values)",
-                                continuous_update=False, layout=w.Layout(width="640px", height="70px"))
+        self.other = w.Textarea(
+            description="other keys",
+            placeholder="key: value (one per line, YAML values)",
+            continuous_update=False,
+            layout=w.Layout(width="640px", height="70px"),
+        )
         self.findings_view = w.HTML()
         self.findings_view.add_class("agentkit-editor-findings")
         self.diff_view = w.HTML()
         self.status = _label(cls="agentkit-status")
         self.save_button = w.Button(description="Save", button_style="primary", icon="save")
         self.save_button.add_class("agentkit-save")
-        self.overwrite_button = w.Button(description="Overwrite", button_style="danger",
-                                         layout=w.Layout(display="none"))
+        self.overwrite_button = w.Button(
+            description="Overwrite", button_style="danger", layout=w.Layout(display="none")
+        )
         self.overwrite_button.add_class("agentkit-overwrite")
         self.revert_button = w.Button(description="Revert")
         self.fix_button = w.Button(description="Apply fixes", icon="wrench")
-        self.export_format = w.Dropdown(options=[("folder of .md files", "folder"), ("--agents JSON", "json")],
-                                        description="Export as")
-        self.export_path = w.Text(description="to", placeholder="folder (or .json file)", layout=w.Layout(width="420px"))
-        self.export_overwrite = w.Checkbox(description="overwrite", indent=False, layout=w.Layout(width="100px"))
+        self.export_format = w.Dropdown(
+            options=[("folder of .md files", "folder"), ("--agents JSON", "json")], description="Export as"
+        )
+        self.export_path = w.Text(
+            description="to", placeholder="folder (or .json file)", layout=w.Layout(width="420px")
+        )
+        self.export_overwrite = w.Checkbox(
+            description="overwrite", indent=False, layout=w.Layout(width="100px")
+        )
         self.export_button = w.Button(description="Export", icon="download")
         self.export_status = _label(cls="agentkit-export-status")
 
-        self._controls = (self.name, self.description, self.inherit_tools, self.tools, self.extra_tools,
-                          self.model, self.color, self.permission_mode, self.other)
+        self._controls = (
+            self.name,
+            self.description,
+            self.inherit_tools,
+            self.tools,
+            self.extra_tools,
+            self.model,
+            self.color,
+            self.permission_mode,
+            self.other,
+        )
         for control in self._controls:
             control.observe(self._changed, names="value")
         self.picker.observe(self._pick, names="value")
@@ -442,12 +543,30 @@ class Editor(_Panel):
         self.fix_button.on_click(lambda _b: self.apply_fixes())
         self.export_button.on_click(lambda _b: self.export())
 
-        form = w.VBox([self.name, self.description, w.HBox([self.tools, w.VBox([self.inherit_tools])]),
-                       self.extra_tools, w.HBox([self.model, self.color]), self.permission_mode, self.other])
+        form = w.VBox(
+            [
+                self.name,
+                self.description,
+                w.HBox([self.tools, w.VBox([self.inherit_tools])]),
+                self.extra_tools,
+                w.HBox([self.model, self.color]),
+                self.permission_mode,
+                self.other,
+            ]
+        )
         actions = w.HBox([self.save_button, self.overwrite_button, self.revert_button, self.fix_button])
         export = w.HBox([self.export_format, self.export_path, self.export_overwrite, self.export_button])
-        children: list[w.Widget] = [form, actions, self.status, w.HTML("<b>Findings</b>"), self.findings_view,
-                                    w.HTML("<b>What Save writes</b>"), self.diff_view, export, self.export_status]
+        children: list[w.Widget] = [
+            form,
+            actions,
+            self.status,
+            w.HTML("<b>Findings</b>"),
+            self.findings_view,
+            w.HTML("<b>What Save writes</b>"),
+            self.diff_view,
+            export,
+            self.export_status,
+        ]
         if len(self.agents) > 1:
             children.insert(0, self.picker)
         self.widget = w.VBox(children)
@@ -521,9 +640,15 @@ class Editor(_Panel):
 
     def values(self) -> FormValues:
         return FormValues(
-            name=self.name.value, description=self.description.value, inherit_tools=self.inherit_tools.value,
-            tools=tuple(self.tools.value), extra_tools=self.extra_tools.value, model=self.model.value,
-            color=self.color.value, permission_mode=self.permission_mode.value, other=self.other.value,
+            name=self.name.value,
+            description=self.description.value,
+            inherit_tools=self.inherit_tools.value,
+            tools=tuple(self.tools.value),
+            extra_tools=self.extra_tools.value,
+            model=self.model.value,
+            color=self.color.value,
+            permission_mode=self.permission_mode.value,
+            other=self.other.value,
         )
 
     def _changed(self, _change: Any) -> None:
@@ -669,8 +794,13 @@ class Playground(_Panel):
     (`AGENTKIT_REPLAY=1`), answering from recorded runs.
     """
 
-    def __init__(self, agents: AgentSet | Iterable[Agent] | str | Path | dict[str, Agent],
-                 prompt: str = "", *, selected: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        agents: AgentSet | Iterable[Agent] | str | Path | dict[str, Agent],
+        prompt: str = "",
+        *,
+        selected: Sequence[str] | None = None,
+    ) -> None:
         if isinstance(agents, dict):
             self.choices: dict[str, Agent] = dict(agents)
         else:
@@ -678,14 +808,24 @@ class Playground(_Panel):
             usable = [a for a in agent_set if a.loaded and isinstance(a.name, str)]
             self.choices = unique_labels(usable, common_root(a.path for a in agent_set))
         labels = list(self.choices)
-        self.picker = w.SelectMultiple(options=labels, value=tuple(selected or labels[:2]), rows=6,
-                                       description="Agents", layout=w.Layout(width="420px"))
-        self.prompt = w.Textarea(value=prompt, description="Prompt", continuous_update=False,
-                                 layout=w.Layout(width="640px", height="90px"))
+        self.picker = w.SelectMultiple(
+            options=labels,
+            value=tuple(selected or labels[:2]),
+            rows=6,
+            description="Agents",
+            layout=w.Layout(width="420px"),
+        )
+        self.prompt = w.Textarea(
+            value=prompt,
+            description="Prompt",
+            continuous_update=False,
+            layout=w.Layout(width="640px", height="90px"),
+        )
         from agentkit._prices import model_table
 
-        self.model = w.Dropdown(options=[("each agent's own", None), *((m, m) for m in model_table())],
-                                description="Model")
+        self.model = w.Dropdown(
+            options=[("each agent's own", None), *((m, m) for m in model_table())], description="Model"
+        )
         self.run_button = w.Button(description="Run", button_style="primary", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
         self.status = _label(cls="agentkit-run-status")
@@ -698,10 +838,17 @@ class Playground(_Panel):
 
         self.run_button.on_click(lambda _b: self.run())
         self.stop_button.on_click(lambda _b: self.stop())
-        self.widget = w.VBox([
-            w.HBox([self.picker, self.model]), self.prompt, w.HBox([self.run_button, self.stop_button]),
-            self.status, self.panes, w.HTML("<b>History</b>"), self.history,
-        ])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.picker, self.model]),
+                self.prompt,
+                w.HBox([self.run_button, self.stop_button]),
+                self.status,
+                self.panes,
+                w.HTML("<b>History</b>"),
+                self.history,
+            ]
+        )
         self.refresh_history()
 
     @classmethod
@@ -732,15 +879,21 @@ class Playground(_Panel):
         texts = [w.HTML(value="") for _ in labels]
         stats = [_label("running…", "agentkit-run-stats") for _ in labels]
         self.panes.children = [
-            w.VBox([w.HTML(f"<b>{html.escape(label)}</b>"), text, stat],
-                   layout=w.Layout(width="48%", border="1px solid #ddd", padding="4px", margin="2px"))
+            w.VBox(
+                [w.HTML(f"<b>{html.escape(label)}</b>"), text, stat],
+                layout=w.Layout(width="48%", border="1px solid #ddd", padding="4px", margin="2px"),
+            )
             for label, text, stat in zip(labels, texts, stats, strict=True)
         ]
         self.status.value = f"running {len(labels)} agent{'s' if len(labels) > 1 else ''}…"
         self.run_button.disabled, self.stop_button.disabled = True, False
         self._threads = [
-            threading.Thread(target=self._one, args=(i, self.choices[label], prompt, texts[i], stats[i]),
-                             daemon=True, name=f"agentkit-playground-{i}")
+            threading.Thread(
+                target=self._one,
+                args=(i, self.choices[label], prompt, texts[i], stats[i]),
+                daemon=True,
+                name=f"agentkit-playground-{i}",
+            )
             for i, label in enumerate(labels)
         ]
         for t in self._threads:
@@ -775,8 +928,11 @@ class Playground(_Panel):
         done = [r for r in self.results if not isinstance(r, str) and r is not None]
         failed = len(self.results) - len(done)
         stopped = sum(not r.complete for r in done)
-        parts = [f"{len(done) - stopped} complete"] + ([f"{stopped} stopped"] if stopped else []) + (
-            [f"{failed} failed"] if failed else [])
+        parts = (
+            [f"{len(done) - stopped} complete"]
+            + ([f"{stopped} stopped"] if stopped else [])
+            + ([f"{failed} failed"] if failed else [])
+        )
         self.status.value = "done: " + ", ".join(parts)
         self.run_button.disabled, self.stop_button.disabled = False, True
         self.refresh_history()
@@ -798,9 +954,24 @@ class Playground(_Panel):
         from agentkit import live
 
         frame = live.history(limit=20)
-        columns = [c for c in ("timestamp", "agent", "model", "prompt", "input_tokens", "output_tokens",
-                               "latency_s", "cost_usd", "complete") if c in frame.columns]
-        self.history.value = frame_html(frame[columns].round({"latency_s": 2, "cost_usd": 5}) if len(frame) else frame)
+        columns = [
+            c
+            for c in (
+                "timestamp",
+                "agent",
+                "model",
+                "prompt",
+                "input_tokens",
+                "output_tokens",
+                "latency_s",
+                "cost_usd",
+                "complete",
+            )
+            if c in frame.columns
+        ]
+        self.history.value = frame_html(
+            frame[columns].round({"latency_s": 2, "cost_usd": 5}) if len(frame) else frame
+        )
 
     def results_text(self) -> str:
         """One block per pane: label, summary without timings (stable across runs), the answer."""

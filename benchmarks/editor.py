@@ -55,7 +55,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=64 * 1024, help="file size in bytes (default 64 KiB)")
     parser.add_argument("--keys", type=int, default=len(DESCRIPTION), help="keystrokes to time")
     parser.add_argument("--set", action="store_true", help="edit inside the sample set (13 more agents)")
@@ -76,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
             editor.description.value = text[:i]
             times.append((time.perf_counter() - started) * 1000)
         assert editor.edited is not None and editor.diff, "the last keystroke should leave a pending change"
-        print(f"file: {path.stat().st_size:,} bytes, {len(agents)} agents in the set, {len(times)} keystrokes")
-        print(f"per keystroke (edit + lint + diff preview): median {statistics.median(times):.2f} ms, "
-              f"p95 {percentile(times, 0.95):.2f} ms, max {max(times):.2f} ms  (goal: < 10 ms)")
+        print(
+            f"file: {path.stat().st_size:,} bytes, {len(agents)} agents in the set, {len(times)} keystrokes"
+        )
+        print(
+            f"per keystroke (edit + lint + diff preview): median {statistics.median(times):.2f} ms, "
+            f"p95 {percentile(times, 0.95):.2f} ms, max {max(times):.2f} ms  (goal: < 10 ms)"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -61,7 +61,10 @@ def execute(path: Path, env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
     try:
         client = NotebookClient(
-            nb, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
+            nb,
+            timeout=TIMEOUT_S,
+            kernel_name="python3",
+            record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
@@ -88,11 +91,15 @@ def record() -> None:
 
     with FakeMessagesAPI() as api:
         print(f"recording against the fake Messages API at {api.base_url}")
-        execute(NOTEBOOKS / RECORDED, {**env, "ANTHROPIC_BASE_URL": api.base_url, "ANTHROPIC_API_KEY": FAKE_KEY})
+        execute(
+            NOTEBOOKS / RECORDED, {**env, "ANTHROPIC_BASE_URL": api.base_url, "ANTHROPIC_API_KEY": FAKE_KEY}
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
     parser.add_argument("--record", action="store_true", help=f"re-record the runs of {RECORDED} first")
     args = parser.parse_args(argv)

@@ -37,8 +37,10 @@ def test_edit_description_and_save_in_jupyterlab(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "agents", site / "agents")
     edit_dir = tmp_path / "edit"
     target = edit_dir / "agents" / "code-reviewer.md"
-    with browser.jupyterlab(site, extra_env={"AGENTKIT_EDIT_DIR": str(edit_dir)}) as lab, \
-            browser.chromium() as ctx:
+    with (
+        browser.jupyterlab(site, extra_env={"AGENTKIT_EDIT_DIR": str(edit_dir)}) as lab,
+        browser.chromium() as ctx,
+    ):
         page = ctx.pages[0]
         with browser.on_failure(page, "edit-and-export", lab):
             browser.open_notebook(page, lab, "notebooks/03-edit-and-export.ipynb")

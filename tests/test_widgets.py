@@ -64,7 +64,11 @@ def test_rows_filters_and_sorting(samples) -> None:
 
     assert [r.file for r in logic.filter_rows(rows, "MySQL")] == ["legacy/sql-helper.md"]
     assert [r.file for r in logic.filter_rows(rows, status="dropped")] == ["release-manager.md"]
-    assert {r.name for r in logic.filter_rows(rows, model="opus")} == {"planner", "strict-reviewer", "security-auditor"}
+    assert {r.name for r in logic.filter_rows(rows, model="opus")} == {
+        "planner",
+        "strict-reviewer",
+        "security-auditor",
+    }
     assert logic.filter_rows(rows, "review", parse="fallback")[0].name == "pr-review-helper"
     assert logic.filter_rows(rows, "no such words anywhere") == []
 
@@ -79,8 +83,10 @@ def test_rows_filters_and_sorting(samples) -> None:
 
 
 def test_html_escapes_agent_text() -> None:
-    agent = agentkit.loads("---\nname: x\ndescription: <b>bold</b>. Use when needed.\n---\n<script>alert(1)</script>\n",
-                           path="x.md")
+    agent = agentkit.loads(
+        "---\nname: x\ndescription: <b>bold</b>. Use when needed.\n---\n<script>alert(1)</script>\n",
+        path="x.md",
+    )
     rows = logic.agent_rows([agent])
     assert "<b>bold" not in logic.rows_html(rows)
     detail = logic.detail_html(agent, [])
@@ -103,15 +109,27 @@ def test_form_changes_name_only_what_differs(samples) -> None:
     from dataclasses import replace
 
     fixed = replace(values, tools=(*values.tools, "Grep"), extra_tools="Bash(npm run:*)")
-    assert logic.form_changes(agent, fixed) == {"tools": ["Read", "Write", "Edit", "Glob", "Bash(npm run:*)", "Grep"]}
+    assert logic.form_changes(agent, fixed) == {
+        "tools": ["Read", "Write", "Edit", "Glob", "Bash(npm run:*)", "Grep"]
+    }
     assert logic.form_changes(agent, replace(values, inherit_tools=True)) == {"tools": None}
-    assert logic.form_changes(agent, replace(values, model=logic.UNSET, color="red")) == {"model": None, "color": "red"}
+    assert logic.form_changes(agent, replace(values, model=logic.UNSET, color="red")) == {
+        "model": None,
+        "color": "red",
+    }
     assert logic.form_changes(agent, replace(values, other="maxTurns: 5")) == {"maxTurns": 5}
 
 
 def test_other_keys_round_trip_and_errors() -> None:
-    fields = {"allowed-tools": "Read, Grep", "maxTurns": 3, "background": True, "mcpServers": ["github"],
-              "effort": "yes", "initialPrompt": "line one\nline two", "memory": "123"}
+    fields = {
+        "allowed-tools": "Read, Grep",
+        "maxTurns": 3,
+        "background": True,
+        "mcpServers": ["github"],
+        "effort": "yes",
+        "initialPrompt": "line one\nline two",
+        "memory": "123",
+    }
     assert logic.parse_other(logic.other_text(fields)) == fields
     assert logic.parse_other("\n# a comment\n  \n") == {}
     with pytest.raises(ValueError, match="line 2: write 'key: value'"):
@@ -124,7 +142,11 @@ def test_other_keys_round_trip_and_errors() -> None:
 
 def test_merge_tools_keeps_the_existing_order() -> None:
     assert logic.merge_tools(["Bash", "Read"], ("Read", "Bash", "Grep"), "mcp__github__*") == [
-        "Bash", "Read", "Grep", "mcp__github__*"]
+        "Bash",
+        "Read",
+        "Grep",
+        "mcp__github__*",
+    ]
     assert logic.merge_tools(None, ("Read",), "Agent(a, b)") == ["Read", "Agent(a, b)"]
     assert logic.merge_tools(["Read"], (), "") == []
 
@@ -158,7 +180,10 @@ def test_explorer_filters_sorts_and_shows_details(samples) -> None:
     explorer.search.value = ""
     explorer.status.value = "dropped"
     assert explorer.count.value == "1 of 13 agents shown"
-    assert "agentkit-dropped" in explorer.detail.value and "Claude Code does not load this file" in explorer.detail.value
+    assert (
+        "agentkit-dropped" in explorer.detail.value
+        and "Claude Code does not load this file" in explorer.detail.value
+    )
     assert "reason: its front matter is not valid YAML" in explorer.detail_text()
 
     explorer.reset()
@@ -235,12 +260,19 @@ def test_editor_apply_fixes_then_save(folder: Path) -> None:
     assert editor.extra_tools.value == "MultiEdit"
     assert editor.apply_fixes() == ["AK402"]
     assert editor.status.value == "fixes: AK402 (not saved yet)"
-    assert "-tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep\n+tools: Read, Write, Edit, Bash, Glob, Grep" in editor.diff
+    assert (
+        "-tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep\n+tools: Read, Write, Edit, Bash, Glob, Grep"
+        in editor.diff
+    )
     assert editor.extra_tools.value == "" and editor.findings == []
     before = (folder / "test-writer.md").read_text()
     editor.save_button.click()
     assert changed_lines(before, (folder / "test-writer.md").read_text()) == [
-        ("tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep", "tools: Read, Write, Edit, Bash, Glob, Grep")]
+        (
+            "tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep",
+            "tools: Read, Write, Edit, Bash, Glob, Grep",
+        )
+    ]
 
     editor.select("reviewer-strict.md")
     assert editor.inherit_tools.value and editor.tools.disabled
@@ -260,7 +292,15 @@ def test_editor_tools_model_and_other_keys(folder: Path) -> None:
     editor = Editor(folder / "frontend-dev.md")
     editor.tools.value = (*editor.tools.value, "Grep")
     editor.extra_tools.value = "Bash, mcp__github__create_issue"
-    assert editor.edited.tools == ["Read", "Write", "Edit", "Glob", "Grep", "Bash", "mcp__github__create_issue"]
+    assert editor.edited.tools == [
+        "Read",
+        "Write",
+        "Edit",
+        "Glob",
+        "Grep",
+        "Bash",
+        "mcp__github__create_issue",
+    ]
     assert editor.findings == []
     editor.inherit_tools.value = True
     assert editor.tools.disabled and editor.extra_tools.disabled
@@ -346,7 +386,11 @@ def test_overlap_explorer(samples) -> None:
 
     view.kind.value = "description"
     view.threshold.value = 0.2
-    assert set(view.groups_text().split("  (")[0].split(", ")) == {"code-reviewer", "pr-review-helper", "strict-reviewer"}
+    assert set(view.groups_text().split("  (")[0].split(", ")) == {
+        "code-reviewer",
+        "pr-review-helper",
+        "strict-reviewer",
+    }
     assert len(view.heatmap.outputs) == 1
     view.pair.value = ("pr-review-helper", "strict-reviewer")
     assert view.pair_label.value.startswith("pr-review-helper ~ strict-reviewer: description score")
@@ -355,7 +399,9 @@ def test_overlap_explorer(samples) -> None:
 
     assert view.conflicts_text() == "no conflict"
     view.margin.value = 0.25
-    assert view.conflicts_text().startswith("review my pull request before I merge it: pr-review-helper, strict-reviewer")
+    assert view.conflicts_text().startswith(
+        "review my pull request before I merge it: pr-review-helper, strict-reviewer"
+    )
     view.requests.value = ""
     assert view.conflicts_text() == "no requests"
     view.threshold.value = 1.0
@@ -372,7 +418,11 @@ def test_playground_runs_side_by_side(samples, fake_api) -> None:
     playground.wait()
     assert playground.status.value == "done: 2 complete"
     first, second = playground.results
-    assert first.complete and first.agent == "code-reviewer" and "user=Say hello to the widget test." in first.text
+    assert (
+        first.complete
+        and first.agent == "code-reviewer"
+        and "user=Say hello to the widget test." in first.text
+    )
     assert second.model.startswith("claude-opus")
     pane = playground.panes.children[0]
     assert "user=Say hello" in pane.children[1].value
