@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,23 +222,31 @@ def discover(
     """Every agent Claude Code would see from `project`, each with its `scope`; for a clashing name,
     the losers get `shadowed_by` set to the file that wins."""
     agents: list[Agent] = []
+    rank: dict[int, int] = {}  # id(agent) -> precedence of its folder
     seen: set[tuple[int, int]] = set()
-    for folder in agent_folders(project, home, managed=managed, plugins=plugins):
+    for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
         if not folder.path.is_dir():
             continue
         for path in _walk(folder.path, seen):
-            agents.append(read_agent(path, scope=folder.scope, plugin=folder.plugin))
-    return AgentSet(resolve_shadowing(agents))
+            agent = read_agent(path, scope=folder.scope, plugin=folder.plugin)
+            rank[id(agent)] = index
+            agents.append(agent)
+    return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)]))
 
 
-def resolve_shadowing(agents: list[Agent]) -> list[Agent]:
-    """Mark, for each name, every loaded agent but the winner as shadowed. `agents` is in precedence
-    order (lowest first), so the last loaded agent with a name wins."""
-    winner: dict[str, Agent] = {}
+def resolve_shadowing(agents: list[Agent], precedence: Callable[[Agent], int]) -> list[Agent]:
+    """Mark every loaded agent whose name a higher-precedence folder also defines with `shadowed_by`.
+
+    Within the winning folder several files may share the name; Claude Code keeps one of them, but which
+    one is not specified, so none of those is marked (lint rule AK503 reports the clash).
+    """
+    best: dict[str, Agent] = {}
     for agent in agents:
-        if agent.loaded and agent.qualified_name:
-            winner[agent.qualified_name] = agent
+        name = agent.qualified_name
+        if agent.loaded and name and (name not in best or precedence(agent) > precedence(best[name])):
+            best[name] = agent
     for agent in agents:
-        win = winner.get(agent.qualified_name or "")
-        agent.shadowed_by = win.path if agent.loaded and win is not None and win is not agent else None
+        winner = best.get(agent.qualified_name or "")
+        beaten = agent.loaded and winner is not None and precedence(agent) < precedence(winner)
+        agent.shadowed_by = winner.path if beaten and winner is not None else None
     return agents

@@ -397,3 +397,18 @@ def test_unreadable_file_is_a_record(tmp_path: Path) -> None:
         assert "cannot be read" in agent.reason
     finally:
         path.chmod(0o644)
+
+
+def test_discover_does_not_pick_a_winner_inside_one_folder(tmp_path: Path) -> None:
+    home, repo = tmp_path / "home", tmp_path / "repo"
+    (home / ".claude" / "agents").mkdir(parents=True)
+    (repo / ".claude" / "agents" / "sub").mkdir(parents=True)
+    (repo / ".git").mkdir()
+    (home / ".claude" / "agents" / "helper.md").write_text(GOOD)
+    (repo / ".claude" / "agents" / "helper.md").write_text(GOOD)
+    (repo / ".claude" / "agents" / "sub" / "helper.md").write_text(GOOD)
+    agents = agentkit.discover(repo, home=home, managed=tmp_path / "none")
+    user, project_a, project_b = agents
+    # Claude Code keeps one of the two project files, but which one is unspecified: neither is marked.
+    assert (project_a.shadowed_by, project_b.shadowed_by) == (None, None)
+    assert user.shadowed_by in (project_a.path, project_b.path)
