@@ -138,19 +138,21 @@ _JSON_ESCAPES = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
 _RESERVED_KEYS = frozenset("true True TRUE false False FALSE null Null NULL".split())
 
 
+_TYPED_START = frozenset("0123456789+-.")
+_KEYWORDS: dict[str, Any] = {
+    **dict.fromkeys(("~", "null", "Null", "NULL")),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+
+
 def _plain_value(value: str) -> Any:
     if value[0] in _PLAIN_START_BAD or ": " in value or " #" in value or value[-1] == ":":
         raise _NotSimple
-    if _FLOAT.match(value) or _INT.match(value) or value[0] in "~nNtTfF":
-        # Typed or possibly typed scalars are rare in front matter: let the full resolver decide.
-        if value in ("~", "null", "Null", "NULL"):
-            return None
-        if value in ("true", "True", "TRUE"):
-            return True
-        if value in ("false", "False", "FALSE"):
-            return False
-        if _INT.match(value) or _FLOAT.match(value):
-            raise _NotSimple
+    if value in _KEYWORDS:
+        return _KEYWORDS[value]
+    if value[0] in _TYPED_START and (_INT.match(value) or _FLOAT.match(value)):
+        raise _NotSimple  # numbers are rare in front matter: let the full resolver type them
     return value
 
 
