@@ -46,25 +46,15 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def _print_inventory(agents: Any, format: str) -> int:
+    from agentkit._model import CORE_COLUMNS
+
     rows = [a.to_dict() for a in agents]
     if format == "json":
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False, default=_json_default)
         sys.stdout.write("\n")
     elif format == "csv":
         writer = csv.writer(sys.stdout)
-        columns = [
-            "path",
-            "loaded",
-            "reason",
-            "parse",
-            "name",
-            "description",
-            "tools",
-            "model",
-            "color",
-            "scope",
-        ]
-        columns += ["shadowed_by"]
+        columns = [*CORE_COLUMNS, "scope", "shadowed_by"]
         writer.writerow(columns)
         for row in rows:
             tools = row["tools"]
