@@ -227,8 +227,39 @@ def _restore(value: Any) -> Any:
     return value
 
 
+# Tabs that YAML 1.2 allows as separation space but libyaml rejects: a line of nothing but white space
+# (for YAML 1.2 a comment line: it ends a plain scalar, so it becomes `#`, not an empty line), and a tab
+# between a sequence dash and a plain item (`-<TAB>Read`). Rewritten line for line, and only after libyaml
+# has refused the text, so nothing libyaml already reads changes. Documents with block scalars are left
+# alone: there a white-space line is content, and YAML 1.2 rejects tab-only lines in them too.
+_TAB_ONLY_LINE = re.compile(r"^[ \t]*\t[ \t]*$", re.M)
+_DASH_TAB_ITEM = re.compile(r"^( *)-\t+(?=[^\s:#][^:#\n]*$)", re.M)
+_BLOCK_SCALAR = re.compile(r"[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$", re.M)
+
+
+def yaml12_tabs(text: str) -> str | None:
+    """The text with YAML 1.2's extra tab allowances spelled as spaces, or None if there are none."""
+    if "\t" not in text or _BLOCK_SCALAR.search(text):
+        return None
+    fixed = _TAB_ONLY_LINE.sub("#", text)
+    fixed = _DASH_TAB_ITEM.sub(lambda m: f"{m.group(1)}- ", fixed)
+    return fixed if fixed != text else None
+
+
 def load_yaml12_full(text: str) -> Any:
     """load_yaml12 without the fast path: always libyaml."""
+    try:
+        return _load_yaml12_libyaml(text)
+    except (AliasBombError, TooDeepError):
+        raise
+    except YAMLError:
+        fixed = yaml12_tabs(text)
+        if fixed is None:
+            raise
+        return _load_yaml12_libyaml(fixed)
+
+
+def _load_yaml12_libyaml(text: str) -> Any:
     if _YAML11_BREAK_RE.search(text) and not _STAND_IN_RE.search(text):
         swapped = _YAML11_BREAK_RE.sub(lambda m: _YAML11_BREAKS[m.group()], text)
         return _restore(_load_libyaml(swapped))
@@ -263,6 +294,13 @@ def node_spans(text: str) -> list[tuple[str, int, int]] | None:
     """
     loader = Yaml12Loader(text)
     try:
+        node = loader.get_single_node()
+    except YAMLError:
+        fixed = yaml12_tabs(text)  # line for line the same document, as load_yaml12_full reads it
+        if fixed is None:
+            raise
+        loader.dispose()
+        loader = Yaml12Loader(fixed)
         node = loader.get_single_node()
     finally:
         loader.dispose()

@@ -112,3 +112,33 @@ def test_fast_path_answers_for_ordinary_front_matter() -> None:
 def test_yaml_12_core_schema(text: str, value: object) -> None:
     assert load_yaml12(text)["a"] == value
     assert load_yaml12_full(text)["a"] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Each answer is what the YAML 1.2 reference parser (npm `yaml` 2.x) gives; libyaml alone refuses the
+        # tab cases, since YAML 1.1 does not allow tabs there.
+        ("tools:\n-\tRead\n-\tWrite", {"tools": ["Read", "Write"]}),
+        ("a: b\n\t\nc: d", {"a": "b", "c": "d"}),
+        ("a: b\n\t", {"a": "b"}),
+        ("a:\n  - x\n\t\n  - y", {"a": ["x", "y"]}),
+        ("a: b\n  \t\nc: d", {"a": "b", "c": "d"}),
+        ("description: one\n\t\n  two", None),  # a white-space line ends a plain scalar: an error
+        ("a: |\n  x\n\t\n  y", None),  # inside a block scalar, a tab-only line is an error
+    ],
+)
+def test_tabs_where_yaml_12_allows_them(text: str, value: object) -> None:
+    if value is None:
+        with pytest.raises(YAMLError):
+            load_yaml12(text)
+    else:
+        assert load_yaml12(text) == value
+
+
+def test_a_tab_only_blank_line_keeps_front_matter_strict() -> None:
+    import agentkit
+
+    agent = agentkit.loads("---\nname: a\ndescription: b\n\t\ntools:\n-\tRead\n---\nBody\n")
+    assert agent.parse == "strict" and agent.tools == ["Read"]
+    assert agent.edit(model="opus").render().count("\t") == 2  # the editor finds the keys' lines too
