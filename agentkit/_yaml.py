@@ -230,19 +230,34 @@ def _restore(value: Any) -> Any:
 # Tabs that YAML 1.2 allows as separation space but libyaml rejects: a line of nothing but white space
 # (for YAML 1.2 a comment line: it ends a plain scalar, so it becomes `#`, not an empty line), and a tab
 # between a sequence dash and a plain item (`-<TAB>Read`). Rewritten line for line, and only after libyaml
-# has refused the text, so nothing libyaml already reads changes. Documents with block scalars are left
-# alone: there a white-space line is content, and YAML 1.2 rejects tab-only lines in them too.
-_TAB_ONLY_LINE = re.compile(r"^[ \t]*\t[ \t]*$", re.M)
-_DASH_TAB_ITEM = re.compile(r"^( *)-\t+(?=[^\s:#][^:#\n]*$)", re.M)
-_BLOCK_SCALAR = re.compile(r"[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$", re.M)
+# has refused the text, so nothing libyaml already reads changes. Inside a block scalar (`key: |`) a
+# white-space line is content, and a tab-only one is an error in YAML 1.2 too: those stay as they are.
+_DASH_TAB_ITEM = re.compile(r"^( *)-\t+(?=[^\s:#][^:#]*$)")
+_BLOCK_SCALAR_HEADER = re.compile(r"( *)\S.*?[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
 
 def yaml12_tabs(text: str) -> str | None:
     """The text with YAML 1.2's extra tab allowances spelled as spaces, or None if there are none."""
-    if "\t" not in text or _BLOCK_SCALAR.search(text):
+    if "\t" not in text:
         return None
-    fixed = _TAB_ONLY_LINE.sub("#", text)
-    fixed = _DASH_TAB_ITEM.sub(lambda m: f"{m.group(1)}- ", fixed)
+    lines = text.split("\n")
+    block_indent: int | None = None  # the indentation of the key that opened a block scalar
+    for index, line in enumerate(lines):
+        stripped = line.strip(" \t")
+        if not stripped:
+            if "\t" in line and block_indent is None:
+                lines[index] = "#"
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None and indent <= block_indent:
+            block_indent = None
+        if block_indent is None:
+            header = _BLOCK_SCALAR_HEADER.match(line)
+            if header:
+                block_indent = len(header.group(1))
+            else:
+                lines[index] = _DASH_TAB_ITEM.sub(lambda m: f"{m.group(1)}- ", line, count=1)
+    fixed = "\n".join(lines)
     return fixed if fixed != text else None
 
 
