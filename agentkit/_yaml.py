@@ -228,7 +228,8 @@ def _restore(value: Any) -> Any:
 
 
 # Tabs that YAML 1.2 allows as separation space but libyaml rejects: a line of nothing but white space
-# (for YAML 1.2 a comment line: it ends a plain scalar, so it becomes `#`, not an empty line), and a tab
+# (for YAML 1.2 a comment line: it ends a plain scalar, so it becomes `#`, not an empty line; but right
+# after `key:` with no value a tab in column 0 is indentation, an error in YAML 1.2 too), and a tab
 # between a sequence dash and a plain item (`-<TAB>Read`). Rewritten line for line, and only after libyaml
 # has refused the text, so nothing libyaml already reads changes. Inside a block scalar (`key: |`) a
 # white-space line is content, and a tab-only one is an error in YAML 1.2 too: those stay as they are.
@@ -242,12 +243,17 @@ def yaml12_tabs(text: str) -> str | None:
         return None
     lines = text.split("\n")
     block_indent: int | None = None  # the indentation of the key that opened a block scalar
+    awaiting_node = False  # after `key:` or `-` with nothing on the line, a tab would be indentation
     for index, line in enumerate(lines):
         stripped = line.strip(" \t")
         if not stripped:
-            if "\t" in line and block_indent is None:
+            at_end = all(not rest.strip(" \t") for rest in lines[index:])
+            tab_indent = awaiting_node and line.startswith("\t") and not at_end
+            if "\t" in line and block_indent is None and not tab_indent:
                 lines[index] = "#"
             continue
+        content = stripped.split(" #", 1)[0].rstrip()
+        awaiting_node = content.endswith(":") or content == "-"
         indent = len(line) - len(line.lstrip(" "))
         if block_indent is not None and indent <= block_indent:
             block_indent = None

@@ -125,6 +125,9 @@ def test_yaml_12_core_schema(text: str, value: object) -> None:
         ("a:\n  - x\n\t\n  - y", {"a": ["x", "y"]}),
         ("a: b\n  \t\nc: d", {"a": "b", "c": "d"}),
         ("description: one\n\t\n  two", None),  # a white-space line ends a plain scalar: an error
+        ("name:\n\t\nmodel: x", None),  # after `key:` a tab in column 0 is indentation: an error
+        ("name:\n  \t\nmodel: x", {"name": None, "model": "x"}),
+        ("name:\n\t\n", {"name": None}),
         ("a: |\n  x\n\t\n  y", None),  # inside a block scalar, a tab-only line is an error
     ],
 )

@@ -6,13 +6,14 @@ success and on the values. `.ci/run` installs the npm package into `.ci/js/`; el
 
 Known, accepted differences (filtered below): unknown `!tags` (the reference keeps the value with a
 warning, libyaml refuses; Claude Code's fallback then quotes such a line anyway), an anchor defined twice,
-and a block scalar that ends the text without a final newline (a front matter block always ends in one).
+and a tab inside a block scalar's white space (libyaml refuses it as indentation).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -136,11 +137,16 @@ def comparable(value: object) -> object:
     return value
 
 
+_BLOCK_SCALAR_WITH_TAB = re.compile(r"[|>][-+0-9]*\n(?:.*\n)*? *\t")
+
+
 def accepted_difference(text: str) -> bool:
-    return "!" in text or text.count("&anc") > 1
+    return "!" in text or text.count("&anc") > 1 or bool(_BLOCK_SCALAR_WITH_TAB.search(text))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: CI checks the same documents every run; explore more with --hypothesis-seed and a larger
+# max_examples when changing the YAML layer.
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_doc, min_size=40, max_size=40))
 def test_strict_parse_matches_the_yaml_12_reference(docs: list[str]) -> None:
     for text, ref in zip(docs, reference(docs), strict=True):
