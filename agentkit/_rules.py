@@ -1365,6 +1365,25 @@ def invalid_initial_prompt(view: View) -> Iterator[Hit]:
         yield Hit(view.key_line("initialPrompt"), f"'initialPrompt' is {type_name(value)}, not text")
 
 
+@rule(
+    "AK419",
+    "duplicate-tool",
+    "info",
+    "values",
+    "The same entry is listed twice in `tools` or `disallowedTools`.",
+)
+def duplicate_tool(view: View) -> Iterator[Hit]:
+    """Harmless to Claude Code, but usually a sign of a merge or copy-paste slip: the list may not say
+    what its author meant. Remove the repeat.
+    """
+    for key in ("tools", "disallowedTools"):
+        seen: set[str] = set()
+        for entry in _tool_entries(view, key):
+            if entry in seen:
+                yield Hit(view.find_line(key, entry), f"'{entry}' is listed twice in '{key}'")
+            seen.add(entry)
+
+
 # == AK5xx: names ==================================================================================
 
 
