@@ -10,6 +10,7 @@ from typing import Any
 
 from agentkit._errors import ExportError
 from agentkit._model import Agent
+from agentkit._parse import split_tools
 from agentkit._write import atomic_write
 
 # `claude --agents` keys, in the order the spec lists them, and where each comes from.
@@ -51,8 +52,6 @@ def _definition(agent: Agent, keys: tuple[str, ...]) -> dict[str, Any]:
         if key in agent.fields and agent.fields[key] is not None:
             value = agent.fields[key]
             if key in _LIST_KEYS:
-                from agentkit._parse import split_tools
-
                 value = split_tools(value)
             out[key] = value
     return out

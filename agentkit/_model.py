@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -210,8 +210,6 @@ def agent_from_text(
 
 def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
     """Would Claude Code load this agent, and if not, why (in words a user understands)."""
-    if agent.problems and not agent.editable and not content:
-        return False, "; ".join(agent.problems)
     if agent.block is None:
         if agent.plugin:
             return True, None  # plugin agents load under their file name
@@ -347,7 +345,3 @@ class AgentSet:
     def with_agent(self, old: Agent, new: Agent) -> AgentSet:
         """A copy of the set with one agent replaced (after an edit or a save)."""
         return AgentSet(new if a is old else a for a in self._agents)
-
-
-def copy_agent(agent: Agent, **changes: Any) -> Agent:
-    return replace(agent, **changes)
