@@ -20,15 +20,15 @@ from agentkit._errors import (
     MissingKeyError,
     ReplayMiss,
 )
-from agentkit._lint import lint
-from agentkit._model import Agent, AgentSet
-from agentkit._parse import CLAUDE_CODE_MODEL_VERSION
-from agentkit._scan import discover, load, loads
+from agentkit._lint.engine import lint
+from agentkit._reader.agent import Agent, AgentSet
+from agentkit._reader.frontmatter import CLAUDE_CODE_MODEL_VERSION
+from agentkit._reader.scan import discover, load, loads
 
 if TYPE_CHECKING:
-    from agentkit._fix import fix
-    from agentkit._overlap import overlap
-    from agentkit._route import conflicts, route
+    from agentkit._lint.fixes import fix
+    from agentkit._overlap.scores import overlap
+    from agentkit._overlap.route import conflicts, route
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -54,10 +54,10 @@ __version__ = "0.1.0"
 
 # Overlap and routing pull in numpy, scipy and scikit-learn: load them on first use.
 _LAZY = {
-    "fix": "agentkit._fix",
-    "overlap": "agentkit._overlap",
-    "route": "agentkit._route",
-    "conflicts": "agentkit._route",
+    "fix": "agentkit._lint.fixes",
+    "overlap": "agentkit._overlap.scores",
+    "route": "agentkit._overlap.route",
+    "conflicts": "agentkit._overlap.route",
 }
 
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import agentkit  # noqa: E402
-from agentkit._lint import findings  # noqa: E402
+from agentkit._lint.engine import findings  # noqa: E402
 
 
 def agnix_version() -> str:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentkit._parse import _keeps_value, fallback_rewrite, find_block
+from agentkit._reader.frontmatter import _keeps_value, fallback_rewrite, find_block
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -1,4 +1,4 @@
-"""Issue 3: lint and fix (agentkit._rules, _lint, _fix, _cli_lint)."""
+"""Issue 3: lint and fix (agentkit._lint.rules, _lint, _fix, _cli_lint)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import yaml
 
 import agentkit
 from agentkit._errors import AgentkitError
-from agentkit._fix import fix, fix_agent
-from agentkit._lint import COLUMNS, findings, lint, resolve_rules, to_sarif
-from agentkit._rules import RULES, render_docs
+from agentkit._lint.fixes import fix, fix_agent
+from agentkit._lint.engine import COLUMNS, findings, lint, resolve_rules, to_sarif
+from agentkit._lint.rules import RULES, render_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "lint_fixtures"
@@ -64,7 +64,7 @@ def test_catalogue_metadata() -> None:
 
 def test_docs_are_generated_from_the_code() -> None:
     committed = (ROOT / "docs" / "rules.md").read_text("utf-8")
-    assert committed == render_docs(), "regenerate: python -m agentkit._rules > docs/rules.md"
+    assert committed == render_docs(), "regenerate: python -m agentkit._lint.rules > docs/rules.md"
     for rule in RULES.values():
         assert f"### {rule.id}" in committed
 
@@ -389,7 +389,7 @@ def test_cli_fix_reports_conflicts(
 ) -> None:
     path = tmp_path / "x.md"
     path.write_text("\ufeff" + CLEAN, "utf-8")
-    from agentkit import _write
+    from agentkit._edit import write as _write
 
     real = _write.save
 
@@ -413,7 +413,7 @@ def test_pre_commit_hook_definition() -> None:
 
 def test_rules_module_prints_docs() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "agentkit._rules"], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-m", "agentkit._lint.rules"], capture_output=True, text=True, cwd=ROOT, check=True
     ).stdout
     assert out == render_docs()
 

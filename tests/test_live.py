@@ -14,7 +14,7 @@ import pytest
 
 import agentkit
 from agentkit import live
-from agentkit._prices import DEFAULT_PRICES
+from agentkit.live._prices import DEFAULT_PRICES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -347,7 +347,7 @@ def test_the_key_is_never_written(home, fake_api, agent, monkeypatch, tmp_path):
         [
             sys.executable,
             "-m",
-            "agentkit.cli",
+            "agentkit",
             "try",
             str(ROOT / "agents" / "code-reviewer.md"),
             "x",
@@ -541,7 +541,7 @@ def test_parse_choice(answer, choice):
 
 def agentkit_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "agentkit.cli", *args],
+        [sys.executable, "-m", "agentkit", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import agentkit
-from agentkit import _widgets_logic as logic
-from agentkit._rules import BUILTIN_TOOLS
+from agentkit.widgets import _logic as logic
+from agentkit._lint.rules import BUILTIN_TOOLS
 
 pytest.importorskip("ipywidgets")
 from agentkit.widgets import Editor, Explorer, OverlapExplorer, Playground  # noqa: E402

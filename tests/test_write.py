@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import agentkit
-from agentkit._yaml import load_yaml12
+from agentkit._reader.yaml12 import load_yaml12
 
 SAMPLE = """\ufeff---
 name: reviewer   # the team's reviewer
@@ -302,7 +302,7 @@ def test_agents_json_and_sdk_shapes(tmp_path: Path) -> None:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "agentkit.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "agentkit", *args], capture_output=True, text=True, timeout=120
     )
 
 

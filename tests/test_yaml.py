@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentkit._yaml import YAMLError, load_simple_mapping, load_yaml12, load_yaml12_full
+from agentkit._reader.yaml12 import YAMLError, load_simple_mapping, load_yaml12, load_yaml12_full
 
 _value = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),

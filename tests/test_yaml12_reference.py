@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentkit._yaml import YAMLError, load_yaml12
+from agentkit._reader.yaml12 import YAMLError, load_yaml12
 
 MODULE = Path(__file__).resolve().parent.parent / ".ci" / "js" / "node_modules" / "yaml"
 NODE = shutil.which("node")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 # Feature modules that add their own subcommands through `register(subparsers)`.
-_FEATURE_CLIS = ("agentkit._cli_lint", "agentkit._cli_overlap", "agentkit._cli_live")
+_FEATURE_CLIS = ("agentkit.cli._lint", "agentkit.cli._overlap", "agentkit.cli._live")
 
 
 class UsageError(Exception):
@@ -46,7 +46,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def _print_inventory(agents: Any, format: str) -> int:
-    from agentkit._model import CORE_COLUMNS
+    from agentkit._reader.agent import CORE_COLUMNS
 
     rows = [a.to_dict() for a in agents]
     if format == "json":
@@ -142,8 +142,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     import agentkit
-    from agentkit._export import export_folder
-    from agentkit._write import atomic_write
+    from agentkit._edit.export import export_folder
+    from agentkit._edit.write import atomic_write
 
     if not args.to and not args.agents_json and not args.sdk:
         raise UsageError("say where to export: --to DIR, --agents-json FILE or --sdk FILE")

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agentkit._route import (
+from agentkit._overlap.route import (
     Router,
     TextVectors,
     clean_text,
@@ -400,7 +400,7 @@ class Overlap:
 
     @cached_property
     def description_vectors(self) -> sp.csr_matrix:
-        """Unit rows of the description featurisation (see `agentkit._route.TextVectors`)."""
+        """Unit rows of the description featurisation (see `agentkit._overlap.route.TextVectors`)."""
         return TextVectors().fit_transform([description_text(a) for a in self.agents])
 
     @cached_property

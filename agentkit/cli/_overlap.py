@@ -53,7 +53,7 @@ def handle(args: argparse.Namespace) -> int:
         return 2
 
     import agentkit
-    from agentkit._overlap import overlap
+    from agentkit._overlap.scores import overlap
 
     result = overlap(agentkit.load(*args.paths))
     pairs = result.pairs(min_score=args.min_score, kind=args.kind)

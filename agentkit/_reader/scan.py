@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from agentkit._model import Agent, AgentSet, agent_from_text
-from agentkit._parse import MAX_FILE_BYTES
+from agentkit._reader.agent import Agent, AgentSet, agent_from_text
+from agentkit._reader.frontmatter import MAX_FILE_BYTES
 
 
 def loads(text: str, path: str | Path = "<string>", *, plugin: str | None = None) -> Agent:

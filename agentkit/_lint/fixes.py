@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentkit._errors import EditError
-from agentkit._lint import findings, resolve_rules
-from agentkit._model import Agent, agent_from_text
-from agentkit._rules import REMOVED_TOOLS, View, _key_suggestion, _tool_kind
-from agentkit._write import key_spans
+from agentkit._lint.engine import findings, resolve_rules
+from agentkit._reader.agent import Agent, agent_from_text
+from agentkit._lint.rules import REMOVED_TOOLS, View, _key_suggestion, _tool_kind
+from agentkit._edit.write import key_spans
 
 Fixer = Callable[[Agent], Agent | None]  # None: nothing to do
 
@@ -89,7 +89,7 @@ def fix_keys(agent: Agent) -> Agent | None:
 
 
 def _known() -> tuple[str, ...]:
-    from agentkit._rules import KNOWN_FIELDS
+    from agentkit._lint.rules import KNOWN_FIELDS
 
     return KNOWN_FIELDS
 

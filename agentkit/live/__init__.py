@@ -5,7 +5,7 @@
     live.compare([saved, edited], "Same prompt").to_frame()          # side by side
     live.history()                                                   # every run, newest first
 
-The model comes from the agent's `model` through the alias table (see `agentkit._prices`; `model=`
+The model comes from the agent's `model` through the alias table (see `agentkit.live._prices`; `model=`
 overrides). Every run is stored in `$AGENTKIT_HOME/history.sqlite`, keyed by the agent's full text, the
 model, the prompt and the parameters: asking again answers from the cache without a request, and editing
 the agent misses by itself. `AGENTKIT_REPLAY=1` answers only from the cache (`ReplayMiss` otherwise).
@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agentkit._errors import LiveError, MissingKeyError, ReplayMiss
-from agentkit._parse import CLAUDE_CODE_MODEL_VERSION
-from agentkit._prices import (
+from agentkit._reader.frontmatter import CLAUDE_CODE_MODEL_VERSION
+from agentkit.live._prices import (
     PRICES_AS_OF,
     Price,
     cost_usd,
@@ -724,7 +724,7 @@ def _offline_router() -> Callable[[Any, str], pd.DataFrame]:
 
     route = getattr(agentkit, "route", None)
     if route is None:
-        from agentkit._overlap import route  # type: ignore[no-redef]
+        from agentkit._overlap.scores import route  # type: ignore[no-redef]
     return route
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentkit._parse import split_tools
+from agentkit._reader.frontmatter import split_tools
 
 if TYPE_CHECKING:
-    from agentkit._lint import Finding
-    from agentkit._model import Agent
+    from agentkit._lint.engine import Finding
+    from agentkit._reader.agent import Agent
 
 ALL = "(all)"
 UNSET = "(not set)"
@@ -427,7 +427,7 @@ def form_values(agent: Agent, builtin: Sequence[str]) -> FormValues:
 
 def _yaml_value_text(value: Any) -> str:
     """One-line YAML for a value that reads back as the same value (JSON is YAML flow syntax)."""
-    from agentkit._yaml import load_yaml12
+    from agentkit._reader.yaml12 import load_yaml12
 
     if isinstance(value, str):
         try:
@@ -444,7 +444,7 @@ def other_text(fields: dict[str, Any]) -> str:
 
 def parse_other(text: str) -> dict[str, Any]:
     """`key: value` lines (values in YAML) to a dict; ValueError names the bad line."""
-    from agentkit._yaml import load_yaml12
+    from agentkit._reader.yaml12 import load_yaml12
 
     out: dict[str, Any] = {}
     for number, line in enumerate(text.split("\n"), 1):

@@ -14,9 +14,9 @@ from typing import Any
 import yaml
 
 from agentkit._errors import ConflictError, EditError
-from agentkit._model import Agent, agent_from_text
-from agentkit._parse import _JS_SPACE_RUN, expand_newlines, fallback_rewrite, split_tools
-from agentkit._yaml import YAMLError, load_yaml12, node_spans
+from agentkit._reader.agent import Agent, agent_from_text
+from agentkit._reader.frontmatter import _JS_SPACE_RUN, expand_newlines, fallback_rewrite, split_tools
+from agentkit._reader.yaml12 import YAMLError, load_yaml12, node_spans
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9 _.,/()+=;?'*-]*")
 _SIMPLE_ITEM = re.compile(r"[A-Za-z0-9_*.()-]+")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from agentkit._parse import (
+from agentkit._reader.frontmatter import (
     Block,
     ParsedBlock,
     description_problem,
@@ -135,19 +135,19 @@ class Agent:
 
         Only the lines of the changed keys differ. Keys that are not Python names go in `changes`.
         """
-        from agentkit._write import edit
+        from agentkit._edit.write import edit
 
         return edit(self, {**(changes or {}), **more})
 
     def save(self, path: str | Path | None = None, *, force: bool = False) -> Agent:
         """Write atomically; raise ConflictError if the file changed on disk since it was loaded."""
-        from agentkit._write import save
+        from agentkit._edit.write import save
 
         return save(self, path, force=force)
 
     def diff(self, other: Agent | None = None) -> str:
         """Unified diff from `other` (default: the text on disk when loaded) to this agent."""
-        from agentkit._write import unified_diff
+        from agentkit._edit.write import unified_diff
 
         before = other.render() if other is not None else (self.disk_text or "")
         return unified_diff(before, self.render(), str(self.path))
@@ -332,13 +332,13 @@ class AgentSet:
 
     def to_agents_json(self) -> dict[str, dict[str, Any]]:
         """The `claude --agents '<json>'` shape for the loaded agents (later names win, as in Claude Code)."""
-        from agentkit._export import agents_json
+        from agentkit._edit.export import agents_json
 
         return agents_json(self)
 
     def to_sdk(self) -> dict[str, dict[str, Any]]:
         """Keyword arguments for claude-agent-sdk's AgentDefinition, by agent name."""
-        from agentkit._export import sdk_kwargs
+        from agentkit._edit.export import sdk_kwargs
 
         return sdk_kwargs(self)
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agentkit._yaml import AliasBombError, TooDeepError, YAMLError, load_yaml12
+from agentkit._reader.yaml12 import AliasBombError, TooDeepError, YAMLError, load_yaml12
 
 CLAUDE_CODE_MODEL_VERSION = "2.1.330"
 MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from agentkit._errors import AgentkitError
-from agentkit._model import Agent
+from agentkit._reader.agent import Agent
 
 
 def register(subparsers: Any) -> None:
@@ -46,8 +46,8 @@ def _usage(message: str) -> int:
 
 def handle(args: argparse.Namespace) -> int:
     import agentkit
-    from agentkit._fix import fix_agent
-    from agentkit._lint import (
+    from agentkit._lint.fixes import fix_agent
+    from agentkit._lint.engine import (
         UnknownRuleError,
         findings,
         resolve_rules,

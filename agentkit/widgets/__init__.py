@@ -10,7 +10,7 @@
 
 Each class displays itself and exposes its controls as attributes (`explorer.search`, `editor.description`,
 `editor.save_button`, ...), so a notebook can drive it: set `.value`, call `.click()`, read the labels.
-The logic lives in the library (`agentkit._widgets_logic` and the modules it calls) and is tested without
+The logic lives in the library (`agentkit.widgets._logic` and the modules it calls) and is tested without
 a browser.
 """
 
@@ -26,9 +26,9 @@ from typing import Any
 import ipywidgets as w
 
 from agentkit._errors import AgentkitError, ConflictError, EditError
-from agentkit._model import Agent, AgentSet
-from agentkit._rules import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
-from agentkit._widgets_logic import (
+from agentkit._reader.agent import Agent, AgentSet
+from agentkit._lint.rules import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
+from agentkit.widgets._logic import (
     ALL,
     SORT_KEYS,
     AgentRow,
@@ -70,7 +70,7 @@ def _as_set(agents: AgentSet | Iterable[Agent] | str | Path) -> AgentSet:
 
 
 def _findings(agents: Iterable[Agent] | Agent) -> list[Any]:
-    from agentkit._lint import findings
+    from agentkit._lint.engine import findings
 
     return findings(agents)
 
@@ -248,7 +248,7 @@ class OverlapExplorer(_Panel):
         threshold: float = 0.3,
         margin: float = 0.05,
     ) -> None:
-        from agentkit._overlap import KINDS, overlap
+        from agentkit._overlap.scores import KINDS, overlap
 
         self.agents = _as_set(agents)
         self.root = common_root(a.path for a in self.agents)
@@ -390,7 +390,7 @@ class OverlapExplorer(_Panel):
         )
 
     def _route(self, _change: Any = None) -> None:
-        from agentkit._route import conflicts
+        from agentkit._overlap.route import conflicts
 
         requests = [r.strip() for r in self.requests.value.split("\n") if r.strip()]
         if not requests:
@@ -461,7 +461,7 @@ class Editor(_Panel):
 
     def __init__(self, agent: Agent | str | Path, agents: AgentSet | Iterable[Agent] | None = None) -> None:
         if not isinstance(agent, Agent):
-            from agentkit._scan import read_agent
+            from agentkit._reader.scan import read_agent
 
             agent = read_agent(Path(agent))
         self.agents = _as_set(agents) if agents is not None else AgentSet([agent])
@@ -685,7 +685,7 @@ class Editor(_Panel):
 
     def pending_diff(self) -> str:
         """Unified diff from the file as loaded to what Save would write (`edited.diff()`, relative names)."""
-        from agentkit._write import unified_diff
+        from agentkit._edit.write import unified_diff
 
         if self.edited is None:
             return ""
@@ -723,7 +723,7 @@ class Editor(_Panel):
 
     def apply_fixes(self) -> list[str]:
         """Run the lint fixes on what the form describes; the form then shows the repaired agent."""
-        from agentkit._fix import fix_agent
+        from agentkit._lint.fixes import fix_agent
 
         if self.edited is None:
             self.status.value = f"cannot fix: {self.error}"
@@ -753,7 +753,7 @@ class Editor(_Panel):
 
     def export(self, target: str | Path | None = None, fmt: str | None = None) -> list[Path]:
         """Export the set (with the edit) to a folder of files or a `claude --agents` JSON file."""
-        from agentkit._export import export_folder
+        from agentkit._edit.export import export_folder
 
         target = Path(target if target is not None else self.export_path.value.strip() or "")
         fmt = fmt or self.export_format.value
@@ -821,7 +821,7 @@ class Playground(_Panel):
             continuous_update=False,
             layout=w.Layout(width="640px", height="90px"),
         )
-        from agentkit._prices import model_table
+        from agentkit.live._prices import model_table
 
         self.model = w.Dropdown(
             options=[("each agent's own", None), *((m, m) for m in model_table())], description="Model"
