@@ -27,8 +27,8 @@ from agentkit._reader.scan import discover, load, loads
 
 if TYPE_CHECKING:
     from agentkit._lint.fixes import fix
-    from agentkit._overlap.scores import overlap
     from agentkit._overlap.route import conflicts, route
+    from agentkit._overlap.scores import overlap
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",

@@ -14,8 +14,8 @@ import yaml
 
 import agentkit
 from agentkit._errors import AgentkitError
-from agentkit._lint.fixes import fix, fix_agent
 from agentkit._lint.engine import COLUMNS, findings, lint, resolve_rules, to_sarif
+from agentkit._lint.fixes import fix, fix_agent
 from agentkit._lint.rules import RULES, render_docs
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import agentkit
-from agentkit._overlap.scores import BUILTIN_TOOLS, KINDS, Overlap, overlap, word_tokens
 from agentkit._overlap.route import Router, conflicts, route
+from agentkit._overlap.scores import BUILTIN_TOOLS, KINDS, Overlap, overlap, word_tokens
 
 # -- helpers ----------------------------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import agentkit
-from agentkit.widgets import _logic as logic
 from agentkit._lint.rules import BUILTIN_TOOLS
+from agentkit.widgets import _logic as logic
 
 pytest.importorskip("ipywidgets")
 from agentkit.widgets import Editor, Explorer, OverlapExplorer, Playground  # noqa: E402

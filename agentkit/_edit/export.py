@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agentkit._edit.write import atomic_write
 from agentkit._errors import ExportError
 from agentkit._reader.agent import Agent
 from agentkit._reader.frontmatter import split_tools
-from agentkit._edit.write import atomic_write
 
 # `claude --agents` keys, in the order the spec lists them, and where each comes from.
 _JSON_KEYS = (

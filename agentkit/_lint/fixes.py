@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentkit._edit.write import key_spans
 from agentkit._errors import EditError
 from agentkit._lint.engine import findings, resolve_rules
-from agentkit._reader.agent import Agent, agent_from_text
 from agentkit._lint.rules import REMOVED_TOOLS, View, _key_suggestion, _tool_kind
-from agentkit._edit.write import key_spans
+from agentkit._reader.agent import Agent, agent_from_text
 
 Fixer = Callable[[Agent], Agent | None]  # None: nothing to do
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from agentkit._edit.write import key_spans
 from agentkit._reader.agent import PLUGIN_PLACEHOLDER, Agent, in_file_lines
 from agentkit._reader.frontmatter import (
     CLAUDE_CODE_MODEL_VERSION,
@@ -26,7 +27,6 @@ from agentkit._reader.frontmatter import (
     js_string,
     type_name,
 )
-from agentkit._edit.write import key_spans
 from agentkit._reader.yaml12 import YAMLError, load_yaml12
 
 Severity = Literal["error", "warning", "info"]

@@ -46,7 +46,6 @@ def _usage(message: str) -> int:
 
 def handle(args: argparse.Namespace) -> int:
     import agentkit
-    from agentkit._lint.fixes import fix_agent
     from agentkit._lint.engine import (
         UnknownRuleError,
         findings,
@@ -56,6 +55,7 @@ def handle(args: argparse.Namespace) -> int:
         to_sarif,
         to_text,
     )
+    from agentkit._lint.fixes import fix_agent
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
