@@ -22,7 +22,7 @@ from agentkit._errors import (
 )
 from agentkit._lint.engine import lint
 from agentkit._reader.agent import Agent, AgentSet
-from agentkit._reader.frontmatter import CLAUDE_CODE_MODEL_VERSION
+from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 from agentkit._reader.scan import discover, load, loads
 
 if TYPE_CHECKING:

@@ -376,7 +376,8 @@ def test_default_aliases():
     assert live.resolve_model("fable") == "claude-fable-5-2"
     assert live.resolve_model("best") == live.resolve_model("fable")
     assert live.resolve_model("opusplan") == live.resolve_model("sonnet")  # Opus only in plan mode
-    assert live.resolve_model("inherit") == live.resolve_model(None) == live.resolve_model("sonnet")
+    # The main conversation's default model, which a subagent without `model` inherits (as the binary shows).
+    assert live.resolve_model("inherit") == live.resolve_model(None) == live.resolve_model("opus")
     assert live.resolve_model("opus[1m]") == "claude-opus-5-5"
     assert live.resolve_model("claude-sonnet-4-5-20250929") == "claude-sonnet-4-5-20250929"
     assert live.resolve_model("Sonnet") == "claude-sonnet-5-5"
@@ -405,8 +406,11 @@ def test_aliases_from_config_file_then_env_then_explicit(home, fake_api, monkeyp
 
 def test_claude_code_model_variables(home, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_DEFAULT_SONNET_MODEL", "claude-sonnet-4-6")
-    assert live.resolve_model("sonnet") == live.resolve_model("inherit") == "claude-sonnet-4-6"
-    assert live.resolve_model("opus") == "claude-opus-5-5"
+    assert live.resolve_model("sonnet") == "claude-sonnet-4-6"
+    assert live.resolve_model("opus") == live.resolve_model("inherit") == "claude-opus-5-5"
+    monkeypatch.setenv("ANTHROPIC_DEFAULT_OPUS_MODEL", "claude-opus-4-8")  # the main model follows it
+    assert live.resolve_model("inherit") == "claude-opus-4-8"
+    monkeypatch.delenv("ANTHROPIC_DEFAULT_OPUS_MODEL")
     monkeypatch.setenv("AGENTKIT_MODELS", "sonnet=claude-sonnet-4-5")  # agentkit's own table wins
     assert live.resolve_model("sonnet") == "claude-sonnet-4-5"
     monkeypatch.setenv("CLAUDE_CODE_SUBAGENT_MODEL", "haiku")  # every subagent runs on it, as in Claude Code

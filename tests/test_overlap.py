@@ -397,7 +397,7 @@ def test_tools_jaccard_treats_missing_tools_as_all_tools():
         agent("mcp", "d", "x", "Read, mcp__github__create_issue"),
     ]
     result = overlap(agents)
-    everything = len(BUILTIN_TOOLS | {"mcp__github__create_issue"})
+    everything = len(set(BUILTIN_TOOLS) | {"mcp__github__create_issue"})
     assert result.score("tools", "inherit-1", "inherit-2") == 1.0
     assert result.score("tools", "inherit-1", "star") == 1.0
     assert result.score("tools", "read-grep", "read") == 0.5

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import agentkit
-from agentkit._lint.rules import BUILTIN_TOOLS
+from agentkit._reader.claude_code import BUILTIN_TOOLS
 from agentkit.widgets import _logic as logic
 
 pytest.importorskip("ipywidgets")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from agentkit._errors import AgentkitError
 from agentkit._lint.rules import RULES, SEVERITIES, Rule, View
 from agentkit._reader.agent import Agent
-from agentkit._reader.frontmatter import CLAUDE_CODE_MODEL_VERSION
+from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,8 +12,9 @@ from typing import Any
 from agentkit._edit.write import key_spans
 from agentkit._errors import EditError
 from agentkit._lint.engine import findings, resolve_rules
-from agentkit._lint.rules import REMOVED_TOOLS, View, _key_suggestion, _tool_kind
+from agentkit._lint.rules import View, _key_suggestion, _tool_kind
 from agentkit._reader.agent import Agent, agent_from_text
+from agentkit._reader.claude_code import KNOWN_FIELDS, REMOVED_TOOLS
 
 Fixer = Callable[[Agent], Agent | None]  # None: nothing to do
 
@@ -67,7 +68,7 @@ def fix_keys(agent: Agent) -> Agent | None:
     renames: dict[int, tuple[str, str]] = {}
     all_keys = [k for k, _, _ in view.spans]
     for key, start, _ in view.spans:
-        if key in _known() or all_keys.count(key) > 1:
+        if key in KNOWN_FIELDS or all_keys.count(key) > 1:
             continue
         target = _key_suggestion(key)
         if target is None or target in agent.fields or target in [t for _, t in renames.values()]:
@@ -86,12 +87,6 @@ def fix_keys(agent: Agent) -> Agent | None:
         if key in fixed.fields or fixed.fields.get(target) != agent.fields.get(key):
             raise EditError(f"renaming {key!r} to {target!r} would change what Claude Code reads")
     return fixed
-
-
-def _known() -> tuple[str, ...]:
-    from agentkit._lint.rules import KNOWN_FIELDS
-
-    return KNOWN_FIELDS
 
 
 def _replace_block(agent: Agent, block: str) -> Agent:
@@ -148,7 +143,7 @@ def _same_reading(before: Agent, after: Agent, rules: tuple[str, ...]) -> str | 
         return "Claude Code would no longer load the agent"
     skip: set[str] = set()
     if "AK406" in rules:
-        skip |= {k for k in before.fields if k not in _known()} | {
+        skip |= {k for k in before.fields if k not in KNOWN_FIELDS} | {
             k for k in after.fields if k not in before.fields
         }
     if rules in (("AK402", "AK403"),):

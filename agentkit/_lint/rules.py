@@ -19,9 +19,24 @@ from functools import cached_property
 from typing import Any, Literal
 
 from agentkit._edit.write import key_spans
-from agentkit._reader.agent import PLUGIN_PLACEHOLDER, Agent, in_file_lines
-from agentkit._reader.frontmatter import (
+from agentkit._reader.agent import Agent, in_file_lines
+from agentkit._reader.claude_code import (
+    BUILTIN_TOOLS,
     CLAUDE_CODE_MODEL_VERSION,
+    COLORS,
+    DESCRIPTION_BUDGET_TOKENS,
+    EFFORTS,
+    ISOLATIONS,
+    KNOWN_FIELDS,
+    MEMORIES,
+    MODEL_ALIASES,
+    PERMISSION_MODES,
+    PLUGIN_PLACEHOLDER,
+    REMOVED_ADVICE,
+    REMOVED_TOOLS,
+    TOOL_ALIASES,
+)
+from agentkit._reader.frontmatter import (
     fallback_rewrite,
     hooks_problem,
     js_string,
@@ -34,70 +49,6 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 # -- facts from the format spec ---------------------------------------------------------------------
 
-KNOWN_FIELDS = (
-    "name",
-    "description",
-    "tools",
-    "disallowedTools",
-    "model",
-    "color",
-    "effort",
-    "permissionMode",
-    "maxTurns",
-    "skills",
-    "mcpServers",
-    "hooks",
-    "memory",
-    "background",
-    "isolation",
-    "initialPrompt",
-)
-BUILTIN_TOOLS = (
-    "Agent",
-    "Bash",
-    "PowerShell",
-    "Read",
-    "Write",
-    "Edit",
-    "NotebookEdit",
-    "Glob",
-    "Grep",
-    "WebFetch",
-    "WebSearch",
-    "TodoWrite",
-    "TaskCreate",
-    "TaskGet",
-    "TaskUpdate",
-    "TaskList",
-    "TaskStop",
-    "AskUserQuestion",
-    "Skill",
-    "EnterPlanMode",
-    "ExitPlanMode",
-    "EnterWorktree",
-    "ExitWorktree",
-    "LSP",
-    "SendMessage",
-    "ListMcpResourcesTool",
-    "ReadMcpResourceTool",
-    "ToolSearch",
-    "Monitor",
-    "CronCreate",
-    "CronDelete",
-    "CronList",
-    "TaskOutput",  # the target of the BashOutput alias
-)
-# Old names Claude Code still maps to a current tool.
-TOOL_ALIASES = {"Task": "Agent", "KillShell": "TaskStop", "KillBash": "TaskStop", "BashOutput": "TaskOutput"}
-# Names that are no longer tools (only permission-rule names): ignored in `tools`. None = no exact fix.
-REMOVED_TOOLS: dict[str, str | None] = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": None}
-REMOVED_ADVICE = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": "Glob (to list files) or Bash (ls)"}
-MODEL_ALIASES = ("sonnet", "opus", "haiku", "inherit", "fable", "best", "opusplan")
-COLORS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
-EFFORTS = ("low", "medium", "high", "xhigh", "max")
-PERMISSION_MODES = ("default", "acceptEdits", "auto", "bypassPermissions", "dontAsk", "plan")
-MEMORIES = ("user", "project", "local")
-ISOLATIONS = ("worktree", "remote")
 # Keys people write for a known field; the fix renames them when the target key is absent.
 KEY_RENAMES = {
     "allowed-tools": "tools",
@@ -121,7 +72,6 @@ KEY_RENAMES = {
     "permissionmode": "permissionMode",
     "initialprompt": "initialPrompt",
 }
-DESCRIPTION_BUDGET_TOKENS = 15_000  # Claude Code warns past about this many tokens of agent descriptions
 LONG_DESCRIPTION = 1024
 
 _MCP = re.compile(r"mcp__[A-Za-z0-9_.-]+(?:__\*)?")

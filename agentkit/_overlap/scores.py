@@ -44,6 +44,7 @@ from agentkit._overlap.route import (
     route,
     stop_words,
 )
+from agentkit._reader.claude_code import BUILTIN_TOOLS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,11 +68,6 @@ __all__ = [
 KINDS = ("description", "body", "topic", "tools")
 SHINGLE = 5  # words per shingle
 
-# What an agent without a `tools` line inherits, besides any MCP or custom tool named in the set.
-BUILTIN_TOOLS = frozenset(
-    "Bash BashOutput Edit ExitPlanMode Glob Grep KillShell LS MultiEdit NotebookEdit NotebookRead Read "
-    "SlashCommand Task TodoWrite WebFetch WebSearch Write".split()
-)
 
 # -- words and shingles ------------------------------------------------------------------------------------
 

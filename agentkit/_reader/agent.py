@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
+from agentkit._reader.claude_code import PLUGIN_PLACEHOLDER
 from agentkit._reader.frontmatter import (
     Block,
     ParsedBlock,
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 # The keys every inventory row carries, in this order (the CLI's JSON contract).
 CORE_COLUMNS = ("path", "loaded", "reason", "parse", "name", "description", "tools", "model", "color")
-PLUGIN_PLACEHOLDER = "Agent from the {plugin} plugin"
 
 
 @dataclass(eq=False, slots=True)

@@ -1,4 +1,4 @@
-"""Read front matter step by step as Claude Code 2.1.330 does (README: "How Claude Code reads a file").
+"""Read front matter step by step as Claude Code does (README: "How Claude Code reads a file").
 
 Every function here is pure: text in, facts out. Regular expressions are written to match JavaScript's
 semantics, because Claude Code's are JavaScript regular expressions: `\\s` includes U+00A0, U+FEFF and the
@@ -11,10 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agentkit._reader.claude_code import HOOK_TYPES, NAME_MAX_CHARS
 from agentkit._reader.yaml12 import AliasBombError, TooDeepError, YAMLError, load_yaml12
-
-CLAUDE_CODE_MODEL_VERSION = "2.1.330"
-MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
 
 # JavaScript's \s, spelled out (Python's \s differs: it lacks U+FEFF and adds \x1c-\x1f and \x85).
 JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -201,9 +199,6 @@ def expand_newlines(description: str) -> str:
     return description.replace("\\n", "\n")
 
 
-HOOK_TYPES = {"command", "prompt", "agent", "http"}
-
-
 def hooks_problem(value: Any) -> str | None:
     """Why a `hooks` value would stop the agent loading (settings.json shape), or None if it is fine."""
     if not isinstance(value, dict):
@@ -218,7 +213,7 @@ def hooks_problem(value: Any) -> str | None:
                 return f"'matcher' in 'hooks.{event}' must be a string"
             for hook in matcher["hooks"]:
                 if not isinstance(hook, dict) or hook.get("type") not in HOOK_TYPES:
-                    return f"each hook in 'hooks.{event}' needs a 'type' of {', '.join(sorted(HOOK_TYPES))}"
+                    return f"each hook in 'hooks.{event}' needs a 'type' of {', '.join(HOOK_TYPES)}"
                 if hook["type"] == "command" and not isinstance(hook.get("command"), str):
                     return f"a command hook in 'hooks.{event}' needs a 'command' string"
     return None
@@ -236,8 +231,8 @@ def name_problem(name: Any) -> str | None:
         return f"its name {name!r} starts with '-'"
     if ":" in name:
         return f"its name {name!r} contains ':'"
-    if len(name) > 256:
-        return f"its name is {len(name)} characters long (at most 256)"
+    if len(name) > NAME_MAX_CHARS:
+        return f"its name is {len(name)} characters long (at most {NAME_MAX_CHARS})"
     return None
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from agentkit._reader.agent import Agent, AgentSet, agent_from_text
-from agentkit._reader.frontmatter import MAX_FILE_BYTES
+from agentkit._reader.claude_code import MAX_FILE_BYTES, managed_agents_dir
 
 
 def loads(text: str, path: str | Path = "<string>", *, plugin: str | None = None) -> Agent:
@@ -134,9 +133,6 @@ def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = Non
 
 # -- scopes ---------------------------------------------------------------------------------------
 
-# Precedence when names clash: later wins (built-in < plugin < user < project < --agents JSON < managed).
-SCOPE_ORDER = ("plugin", "user", "project", "cli", "managed")
-
 
 @dataclass(frozen=True, slots=True)
 class AgentFolder:
@@ -144,12 +140,6 @@ class AgentFolder:
     path: Path
     plugin: str | None = None
     depth: int = 0  # for project folders: 0 = the git root (shallowest), larger = nearer the cwd
-
-
-def managed_dir() -> Path:
-    if platform.system() == "Darwin":
-        return Path("/Library/Application Support/ClaudeCode/.claude/agents")
-    return Path("/etc/claude-code/.claude/agents")
 
 
 def agent_folders(
@@ -174,7 +164,7 @@ def agent_folders(
     chain = _project_chain(Path(project).resolve(), home_path.resolve())
     for depth, directory in enumerate(chain):
         folders.append(AgentFolder("project", directory / ".claude" / "agents", depth=depth))
-    folders.append(AgentFolder("managed", Path(managed) if managed is not None else managed_dir()))
+    folders.append(AgentFolder("managed", Path(managed) if managed is not None else managed_agents_dir()))
     return folders
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agentkit._errors import LiveError, MissingKeyError, ReplayMiss
-from agentkit._reader.frontmatter import CLAUDE_CODE_MODEL_VERSION
+from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 from agentkit.live._prices import (
     PRICES_AS_OF,
     Price,

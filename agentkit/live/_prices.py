@@ -29,22 +29,20 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from agentkit._errors import LiveError
+from agentkit._reader.claude_code import (
+    DEFAULT_MAIN_MODEL,
+    MODEL_ALIAS_VARIABLES,
+    MODEL_IDS,
+    SUBAGENT_MODEL_VARIABLE,
+)
 
 # The day the prices and aliases below were checked.
 PRICES_AS_OF = "2026-11-20"
 
-# What Claude Code (agentkit.CLAUDE_CODE_MODEL_VERSION) resolves on the Anthropic API itself; Bedrock, Vertex and
-# gateways resolve differently: override in config.toml. `opusplan` is Opus only in plan mode, which a subagent run is not.
-DEFAULT_ALIASES: dict[str, str] = {
-    "sonnet": "claude-sonnet-5-5",
-    "opus": "claude-opus-5-5",
-    "haiku": "claude-haiku-5-5",
-    "fable": "claude-fable-5-2",
-    "best": "fable",
-    "opusplan": "sonnet",
-    "inherit": "default",
-    "default": "sonnet",
-}
+# Claude Code's own table (agentkit._reader.claude_code.MODEL_IDS) plus `inherit`: the main conversation's
+# model, which Claude Code defaults to DEFAULT_MAIN_MODEL. Bedrock, Vertex and gateways resolve differently:
+# override in config.toml.
+DEFAULT_ALIASES: dict[str, str] = {**MODEL_IDS, "inherit": "default", "default": DEFAULT_MAIN_MODEL}
 
 
 class Price(NamedTuple):
@@ -124,20 +122,11 @@ def _env_models() -> dict[str, str]:
     return table
 
 
-# Claude Code's own variables for pinning what its aliases mean; honoured so a run uses what Claude Code would.
-CLAUDE_CODE_ALIAS_VARIABLES = {
-    "opus": "ANTHROPIC_DEFAULT_OPUS_MODEL",
-    "sonnet": "ANTHROPIC_DEFAULT_SONNET_MODEL",
-    "haiku": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
-}
-SUBAGENT_MODEL_VARIABLE = "CLAUDE_CODE_SUBAGENT_MODEL"  # Claude Code runs every subagent on this model
-
-
 def model_table() -> dict[str, str]:
     """The alias table in force: defaults, then Claude Code's ANTHROPIC_DEFAULT_*_MODEL variables, then
     config.toml `[models]`, then `AGENTKIT_MODELS`."""
     table = dict(DEFAULT_ALIASES)
-    for alias, variable in CLAUDE_CODE_ALIAS_VARIABLES.items():
+    for alias, variable in MODEL_ALIAS_VARIABLES.items():
         if os.environ.get(variable, "").strip():
             table[alias] = os.environ[variable].strip()
     models = load_config().get("models", {})

@@ -26,8 +26,8 @@ from typing import Any
 import ipywidgets as w
 
 from agentkit._errors import AgentkitError, ConflictError, EditError
-from agentkit._lint.rules import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
 from agentkit._reader.agent import Agent, AgentSet
+from agentkit._reader.claude_code import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
 from agentkit.widgets._logic import (
     ALL,
     SORT_KEYS,

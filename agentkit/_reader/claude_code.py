@@ -1,0 +1,179 @@
+"""What Claude Code does with agent files: every fact agentkit models about Claude Code, in one place.
+
+Every other module imports these; none keeps a copy. `tests/test_claude_code_facts.py` checks them against
+the pinned binary wherever the binary shows them (the tools a spawned subagent really gets, the aliases,
+the agent listing). Moving to a new Claude Code release: change `CLAUDE_AGENT_SDK_VERSION` in
+pyproject.toml's test extra, run `python scripts/claude_code_upgrade.py`, update what it reports here.
+"""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+# -- the version ----------------------------------------------------------------------------------------
+# The Claude Code release this reader is proved against: the binary bundled in claude-agent-sdk
+# (pinned in the test extra), which the differential tests run.
+CLAUDE_CODE_MODEL_VERSION = "2.1.332"
+CLAUDE_AGENT_SDK_VERSION = "0.2.189"
+
+# -- files and folders ----------------------------------------------------------------------------------
+MAX_FILE_BYTES = 1024 * 1024  # larger agent files are skipped
+AGENT_SUFFIX = ".md"
+# When names clash, the later scope wins: built-in < plugin < user < project < --agents JSON < managed.
+# Inside one folder the file whose path sorts last wins.
+SCOPE_ORDER = ("plugin", "user", "project", "cli", "managed")
+PLUGIN_PLACEHOLDER = "Agent from the {plugin} plugin"  # a plugin agent without a description
+
+
+def managed_agents_dir() -> Path:
+    """The managed (organisation-wide) agents folder of this platform."""
+    if platform.system() == "Darwin":
+        return Path("/Library/Application Support/ClaudeCode/.claude/agents")
+    return Path("/etc/claude-code/.claude/agents")
+
+
+# -- front matter keys ----------------------------------------------------------------------------------
+NAME_MAX_CHARS = 256
+# Keys Claude Code reads (case-sensitive); any other key is ignored.
+DOCUMENTED_FIELDS = (
+    "name",
+    "description",
+    "tools",
+    "disallowedTools",
+    "model",
+    "color",
+    "effort",
+    "permissionMode",
+    "maxTurns",
+    "skills",
+    "mcpServers",
+    "hooks",
+    "memory",
+    "background",
+    "isolation",
+    "initialPrompt",
+)
+# Also read, mostly undocumented.
+UNDOCUMENTED_FIELDS = (
+    "autoCompactWindow",
+    "omitClaudeMd",
+    "observer",
+    "observerMessage",
+    "observeToolResults",
+    "observeSubagents",
+    "experimental",  # experimental.cacheTtl
+)
+KNOWN_FIELDS = DOCUMENTED_FIELDS + UNDOCUMENTED_FIELDS
+# Keys a plugin agent's front matter may not set (Claude Code ignores them there).
+PLUGIN_IGNORED_FIELDS = (
+    "permissionMode",
+    "hooks",
+    "mcpServers",
+    "initialPrompt",
+    "observer",
+    "observerMessage",
+    "observeToolResults",
+    "observeSubagents",
+)
+AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this
+
+# -- values ---------------------------------------------------------------------------------------------
+MODEL_ALIASES = ("sonnet", "opus", "haiku", "inherit", "fable", "best", "opusplan")
+COLORS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
+PERMISSION_MODES = ("default", "acceptEdits", "auto", "bypassPermissions", "dontAsk", "plan")
+MEMORIES = ("user", "project", "local")
+ISOLATIONS = ("worktree", "remote")
+
+# -- hooks ----------------------------------------------------------------------------------------------
+HOOK_TYPES = ("command", "prompt", "agent", "http")
+# Events whose hooks guard what an agent may do: a non-list value under `hooks:`, or a non-empty top-level
+# key of the same name, stops the agent loading (PreSkillShellCommand since 2.1.332).
+GUARDED_HOOK_EVENTS = ("PreToolUse", "PermissionRequest", "PreSkillShellCommand")
+
+# -- tools ----------------------------------------------------------------------------------------------
+# Names Claude Code recognises in `tools`. Which of them an agent really gets also depends on the platform,
+# the session (interactive or not) and feature flags: the oracle shows what a spawned subagent receives.
+BUILTIN_TOOLS = (
+    "Agent",
+    "Bash",
+    "PowerShell",
+    "Read",
+    "Write",
+    "Edit",
+    "NotebookEdit",
+    "Glob",
+    "Grep",
+    "WebFetch",
+    "WebSearch",
+    "TodoWrite",
+    "TaskCreate",
+    "TaskGet",
+    "TaskUpdate",
+    "TaskList",
+    "TaskStop",
+    "AskUserQuestion",
+    "Skill",
+    "EnterPlanMode",
+    "ExitPlanMode",
+    "EnterWorktree",
+    "ExitWorktree",
+    "LSP",
+    "SendMessage",
+    "ListMcpResourcesTool",
+    "ReadMcpResourceTool",
+    "ToolSearch",
+    "Monitor",
+    "CronCreate",
+    "CronDelete",
+    "CronList",
+    "ListAgents",
+    "Workflow",
+    "ScheduleWakeup",
+    "ReportFindings",
+    "SendUserMessage",
+    "SetGoal",
+)
+# Old names still mapped to a current tool.
+TOOL_ALIASES = {
+    "Task": "Agent",
+    "KillShell": "TaskStop",
+    "KillBash": "TaskStop",
+    "ListPeers": "ListAgents",
+    "Brief": "SendUserMessage",
+    "ListMcpResources": "ListMcpResourcesTool",
+    "ReadMcpResource": "ReadMcpResourceTool",
+    "ReadMcpResourceDir": "ReadMcpResourceTool",
+    "ProposeGoal": "SetGoal",
+}
+# Names that are no longer tools (only permission-rule names): ignored in `tools`. The value is the exact
+# replacement a fix may write, None when there is none.
+REMOVED_TOOLS: dict[str, str | None] = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": None}
+REMOVED_ADVICE = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": "Glob (to list files) or Bash (ls)"}
+# Added to an explicit `tools` list when `memory` is set: the agent needs them for its memory files.
+MEMORY_TOOLS = ("Read", "Write", "Edit")
+ALL_TOOLS = "*"
+
+# -- descriptions ---------------------------------------------------------------------------------------
+DESCRIPTION_BUDGET_TOKENS = 15_000  # Claude Code warns past about this many tokens of agent descriptions
+
+# -- models ---------------------------------------------------------------------------------------------
+# What Claude Code resolves each alias to on the Anthropic API (first-party). `inherit` is the main
+# conversation's model, by default the `opus` alias (DEFAULT_MAIN_MODEL). Bedrock, Vertex and gateways differ.
+MODEL_IDS = {
+    "sonnet": "claude-sonnet-5-5",
+    "opus": "claude-opus-5-5",
+    "haiku": "claude-haiku-5-5",
+    "fable": "claude-fable-5-2",
+    "best": "claude-fable-5-2",
+    "opusplan": "claude-sonnet-5-5",  # Opus only in plan mode, which a subagent run is not
+}
+DEFAULT_MAIN_MODEL = "opus"
+# Environment variables Claude Code reads to change the aliases, and to force every subagent's model.
+MODEL_ALIAS_VARIABLES = {
+    "opus": "ANTHROPIC_DEFAULT_OPUS_MODEL",
+    "sonnet": "ANTHROPIC_DEFAULT_SONNET_MODEL",
+    "haiku": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+}
+SUBAGENT_MODEL_VARIABLE = "CLAUDE_CODE_SUBAGENT_MODEL"
