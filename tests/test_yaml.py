@@ -144,4 +144,6 @@ def test_a_tab_only_blank_line_keeps_front_matter_strict() -> None:
 
     agent = agentkit.loads("---\nname: a\ndescription: b\n\t\ntools:\n-\tRead\n---\nBody\n")
     assert agent.parse == "strict" and agent.tools == ["Read"]
-    assert agent.edit(model="opus").render().count("\t") == 2  # the editor finds the keys' lines too
+    assert (
+        agentkit.edit(agent, model="opus").render().count("\t") == 2
+    )  # the editor finds the keys' lines too

@@ -17,14 +17,15 @@ a browser.
 from __future__ import annotations
 
 import html
-import json
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
+import agentkit
 from agentkit._errors import AgentkitError, ConflictError, EditError
 from agentkit._reader.agent import Agent, AgentSet
 from agentkit._reader.claude_code import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
@@ -472,6 +473,7 @@ class Editor(_Panel):
         self.edited: Agent | None = agent
         self.error: str | None = None
         self.findings: list[Any] = []
+        self.export_report: agentkit.ExportReport | None = None
         self.diff = ""
         self._loading = False
 
@@ -511,6 +513,9 @@ class Editor(_Panel):
         self.overwrite_button.add_class("agentkit-overwrite")
         self.revert_button = w.Button(description="Revert")
         self.fix_button = w.Button(description="Apply fixes", icon="wrench")
+        self.unsafe_fixes = w.Checkbox(
+            value=False, description="also fixes that change what Claude Code reads", indent=False
+        )
         self.export_format = w.Dropdown(
             options=[("folder of .md files", "folder"), ("--agents JSON", "json")], description="Export as"
         )
@@ -554,7 +559,9 @@ class Editor(_Panel):
                 self.other,
             ]
         )
-        actions = w.HBox([self.save_button, self.overwrite_button, self.revert_button, self.fix_button])
+        actions = w.HBox(
+            [self.save_button, self.overwrite_button, self.revert_button, self.fix_button, self.unsafe_fixes]
+        )
         export = w.HBox([self.export_format, self.export_path, self.export_overwrite, self.export_button])
         children: list[w.Widget] = [
             form,
@@ -662,7 +669,7 @@ class Editor(_Panel):
         """Apply the form to the agent, lint the result and preview the diff (runs on every change)."""
         try:
             changes = form_changes(self.agent, self.values())
-            self.edited = self.agent.edit(changes) if changes else self.agent
+            self.edited = agentkit.edit(self.agent, changes) if changes else self.agent
             self.error = None
         except (EditError, ValueError) as exc:
             self.edited, self.error = None, self._short(str(exc))
@@ -684,12 +691,10 @@ class Editor(_Panel):
             self.status.value = f"{self.file}: no changes"
 
     def pending_diff(self) -> str:
-        """Unified diff from the file as loaded to what Save would write (`edited.diff()`, relative names)."""
-        from agentkit._edit.write import unified_diff
-
+        """Unified diff from the file as loaded to what Save would write (`agentkit.diff`, relative names)."""
         if self.edited is None:
             return ""
-        return unified_diff(self.edited.disk_text or "", self.edited.render(), self.file)
+        return agentkit.diff(replace(self.edited, path=Path(self.file)))
 
     def findings_text(self) -> str:
         return findings_text(self.findings)
@@ -704,7 +709,7 @@ class Editor(_Panel):
             self.status.value = f"{self.file}: nothing to save"
             return self.agent
         try:
-            saved = self.edited.save(force=force)
+            saved = agentkit.save(self.edited, force=force)
         except ConflictError as exc:
             self.status.value = f"conflict: {self._short(str(exc))}. Overwrite replaces it with this version."
             self.overwrite_button.layout.display = ""
@@ -721,19 +726,27 @@ class Editor(_Panel):
         """Drop the form's changes (back to the version last loaded, saved or fixed)."""
         self.load(self.agent)
 
-    def apply_fixes(self) -> list[str]:
-        """Run the lint fixes on what the form describes; the form then shows the repaired agent."""
-        from agentkit._lint.fixes import fix_agent
+    def apply_fixes(self, unsafe: bool | None = None) -> list[str]:
+        """Run the lint fixes on what the form describes; the form then shows the repaired agent.
 
+        Fixes that change what Claude Code reads run only with `unsafe=True` (or the checkbox ticked).
+        """
         if self.edited is None:
             self.status.value = f"cannot fix: {self.error}"
             return []
-        result = fix_agent(self.edited)
+        result = agentkit.fix(self.edited, unsafe=self.unsafe_fixes.value if unsafe is None else unsafe)
         if result.changed:
             self.load(result.agent)
         fixed = ", ".join(result.fixed) or "nothing to fix"
         failed = f"; not fixed: {'; '.join(result.failed)}" if result.failed else ""
-        self.status.value = f"fixes: {fixed}{failed}" + (" (not saved yet)" if result.changed else "")
+        skipped = (
+            f"; {', '.join(result.skipped_unsafe)} would change what Claude Code reads (tick the box to apply)"
+            if result.skipped_unsafe
+            else ""
+        )
+        self.status.value = f"fixes: {fixed}{failed}{skipped}" + (
+            " (not saved yet)" if result.changed else ""
+        )
         return result.fixed
 
     def _replace(self, new: Agent) -> None:
@@ -753,8 +766,6 @@ class Editor(_Panel):
 
     def export(self, target: str | Path | None = None, fmt: str | None = None) -> list[Path]:
         """Export the set (with the edit) to a folder of files or a `claude --agents` JSON file."""
-        from agentkit._edit.export import export_folder
-
         target = Path(target if target is not None else self.export_path.value.strip() or "")
         fmt = fmt or self.export_format.value
         if not str(target) or str(target) == ".":
@@ -767,12 +778,12 @@ class Editor(_Panel):
                 if path.exists() and not self.export_overwrite.value:
                     self.export_status.value = f"export: {path.name} exists (tick overwrite)"
                     return []
-                path.parent.mkdir(parents=True, exist_ok=True)
-                data = agents.to_agents_json()
-                path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-                self.export_status.value = f"exported {len(data)} agents to {path.name}"
+                report = agentkit.export(agents, path, shape="agents-json", overwrite=True)
+                exported = len(list(agents)) - len(report.skipped)
+                self.export_status.value = f"exported {exported} agents to {path.name}"
+                self.export_report = report
                 return [path]
-            report = export_folder(agents, target, overwrite=self.export_overwrite.value)
+            report = agentkit.export(agents, target, overwrite=self.export_overwrite.value)
         except (AgentkitError, OSError) as exc:
             self.export_status.value = f"export failed: {self._short(str(exc))}"
             return []
