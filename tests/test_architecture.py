@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "agentkit"
 LAYERS = {
     "_errors": 0,
     "_version": 0,
+    "_progress": 0,
     "_reader": 1,
     "_edit": 2,
     "_overlap": 2,
