@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Dependencies whose absence fails a test instead of skipping it (CI sets all of them in .ci/run):
+# browser (Chromium), node (node and the npm package yaml), corpora (../shared/corpora), claude-code.
+REQUIRED = {name.strip() for name in os.environ.get("AGENTKIT_REQUIRE", "").split(",") if name.strip()}
+
+
+def require(name: str, missing: str | None) -> None:
+    """Skip the test when `missing` says a dependency is absent, or fail when AGENTKIT_REQUIRE names it.
+
+    A test that skips in CI does not exist: CI installs what the tests need and sets AGENTKIT_REQUIRE.
+    """
+    if missing is None:
+        return
+    if name in REQUIRED or "all" in REQUIRED:
+        pytest.fail(f"{name} is required here (AGENTKIT_REQUIRE={','.join(sorted(REQUIRED))}): {missing}")
+    pytest.skip(missing)
+
+
 CORPORA = ROOT.parent / "shared" / "corpora"
 SAMPLE_AGENTS = ROOT / "agents"
 
@@ -14,8 +32,8 @@ SAMPLE_AGENTS = ROOT / "agents"
 @pytest.fixture(scope="session")
 def corpora() -> Path:
     """The shared real-world corpora; tests that need them skip cleanly where they are absent."""
-    if not (CORPORA / "claude-code-2.1.330.expected.json").is_file():
-        pytest.skip("../shared/corpora is not present")
+    present = (CORPORA / "claude-code-2.1.330.expected.json").is_file()
+    require("corpora", None if present else "../shared/corpora is not present")
     return CORPORA
 
 

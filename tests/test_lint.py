@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import require
 
 import agentkit
 from agentkit._errors import AgentkitError
@@ -450,8 +451,7 @@ def test_pre_commit_hook_definition() -> None:
 
 @pytest.fixture(scope="module")
 def corpus():
-    if not EXPECTED.is_file():
-        pytest.skip("../shared/corpora is not present")
+    require("corpora", None if EXPECTED.is_file() else "../shared/corpora is not present")
     expected = json.loads(EXPECTED.read_text("utf-8"))
     agents = {str(a.path.relative_to(CORPORA)): a for a in agentkit.load(*(CORPORA / p for p in expected))}
     return expected, agents
