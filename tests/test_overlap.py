@@ -1,4 +1,4 @@
-"""Overlap and routing (issue 4): scores, pair search, groups, passages, coverage, plots, routing, CLI.
+"""Overlap and routing: scores, pair search, groups, passages, coverage, plots, routing, CLI.
 
 Real-data tests use ../shared/corpora and skip when it is absent; the rest build small sets here.
 """
@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 import agentkit
 from agentkit._overlap.route import Router, conflicts, route
-from agentkit._overlap.scores import BUILTIN_TOOLS, KINDS, Overlap, overlap, word_tokens
+from agentkit._overlap.scores import KINDS, Overlap, overlap, word_tokens
+from agentkit._reader.claude_code import BUILTIN_TOOLS
 
 # -- helpers ----------------------------------------------------------------------------------------------
 

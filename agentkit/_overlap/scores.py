@@ -35,13 +35,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agentkit._overlap.route import (
-    Router,
     TextVectors,
     clean_text,
-    conflicts,
     description_text,
     display_name,
-    route,
     stop_words,
 )
 from agentkit._reader.claude_code import BUILTIN_TOOLS
@@ -52,15 +49,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "BUILTIN_TOOLS",
     "KINDS",
     "Group",
     "Overlap",
     "Passage",
-    "Router",
-    "conflicts",
     "overlap",
-    "route",
     "shingle_sets",
     "word_tokens",
 ]
