@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_AGENTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -645,3 +646,31 @@ def test_cli_table_and_usage_errors(tmp_path, capsys):
     assert code == 0 and "5 agents" in out and "<->" in out
     code, _ = run_cli(capsys, str(tmp_path / "missing"))
     assert code == 2
+
+
+# -- merge guidance ----------------------------------------------------------------------------------------
+
+
+def test_merge_guidance_says_what_each_version_adds() -> None:
+    agents = agentkit.load(SAMPLE_AGENTS)
+    trio = ["code-reviewer", "pr-review-helper", "strict-reviewer"]
+    guide = agentkit.overlap(agents).merge_guidance(trio)
+    members = guide.members.set_index("label")
+    assert list(members.index) == trio
+    # pr-review-helper is organised differently: its sections are what the others lack.
+    assert "gather context" in members.at["pr-review-helper", "only_sections"]
+    assert members.at["strict-reviewer", "only_tools"] == ["(all tools)"]  # it inherits every tool
+    assert members.at["code-reviewer", "tools"] == "Read, Grep, Glob, Bash"
+    assert guide.keep in trio and members.at[guide.keep, "topics_covered"] == members["topics_covered"].max()
+    # Every pair is rated; the scores are the overlap's description scores.
+    result = agentkit.overlap(agents)
+    assert len(guide.competing) == 3
+    for row in guide.competing.itertuples():
+        assert row.description == pytest.approx(result.score("description", row.a, row.b))
+    assert "From pr-review-helper: carry over" in guide.summary()
+
+
+def test_merge_guidance_needs_two_agents() -> None:
+    result = agentkit.overlap(agentkit.load(SAMPLE_AGENTS))
+    with pytest.raises(ValueError, match="at least two"):
+        result.merge_guidance(["code-reviewer"])
