@@ -37,10 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     import os
     import tempfile
 
-    try:
-        from tests.fake_messages_api import FAKE_KEY, FakeMessagesAPI
-    except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-        from fake_messages_api import FAKE_KEY, FakeMessagesAPI
+    from agentkit._oracle.standin import FAKE_KEY, FakeMessagesAPI
 
     api = FakeMessagesAPI().start()
     home = tempfile.mkdtemp(prefix="agentkit-test-home-")
