@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit._errors import (
     AgentkitError,
+    ClaudeCodeNotFound,
     ConflictError,
     EditError,
     ExportError,
@@ -35,6 +36,7 @@ __all__ = [
     "Agent",
     "AgentSet",
     "AgentkitError",
+    "ClaudeCodeNotFound",
     "ConflictError",
     "EditError",
     "ExportError",

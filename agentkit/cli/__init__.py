@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 # Feature modules that add their own subcommands through `register(subparsers)`.
-_FEATURE_CLIS = ("agentkit.cli._lint", "agentkit.cli._overlap", "agentkit.cli._live")
+_FEATURE_CLIS = ("agentkit.cli._lint", "agentkit.cli._overlap", "agentkit.cli._live", "agentkit.cli._verify")
 
 
 class UsageError(Exception):
