@@ -64,7 +64,7 @@ FEATURES = ("topic", "description", "name", "body")
 # The bands, chosen on held-out collections by scripts/same_role/fit.py (which also writes them into
 # the model file; the two must agree): likely is the default verdict.
 LIKELY = 0.5
-POSSIBLE = 0.2
+POSSIBLE = 0.15
 DENSE = 1500  # sets up to this size score every pair from whole N x N matrices
 # Copies: two bodies sharing half or more of their distinct five-word runs are versions of one agent.
 # On the corpora all 105 pairs at body >= 0.8 are one role (none falls in 0.3-0.8; templates shared by

@@ -8,7 +8,7 @@ developer do the same job; a Python specialist and a Django specialist do not (o
 framework inside the other's); neither do a mobile generalist and a Flutter specialist.
 
 Labels come from the agents' names, normalised (`role_of`), then corrected by the short, reviewed
-lists below (`ROLE_ALIASES`, `AGENT_ROLES`, `UNSURE`, `DIFFERENT`), each entry with its reason:
+lists below (`ROLE_ALIASES`, `AGENT_ROLES`, `UNSURE`), each entry with its reason:
 
 1. The name Claude Code shows, without a wshobson plugin prefix (`api-scaffolding-backend-architect`
    is the plugin `api-scaffolding`'s `backend-architect`), lower case, `full-stack` as `fullstack`.
@@ -18,19 +18,27 @@ lists below (`ROLE_ALIASES`, `AGENT_ROLES`, `UNSURE`, `DIFFERENT`), each entry w
    developer, architect, master, agent, dev), but never the last word: `backend-architect`,
    `backend-developer` -> `backend`; `architect` stays `architect`.
 4. `ROLE_ALIASES`: different normalised names for the same job, decided by reading both agents.
-5. `AGENT_ROLES`: single agents whose name misleads (a wshobson pipeline stage called `review`).
-6. A pair is labelled 1 when both roles are equal, else 0, except pairs of roles listed in
-   `UNSURE` (read, and honestly borderline: left out of fitting and of every measured number) and
-   in `DIFFERENT` (same normalised name, different jobs: 0).
+5. `AGENT_ROLES`: single agents whose name misleads: a wshobson pipeline stage called `review`, and
+   same names for different jobs (VoltAgent's `risk-manager` handles enterprise risk, the two others
+   trading portfolios; its `business-analyst` gathers requirements, the two others build KPI
+   dashboards).
+6. A pair is labelled 1 when both roles are equal, else 0, except pairs of roles listed in `UNSURE`
+   (read, and honestly borderline: left out of fitting and of every measured number).
 
 Only pairs of agents from *different* collections are labelled (the task). Byte-identical copies of
 one agent inside a collection (wshobson ships one agent in up to six plugins) are one agent: the
 reference keeps the first path of each copy group and records how many copies it stands for, so a
 role copied six times does not weigh six times.
 
-Writes `agents.csv` (one row per corpus agent: collection, path, name, role, copy group) and
-`pairs.csv` (every labelled cross-collection pair of distinct agents with label 1 or unsure, plus the
-negatives any feature scores notably, with the shipped features), never the corpus texts.
+How the lists were made: the name rules first; then the pairs the rules label 1 that a first model
+scored lowest, and the pairs labelled 0 that it scored highest, within and across collections, were
+read (descriptions, then bodies where needed) and decided one by one. Every decision is in the lists
+below with its reason; everything else is the name rules.
+
+Writes `agents.csv` (one row per corpus agent: collection, path, name, role, the rule that gave it,
+copy group, how many copies a kept agent stands for) and `pairs.csv` (the labelled pairs that are
+same-role or unsure, and every other pair the shipped model gives 0.05 or more, with the features
+and that probability), never the corpus texts.
 """
 
 from __future__ import annotations
@@ -77,18 +85,38 @@ ROLE_ALIASES = {
     "docs": ("documentation", "docs-architect writes software documentation from code"),
     "scientific-literature-researcher": ("academic-researcher", "searches scholarly literature"),
     "postgres-pglite": ("postgres", "lst97's postgres-pro: a PostgreSQL expert that also knows PGlite"),
-    "vector-database": ("vector-database", ""),
 }
 
-# Agents whose name misleads: collection/relative path -> role.
+# Agents whose name misleads, read one by one: path below the corpora -> (role, reason).
+VOLT = "VoltAgent__awesome-claude-code-subagents/categories/"
 AGENT_ROLES = {
     "wshobson__agents/plugins/ship-mate/agents/review.md": (
         "code-reviewer",
         "ship-mate's `review` is a pull-request code reviewer",
     ),
+    "wshobson__agents/plugins/ship-mate/agents/qa.md": (
+        "qa-pipeline-stage",
+        "tests one story's acceptance criteria inside ship-mate's pipeline, not a QA strategist",
+    ),
     "davepoon__claude-code-subagents-collection/subagents/review-agent.md": (
         "vault-review",
         "validates other agents' edits of a knowledge vault, not code review",
+    ),
+    VOLT + "07-specialized-domains/risk-manager.md": (
+        "enterprise-risk-manager",
+        "enterprise risk (operational, regulatory); the other risk-managers guard trading portfolios",
+    ),
+    "davepoon__claude-code-subagents-collection/subagents/business-analyst.md": (
+        "business-metrics-analyst",
+        "KPIs, dashboards and revenue models; VoltAgent's business-analyst gathers requirements",
+    ),
+    "wshobson__agents/plugins/business-analytics/agents/business-analyst.md": (
+        "business-metrics-analyst",
+        "KPIs, dashboards and predictive models, as davepoon's",
+    ),
+    VOLT + "09-meta-orchestration/context-manager.md": (
+        "context-files-manager",
+        "lays out the files a multi-agent workflow shares; the others engineer context and memory",
     ),
 }
 
@@ -101,15 +129,13 @@ UNSURE = {
     frozenset(("aspnet-core", "dotnet")): "ASP.NET Core vs C#/.NET",
     frozenset(("dotnet-framework-4.8", "dotnet")): "legacy .NET Framework vs current .NET",
     frozenset(("react-native", "expo")): "bare React Native vs Expo",
-    frozenset(("qa", "qa-ship-mate")): "QA strategy vs a pipeline stage testing acceptance criteria",
-    frozenset(("context-manager", "context-manager-files")): "context engineering vs context files",
+    frozenset(("qa", "qa-pipeline-stage")): "QA strategy vs a pipeline stage testing acceptance criteria",
+    frozenset(("context-manager", "context-files-manager")): "context engineering vs shared context files",
     frozenset(("academic-research-synthesizer", "academic-researcher")): "synthesis vs search",
     frozenset(("code-review-preshipment", "code-reviewer")): "a pre-ship review of all changes",
     frozenset(("team-reviewer", "code-reviewer")): "one review dimension inside an agent team",
+    frozenset(("business-metrics-analyst", "data-analyst")): "business KPIs vs data analysis",
 }
-
-# Same normalised name, different jobs: label 0 (keyed by the two agents' collections' names).
-DIFFERENT: dict[frozenset[str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -152,15 +178,6 @@ def role_of(name: str, path: Path, relative: str) -> tuple[str, str]:
     return role, "name"
 
 
-def _special_roles(relative: str, role: str) -> str:
-    """Finer roles for the two agents whose name is shared with a different job (see UNSURE)."""
-    if relative.startswith("wshobson__agents/plugins/ship-mate/agents/qa.md"):
-        return "qa-ship-mate"
-    if relative.startswith("VoltAgent__awesome-claude-code-subagents/") and role == "context-manager":
-        return "context-manager-files"
-    return role
-
-
 def load_reference(corpora: Path = CORPORA) -> list[tuple[Agent, object]]:
     """Every loaded corpus agent with its role, and the Agent object (texts stay in memory only)."""
     import agentkit
@@ -170,9 +187,6 @@ def load_reference(corpora: Path = CORPORA) -> list[tuple[Agent, object]]:
         relative = Path(agent.path).resolve().relative_to(corpora.resolve()).as_posix()
         collection = relative.split("/", 1)[0]
         role, rule = role_of(agent.name, Path(agent.path), relative)
-        special = _special_roles(relative, role)
-        if special != role:
-            role, rule = special, "split (see UNSURE)"
         body = agent.body if isinstance(agent.body, str) else ""
         group = f"{collection}:{hashlib.sha1(body.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
         out.append((Agent(collection, relative, agent.name, role, group, rule), agent))
@@ -191,12 +205,9 @@ def representatives(reference: Sequence[tuple[Agent, object]]) -> tuple[list[int
 
 def label(a: Agent, b: Agent) -> float:
     """1 same job, 0 different, nan unsure (left out)."""
-    key = frozenset((a.role, b.role))
-    if key in UNSURE:
+    if frozenset((a.role, b.role)) in UNSURE:
         return float("nan")
-    if a.role == b.role:
-        return 0.0 if frozenset((a.path, b.path)) in DIFFERENT else 1.0
-    return 0.0
+    return 1.0 if a.role == b.role else 0.0
 
 
 def labelled_pairs(reference: Sequence[tuple[Agent, object]]):
@@ -227,17 +238,43 @@ def main() -> None:
     import numpy as np
     import pandas as pd
 
+    from agentkit import _verdict as v
+
     reference = load_reference(args.corpora)
     keep, copies = representatives(reference)
     agents = pd.DataFrame([vars(info) for info, _ in reference])
     agents["copies"] = [copies.get(x, 0) for x in range(len(reference))]
-    i, j, y = cross_pairs(reference)
+    i, j, y, within = labelled_pairs(reference)
+    cross = ~within
     print(
-        f"{len(reference)} agents, {len(keep)} after merging copies; {len(i)} cross-collection pairs: "
-        f"{int(np.nansum(y))} same role, {int(np.isnan(y).sum())} unsure"
+        f"{len(reference)} agents, {len(keep)} after merging copies; {int(cross.sum())} cross-collection "
+        f"pairs: {int(np.nansum(y[cross]))} same role, {int(np.isnan(y[cross]).sum())} unsure; "
+        f"{int(within.sum())} within collections: {int(np.nansum(y[within]))} same role, "
+        f"{int(np.isnan(y[within]).sum())} unsure"
     )
+    verdicts = v.SameRole([agent for _, agent in reference])
+    features = verdicts.features(i, j)
+    p = verdicts.model.probability(features)
+    shown = (y == 1) | np.isnan(y) | (p >= 0.05)
+    pairs = pd.DataFrame(
+        {
+            "a": [reference[x][0].path for x in i[shown]],
+            "b": [reference[x][0].path for x in j[shown]],
+            "a_role": [reference[x][0].role for x in i[shown]],
+            "b_role": [reference[x][0].role for x in j[shown]],
+            "across_collections": cross[shown],
+            "label": pd.array(np.where(np.isnan(y[shown]), -1, y[shown]).astype(int)).astype(str),
+            **{k: np.round(features[k][shown], 4) for k in v.FEATURES},
+            "probability": np.round(p[shown], 4),
+        }
+    )
+    pairs["label"] = pairs["label"].replace({"-1": "unsure", "1": "same", "0": "different"})
     args.out.mkdir(parents=True, exist_ok=True)
     agents.to_csv(args.out / "agents.csv", index=False)
+    pairs.sort_values(["label", "probability"], ascending=[True, False]).to_csv(
+        args.out / "pairs.csv", index=False
+    )
+    print(f"wrote {args.out / 'agents.csv'} and {args.out / 'pairs.csv'} ({len(pairs)} pairs)")
 
 
 if __name__ == "__main__":
