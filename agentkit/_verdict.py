@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -400,6 +400,7 @@ class Model:
     intercept: float
     likely: float
     possible: float
+    group_average: float
     documents: int
     df: dict[str, dict[str, int]]
     topic_max_share: float = 0.5
@@ -447,6 +448,7 @@ class Model:
             "intercept": self.intercept,
             "likely": self.likely,
             "possible": self.possible,
+            "group_average": self.group_average,
             "documents": self.documents,
             "topic_max_share": self.topic_max_share,
             "document_frequencies": tables,
@@ -463,6 +465,7 @@ class Model:
             intercept=float(data["intercept"]),
             likely=float(data["likely"]),
             possible=float(data["possible"]),
+            group_average=float(data["group_average"]),
             documents=int(data["documents"]),
             df=df,
             topic_max_share=float(data.get("topic_max_share", 0.5)),
@@ -677,42 +680,53 @@ class SameRole:
         )
 
     def groups(self, min_probability: float | None = None) -> list[list[int]]:
-        """Groups of agents that do the same job, as lists of positions, largest first.
+        """Groups of agents that do the same job, as sorted lists of positions, largest first.
 
-        Average linkage at `min_probability` (default: the likely band): two groups merge while the mean
-        probability over all pairs across them is at least `min_probability`, so every group is on
-        average "likely" within, and one agent that resembles two different roles (a backend
-        security coder between backend developers and mobile security coders) does not chain them
-        together, as single linkage would. Computed inside each connected component of the graph of
-        pairs at `min_probability`, so the cost grows with the components, not with N^2.
+        Agents are linked by pairs with P(same job) >= `min_probability` (default: the likely band);
+        inside each connected component of those links, average linkage keeps merging two groups while
+        the mean probability over all pairs across them is at least `group_average` (the model's level,
+        0.4 at the likely band, scaled with `min_probability`). So a group is on average almost
+        "likely" within, and one agent that resembles two roles (a backend security coder between
+        backend developers and mobile security coders) does not chain them, as plain connected
+        components would. The cost grows with the components, not with N^2.
         """
-        import scipy.sparse as sp
-        from scipy.cluster.hierarchy import fcluster, linkage
-        from scipy.sparse.csgraph import connected_components
-
         floor = self.model.likely if min_probability is None else min_probability
+        average = self.model.group_average * floor / self.model.likely
         i, j, _ = self._scored(floor)
-        n = len(self)
-        graph = sp.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
-        _, component = connected_components(graph, directed=False)
-        order = np.argsort(component, kind="stable")
-        bounds = np.flatnonzero(np.diff(component[order])) + 1
-        found = []
-        for members in np.split(order, bounds):
-            if len(members) < 2:
-                continue
-            if len(members) == 2:
-                found.append(sorted(members.tolist()))
-                continue
-            a, b = np.triu_indices(len(members), 1)
-            distance = 1.0 - self.probability(members[a], members[b])
-            labels = fcluster(linkage(distance, method="average"), t=1.0 - floor + 1e-9, criterion="distance")
-            for label in np.unique(labels):
-                group = members[labels == label]
-                if len(group) > 1:
-                    found.append(sorted(group.tolist()))
-        found.sort(key=lambda m: (-len(m), m[0]))
-        return found
+        return _groups(len(self), i, j, lambda a, b: self.probability(a, b), average)
+
+
+def _groups(
+    n: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    probability: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    average: float,
+) -> list[list[int]]:
+    """Average-linkage groups at `average` inside the connected components of the links (i, j)."""
+    import scipy.sparse as sp
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse.csgraph import connected_components
+
+    graph = sp.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    order = np.argsort(component, kind="stable")
+    found = []
+    for members in np.split(order, np.flatnonzero(np.diff(component[order])) + 1):
+        if len(members) < 2:
+            continue
+        if len(members) == 2:
+            found.append(sorted(members.tolist()))
+            continue
+        a, b = np.triu_indices(len(members), 1)
+        distance = np.clip(1.0 - probability(members[a], members[b]), 0.0, 1.0)
+        labels = fcluster(linkage(distance, method="average"), t=1.0 - average + 1e-9, criterion="distance")
+        for label in np.unique(labels):
+            group = members[labels == label]
+            if len(group) > 1:
+                found.append(sorted(group.tolist()))
+    found.sort(key=lambda m: (-len(m), m[0]))
+    return found
 
 
 def _pairs_at_least(x: sp.csr_matrix, floor: float, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:

@@ -67,16 +67,19 @@ class Reference:
         labelled = ~np.isnan(y)
         self.i, self.j, self.y = i[labelled], j[labelled], y[labelled].astype(int)
         self.within = within[labelled]
+        self.unsure_i, self.unsure_j = i[~labelled], j[~labelled]
         self.collection = np.array([info.collection for info in self.info])
         self.collections = sorted(set(self.collection))
         self.body = v.body_jaccard(self.shingles, self.i, self.j)
 
-    def features(self, rows: list[int]) -> dict[str, np.ndarray]:
-        """The features of every labelled pair, with DF tables counted over `rows` (agent positions)."""
+    def features(self, rows: list[int], i=None, j=None) -> dict[str, np.ndarray]:
+        """The features of the labelled pairs (or of the pairs i, j), with DF tables counted over `rows`
+        (agent positions)."""
         df = v.document_frequencies(self.fields, rows)
         vec = v.vectors(self.fields, df, len(rows))
-        out = {k: v.rowwise(vec[k], self.i, self.j) for k in ("topic", "description", "name")}
-        out["body"] = self.body
+        i, j = (self.i, self.j) if i is None else (i, j)
+        out = {k: v.rowwise(vec[k], i, j) for k in ("topic", "description", "name")}
+        out["body"] = self.body if i is self.i else v.body_jaccard(self.shingles, i, j)
         return out
 
     def involves(self, collection: str) -> np.ndarray:
@@ -97,12 +100,14 @@ def fit_model(features, y, spec, mask=None):
     return LogisticRegression(C=C, max_iter=5000).fit(x, y)
 
 
-def held_out(ref: Reference, spec) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def held_out(ref: Reference, spec, unsure: bool = False):
     """Held-out probabilities of every labelled pair: (pooled, per collection the predictions of the
     pairs that involve it). The model for collection c is fitted on the pairs, within and across
     collections, that involve no agent of c, with DF tables counted without c's agents. Pooled: the
-    mean of a cross-collection pair's two held-out predictions; a within-collection pair has one."""
+    mean of a cross-collection pair's two held-out predictions; a within-collection pair has one.
+    With `unsure`, also the pooled held-out probabilities of the unsure pairs (third value)."""
     both = np.full((len(ref.i), 2), np.nan)
+    other = np.full((len(ref.unsure_i), 2), np.nan)
     per = {}
     for c in ref.collections:
         rows = [x for x in ref.keep if ref.collection[x] != c]
@@ -114,7 +119,49 @@ def held_out(ref: Reference, spec) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         per[c] = p
         side = np.where(ref.collection[ref.i[test]] == c, 0, 1)
         both[np.flatnonzero(test), side] = p
-    return np.nanmean(both, axis=1), per
+        if unsure:
+            mine = (ref.collection[ref.unsure_i] == c) | (ref.collection[ref.unsure_j] == c)
+            f = ref.features(rows, ref.unsure_i[mine], ref.unsure_j[mine])
+            q = model.predict_proba(design(f, spec))[:, 1]
+            q = np.where(f["body"] >= v.COPY, np.maximum(q, v.COPY_PROBABILITY), q)
+            other[np.flatnonzero(mine), np.where(ref.collection[ref.unsure_i[mine]] == c, 0, 1)] = q
+    pooled = np.nanmean(both, axis=1)
+    return (pooled, per, np.nanmean(other, axis=1)) if unsure else (pooled, per)
+
+
+def grouped(ref: Reference, pooled: np.ndarray, unsure: np.ndarray, likely: float, average: float):
+    """Which labelled pairs end up in one group (SameRole.groups on the held-out probabilities)."""
+    from agentkit._verdict import _groups
+
+    keep = np.array(ref.keep)
+    position = np.full(len(ref.reference), -1)
+    position[keep] = np.arange(len(keep))
+    n = len(keep)
+    probability = np.zeros((n, n))
+    for i, j, p in ((ref.i, ref.j, pooled), (ref.unsure_i, ref.unsure_j, unsure)):
+        probability[position[i], position[j]] = probability[position[j], position[i]] = p
+    a, b = np.nonzero(np.triu(probability >= likely, 1))
+    groups = _groups(n, a, b, lambda x, y: probability[x, y], average)
+    label = np.arange(n)
+    for k, members in enumerate(groups):
+        label[members] = n + k
+    return label[position[ref.i]] == label[position[ref.j]]
+
+
+def choose_group_average(ref, pooled, unsure, likely):
+    """The average-linkage level of `groups`: the one (grid of 0.05 from 0.25 to the likely band) whose
+    groups best match the roles on cross-collection pairs (F1 of "same group" against "same role")."""
+    cross = ~ref.within
+    y = ref.y[cross]
+    grid = []
+    for level in np.round(np.arange(0.25, likely + 1e-9, 0.05), 2):
+        same = grouped(ref, pooled, unsure, likely, float(level))[cross]
+        precision = float(y[same].mean()) if same.any() else 0.0
+        recall = float(same[y == 1].mean())
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        grid.append({"average": float(level), "precision": precision, "recall": recall, "f1": f1})
+    best = max(grid, key=lambda g: (round(g["f1"], 3), g["average"]))
+    return best["average"], grid
 
 
 def scores(y: np.ndarray, p: np.ndarray, likely: float, possible: float) -> dict[str, float]:
@@ -190,11 +237,14 @@ def main() -> None:
         f"{int(ref.within.sum())} within one ({int(ref.y[ref.within].sum())} same role, "
         f"{ref.unsure_within} unsure left out)"
     )
-    pooled, per = held_out(ref, SPEC)
+    pooled, per, unsure = held_out(ref, SPEC, unsure=True)
     cross = ~ref.within
     y, p = ref.y[cross], pooled[cross]
     likely, possible, grid = choose_bands(y, p)
+    group_average, group_grid = choose_group_average(ref, pooled, unsure, likely)
     results: dict = {"likely": likely, "possible": possible, "threshold_grid": grid}
+    results["group_average"] = group_average
+    results["group_grid"] = group_grid
     results["pooled"] = scores(y, p, likely, possible)
     results["per_collection"] = {}
     for c in ref.collections:
@@ -210,7 +260,9 @@ def main() -> None:
     results["within_collections"] = scores(ref.y[ref.within], pooled[ref.within], likely, possible)
     content, _ = held_out(ref, CONTENT_ONLY)
     results["content_only"] = scores(y, content[cross], likely, possible)
-    print(f"bands: likely >= {likely}, possible >= {possible}")
+    print(f"bands: likely >= {likely}, possible >= {possible}; groups: average linkage at {group_average}")
+    for g in group_grid:
+        print(f"  groups at average {g['average']:.2f}: pairwise P {g['precision']:.3f} R {g['recall']:.3f}")
     header = f"{'held out':46}{'pairs':>8}{'same':>6}{'AUC':>8}{'AP':>7}{'P@likely':>10}{'R@likely':>10}"
     print(header + f"{'P@poss':>8}{'R@poss':>8}{'Brier':>9}")
     rows = [*results["per_collection"].items(), ("pooled (each pair once)", results["pooled"])]
@@ -251,6 +303,7 @@ def main() -> None:
             intercept=float(model.intercept_[0]),
             likely=likely,
             possible=possible,
+            group_average=group_average,
             documents=len(ref.keep),
             df=v.document_frequencies(ref.fields, ref.keep),
             about=(
