@@ -412,6 +412,13 @@ class Model:
             total = total + weight * _transform(kind, np.asarray(features[name], float), offset)
         return total
 
+    def terms(self, feature: str, values: np.ndarray) -> np.ndarray:
+        """What one feature adds to the logit, per value (0 for a feature the regression does not use)."""
+        if feature not in self.weights:
+            return np.zeros(len(values))
+        kind, offset, weight = self.weights[feature]
+        return weight * _transform(kind, np.asarray(values, float), offset)
+
     def term(self, feature: str, value: float) -> float:
         """What one feature at `value` adds to the logit (0 for a feature the regression does not use)."""
         if feature not in self.weights:
@@ -528,7 +535,7 @@ class SameRole:
         self.agents = list(agents)
         self.overlap = overlap
         self.model = model or shipped_model()
-        self._cache: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._cache: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]] = {}
 
     def __len__(self) -> int:
         return len(self.agents)
@@ -564,22 +571,42 @@ class SameRole:
             out[k] = np.clip((x @ x.T).toarray(), 0.0, 1.0)
         return out
 
-    def features(self, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray) -> dict[str, np.ndarray]:
-        """The four features of the pairs (i[k], j[k])."""
+    def features(
+        self, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray, *, exact_body: bool = True
+    ) -> dict[str, np.ndarray]:
+        """The four features of the pairs (i[k], j[k]).
+
+        With `exact_body=False` (what the probability needs when the regression does not read the body
+        score) a large set computes the body score of copies only and gives the other pairs 0: it is
+        then only compared with COPY, and long bodies make it the costliest feature.
+        """
         i, j = np.asarray(i, np.int64), np.asarray(j, np.int64)
         if len(self) <= DENSE and len(i) > 1000:
             out = {k: m[i, j] for k, m in self._dense.items()}
         else:
             out = {k: rowwise(self.vectors[k], i, j) for k in ("topic", "description", "name")}
-        out["body"] = self.body(i, j)
+        if exact_body or "body" in self.model.weights or len(self) <= DENSE:
+            out["body"] = self.body(i, j)
+        else:
+            out["body"] = np.zeros(len(i))
+            copy = self._is_copy(i, j)
+            if copy.any():
+                out["body"][copy] = self.body(i[copy], j[copy])
         return out
 
     def probability(self, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray) -> np.ndarray:
         """P(same job) of the pairs (i[k], j[k]) (`Model.probability`, copies at least
         COPY_PROBABILITY); a pair of an agent with itself is 1."""
         i, j = np.asarray(i, np.int64), np.asarray(j, np.int64)
-        p = self.model.probability(self.features(i, j)) if len(i) else np.zeros(0)
+        p = self.model.probability(self.features(i, j, exact_body=False)) if len(i) else np.zeros(0)
         return np.where(i == j, 1.0, p)
+
+    def _is_copy(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Whether each pair is among the copies (body score >= COPY), either way round."""
+        n = len(self)
+        ci, cj = self._copy_pairs
+        known = np.concatenate([ci * n + cj, cj * n + ci])
+        return np.isin(i * n + j, known)
 
     # -- candidates: the pairs that can reach a probability, without scoring all N^2 ---------------------
     def floors(self, min_probability: float, name_share: float = 0.1) -> dict[str, float]:
@@ -620,12 +647,13 @@ class SameRole:
         for feature, floor in self.floors(min_probability).items():
             fi, fj = _pairs_at_least(self.vectors[feature], floor)
             codes.append(fi * n + fj)
-        ci, cj = self._copies()
+        ci, cj = self._copy_pairs
         codes.append(ci * n + cj)
         code = np.unique(np.concatenate(codes))
         return code // n, code % n
 
-    def _copies(self) -> tuple[np.ndarray, np.ndarray]:
+    @cached_property
+    def _copy_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Pairs i < j whose body score is >= COPY (the Overlap's, when it has them already)."""
         if self.overlap is not None and hasattr(self.overlap, "_pairs_at_least"):
             i, j, _ = self.overlap._pairs_at_least("body", COPY)
@@ -642,14 +670,45 @@ class SameRole:
             found_j.append(cols[keep])
         return np.concatenate(found_i), np.concatenate(found_j)
 
-    def _scored(self, min_probability: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(i, j, probability) of the candidate pairs reaching `min_probability` (cached per value)."""
+    def _scored(
+        self, min_probability: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """(i, j, probability, features) of the pairs reaching `min_probability`, cached per value.
+
+        Large sets score the candidates in two steps: the name and description cosines first (short
+        vectors: cheap), then the topic cosine only of the pairs that could still reach
+        `min_probability` with a topic cosine of 1, or are copies. A lower value already scored is
+        filtered instead of scored again.
+        """
         key = float(min_probability)
+        done = [k for k in self._cache if k <= key]
+        if key not in self._cache and done:
+            i, j, p, f = self._cache[max(done)]
+            keep = p >= key
+            self._cache[key] = (i[keep], j[keep], p[keep], {k: x[keep] for k, x in f.items()})
         if key not in self._cache:
             i, j = self.candidates(key)
-            p = self.probability(i, j)
+            if len(self) <= DENSE:
+                features = self.features(i, j)
+            else:
+                m = self.model
+                features = {k: rowwise(self.vectors[k], i, j) for k in ("name", "description")}
+                partial = m.intercept + sum(m.terms(k, x) for k, x in features.items())
+                copy = self._is_copy(i, j)
+                target = math.log(key / (1 - key)) if 0 < key < 1 else -np.inf
+                alive = copy | (partial + max(m.term("topic", 0.0), m.term("topic", 1.0)) >= target)
+                i, j, copy = i[alive], j[alive], copy[alive]
+                features = {k: x[alive] for k, x in features.items()}
+                features["topic"] = rowwise(self.vectors["topic"], i, j)
+                if "body" in m.weights:  # a regression on the body score needs it for every pair
+                    features["body"] = self.body(i, j)
+                else:  # only the copy rule reads it: exact for copies, below COPY for the others
+                    features["body"] = np.zeros(len(i))
+                    if copy.any():
+                        features["body"][copy] = self.body(i[copy], j[copy])
+            p = np.where(i == j, 1.0, self.model.probability(features)) if len(i) else np.zeros(0)
             keep = p >= key
-            self._cache[key] = (i[keep], j[keep], p[keep])
+            self._cache[key] = (i[keep], j[keep], p[keep], {k: x[keep] for k, x in features.items()})
         return self._cache[key]
 
     def pairs(self, min_probability: float | None = None) -> pd.DataFrame:
@@ -663,15 +722,17 @@ class SameRole:
         from agentkit._route import display_name
 
         floor = self.model.likely if min_probability is None else min_probability
-        i, j, p = self._scored(floor)
-        features = self.features(i, j)
+        i, j, p, features = self._scored(floor)
+        features = {**features, "body": self.body(i, j)}  # exact body scores of the listed pairs
         order = np.lexsort((j, i, -p))
+        paths = np.array([str(a.path) for a in self.agents], dtype=object)
+        names = np.array([display_name(a) for a in self.agents], dtype=object)
         return pd.DataFrame(
             {
-                "a": [str(self.agents[x].path) for x in i[order]],
-                "b": [str(self.agents[x].path) for x in j[order]],
-                "a_name": [display_name(self.agents[x]) for x in i[order]],
-                "b_name": [display_name(self.agents[x]) for x in j[order]],
+                "a": paths[i[order]],
+                "b": paths[j[order]],
+                "a_name": names[i[order]],
+                "b_name": names[j[order]],
                 "probability": p[order],
                 "verdict": [verdict(float(x), self.model) for x in p[order]],
                 **{k: features[k][order] for k in FEATURES},
@@ -692,7 +753,7 @@ class SameRole:
         """
         floor = self.model.likely if min_probability is None else min_probability
         average = self.model.group_average * floor / self.model.likely
-        i, j, _ = self._scored(floor)
+        i, j, _, _ = self._scored(floor)
         return _groups(len(self), i, j, lambda a, b: self.probability(a, b), average)
 
 
@@ -711,15 +772,21 @@ def _groups(
     graph = sp.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
     _, component = connected_components(graph, directed=False)
     order = np.argsort(component, kind="stable")
-    found = []
-    for members in np.split(order, np.flatnonzero(np.diff(component[order])) + 1):
-        if len(members) < 2:
-            continue
-        if len(members) == 2:
-            found.append(sorted(members.tolist()))
-            continue
+    components = [m for m in np.split(order, np.flatnonzero(np.diff(component[order])) + 1) if len(m) > 1]
+    # Every pair inside every component of three or more, scored in one call.
+    big = [m for m in components if len(m) > 2]
+    firsts, seconds = [], []
+    for members in big:
         a, b = np.triu_indices(len(members), 1)
-        distance = np.clip(1.0 - probability(members[a], members[b]), 0.0, 1.0)
+        firsts.append(members[a])
+        seconds.append(members[b])
+    scores = probability(np.concatenate(firsts), np.concatenate(seconds)) if big else np.zeros(0)
+    found = [sorted(m.tolist()) for m in components if len(m) == 2]
+    start = 0
+    for members in big:
+        count = len(members) * (len(members) - 1) // 2
+        distance = np.clip(1.0 - scores[start : start + count], 0.0, 1.0)
+        start += count
         labels = fcluster(linkage(distance, method="average"), t=1.0 - average + 1e-9, criterion="distance")
         for label in np.unique(labels):
             group = members[labels == label]

@@ -207,7 +207,7 @@ def test_verdicts_do_not_depend_on_the_rest_of_the_set(corpus):
 def test_candidate_search_misses_no_pair(corpus, monkeypatch):
     """Above DENSE agents only candidate pairs are scored; none that reaches the floor is missed."""
     verdicts = v.same_role(corpus)
-    exact = {floor: verdicts._scored(floor) for floor in (v.LIKELY, v.POSSIBLE)}
+    exact = {floor: verdicts._scored(floor)[:3] for floor in (v.LIKELY, v.POSSIBLE)}
     monkeypatch.setattr(v, "DENSE", 10)
     searched = v.same_role(corpus)
     for floor, (i, j, p) in exact.items():
@@ -216,5 +216,5 @@ def test_candidate_search_misses_no_pair(corpus, monkeypatch):
         assert set(zip(i.tolist(), j.tolist(), strict=True)) <= set(
             zip(ci.tolist(), cj.tolist(), strict=True)
         )
-        si, sj, sp_ = searched._scored(floor)
+        si, sj, sp_, _ = searched._scored(floor)
         assert (si.tolist(), sj.tolist()) == (i.tolist(), j.tolist()) and np.allclose(sp_, p)
