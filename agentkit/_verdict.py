@@ -249,21 +249,20 @@ def term_counts(texts: Sequence[Any], vocabulary: dict[str, int], *, name: bool 
 
 def own_name(agent: Any) -> str:
     """The agent's name without its plugin: `plugin:name` -> name, and in a plugin folder
-    (`plugins/<plugin>/agents/<file>.md`) a name written as `<plugin>-<name>` -> name.
+    (`plugins/<plugin>/agents/<file>.md`) a name written as `<plugin>-<file>` -> the file's name.
 
     Plugin agents often repeat their plugin in the name; two agents of one plugin would otherwise look
-    alike by name (`cicd-automation-cloud-architect`, `cicd-automation-kubernetes-architect`).
+    alike by name (`cicd-automation-cloud-architect`, `cicd-automation-kubernetes-architect`). A name
+    that merely starts with the plugin's (`llm-finetuning-architect.md` in `llm-finetuning`) is kept.
     """
     from agentkit._route import display_name
 
     name = display_name(agent).rsplit(":", 1)[-1]
     path = Path(str(getattr(agent, "path", "") or ""))
-    plugin = getattr(agent, "plugin", None)
-    if not isinstance(plugin, str) or not plugin:
-        in_plugin = path.parent.name == "agents" and path.parent.parent.parent.name == "plugins"
-        plugin = path.parent.parent.name if in_plugin else ""
-    if plugin and name.startswith(plugin + "-") and len(name) > len(plugin) + 1:
-        name = name[len(plugin) + 1 :]
+    if path.parent.name == "agents" and path.parent.parent.parent.name == "plugins":
+        plugin = path.parent.parent.name
+        if name == f"{plugin}-{path.stem}":
+            return path.stem
     return name
 
 

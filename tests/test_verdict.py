@@ -62,6 +62,11 @@ def test_names_lose_their_plugin_and_titles_weigh_little():
         path="plugins/cicd-automation/agents/cloud-architect.md",
     )
     assert v.own_name(plugin) == "cloud-architect"
+    own = agentkit.loads(
+        "---\nname: llm-finetuning-architect\ndescription: d\n---\nb\n",
+        path="plugins/llm-finetuning/agents/llm-finetuning-architect.md",
+    )
+    assert v.own_name(own) == "llm-finetuning-architect"
     pair = v.same_role(
         [
             agent("backend-developer", "a", "b"),

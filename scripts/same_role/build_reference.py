@@ -11,7 +11,8 @@ Labels come from the agents' names, normalised (`role_of`), then corrected by th
 lists below (`ROLE_ALIASES`, `AGENT_ROLES`, `UNSURE`), each entry with its reason:
 
 1. The name Claude Code shows, without a wshobson plugin prefix (`api-scaffolding-backend-architect`
-   is the plugin `api-scaffolding`'s `backend-architect`), lower case, `full-stack` as `fullstack`.
+   is the plugin `api-scaffolding`'s `backend-architect.md`; `llm-finetuning-architect.md` keeps its
+   name), lower case, `full-stack` as `fullstack`.
 2. Token synonyms (`TOKEN_SYNONYMS`: golang = go, postgresql = postgres, nodejs = node, ...) and
    phrase synonyms (`PHRASE_SYNONYMS`: machine-learning = ml, mobile-app = mobile, ...).
 3. Trailing job-title words carry no scope and go (`SUFFIXES`: expert, pro, specialist, engineer,
@@ -149,11 +150,10 @@ class Agent:
 
 
 def _strip_plugin(name: str, path: Path) -> str:
-    """wshobson names are `<plugin>-<name>`; the plugin is the folder above `agents/`."""
+    """wshobson names are `<plugin>-<file name>`; the plugin is the folder above `agents/`."""
     if path.parent.name == "agents" and path.parent.parent.parent.name == "plugins":
-        plugin = path.parent.parent.name
-        if name.startswith(plugin + "-"):
-            return name[len(plugin) + 1 :]
+        if name == f"{path.parent.parent.name}-{path.stem}":
+            return path.stem
     return name
 
 
