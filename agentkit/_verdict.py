@@ -63,6 +63,7 @@ __all__ = [
     "Model",
     "SameRole",
     "copy_phrase",
+    "probability",
     "same_role",
     "verdict",
 ]
@@ -512,20 +513,19 @@ def verdict(probability: float, model: Model | None = None) -> str:
     return f"same role: {band}, {probability:.2f}"
 
 
-COPY_BANDS = ((0.8, "verbatim copy"), (0.3, "partial copy"), (0.05, "shared passages"))
-
-
 def copy_phrase(body: float) -> str:
     """The body score in words: "verbatim copy: 0.76 of the body".
 
     The body score is the Jaccard similarity of the two bodies' sets of five-word runs: 0.76 means
-    that of all distinct five-word runs found in either body, 76 in 100 are found in both. Bands:
-    verbatim copy >= 0.8, partial copy >= 0.3, shared passages >= 0.05, else own text.
+    that of all distinct five-word runs found in either body, 76 in 100 are found, word for word, in
+    both. From COPY (0.5) on, the pair counts as a copy of one agent (`Model.probability`).
     """
-    for floor, words in COPY_BANDS:
-        if body >= floor:
-            return f"{words}: {body:.2f} of the body"
-    return f"own text: {body:.2f} of the body"
+    return f"verbatim copy: {body:.2f} of the body"
+
+
+def probability(a: Any, b: Any, *, model: Model | None = None) -> float:
+    """P(same job) of two agents (the same value as for that pair inside any set)."""
+    return float(SameRole([a, b], model=model).probability([0], [1])[0])
 
 
 # -- verdicts on a set of agents ----------------------------------------------------------------------------
