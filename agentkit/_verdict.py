@@ -290,7 +290,8 @@ class Fields:
         name = term_counts([own_name(a) for a in agents], vocabulary, name=True)
         description = term_counts([getattr(a, "description", None) for a in agents], vocabulary)
         body = term_counts([getattr(a, "body", None) for a in agents], vocabulary)
-        width = max(len(vocabulary), 1)
+        vocabulary.setdefault("", len(vocabulary))  # no text at all: one empty column, never counted
+        width = len(vocabulary)
         name, description, body = (_widen(m, width) for m in (name, description, body))
         return cls(name, description, body, list(vocabulary))
 
@@ -340,11 +341,13 @@ def idf(terms: Sequence[str], df: Mapping[str, int], documents: int, max_share: 
 def unit_rows(counts: sp.csr_matrix, weights: np.ndarray) -> sp.csr_matrix:
     """Sublinear TF (1 + log count) times the weights, rows scaled to length 1 (empty rows stay 0)."""
     import scipy.sparse as sp
-    from sklearn.preprocessing import normalize
 
     m = counts.astype(float).tocsr(copy=True)
     m.data = 1.0 + np.log(m.data)
-    return normalize(m @ sp.diags(weights), copy=False).tocsr()
+    m = (m @ sp.diags(weights)).tocsr()
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return (sp.diags(scale) @ m).tocsr()
 
 
 @cache
