@@ -725,6 +725,13 @@ class SameRole:
             self._cache[key] = (i[keep], j[keep], p[keep], {k: x[keep] for k, x in features.items()})
         return self._cache[key]
 
+    def scored(self, min_probability: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(i, j, probability) of every pair i < j with P(same job) >= `min_probability` (default: the
+        likely band), as positions: what `pairs` lists, for callers that keep their own tables."""
+        floor = self.model.likely if min_probability is None else min_probability
+        i, j, p, _ = self._scored(floor)
+        return i, j, p
+
     def pairs(self, min_probability: float | None = None) -> pd.DataFrame:
         """Pairs with P(same job) >= `min_probability` (default: the likely band), most likely first.
 

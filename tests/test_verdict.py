@@ -121,6 +121,8 @@ def test_sample_agents_group_sensibly(sample):
     # ... and the pull-request helper, another author's reviewer, joins them as "possible".
     assert ["code-reviewer", "pr-review-helper", "strict-reviewer"] in labels(verdicts.groups(v.POSSIBLE))
     table = verdicts.pairs(v.POSSIBLE)
+    i, j, p = verdicts.scored(v.POSSIBLE)
+    assert len(table) == len(i) and sorted(table["probability"]) == sorted(p)
     assert {"probability", "verdict", "copy", *v.FEATURES} <= set(table.columns)
     assert table["probability"].is_monotonic_decreasing
     assert table["verdict"].str.match(r"same role: (likely|possible), \d\.\d\d$").all()
