@@ -13,7 +13,8 @@ whole process one after the other (interpreter start, imports, reading the files
 - `verdicts only`: `agentkit.load` + `same_role(agents)`: pairs at the possible band and groups,
   without the overlap scores (copies found by the verdict's own body search).
 
-Prints seconds, peak RSS and the number of rows of each.
+Prints wall seconds, CPU seconds (user + system, all threads: less disturbed than wall time when other
+work shares the machine), peak RSS and the number of rows of each.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def main() -> None:
         folder = Path(tmp) / "agents"
         bench.build(args.corpora, folder, args.agents, args.seed)
         print(f"{args.agents} agents under {folder}\n")
-        print(f"{'':16}{'seconds':>9}{'peak RSS MB':>13}  rows")
+        print(f"{'':16}{'seconds':>9}{'CPU s':>8}{'peak RSS MB':>13}  rows")
         for which in ("datasketch", "overlap", "verdicts", "verdicts-only"):
             out = Path(tmp) / f"{which}.txt"
             started = time.perf_counter()
@@ -83,7 +84,8 @@ def main() -> None:
             if os.waitstatus_to_exitcode(status):
                 raise SystemExit(f"{which} failed")
             rows = out.read_text(encoding="utf-8") if which != "datasketch" else "-"
-            print(f"{which:16}{seconds:9.2f}{usage.ru_maxrss / 1024:13.0f}  {rows}")
+            cpu = usage.ru_utime + usage.ru_stime
+            print(f"{which:16}{seconds:9.2f}{cpu:8.2f}{usage.ru_maxrss / 1024:13.0f}  {rows}")
 
 
 if __name__ == "__main__":
