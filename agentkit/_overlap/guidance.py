@@ -3,8 +3,8 @@
 For a group (say five versions of a backend developer written by five people) it answers the questions a
 person cleaning up a folder asks, from what the library already measures:
 
-- what each member covers that the others do not: section headings, key terms (the coverage table of
-  `Overlap.coverage`, restricted to the group), tools, model;
+- what each member covers that the others do not: section headings, key terms (the heaviest terms of
+  its topic vector, weighted by the reference tables the same-role verdict uses), tools, model;
 - which descriptions compete for the same requests (Claude routes by description, so two similar
   descriptions split the traffic between two agents unpredictably);
 - a suggestion of which member to keep (the one covering most of the group's topics, then the longest
@@ -14,7 +14,7 @@ person cleaning up a folder asks, from what the library already measures:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,14 +39,22 @@ def competition(score: float) -> str:
     return "mostly distinct"
 
 
+KEY_TERMS = 12  # the heaviest terms of each member that make up the group's topics
+
+
 @dataclass(frozen=True)
 class MergeGuidance:
     """What to keep and what to carry over in a group of agents that do the same job."""
 
     members: pd.DataFrame  # one row per member: what it has and what it alone covers
     competing: pd.DataFrame  # one row per pair of members: description score and what it means
-    coverage: pd.DataFrame  # topics x members (2 a section about it, 1 mentioned, 0 missing)
     keep: str  # the suggested member to keep (its label)
+    result: Overlap = field(repr=False)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """Topics x members (2 a section about it, 1 mentioned, 0 missing): `Overlap.coverage`."""
+        return self.result.coverage(list(self.members["label"]))
 
     def summary(self) -> str:
         """The guidance in sentences, for a terminal or a notebook."""
@@ -66,7 +74,7 @@ class MergeGuidance:
 
 def merge_guidance(result: Overlap, members: Iterable[Any]) -> MergeGuidance:
     """Guidance for the agents `members` of `result` (Agents, labels, paths or positions; a `Group`'s
-    `agents` do)."""
+    `agents` do). Cheap: it reuses the features the same-role verdict computed."""
     import pandas as pd
 
     index = result.positions(list(members))
@@ -74,20 +82,16 @@ def merge_guidance(result: Overlap, members: Iterable[Any]) -> MergeGuidance:
         raise ValueError("merge guidance needs at least two agents")
     labels = [result.labels[x] for x in index]
     agents = [result.agents[x] for x in index]
-    coverage = result.coverage(index)
-
     heading_sets = [set(result.sections(x)) for x in index]
     tool_sets = [_tools(a) for a in agents]
+    terms, weights = result.key_terms(index, KEY_TERMS)  # per member: its heaviest terms
+    group_terms = set().union(*terms)
     rows = []
     for k, (label, agent) in enumerate(zip(labels, agents, strict=True)):
         others = [x for x in range(len(agents)) if x != k]
         only_sections = sorted(heading_sets[k] - set().union(*(heading_sets[x] for x in others)))
-        column = coverage[label] if label in coverage else pd.Series(dtype=int)
-        only_topics = [
-            str(topic)
-            for topic, value in column.items()
-            if value > 0 and all(coverage.at[topic, labels[x]] == 0 for x in others)
-        ]
+        covered = {t for t in group_terms if weights[k].get(t, 0.0) > 0}
+        only_terms = [t for t in terms[k] if all(weights[x].get(t, 0.0) == 0 for x in others)]
         only_tools = sorted(tool_sets[k] - set().union(*(tool_sets[x] for x in others)))
         rows.append(
             {
@@ -97,9 +101,9 @@ def merge_guidance(result: Overlap, members: Iterable[Any]) -> MergeGuidance:
                 "tools": "all tools" if agent.tools is None else ", ".join(agent.tools) or "none",
                 "prompt_words": len(agent.prompt.split()),
                 "sections": len(heading_sets[k]),
-                "topics_covered": int((column > 0).sum()) if len(column) else 0,
+                "topics_covered": len(covered),
                 "only_sections": only_sections,
-                "only_topics": [t for t in only_topics if t not in only_sections],
+                "only_topics": only_terms,
                 "only_tools": only_tools,
             }
         )
@@ -118,7 +122,7 @@ def merge_guidance(result: Overlap, members: Iterable[Any]) -> MergeGuidance:
             "meaning": [competition(float(s)) for s in scores],
         }
     ).sort_values("description", ascending=False, ignore_index=True)
-    return MergeGuidance(frame, competing, coverage, str(best["label"]))
+    return MergeGuidance(frame, competing, str(best["label"]), result)
 
 
 def _tools(agent: Any) -> set[str]:

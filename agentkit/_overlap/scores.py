@@ -363,6 +363,7 @@ class Overlap:
         self.topic_dimensions = topic_dimensions
         self._cache: dict[tuple[str, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._dense_cache: dict[str, np.ndarray] = {}
+        self._sections: dict[int, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self.agents)
@@ -702,8 +703,25 @@ class Overlap:
     # -- coverage ---------------------------------------------------------------------------------------
     def sections(self, agent: Any) -> list[str]:
         """The agent's section headings, normalised (lower case, numbering and punctuation removed)."""
-        body = self.agents[self.index(agent)].body
-        return _headings(body if isinstance(body, str) else "")
+        x = self.index(agent)
+        if x not in self._sections:
+            body = self.agents[x].body
+            self._sections[x] = _headings(body if isinstance(body, str) else "")
+        return self._sections[x]
+
+    def key_terms(self, agents: Iterable[Any], count: int) -> tuple[list[list[str]], list[dict[str, float]]]:
+        """For each agent, its `count` heaviest topic terms, and the weight of every term it has (the topic
+        vector of the same-role verdict: reference-weighted, light stemming)."""
+        vectors = self.same_role.vectors["topic"]
+        names = self.same_role.fields.terms
+        top: list[list[str]] = []
+        weights: list[dict[str, float]] = []
+        for x in self.positions(agents):
+            row = vectors[x]
+            order = np.argsort(-row.data, kind="stable")
+            top.append([names[row.indices[k]] for k in order[:count] if row.data[k] > 0])
+            weights.append({names[c]: float(v) for c, v in zip(row.indices, row.data, strict=True)})
+        return top, weights
 
     def merge_guidance(self, members: Iterable[Any]) -> MergeGuidance:
         """Which of several agents that do the same job to keep, and what to carry over from the others
@@ -722,15 +740,15 @@ class Overlap:
         come first.
         """
         index = self.positions(agents_subset)
-        vectorizer, matrix = self._terms
+        terms, matrix = self._terms
         weights = np.asarray(matrix[index].sum(axis=0)).ravel() if matrix is not None else np.zeros(0)
-        terms = vectorizer.get_feature_names_out() if matrix is not None else np.zeros(0, str)
         agents = [self.agents[x] for x in index]
         return _coverage(agents, [self.labels[x] for x in index], weights, terms, max_topics)
 
     @cached_property
-    def _terms(self) -> tuple[Any, Any]:
-        """Word and bigram TF-IDF of description + body over the whole set (for coverage key terms)."""
+    def _terms(self) -> tuple[np.ndarray, Any]:
+        """The terms and the word and bigram TF-IDF of description + body over the whole set (for
+        coverage key terms)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = [
@@ -741,9 +759,10 @@ class Overlap:
             token_pattern=r"(?u)\b[^\W\d_][\w+#]+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False
         )
         try:
-            return vectorizer, vectorizer.fit_transform(texts).tocsr()
+            matrix = vectorizer.fit_transform(texts).tocsr()
         except ValueError:  # no term at all
-            return vectorizer, None
+            return np.zeros(0, str), None
+        return vectorizer.get_feature_names_out(), matrix  # the names once: they cost seconds
 
     # -- plots ------------------------------------------------------------------------------------------
     def linkage(self, kind: str = "topic", agents: Iterable[Any] | None = None) -> np.ndarray:
