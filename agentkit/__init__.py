@@ -5,12 +5,15 @@
 >>> agent.loaded, agent.name, agent.parse, agent.tools
 (True, 'greeter', 'strict', None)
 
-The live runner is `agentkit.live` and the notebook widgets are `agentkit.widgets`; both are imported
-explicitly, so `import agentkit` stays light.
+Records are immutable; functions return new ones: `edit`, `fix`, `save`. The live runner is
+`agentkit.live` and the notebook widgets are `agentkit.widgets`; both are imported explicitly, so
+`import agentkit` stays light (overlap, routing and fixing load their libraries on first use).
 """
 
 from typing import TYPE_CHECKING, Any
 
+from agentkit._edit.export import ExportReport, agents_json, export, sdk_definitions
+from agentkit._edit.write import diff, edit, save
 from agentkit._errors import (
     AgentkitError,
     ClaudeCodeNotFound,
@@ -20,16 +23,18 @@ from agentkit._errors import (
     LiveError,
     MissingKeyError,
     ReplayMiss,
+    UnknownRuleError,
 )
-from agentkit._lint.engine import lint
+from agentkit._lint.engine import Finding, findings, lint
 from agentkit._reader.agent import Agent, AgentSet
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 from agentkit._reader.scan import discover, load, loads
+from agentkit._version import __version__
 
 if TYPE_CHECKING:
-    from agentkit._lint.fixes import fix
-    from agentkit._overlap.route import conflicts, route
-    from agentkit._overlap.scores import overlap
+    from agentkit._lint.fixes import FixResult, fix
+    from agentkit._overlap.route import Router, conflicts, route
+    from agentkit._overlap.scores import Group, Overlap, Passage, overlap
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -40,26 +45,46 @@ __all__ = [
     "ConflictError",
     "EditError",
     "ExportError",
+    "ExportReport",
+    "Finding",
+    "FixResult",
+    "Group",
     "LiveError",
     "MissingKeyError",
+    "Overlap",
+    "Passage",
     "ReplayMiss",
+    "Router",
+    "UnknownRuleError",
+    "__version__",
+    "agents_json",
     "conflicts",
+    "diff",
     "discover",
+    "edit",
+    "export",
+    "findings",
     "fix",
     "lint",
     "load",
     "loads",
     "overlap",
     "route",
+    "save",
+    "sdk_definitions",
 ]
-__version__ = "0.1.0"
 
 # Overlap and routing pull in numpy, scipy and scikit-learn: load them on first use.
 _LAZY = {
     "fix": "agentkit._lint.fixes",
+    "FixResult": "agentkit._lint.fixes",
     "overlap": "agentkit._overlap.scores",
+    "Overlap": "agentkit._overlap.scores",
+    "Group": "agentkit._overlap.scores",
+    "Passage": "agentkit._overlap.scores",
     "route": "agentkit._overlap.route",
     "conflicts": "agentkit._overlap.route",
+    "Router": "agentkit._overlap.route",
 }
 
 
@@ -71,3 +96,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'agentkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

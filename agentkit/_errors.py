@@ -13,6 +13,10 @@ class ConflictError(AgentkitError):
     """The file changed on disk since it was loaded; saving would overwrite someone else's work."""
 
 
+class UnknownRuleError(AgentkitError):
+    """A rule selection (`select=`, `--select`) names no rule."""
+
+
 class ExportError(AgentkitError):
     """An agent cannot be exported (for example, its name would write outside the target folder)."""
 

@@ -38,7 +38,7 @@ def corpus_agents(corpora: Path):
     return agentkit.load(corpora)
 
 
-# -- live runs (issue 5): a fake Messages API for the whole session --------------------------------------
+# -- live runs: a stand-in Messages API for the whole session --------------------------------------
 # Started in pytest_configure so that the environment (base URL, a fake key, a scratch AGENTKIT_HOME) is
 # in place before any test, and inherited by subprocesses and nbval notebook kernels.
 

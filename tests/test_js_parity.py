@@ -12,13 +12,20 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentkit._reader.frontmatter import _keeps_value, fallback_rewrite, find_block
 
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _node() -> None:
+    if NODE is None:
+        require("node", "node is not installed")
+
 
 # The steps from the spec, as Claude Code writes them. The `[...]` list check needs a YAML parser, so
 # values starting with '[' are left out of the comparison (tests/test_load.py covers that case).

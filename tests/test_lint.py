@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import require
 
 import agentkit
 from agentkit._errors import AgentkitError
 from agentkit._lint.engine import COLUMNS, findings, lint, resolve_rules, to_sarif
-from agentkit._lint.fixes import fix, fix_agent
+from agentkit._lint.fixes import fix
 from agentkit._lint.rules import RULES, render_docs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def test_catalogue_metadata() -> None:
 
 def test_docs_are_generated_from_the_code() -> None:
     committed = (ROOT / "docs" / "rules.md").read_text("utf-8")
-    assert committed == render_docs(), "regenerate: python -m agentkit._lint.rules > docs/rules.md"
+    assert committed == render_docs(), "regenerate: python scripts/gen_docs.py"
     for rule in RULES.values():
         assert f"### {rule.id}" in committed
 
@@ -251,9 +251,13 @@ FIXABLE = [(rid, p) for rid, p, bad in _fixture_cases() if bad and RULES[rid].fi
 def test_fix_repairs_fixture(rule_id: str, path: Path) -> None:
     (before,) = agentkit.load(path)
     fixable = [f for f in findings(before) if f.rule == rule_id and f.fixable]
-    after = fix(before)
-    if not fixable:  # e.g. LS: no exact replacement
+    result = fix(before, unsafe=True)
+    if "nofix" in path.name:  # e.g. LS: no exact replacement, so the finding says it is not fixable
+        assert not fixable and rule_id not in result.fixed
         return
+    assert fixable, f"{path}: the fixture of a fixable rule must have a fixable finding"
+    after = result.agent
+    assert rule_id in result.fixed and not result.failed
     assert rule_id not in {f.rule for f in findings(after) if f.fixable}
     assert after.body == before.body
     assert after.parse == "strict" and after.loaded == before.loaded
@@ -267,7 +271,7 @@ def test_fix_fallback_changes_only_the_description_line() -> None:
     )
     before = agentkit.loads(text, "x.md")
     assert before.parse == "fallback"
-    after = fix(before)
+    after = fix(before).agent
     assert after.parse == "strict" and after.description == before.description and after.body == before.body
     changed = [(a, b) for a, b in zip(text.splitlines(), after.text.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and changed[0][0].startswith("description:")
@@ -278,22 +282,55 @@ def test_fix_legacy_tools_and_keys() -> None:
     agent = agentkit.loads(
         CLEAN.replace("tools: Read, Grep, Glob, Bash", "allowed-tools: Read, Task, MultiEdit, Edit"), "x.md"
     )
-    after = fix(agent)
-    assert after.tools == ["Read", "Agent", "Edit"]
-    assert "allowed-tools" not in after.fields
-    assert fix(agent, select="AK406").tools == ["Read", "Task", "MultiEdit", "Edit"]
+    result = fix(agent, unsafe=True)
+    assert result.agent.tools == ["Read", "Agent", "Edit"] and sorted(result.fixed) == [
+        "AK402",
+        "AK403",
+        "AK406",
+    ]
+    assert "allowed-tools" not in result.agent.fields
+    assert fix(agent, select="AK406", unsafe=True).agent.tools == ["Read", "Task", "MultiEdit", "Edit"]
     both = agentkit.loads(CLEAN.replace("model: sonnet", "allowed-tools: Read"), "x.md")
-    assert fix(both).text == both.text  # `tools` is present: not renamed
+    assert fix(both, unsafe=True).agent.text == both.text  # `tools` is present: not renamed
+
+
+def test_unsafe_fixes_run_only_when_asked() -> None:
+    agent = agentkit.loads(
+        CLEAN.replace("tools: Read, Grep, Glob, Bash", "allowed-tools: Read, Task, MultiEdit"), "x.md"
+    )
+    safe = fix(agent)
+    # The alias rename keeps the reading (Claude Code maps Task to Agent), but `allowed-tools` is ignored by
+    # Claude Code, so it is not even read: nothing changes until the unsafe rename makes it `tools`.
+    assert safe.skipped_unsafe == ["AK406"] and safe.agent.tools is None and not safe.changed
+    listed = agentkit.loads(CLEAN.replace("Glob, Bash", "Glob, Bash, Task, MultiEdit"), "x.md")
+    result = fix(
+        listed
+    )  # the alias is renamed (same reading); MultiEdit -> Edit would grant Edit: not without asking
+    assert result.fixed == ["AK403"] and result.skipped_unsafe == ["AK402"]
+    assert result.agent.tools == ["Read", "Grep", "Glob", "Bash", "Agent", "MultiEdit"]
+    assert {r.id for r in RULES.values() if r.fix and r.fix.unsafe} == {"AK402", "AK406"}
+    assert all(r.fix.changes for r in RULES.values() if r.fix and r.fix.unsafe)
 
 
 def test_fix_bom_keeps_everything_else() -> None:
     agent = agentkit.loads("\ufeff" + CLEAN, "x.md")
-    assert fix(agent).text == CLEAN
+    assert fix(agent).agent.text == CLEAN
 
 
-def test_fix_refuses_unsafe_and_reports() -> None:
-    result = fix_agent(agentkit.loads(CLEAN, "x.md"))
-    assert not result.changed and result.failed == []
+def test_a_fix_that_would_change_the_reading_is_refused_and_reported(monkeypatch) -> None:
+    # A deliberately broken fix: it drops the byte-order mark but also rewrites the description.
+    rule = RULES["AK302"]
+
+    def broken(agent):
+        return agentkit.edit(agentkit.loads(agent.text[1:], agent.path), description="Something else.")
+
+    monkeypatch.setitem(
+        RULES, "AK302", dataclasses.replace(rule, fix=dataclasses.replace(rule.fix, apply=broken))
+    )
+    agent = agentkit.loads("\ufeff" + CLEAN, "x.md")
+    result = fix(agent)
+    assert not result.changed and result.agent is agent
+    assert result.failed == ["AK302: not fixed, the description Claude Code reads would change"]
 
 
 # -- the command line ----------------------------------------------------------------------------
@@ -305,7 +342,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main("lint", str(good)) == 0
     assert main("lint", str(SAMPLES)) == 1
     assert main("lint", str(tmp_path / "missing")) == 2
-    assert "no such file or folder" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
     assert main("lint", str(good), "--select", "AK999") == 2
     assert main("lint", str(good), "--format", "yaml") == 2
 
@@ -370,11 +407,11 @@ def test_cli_fix_dry_run_and_write(tmp_path: Path, capsys: pytest.CaptureFixture
     folder = tmp_path / "agents"
     shutil.copytree(SAMPLES, folder)
     before = {p: p.read_bytes() for p in folder.rglob("*.md")}
-    main("lint", str(folder), "--fix", "--dry-run")
+    main("lint", str(folder), "--fix", "--unsafe-fixes", "--dry-run")
     out = capsys.readouterr().out
     assert '+description: "Use this agent when' in out and "-allowed-tools:" in out
     assert {p: p.read_bytes() for p in folder.rglob("*.md")} == before
-    main("lint", str(folder), "--fix")
+    main("lint", str(folder), "--fix", "--unsafe-fixes")
     after = agentkit.load(folder)
     assert all(a.parse != "fallback" for a in after)
     for agent in after:
@@ -389,15 +426,13 @@ def test_cli_fix_reports_conflicts(
 ) -> None:
     path = tmp_path / "x.md"
     path.write_text("\ufeff" + CLEAN, "utf-8")
-    from agentkit._edit import write as _write
-
-    real = _write.save
+    real = agentkit.save
 
     def racing_save(agent, *args, **kwargs):  # someone edits the file between load and save
         path.write_text(CLEAN + "edited\n", "utf-8")
         return real(agent, *args, **kwargs)
 
-    monkeypatch.setattr(_write, "save", racing_save)
+    monkeypatch.setattr(agentkit, "save", racing_save)
     code = main("lint", str(path), "--fix")
     err = capsys.readouterr().err
     assert code == 1 and "changed on disk" in err and "Traceback" not in err
@@ -411,20 +446,13 @@ def test_pre_commit_hook_definition() -> None:
     assert not pattern.search("docs/x.md")
 
 
-def test_rules_module_prints_docs() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "agentkit._lint.rules"], capture_output=True, text=True, cwd=ROOT, check=True
-    ).stdout
-    assert out == render_docs()
-
-
 # -- the real corpora ----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def corpus():
     if not EXPECTED.is_file():
-        pytest.skip("../shared/corpora is not present")
+        require("corpora", "../shared/corpora is not present")
     expected = json.loads(EXPECTED.read_text("utf-8"))
     agents = {str(a.path.relative_to(CORPORA)): a for a in agentkit.load(*(CORPORA / p for p in expected))}
     return expected, agents
@@ -452,7 +480,7 @@ def test_corpus_fix_fallback_files(corpus) -> None:
     expected, agents = corpus
     fallback = [agents[p] for p, e in expected.items() if e.get("parse") == "fallback"]
     for before in fallback:
-        after = fix(before)
+        after = fix(before).agent
         assert after.parse == "strict", before.path
         assert (after.name, after.description, after.tools, after.model) == (
             before.name,
@@ -463,7 +491,7 @@ def test_corpus_fix_fallback_files(corpus) -> None:
         assert after.body == before.body
         changed = [
             line
-            for line in after.diff().splitlines()
+            for line in agentkit.diff(after).splitlines()
             if line[:1] in "+-" and not line.startswith(("+++", "---"))
         ]
         assert changed and all(line[1:].startswith("description:") for line in changed), changed

@@ -49,11 +49,27 @@ def test_render_is_byte_identical_on_every_corpus_file(corpus_agents) -> None:
         assert agent.render().encode("utf-8") == agent.path.read_bytes(), agent.path
 
 
-def test_tools_are_split_as_claude_code_splits_them(corpus_agents) -> None:
-    for agent in corpus_agents:
-        raw = agent.fields.get("tools")
-        if isinstance(raw, str):
-            assert agent.tools == [t for t in raw.replace(",", " ").split() if t] or "(" in raw
+@pytest.mark.parametrize(
+    ("line", "tools"),
+    [
+        ("tools: Read, Grep, Glob", ["Read", "Grep", "Glob"]),
+        ("tools: Read Grep  Glob", ["Read", "Grep", "Glob"]),
+        ("tools: Read,Grep,,Glob,", ["Read", "Grep", "Glob"]),
+        ("tools: Bash(git diff:*), Read", ["Bash(git diff:*)", "Read"]),
+        ("tools: Agent(planner, tester), Read", ["Agent(planner, tester)", "Read"]),
+        ("tools: mcp__github__create_issue, mcp__linear", ["mcp__github__create_issue", "mcp__linear"]),
+        ("tools: [Read, 'Grep']", ["Read", "Grep"]),
+        ("tools: [Read, 1, true]", ["Read", "1", "true"]),
+        ("tools: '*'", ["*"]),
+        ("tools: ''", []),
+        ("tools: []", []),
+        ("tools:", []),
+        ("model: sonnet", None),  # no key: every tool is inherited
+    ],
+)
+def test_tools_are_split_as_claude_code_splits_them(line: str, tools: list[str] | None) -> None:
+    agent = agentkit.loads(f"---\nname: a\ndescription: d\n{line}\n---\nBody\n")
+    assert agent.tools == tools
 
 
 # -- the block regex ------------------------------------------------------------------------------
@@ -386,17 +402,19 @@ def test_load_of_missing_path_is_a_record(tmp_path: Path) -> None:
     assert len(agents) == 1 and not agents[0].loaded
 
 
-def test_unreadable_file_is_a_record(tmp_path: Path) -> None:
+def test_unreadable_file_is_a_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.md"
     path.write_text(GOOD)
-    path.chmod(0)
-    try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as root: permissions do not stop reading")
-        agent = agentkit.load(path)[0]
-        assert "cannot be read" in agent.reason
-    finally:
-        path.chmod(0o644)
+    real_open = os.open
+
+    def denied(file, flags, *args, **kwargs):  # root reads anything: deny this one file by hand
+        if os.fspath(file) == os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(file))
+        return real_open(file, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    agent = agentkit.load(path)[0]
+    assert not agent.loaded and agent.reason == "the file cannot be read (Permission denied)"
 
 
 def test_discover_does_not_pick_a_winner_inside_one_folder(tmp_path: Path) -> None:

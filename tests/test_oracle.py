@@ -417,27 +417,28 @@ def test_verify_command_without_a_binary_says_so_in_one_line(no_claude, capsys, 
 
 
 def test_verify_command_usage_errors(capsys, tmp_path, monkeypatch):
-    from agentkit.cli._verify import verify_command
+    from agentkit.cli import main
 
     monkeypatch.chdir(tmp_path)
-    assert verify_command([], None) == 2  # no .claude/agents here
-    assert verify_command([str(tmp_path / "missing")], None) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert main(["verify"]) == 2  # no .claude/agents here
+    assert "there is no .claude/agents here" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "missing")]) == 2
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_verify_command_reports_the_binary_and_exits_by_the_result(
     claude_code, capsys, tmp_path, monkeypatch
 ):
-    from agentkit.cli._verify import verify_command
+    from agentkit.cli import main
 
     agents = tmp_path / ".claude" / "agents"
     agents.mkdir(parents=True)
     (agents / "a.md").write_text("---\nname: alpha\ndescription: First.\n---\nBody.\n")
     monkeypatch.chdir(tmp_path)
-    assert verify_command([], str(claude_code.path), "text") == 0  # the default folder
+    assert main(["verify", "--claude", str(claude_code.path)]) == 0  # the default folder
     out = capsys.readouterr().out
     assert claude_code.version in out and str(claude_code.path) in out and "no disagreements" in out
-    assert verify_command([str(agents)], str(claude_code.path), "json") == 0
+    assert main(["verify", str(agents), "--claude", str(claude_code.path), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["claude_code"]["version"] == claude_code.version and data["disagreements"] == []
     assert data["files"] == 1 and data["listed"] == 1

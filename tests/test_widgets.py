@@ -223,7 +223,9 @@ def test_editor_previews_validates_and_saves_one_line(folder: Path) -> None:
     assert editor.status.value == "code-reviewer.md: unsaved changes (description)"
     assert editor.diff.startswith("--- a/code-reviewer.md\n+++ b/code-reviewer.md\n")
     assert f"+description: {new}" in editor.diff and editor.diff == editor.pending_diff()
-    assert editor.edited.diff().split("\n", 2)[2] == editor.diff.split("\n", 2)[2]  # same as Agent.diff
+    assert (
+        agentkit.diff(editor.edited).split("\n", 2)[2] == editor.diff.split("\n", 2)[2]
+    )  # same as Agent.diff
 
     path = folder / "code-reviewer.md"
     before = path.read_text()
@@ -258,6 +260,9 @@ def test_editor_apply_fixes_then_save(folder: Path) -> None:
     agents = agentkit.load(folder)
     editor = Editor(agents["test-writer"], agents=agents)
     assert editor.extra_tools.value == "MultiEdit"
+    assert editor.apply_fixes() == []
+    assert editor.status.value.startswith("fixes: nothing to fix; AK402 would change what Claude Code reads")
+    editor.unsafe_fixes.value = True
     assert editor.apply_fixes() == ["AK402"]
     assert editor.status.value == "fixes: AK402 (not saved yet)"
     assert (
@@ -345,6 +350,7 @@ def test_editor_name_must_be_valid(folder: Path) -> None:
 def test_editor_exports_a_folder_and_agents_json(folder: Path, tmp_path: Path) -> None:
     agents = agentkit.load(folder)
     editor = Editor(agents["test-writer"], agents=agents)
+    editor.unsafe_fixes.value = True
     editor.fix_button.click()  # exported with the fix, although not saved
     editor.export_path.value = str(tmp_path / "out")
     editor.export_button.click()
@@ -455,7 +461,7 @@ def test_playground_stop_keeps_the_partial_text(samples, fake_api) -> None:
 
 def test_playground_versions_and_errors(samples, fake_api, monkeypatch) -> None:
     saved = samples["code-reviewer"]
-    edited = saved.edit(body="You are terse.\n")
+    edited = agentkit.edit(saved, body="You are terse.\n")
     playground = Playground.versions(saved, edited, "Compare the versions, please.")
     assert list(playground.picker.value) == ["code-reviewer (saved)", "code-reviewer (edited)"]
     playground.run(wait=True)

@@ -42,7 +42,7 @@ def test_unedited_render_is_identical() -> None:
 
 def test_edit_changes_only_the_lines_of_changed_keys() -> None:
     agent = agentkit.loads(SAMPLE)
-    edited = agent.edit(description="Reviews code: carefully. Use when a PR is ready.")
+    edited = agentkit.edit(agent, description="Reviews code: carefully. Use when a PR is ready.")
     diff = changed_lines(agent.render(), edited.render())
     assert diff == [
         "- description: 'Reviews code. Use when a PR is ready.'\n",
@@ -54,7 +54,7 @@ def test_edit_changes_only_the_lines_of_changed_keys() -> None:
 
 def test_block_list_keeps_its_style_and_removal_and_append() -> None:
     agent = agentkit.loads(SAMPLE)
-    edited = agent.edit(tools=["Read", "Glob"], model=None, color="blue")
+    edited = agentkit.edit(agent, tools=["Read", "Glob"], model=None, color="blue")
     text = edited.render()
     assert "tools:\n  - Read\n  - Glob\n" in text
     assert "model:" not in text
@@ -64,7 +64,7 @@ def test_block_list_keeps_its_style_and_removal_and_append() -> None:
 
 def test_tools_string_stays_a_string() -> None:
     agent = agentkit.loads("---\nname: a\ndescription: d\ntools: Read, Grep\n---\nBody\n")
-    edited = agent.edit(tools=["Read", "Bash(git diff:*)"])
+    edited = agentkit.edit(agent, tools=["Read", "Bash(git diff:*)"])
     assert 'tools: "Read, Bash(git diff:*)"\n' in edited.render()
     assert edited.tools == ["Read", "Bash(git diff:*)"]
 
@@ -95,7 +95,7 @@ def test_tools_string_stays_a_string() -> None:
     ],
 )
 def test_values_read_the_same_in_claude_code_and_strict_yaml(value: str) -> None:
-    agent = agentkit.loads("---\nname: a\ndescription: d\n---\nBody\n").edit(initialPrompt=value)
+    agent = agentkit.edit(agentkit.loads("---\nname: a\ndescription: d\n---\nBody\n"), initialPrompt=value)
     assert agent.fields["initialPrompt"] == value
     assert agent.parse == "strict"
     block = agent.block_text or ""
@@ -106,7 +106,7 @@ def test_values_read_the_same_in_claude_code_and_strict_yaml(value: str) -> None
 
 def test_description_with_newlines_reads_the_same() -> None:
     agent = agentkit.loads("---\nname: a\ndescription: d\n---\nBody\n")
-    edited = agent.edit(description="Use when:\nthings --- happen")
+    edited = agentkit.edit(agent, description="Use when:\nthings --- happen")
     assert edited.description == "Use when:\nthings --- happen"
     assert yaml.safe_load(edited.block_text)["description"] == "Use when:\nthings --- happen"
     assert "-\\u002d-" in edited.render()
@@ -114,7 +114,7 @@ def test_description_with_newlines_reads_the_same() -> None:
 
 def test_crlf_and_missing_final_newline_are_kept() -> None:
     text = "---\r\nname: a\r\ndescription: d\r\n---\r\nBody without newline"
-    edited = agentkit.loads(text).edit(model="haiku")
+    edited = agentkit.edit(agentkit.loads(text), model="haiku")
     assert (
         edited.render() == "---\r\nname: a\r\ndescription: d\r\nmodel: haiku\r\n---\r\nBody without newline"
     )
@@ -124,16 +124,16 @@ def test_fallback_file_edit_of_another_key_keeps_it_loading() -> None:
     text = "---\nname: a\ndescription: Use when: x happens\nmodel: sonnet\n---\nBody\n"
     agent = agentkit.loads(text)
     assert agent.parse == "fallback"
-    edited = agent.edit(model="opus")
+    edited = agentkit.edit(agent, model="opus")
     assert edited.loaded and edited.model == "opus" and edited.description == "Use when: x happens"
     assert changed_lines(text, edited.render()) == ["- model: sonnet\n", "+ model: opus\n"]
-    fixed = agent.edit(description=agent.description)
+    fixed = agentkit.edit(agent, description=agent.description)
     assert fixed.parse == "strict" and fixed.description == agent.description
 
 
 def test_body_is_replaced_alone() -> None:
     agent = agentkit.loads(SAMPLE)
-    edited = agent.edit(body="New prompt.\n")
+    edited = agentkit.edit(agent, body="New prompt.\n")
     assert edited.render() == SAMPLE.replace("You review code.\n", "New prompt.\n")
 
 
@@ -141,49 +141,49 @@ def test_duplicate_keys_edit_the_winner_and_removal_removes_all() -> None:
     text = "---\nname: a\ndescription: first\ndescription: second\n---\nB\n"
     agent = agentkit.loads(text)
     assert agent.description == "second"
-    edited = agent.edit(description="third")
+    edited = agentkit.edit(agent, description="third")
     assert edited.render() == "---\nname: a\ndescription: first\ndescription: third\n---\nB\n"
-    assert "description" not in agent.edit(description=None).fields
+    assert "description" not in agentkit.edit(agent, description=None).fields
 
 
 def test_edit_adds_front_matter_to_a_file_without_it() -> None:
     agent = agentkit.loads("Plain prompt.\n")
-    edited = agent.edit(name="new-agent", description="Use when testing.")
+    edited = agentkit.edit(agent, name="new-agent", description="Use when testing.")
     assert edited.loaded and edited.body == "Plain prompt.\n"
 
 
 def test_edit_refuses_what_it_cannot_write_faithfully() -> None:
     agent = agentkit.loads("---\n- a\n- b\n---\nBody\n")
     with pytest.raises(agentkit.EditError):
-        agent.edit(name="x")
+        agentkit.edit(agent, name="x")
 
 
 def test_save_is_atomic_and_detects_conflicts(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(SAMPLE, encoding="utf-8")
     agent = agentkit.load(path)[0]
-    edited = agent.edit(model="opus")
-    saved = edited.save()
+    edited = agentkit.edit(agent, model="opus")
+    saved = agentkit.save(edited)
     assert path.read_text("utf-8") == edited.render()
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]  # no temporary file left behind
     # Someone else changes the file; our stale copy must not overwrite it.
     path.write_text(SAMPLE.replace("sonnet", "haiku"), encoding="utf-8")
     with pytest.raises(agentkit.ConflictError, match="changed on disk"):
-        saved.edit(color="red").save()
+        agentkit.save(agentkit.edit(saved, color="red"))
     assert "haiku" in path.read_text("utf-8")
-    saved.edit(color="red").save(force=True)
+    agentkit.save(agentkit.edit(saved, color="red"), force=True)
     assert "color: red" in path.read_text("utf-8")
     path.unlink()
     with pytest.raises(agentkit.ConflictError, match="deleted"):
-        saved.save()
+        agentkit.save(saved)
 
 
 def test_save_as_refuses_to_overwrite(tmp_path: Path) -> None:
     (tmp_path / "other.md").write_text("something else")
     agent = agentkit.loads(SAMPLE, path=tmp_path / "new.md")
-    agent.save()
+    agentkit.save(agent)
     with pytest.raises(agentkit.ConflictError, match="exists"):
-        agent.save(tmp_path / "other.md")
+        agentkit.save(agent, tmp_path / "other.md")
 
 
 def test_binary_and_invalid_utf8_are_never_rewritten(tmp_path: Path) -> None:
@@ -191,7 +191,7 @@ def test_binary_and_invalid_utf8_are_never_rewritten(tmp_path: Path) -> None:
     path.write_bytes(b"---\nname: caf\xe9\ndescription: d\n---\n")
     agent = agentkit.load(path)[0]
     with pytest.raises(agentkit.EditError, match="UTF-8"):
-        agent.edit(model="opus")
+        agentkit.edit(agent, model="opus")
     assert path.read_bytes() == b"---\nname: caf\xe9\ndescription: d\n---\n"
 
 
@@ -199,7 +199,7 @@ def test_edits_on_every_corpus_file_touch_only_the_description_line(corpus_agent
     for agent in corpus_agents:
         if not agent.loaded:
             continue
-        edited = agent.edit(description="Reviews things. Use when asked.")
+        edited = agentkit.edit(agent, description="Reviews things. Use when asked.")
         assert edited.description == "Reviews things. Use when asked.", agent.path
         assert edited.name == agent.name and edited.tools == agent.tools and edited.body == agent.body
         diff = changed_lines(agent.render(), edited.render())
@@ -219,10 +219,20 @@ _text = st.text(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(st.text(max_size=300))
-def test_render_of_any_text_is_unchanged(text: str) -> None:
-    assert agentkit.loads(text).render() == text
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_any_file_read_and_saved_unedited_is_byte_identical(tmp_path_factory, text: str) -> None:
+    # Through the disk both ways: line endings, a byte-order mark, NUL-free odd characters all survive.
+    folder = tmp_path_factory.mktemp("roundtrip")
+    source, copy = folder / "a.md", folder / "b.md"
+    source.write_bytes(text.encode("utf-8"))
+    agent = agentkit.load(source)[0]
+    if "\x00" in text:  # binary-looking files are never rewritten
+        with pytest.raises(agentkit.EditError):
+            agentkit.save(agent, copy)
+        return
+    agentkit.save(agent, copy)
+    assert copy.read_bytes() == source.read_bytes()
 
 
 @settings(max_examples=300, deadline=None)
@@ -248,7 +258,7 @@ def test_edit_then_load_gives_the_values_and_keeps_other_lines(
     agent = agentkit.loads(text)
     wanted = dict(changes)
     try:
-        edited = agent.edit(wanted)
+        edited = agentkit.edit(agent, wanted)
     except agentkit.EditError:
         # Only one thing may be refused: a description with a literal backslash-n, which Claude
         # Code would turn into a newline whatever we write.
@@ -286,12 +296,12 @@ def test_agents_json_and_sdk_shapes(tmp_path: Path) -> None:
     )
     (tmp_path / "b.md").write_text("---\nname: b\ndescription: e\n---\nBody\n")
     agents = agentkit.load(tmp_path)
-    shape = agents.to_agents_json()
+    shape = agentkit.agents_json(agents)
     assert shape == {
         "a": {"description": "d\nmore", "prompt": "Body", "tools": ["Read", "Grep"], "model": "haiku"},
         "b": {"description": "e", "prompt": "Body"},
     }
-    assert agents.to_sdk()["a"]["tools"] == ["Read", "Grep"]
+    assert agentkit.sdk_definitions(agents)["a"]["tools"] == ["Read", "Grep"]
     out = tmp_path / "agents.json"
     assert run_cli("export", str(tmp_path), "--agents-json", str(out)).returncode == 0
     assert json.loads(out.read_text()) == shape
@@ -340,7 +350,7 @@ def test_cli_edit_dry_run_and_write(tmp_path: Path) -> None:
     bad = run_cli("edit", str(path), "--set", "novalue")
     assert bad.returncode == 2 and "KEY=VALUE" in bad.stderr and "Traceback" not in bad.stderr
     missing = run_cli("inventory", str(tmp_path / "nope"))
-    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
 
 
 def test_cli_discover_shows_scopes_and_the_winner(tmp_path: Path) -> None:

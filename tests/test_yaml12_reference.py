@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import require
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,9 +27,13 @@ from agentkit._reader.yaml12 import YAMLError, load_yaml12
 
 MODULE = Path(__file__).resolve().parent.parent / ".ci" / "js" / "node_modules" / "yaml"
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(
-    NODE is None or not MODULE.is_dir(), reason="node or the npm package yaml (see .ci/run) is missing"
-)
+
+
+@pytest.fixture(autouse=True)
+def _reference_parser() -> None:
+    if NODE is None or not MODULE.is_dir():
+        require("node", "node or the npm package yaml (see .ci/run) is missing")
+
 
 JS = """
 const Y = require(process.argv[1]);

@@ -11,35 +11,10 @@ from typing import Any
 from agentkit._edit.write import atomic_write
 from agentkit._errors import ExportError
 from agentkit._reader.agent import Agent
+from agentkit._reader.claude_code import AGENTS_JSON_KEYS, SDK_DEFINITION_KEYS
 from agentkit._reader.frontmatter import split_tools
+from agentkit._reader.jsonable import json_text
 
-# `claude --agents` keys, in the order the spec lists them, and where each comes from.
-_JSON_KEYS = (
-    "disallowedTools",
-    "model",
-    "effort",
-    "permissionMode",
-    "mcpServers",
-    "hooks",
-    "maxTurns",
-    "skills",
-    "initialPrompt",
-    "memory",
-    "background",
-    "isolation",
-)
-_SDK_KEYS = (
-    "disallowedTools",
-    "model",
-    "skills",
-    "memory",
-    "mcpServers",
-    "initialPrompt",
-    "maxTurns",
-    "background",
-    "effort",
-    "permissionMode",
-)
 _LIST_KEYS = {"disallowedTools", "skills"}
 _SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -59,20 +34,12 @@ def _definition(agent: Agent, keys: tuple[str, ...]) -> dict[str, Any]:
 
 def agents_json(agents: Iterable[Agent]) -> dict[str, dict[str, Any]]:
     """`{"<name>": {"description", "prompt", "tools": [...], ...}}` for every loaded, unshadowed agent."""
-    return {
-        agent.name: _definition(agent, _JSON_KEYS)
-        for agent in agents
-        if agent.loaded and agent.shadowed_by is None and isinstance(agent.name, str)
-    }
+    return {agent.name: _definition(agent, AGENTS_JSON_KEYS) for agent in _exportable(agents)}
 
 
-def sdk_kwargs(agents: Iterable[Agent]) -> dict[str, dict[str, Any]]:
+def sdk_definitions(agents: Iterable[Agent]) -> dict[str, dict[str, Any]]:
     """`{name: kwargs}` such that `AgentDefinition(**kwargs)` builds the agent in claude-agent-sdk."""
-    return {
-        agent.name: _definition(agent, _SDK_KEYS)
-        for agent in agents
-        if agent.loaded and agent.shadowed_by is None and isinstance(agent.name, str)
-    }
+    return {agent.name: _definition(agent, SDK_DEFINITION_KEYS) for agent in _exportable(agents)}
 
 
 def safe_file_name(name: Any, target: Path) -> Path:
@@ -91,9 +58,52 @@ class ExportReport:
     skipped: list[tuple[Path, str]]  # (source file, why)
 
 
-def export_folder(agents: Iterable[Agent], target: str | Path, *, overwrite: bool = False) -> ExportReport:
-    """One file per loaded agent, named after the agent, with its text unchanged."""
+SHAPES = ("folder", "agents-json", "sdk")
+
+
+def export(
+    agents: Iterable[Agent], target: str | Path, *, shape: str = "folder", overwrite: bool = False
+) -> ExportReport:
+    """Write the agents Claude Code loads to `target`, in one of three shapes:
+
+    - "folder": one `<name>.md` file per agent, its text unchanged;
+    - "agents-json": the JSON file `claude --agents` takes;
+    - "sdk": JSON of claude-agent-sdk `AgentDefinition` arguments, by name.
+
+    Files are written atomically; an existing file is replaced only with `overwrite=True`. Agents that
+    are not exported (not loaded, shadowed, an unsafe name) are listed in `skipped` with the reason.
+    """
+    agents = list(agents)
+    if shape == "folder":
+        return _export_folder(agents, Path(target), overwrite=overwrite)
+    if shape not in SHAPES:
+        raise ExportError(f"unknown export shape {shape!r}: use one of {', '.join(SHAPES)}")
     target = Path(target)
+    if target.exists() and not overwrite:
+        raise ExportError(f"{target} exists; pass overwrite=True (--overwrite) to replace it")
+    value = agents_json(agents) if shape == "agents-json" else sdk_definitions(agents)
+    atomic_write(target, (json_text(value) + "\n").encode("utf-8"))
+    winners = {a.name: a for a in _exportable(agents)}  # later names win, as in the JSON
+    skipped = [(a.path, _why_not(a, winners)) for a in agents if winners.get(a.name) is not a]
+    return ExportReport([target], skipped)
+
+
+def _exportable(agents: Iterable[Agent]) -> list[Agent]:
+    return [a for a in agents if a.loaded and a.shadowed_by is None and isinstance(a.name, str)]
+
+
+def _why_not(agent: Agent, winners: dict[Any, Agent]) -> str:
+    if not agent.loaded:
+        return f"Claude Code does not load it: {agent.reason}"
+    if agent.shadowed_by is not None:
+        return f"{agent.shadowed_by} defines the same name and wins"
+    if agent.name in winners:
+        return f"{winners[agent.name].path} defines the same name and wins"
+    return "it has no name"
+
+
+def _export_folder(agents: list[Agent], target: Path, *, overwrite: bool) -> ExportReport:
+    """One file per loaded agent, named after the agent, with its text unchanged."""
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     skipped: list[tuple[Path, str]] = []

@@ -14,13 +14,19 @@ from typing import Any
 import yaml
 
 from agentkit._errors import ConflictError, EditError
-from agentkit._reader.agent import Agent, agent_from_text
-from agentkit._reader.frontmatter import _JS_SPACE_RUN, expand_newlines, fallback_rewrite, split_tools
-from agentkit._reader.yaml12 import YAMLError, load_yaml12, node_spans
+from agentkit._reader.agent import Agent, agent_from_text, with_text
+from agentkit._reader.frontmatter import (
+    JS_SPACE_RUN,
+    TOP_KEY,
+    expand_newlines,
+    key_spans,
+    split_lines,
+    split_tools,
+)
+from agentkit._reader.yaml12 import load_yaml12
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9 _.,/()+=;?'*-]*")
 _SIMPLE_ITEM = re.compile(r"[A-Za-z0-9_*.()-]+")
-_TOP_KEY = re.compile(r"([^\s#'\"\-?:][^:\n]*?|\"[^\"\n]*\"|'[^'\n]*'):(?=[ \t\r]|$)")
 # Characters YAML would fold or drop inside a double-quoted scalar: escape them.
 _RISKY_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
 LIST_KEYS = {"tools", "disallowedTools", "skills"}
@@ -61,7 +67,7 @@ def _plain_is_safe(value: str) -> bool:
 
 def render_value(key: str, value: Any, old_style: str | None, indent: str, newline: str) -> list[str]:
     """The lines for `key: value`. `old_style` is "block" or "flow" for an existing list, else None."""
-    head = key if _TOP_KEY.fullmatch(f"{key}:") and ":" not in key else quote(key)
+    head = key if TOP_KEY.fullmatch(f"{key}:") and ":" not in key else quote(key)
     if isinstance(value, tuple | list):
         items = [str(v) if not isinstance(v, str) else v for v in value]
         if old_style == "block":
@@ -90,63 +96,18 @@ def _joinable(item: str) -> bool:
     return bool(item)
 
 
-def _lines(text: str) -> list[str]:
-    """Split keeping line ends, on '\\n' only (the way the block and the fallback count lines)."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
+def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any) -> Agent:
+    """A copy of `agent` with front matter keys changed (None removes a key) and/or `body=` replaced.
 
-
-def key_spans(agent: Agent) -> list[tuple[str, int, int]]:
-    """(key, first line, end line) of every top-level key in the block, 0-based, in file order."""
-    block = agent.block_text or ""
-    parsed = agent.parsed
-    source = block
-    if parsed is not None and parsed.parse == "fallback":
-        source = fallback_rewrite(block)[0]  # line-for-line the same as the file
-    if parsed is not None and parsed.parse in ("strict", "fallback") and parsed.not_mapping is None:
-        try:
-            spans = node_spans(source)
-        except YAMLError:
-            spans = None
-        if spans is not None:
-            return spans
-    return heuristic_spans(block)
-
-
-def heuristic_spans(block: str) -> list[tuple[str, int, int]]:
-    """For front matter YAML cannot read: a key starts at column 0; its value runs on through indented,
-    blank and `- ` lines."""
-    lines = _lines(block)
-    spans: list[tuple[str, int, int]] = []
-    for index, line in enumerate(lines):
-        match = _TOP_KEY.match(line)
-        if match:
-            key = match.group(1)
-            if key[0] in "\"'":
-                key = key[1:-1]
-            spans.append((key, index, index + 1))
-        elif spans and (not line.strip() or line[0] in " \t-"):
-            key, start, _ = spans[-1]
-            spans[-1] = (key, start, index + 1)
-    # Trailing blank lines belong to nobody.
-    return [(k, s, _trim_blank(lines, s, e)) for k, s, e in spans]
-
-
-def _trim_blank(lines: list[str], start: int, end: int) -> int:
-    while end - 1 > start and not lines[end - 1].strip():
-        end -= 1
-    return end
-
-
-def edit(agent: Agent, changes: Mapping[str, Any]) -> Agent:
+    Only the lines of the changed keys differ; every other byte stays. Keys that are not Python names
+    go in `changes`. Raises EditError when Claude Code would read the result differently from what was
+    asked (nothing is changed then).
+    """
+    changes = {**(changes or {}), **more}
     if not agent.editable:
         raise EditError(
             f"{agent.path}: {'; '.join(agent.problems) or 'not editable'}; agentkit will not rewrite it"
         )
-    changes = dict(changes)
     new_body = changes.pop("body", None)
     if agent.parsed is not None and agent.parsed.not_mapping not in (None, "nothing"):
         raise EditError(
@@ -166,8 +127,8 @@ def edit(agent: Agent, changes: Mapping[str, Any]) -> Agent:
         new_content = (f"---{newline}{''.join(head_lines)}---{newline}" if head_lines else "") + body
     else:
         block = content[agent.block.start : agent.block.end]
-        lines = _lines(block)
-        spans = key_spans(agent)
+        lines = split_lines(block)
+        spans = key_spans(agent.block_text or "", agent.parsed)
         edits: list[tuple[int, int, list[str]]] = []  # (start, end, replacement)
         for key, value in changes.items():
             mine = [(s, e) for k, s, e in spans if k == key]
@@ -187,9 +148,7 @@ def edit(agent: Agent, changes: Mapping[str, Any]) -> Agent:
         body_part = content[agent.block.end : agent.block.body_start]
         body = content[agent.block.body_start :] if new_body is None else new_body
         new_content = content[: agent.block.start] + "".join(lines) + body_part + body
-    edited = agent_from_text(
-        bom + new_content, agent.path, scope=agent.scope, plugin=agent.plugin, disk_text=agent.disk_text
-    )
+    edited = with_text(agent, bom + new_content)
     _check(agent, edited, changes, new_body)
     return edited
 
@@ -224,10 +183,16 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
                 "nothing was changed"
             )
     # Claude Code's closing `---\s*` swallows whitespace at the start of a body: that much is expected.
-    if new_body is not None and after.body != _JS_SPACE_RUN.sub("", new_body, count=1):
+    if new_body is not None and after.body != JS_SPACE_RUN.sub("", new_body, count=1):
         raise EditError(
             f"{before.path}: the new body would not survive as written (does it start with '---'?)"
         )
+
+
+def diff(agent: Agent, base: Agent | None = None) -> str:
+    """Unified diff from `base` (default: the file as it was on disk when loaded) to `agent`."""
+    before = base.render() if base is not None else (agent.disk_text or "")
+    return unified_diff(before, agent.render(), str(agent.path))
 
 
 def unified_diff(before: str, after: str, name: str) -> str:
@@ -239,6 +204,10 @@ def unified_diff(before: str, after: str, name: str) -> str:
 
 
 def save(agent: Agent, path: str | Path | None = None, *, force: bool = False) -> Agent:
+    """Write `agent` atomically to its file (or `path`) and return the saved record.
+
+    Raises ConflictError if the file changed on disk since it was loaded (`force=True` overwrites).
+    """
     if not agent.editable:
         raise EditError(f"{agent.path}: {'; '.join(agent.problems)}; agentkit will not rewrite it")
     target = Path(path) if path is not None else agent.path

@@ -9,10 +9,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentkit._errors import AgentkitError
+from agentkit._errors import UnknownRuleError
 from agentkit._lint.rules import RULES, SEVERITIES, Rule, View
 from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
+from agentkit._version import __version__
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
 # `help.text` (the same text as docs/rules.md), since there is no published documentation site to link to.
 PROJECT_URL = "https://pypi.org/project/claude-agentkit/"
 COLUMNS = ["path", "line", "column", "rule", "name", "severity", "message", "fixable", "agent"]
-
-
-class UnknownRuleError(AgentkitError):
-    """--select/--ignore named a rule that does not exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +197,6 @@ def to_sarif(
 ) -> dict[str, Any]:
     """SARIF 2.1.0 as GitHub code scanning accepts it; URIs relative to `base` (default: the working
     folder)."""
-    from agentkit import __version__
-
     base = Path(os.path.abspath(base or Path.cwd()))
     rules = list(rules if rules is not None else RULES.values())
     index = {r.id: i for i, r in enumerate(rules)}

@@ -22,6 +22,7 @@ from agentkit._oracle.binary import ClaudeCode, find_claude
 from agentkit._oracle.probe import ListedAgent, Listing, list_agents
 from agentkit._oracle.world import ScratchWorld
 from agentkit._reader.agent import Agent, AgentSet
+from agentkit._reader.scan import discover, load
 
 FIELDS = ("loaded", "name", "description", "tools", "winner")
 MAX_ATTRIBUTION_RUNS = 40  # single-file runs to tie an unexpected listed name to its file
@@ -399,7 +400,6 @@ def verify(
 
     Raises ClaudeCodeNotFound when there is no binary to run.
     """
-    import agentkit
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -410,7 +410,7 @@ def verify(
     runs = listed = 0
     with ScratchWorld(binary) as world:
         for root, files in _groups(paths):
-            agents = list(agentkit.load(root) if files is None else agentkit.load(*files))
+            agents = list(load(root) if files is None else load(*files))
             scope = _Scope(agents, {id(a): ("project", _relative(a.path, root)) for a in agents})
             listing = list_agents(scope.files("project"), world=world, timeout=timeout)
             attributor = _Attributor(world, scope, max_attribution_runs)
@@ -432,7 +432,6 @@ def verify_scopes(
 ) -> VerifyReport:
     """Like verify, for agents in a project's and a user's agents folder at once: `agentkit.discover` (which
     resolves names across scopes) against one Claude Code run with the same two folders."""
-    import agentkit
 
     binary = find_claude(claude)
     started = time.monotonic()
@@ -446,7 +445,7 @@ def verify_scopes(
                 target = roots[where] / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        agents = list(agentkit.discover(project_dir, home=home, managed=base / "managed", plugins=[]))
+        agents = list(discover(project_dir, home=home, managed=base / "managed", plugins=[]))
         relative = {}
         for agent in agents:
             where = "user" if agent.scope == "user" else "project"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -28,11 +28,12 @@ if TYPE_CHECKING:
 CORE_COLUMNS = ("path", "loaded", "reason", "parse", "name", "description", "tools", "model", "color")
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(frozen=True, eq=False, slots=True)
 class Agent:
     """One agent file as Claude Code reads it. Build with `agentkit.load` or `agentkit.loads`.
 
     Values are reported as the file states them (None when absent), not Claude Code's defaults.
+    Records are immutable: `agentkit.edit` and `dataclasses.replace` return new ones.
     """
 
     path: Path
@@ -125,32 +126,9 @@ class Agent:
         start = self._offset + (self.block.body_start if self.block else 0)
         return self.text.count("\n", 0, start) + 1
 
-    # -- writing ---------------------------------------------------------------------------------
     def render(self) -> str:
         """The file text. Unedited, it is the original, byte for byte."""
         return self.text
-
-    def edit(self, changes: Mapping[str, Any] | None = None, /, **more: Any) -> Agent:
-        """A copy with front matter keys changed (None removes a key) and/or `body=` replaced.
-
-        Only the lines of the changed keys differ. Keys that are not Python names go in `changes`.
-        """
-        from agentkit._edit.write import edit
-
-        return edit(self, {**(changes or {}), **more})
-
-    def save(self, path: str | Path | None = None, *, force: bool = False) -> Agent:
-        """Write atomically; raise ConflictError if the file changed on disk since it was loaded."""
-        from agentkit._edit.write import save
-
-        return save(self, path, force=force)
-
-    def diff(self, other: Agent | None = None) -> str:
-        """Unified diff from `other` (default: the text on disk when loaded) to this agent."""
-        from agentkit._edit.write import unified_diff
-
-        before = other.render() if other is not None else (self.disk_text or "")
-        return unified_diff(before, self.render(), str(self.path))
 
     # -- output ----------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -189,23 +167,59 @@ def agent_from_text(
     editable: bool = True,
     disk_text: str | None = None,
 ) -> Agent:
+    """The record for a file holding `text`. `problems` are file-level troubles found while reading it."""
     content = text[1:] if text.startswith("\ufeff") else text  # Claude Code drops a byte-order mark
     block = find_block(content)
-    if block is None:
-        agent = Agent(path, text, "none", {}, content, False, None, None, None, scope, plugin)
-    else:
-        parsed = parse_block(content[block.start : block.end])
-        body = content[block.body_start :]
-        agent = Agent(
-            path, text, parsed.parse, parsed.fields, body, False, None, block, parsed, scope, plugin
-        )
-    agent.problems = problems
-    agent.editable = editable
-    agent.disk_text = disk_text
-    agent.loaded, agent.reason = judge(agent, content)
-    if agent.loaded and plugin and agent.fields.get("description") is None:
-        agent.fields = {**agent.fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
-    return agent
+    parsed = parse_block(content[block.start : block.end]) if block is not None else None
+    agent = Agent(
+        path=path,
+        text=text,
+        parse=parsed.parse if parsed is not None else "none",
+        fields=parsed.fields if parsed is not None else {},
+        body=content[block.body_start :] if block is not None else content,
+        loaded=False,
+        reason=None,
+        block=block,
+        parsed=parsed,
+        scope=scope,
+        plugin=plugin,
+        problems=problems,
+        editable=editable,
+        disk_text=disk_text,
+    )
+    loaded, reason = judge(agent, content)
+    if problems and not loaded:
+        reason = f"{'; '.join(problems)}; {reason}"
+    fields = agent.fields
+    if loaded and plugin and fields.get("description") is None:
+        fields = {**fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
+    return replace(agent, loaded=loaded, reason=reason, fields=fields)
+
+
+def unreadable_agent(
+    path: Path, problem: str, *, scope: str | None = None, plugin: str | None = None
+) -> Agent:
+    """The record for a file that cannot be read at all: not loaded, never rewritten."""
+    return Agent(
+        path,
+        "",
+        "none",
+        {},
+        "",
+        False,
+        problem,
+        scope=scope,
+        plugin=plugin,
+        problems=(problem,),
+        editable=False,
+    )
+
+
+def with_text(agent: Agent, text: str) -> Agent:
+    """The same file (path, scope, what was on disk) read again with new text: an edit's result."""
+    return agent_from_text(
+        text, agent.path, scope=agent.scope, plugin=agent.plugin, disk_text=agent.disk_text
+    )
 
 
 def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
@@ -242,7 +256,7 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
     problem = name_problem(agent.fields.get("name")) or description_problem(agent.fields.get("description"))
     if problem is None and "hooks" in agent.fields:
         problem = hooks_problem(agent.fields["hooks"])
-        problem = f"its {problem[1:] if problem.startswith(chr(39)) else problem}" if problem else None
+        problem = "its " + problem.removeprefix("'") if problem else None
     if problem and problem.startswith("it has no '"):
         wanted = problem.split("'")[1]
         near = [k for k in agent.fields if k.strip().lower() == wanted.lower()]
@@ -329,18 +343,6 @@ class AgentSet:
         rows = [a.to_dict() for a in self._agents]
         columns = list(CORE_COLUMNS) + [c for c in (rows[0] if rows else {}) if c not in CORE_COLUMNS]
         return pd.DataFrame(rows, columns=columns)
-
-    def to_agents_json(self) -> dict[str, dict[str, Any]]:
-        """The `claude --agents '<json>'` shape for the loaded agents (later names win, as in Claude Code)."""
-        from agentkit._edit.export import agents_json
-
-        return agents_json(self)
-
-    def to_sdk(self) -> dict[str, dict[str, Any]]:
-        """Keyword arguments for claude-agent-sdk's AgentDefinition, by agent name."""
-        from agentkit._edit.export import sdk_kwargs
-
-        return sdk_kwargs(self)
 
     def with_agent(self, old: Agent, new: Agent) -> AgentSet:
         """A copy of the set with one agent replaced (after an edit or a save)."""

@@ -194,3 +194,33 @@ MODEL_ALIAS_VARIABLES = {
     "haiku": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
 }
 SUBAGENT_MODEL_VARIABLE = "CLAUDE_CODE_SUBAGENT_MODEL"
+
+# -- export shapes ------------------------------------------------------------------------------------
+# The keys `claude --agents '<json>'` takes besides description, prompt and tools, in its order.
+AGENTS_JSON_KEYS = (
+    "disallowedTools",
+    "model",
+    "effort",
+    "permissionMode",
+    "mcpServers",
+    "hooks",
+    "maxTurns",
+    "skills",
+    "initialPrompt",
+    "memory",
+    "background",
+    "isolation",
+)
+# claude-agent-sdk AgentDefinition arguments besides description, prompt and tools.
+SDK_DEFINITION_KEYS = (
+    "disallowedTools",
+    "model",
+    "skills",
+    "memory",
+    "mcpServers",
+    "initialPrompt",
+    "maxTurns",
+    "background",
+    "effort",
+    "permissionMode",
+)

@@ -12,13 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentkit._reader.claude_code import HOOK_TYPES, NAME_MAX_CHARS
-from agentkit._reader.yaml12 import AliasBombError, TooDeepError, YAMLError, load_yaml12
+from agentkit._reader.yaml12 import AliasBombError, TooDeepError, YAMLError, load_yaml12, node_spans
 
 # JavaScript's \s, spelled out (Python's \s differs: it lacks U+FEFF and adds \x1c-\x1f and \x85).
-JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_JS_SPACE_RUN = re.compile(f"[{JS_SPACE}]*")
+JS_SPACE_CHARS = (
+    "\t\n\x0b\x0c\r \xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+JS_SPACE = "".join(f"\\u{ord(c):04x}" for c in JS_SPACE_CHARS)  # the same, as a regex character class body
+JS_SPACE_RUN = re.compile(f"[{JS_SPACE}]*")
 # One line of the fallback rewrite: ^([a-zA-Z_-]+):\s+(\S.*)$ with JS's \s, \S and '.'.
 _FALLBACK_LINE = re.compile(f"([a-zA-Z_-]+):[{JS_SPACE}]+([^{JS_SPACE}][^\\n\\r\\u2028\\u2029]*)\\Z")
+TOP_KEY = re.compile(r"([^\s#'\"\-?:][^:\n]*?|\"[^\"\n]*\"|'[^'\n]*'):(?=[ \t\r]|$)")
 _FALLBACK_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _LEADING_TABS = re.compile(r"^\t+")
 
@@ -41,7 +47,7 @@ def find_block(text: str) -> Block | None:
     """
     if not text.startswith("---"):
         return None
-    run_end = _JS_SPACE_RUN.match(text, 3).end()  # type: ignore[union-attr]
+    run_end = JS_SPACE_RUN.match(text, 3).end()  # type: ignore[union-attr]
     newline = text.rfind("\n", 3, run_end)
     if newline < 0:
         return None
@@ -49,7 +55,7 @@ def find_block(text: str) -> Block | None:
     end = text.find("---", start)
     if end < 0:
         return None
-    body_start = _JS_SPACE_RUN.match(text, end + 3).end()  # type: ignore[union-attr]
+    body_start = JS_SPACE_RUN.match(text, end + 3).end()  # type: ignore[union-attr]
     return Block(start, end, body_start)
 
 
@@ -246,3 +252,55 @@ def description_problem(description: Any) -> str | None:
     if not description:
         return "its 'description' is empty"
     return None
+
+
+# -- where each key sits ----------------------------------------------------------------------------
+
+
+def split_lines(text: str) -> list[str]:
+    """Split keeping line ends, on '\\n' only (the way the block and the fallback count lines)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def key_spans(block: str, parsed: ParsedBlock | None) -> list[tuple[str, int, int]]:
+    """(key, first line, end line) of every top-level key in a block, 0-based, in file order."""
+    source = block
+    if parsed is not None and parsed.parse == "fallback":
+        source = fallback_rewrite(block)[0]  # line-for-line the same as the file
+    if parsed is not None and parsed.parse in ("strict", "fallback") and parsed.not_mapping is None:
+        try:
+            spans = node_spans(source)
+        except YAMLError:
+            spans = None
+        if spans is not None:
+            return spans
+    return heuristic_spans(block)
+
+
+def heuristic_spans(block: str) -> list[tuple[str, int, int]]:
+    """For front matter YAML cannot read: a key starts at column 0; its value runs on through indented,
+    blank and `- ` lines."""
+    lines = split_lines(block)
+    spans: list[tuple[str, int, int]] = []
+    for index, line in enumerate(lines):
+        match = TOP_KEY.match(line)
+        if match:
+            key = match.group(1)
+            if key[0] in "\"'":
+                key = key[1:-1]
+            spans.append((key, index, index + 1))
+        elif spans and (not line.strip() or line[0] in " \t-"):
+            key, start, _ = spans[-1]
+            spans[-1] = (key, start, index + 1)
+    # Trailing blank lines belong to nobody.
+    return [(k, s, _trim_blank(lines, s, e)) for k, s, e in spans]
+
+
+def _trim_blank(lines: list[str], start: int, end: int) -> int:
+    while end - 1 > start and not lines[end - 1].strip():
+        end -= 1
+    return end

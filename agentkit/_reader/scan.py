@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from agentkit._reader.agent import Agent, AgentSet, agent_from_text
+from agentkit._reader.agent import Agent, AgentSet, agent_from_text, unreadable_agent
 from agentkit._reader.claude_code import MAX_FILE_BYTES, managed_agents_dir
 
 
@@ -81,9 +81,7 @@ def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = Non
     """Read one file into a record. Unreadable, huge, binary or invalid UTF-8 files get a reason."""
 
     def unreadable(problem: str) -> Agent:
-        agent = agent_from_text("", path, scope=scope, plugin=plugin, problems=(problem,), editable=False)
-        agent.loaded, agent.reason = False, problem
-        return agent
+        return unreadable_agent(path, problem, scope=scope, plugin=plugin)
 
     try:
         # Plain system calls, no buffered file object: this loop is most of load()'s time.
@@ -123,12 +121,9 @@ def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = Non
     if "\x00" in text:
         problems.append("it looks binary (it contains NUL bytes)")
         editable = False
-    agent = agent_from_text(
+    return agent_from_text(
         text, path, scope=scope, plugin=plugin, problems=tuple(problems), editable=editable, disk_text=text
     )
-    if problems and not agent.loaded:
-        agent.reason = f"{'; '.join(problems)}; {agent.reason}"
-    return agent
 
 
 # -- scopes ---------------------------------------------------------------------------------------
@@ -225,7 +220,8 @@ def discover(
 
 
 def resolve_shadowing(agents: list[Agent], precedence: Callable[[Agent], int]) -> list[Agent]:
-    """Mark every loaded agent whose name a higher-precedence folder also defines with `shadowed_by`.
+    """The agents, each loaded one whose name a higher-precedence folder also defines marked with
+    `shadowed_by` (new records; the given ones are unchanged).
 
     Within the winning folder several files may share the name; Claude Code keeps one of them, but which
     one is not specified, so none of those is marked (lint rule AK503 reports the clash).
@@ -235,8 +231,9 @@ def resolve_shadowing(agents: list[Agent], precedence: Callable[[Agent], int]) -
         name = agent.qualified_name
         if agent.loaded and name and (name not in best or precedence(agent) > precedence(best[name])):
             best[name] = agent
+    marked = []
     for agent in agents:
         winner = best.get(agent.qualified_name or "")
         beaten = agent.loaded and winner is not None and precedence(agent) < precedence(winner)
-        agent.shadowed_by = winner.path if beaten and winner is not None else None
-    return agents
+        marked.append(replace(agent, shadowed_by=winner.path if beaten and winner is not None else None))
+    return marked

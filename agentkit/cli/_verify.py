@@ -1,78 +1,53 @@
-"""`agentkit verify [PATH...] [--claude PATH] [--format text|json]`: agentkit's reading against Claude Code's.
-
-Exit codes: 0 no disagreement, 1 at least one (or no Claude Code binary to run, said in one line), 2 a usage
-error. The logic is `verify_command`, a plain function, so another command-line front end can call it.
-"""
+"""`agentkit verify`: agentkit's reading of agent files against the real Claude Code binary's."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+import click
+
+from agentkit.cli._common import OK, PROBLEMS, echo_json
 
 DEFAULT_FOLDER = Path(".claude") / "agents"
 
 
-def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "verify",
-        help="check agentkit's reading of agent files against the real Claude Code binary",
-        description="Run Claude Code (offline, in a scratch folder, against a local stand-in of the API) on "
-        "copies of the agent files and compare what it loads (names, descriptions, tools as it shows "
-        "them) with agentkit's reading. Prints every disagreement.",
-    )
-    p.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help=f"agent files or folders (default: {DEFAULT_FOLDER.as_posix()} if it exists)",
-    )
-    p.add_argument(
-        "--claude",
-        metavar="PATH",
-        help="the Claude Code binary (default: $AGENTKIT_CLAUDE, `claude` on PATH, or the one bundled in "
-        "claude-agent-sdk)",
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=handle)
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]...")
+@click.option(
+    "--claude",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Claude Code binary (default: $AGENTKIT_CLAUDE, `claude` on PATH, or the one bundled in claude-agent-sdk).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def verify(paths: tuple[Path, ...], claude: Path | None, fmt: str) -> int:
+    """Prove agentkit's reading of PATH... (default: .claude/agents) against Claude Code itself.
 
-
-def handle(args: argparse.Namespace) -> int:
-    return verify_command(args.paths, args.claude, args.format)
-
-
-def verify_command(paths: Sequence[str], claude: str | None, fmt: str = "text") -> int:
-    """Print the binary used and every disagreement; 0 if none, 1 if any or no binary, 2 on a usage error."""
-    from agentkit._errors import ClaudeCodeNotFound
+    Runs the Claude Code binary offline, in a scratch folder, against a local stand-in of the API, on
+    copies of the agent files, and compares what it loads (names, descriptions, tools as it shows them)
+    with agentkit's reading. Prints the binary used and every disagreement. Exit 1 if there is any, or
+    no Claude Code binary to run.
+    """
     from agentkit._oracle.probe import OracleError
-    from agentkit._oracle.verify import verify
+    from agentkit._oracle.verify import verify as run_verify
 
     chosen = list(paths)
     if not chosen:
         if not DEFAULT_FOLDER.is_dir():
-            print(
-                f"agentkit verify: give agent files or folders (there is no {DEFAULT_FOLDER} here)",
-                file=sys.stderr,
-            )
-            return 2
-        chosen = [str(DEFAULT_FOLDER)]
-    missing = [p for p in chosen if not Path(p).exists()]
-    if missing:
-        print(f"agentkit verify: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
+            raise click.UsageError(f"give agent files or folders (there is no {DEFAULT_FOLDER} here)")
+        chosen = [DEFAULT_FOLDER]
     try:
-        report = verify(chosen, claude)
-    except ClaudeCodeNotFound as exc:
-        print(f"agentkit verify: {exc}", file=sys.stderr)
-        return 1
+        report = run_verify([str(p) for p in chosen], str(claude) if claude else None)
     except OracleError as exc:
-        print(f"agentkit verify: Claude Code did not answer as expected: {exc}", file=sys.stderr)
-        return 1
+        raise click.ClickException(f"Claude Code did not answer as expected: {exc}") from None
     if fmt == "json":
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        echo_json(report.to_dict())
     else:
-        sys.stdout.write(report.to_text())
-    return 0 if report.ok else 1
+        click.echo(report.to_text(), nl=False)
+    return OK if report.ok else PROBLEMS

@@ -719,15 +719,6 @@ def route_live(agents: Iterable[Any], request: str, model: str | None = None, **
     )
 
 
-def _offline_router() -> Callable[[Any, str], pd.DataFrame]:
-    import agentkit
-
-    route = getattr(agentkit, "route", None)
-    if route is None:
-        from agentkit._overlap.scores import route  # type: ignore[no-redef]
-    return route
-
-
 def compare_routing(
     agents: Any,
     requests: Iterable[str],
@@ -744,7 +735,8 @@ def compare_routing(
     """
     import pandas as pd
 
-    offline = offline or _offline_router()
+    if offline is None:
+        from agentkit._overlap.route import route as offline
     rows = []
     for request in requests:
         picked = route_live(agents, request, model=model, **options)

@@ -1,0 +1,138 @@
+"""AK5xx: names."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from agentkit._lint.rules.base import (
+    KEBAB,
+    Hit,
+    View,
+    rule,
+    snippet,
+)
+from agentkit._reader.agent import Agent
+
+# == AK5xx: names ==================================================================================
+
+
+def _good_name(view: View) -> str | None:
+    name = view.fields.get("name")
+    return name if isinstance(name, str) and name else None
+
+
+@rule(
+    "AK501",
+    "name-not-kebab-case",
+    "warning",
+    "names",
+    "Agent names should be lowercase letters, digits and hyphens (`code-reviewer`).",
+)
+def name_not_kebab_case(view: View) -> Iterator[Hit]:
+    """The documentation asks for lowercase letters and hyphens; names with spaces, capitals or
+    underscores are hard to mention (`@agent-...`) and clash with how other tools derive file names.
+    """
+    name = _good_name(view)
+    if name and not KEBAB.fullmatch(name) and not name.startswith("-") and ":" not in name:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", name).lower()).strip(
+            "-"
+        )
+        yield Hit(
+            view.key_line("name"),
+            f"the name {snippet(name)} is not lowercase-and-hyphens"
+            + (f"; e.g. '{suggestion}'" if suggestion else ""),
+        )
+
+
+@rule(
+    "AK502",
+    "name-differs-from-file",
+    "info",
+    "names",
+    "The agent is called by its `name`, not its file name; they differ.",
+)
+def name_differs_from_file(view: View) -> Iterator[Hit]:
+    """Claude Code uses the front matter `name`. When it differs from the file name, people look for the
+    wrong agent (`reviewer-strict.md` answers to `strict-reviewer`).
+    """
+    name = _good_name(view)
+    if name and name != view.agent.path.stem and view.agent.path.name != "<string>":
+        yield Hit(
+            view.key_line("name"),
+            f"the agent is called '{name}', not '{view.agent.path.stem}' (its file name)",
+        )
+
+
+def _plugin_of(agent: Agent) -> str | None:
+    """The plugin an agent belongs to: set by discover, else guessed from a `plugins/<p>/agents/` path."""
+    if agent.plugin:
+        return agent.plugin
+    parts = agent.path.parts
+    for i in range(len(parts) - 3, -1, -1):
+        if parts[i] == "plugins" and i + 2 < len(parts) - 1 and parts[i + 2] == "agents":
+            return parts[i + 1]
+    return None
+
+
+@rule(
+    "AK503",
+    "duplicate-name",
+    "warning",
+    "names",
+    "Several files define the same agent name: only one of them is used.",
+    scope="set",
+)
+def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
+    """Claude Code keeps one agent per name: across scopes the later wins (plugin < user < project <
+    `--agents` < managed); inside one agents folder, which file wins is not specified. The others are
+    shadowed without a message. Plugin agents are named `<plugin>:<name>`, so they clash only within
+    their plugin.
+    """
+    groups: dict[str, list[Agent]] = defaultdict(list)
+    for agent in agents:
+        if agent.loaded and isinstance(agent.name, str) and agent.name:
+            plugin = _plugin_of(agent)
+            groups[f"{plugin}:{agent.name}" if plugin else agent.name].append(agent)
+    for qualified, group in groups.items():
+        if len(group) < 2:
+            continue
+        scopes = {a.scope for a in group}
+        winners = [a for a in group if a.shadowed_by is None]
+        for agent in group:
+            others = [a for a in group if a is not agent]
+            listing = ", ".join(_where(a) for a in others)
+            line = agent.block_start_line or 1
+            if len(scopes) > 1 and len(winners) == 1:
+                win = winners[0]
+                if agent is win:
+                    text = (
+                        f"the name '{qualified}' is also defined in {listing}; this file wins "
+                        f"({_scope(agent)})"
+                    )
+                else:
+                    text = (
+                        f"the name '{qualified}' is also defined in {listing}; {_where(win)} wins, "
+                        "so this file "
+                        f"({_scope(agent)}) is never used"
+                    )
+            else:
+                text = (
+                    f"the name '{qualified}' is defined in {len(group)} files (also {listing}): Claude Code "
+                    "keeps only one of them, and which one is not specified"
+                )
+            yield Hit(_name_line(agent, line), text, agent=agent)
+
+
+def _scope(agent: Agent) -> str:
+    return f"{agent.scope} scope" if agent.scope else "same scope"
+
+
+def _where(agent: Agent) -> str:
+    return f"{agent.path}" + (f" ({agent.scope})" if agent.scope else "")
+
+
+def _name_line(agent: Agent, default: int) -> int:
+    view = View(agent)
+    return view.key_line("name") if view.usable else default

@@ -1,0 +1,53 @@
+"""Progress for long work: a bar on a terminal's stderr and in notebooks, nothing when output is piped.
+
+    for path in progress(paths, total=len(paths), desc="reading"):
+        ...
+
+tqdm decides where it draws: `tqdm.auto` uses an ipywidgets bar in Jupyter and text on a terminal;
+`disable=None` turns it off when stderr is not a terminal (pipes, CI logs), so piped output stays clean.
+Short work (under `min_items`) shows nothing. AGENTKIT_PROGRESS=0 turns every bar off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    if shell is None:
+        return False
+    try:
+        ip = shell.get_ipython()  # type: ignore[attr-defined]
+    except AttributeError:
+        return False
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
+def progress(
+    items: Iterable[T], *, total: int | None = None, desc: str = "", min_items: int = 2000
+) -> Iterator[T]:
+    """`items`, showing a progress bar while they are consumed (see the module docstring)."""
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    off = os.environ.get("AGENTKIT_PROGRESS", "").strip() in ("0", "false", "no", "off")
+    if off or (total is not None and total < min_items):
+        yield from items
+        return
+    if _in_notebook():
+        from tqdm.auto import tqdm
+
+        bar = tqdm(items, total=total, desc=desc, leave=False)
+    else:
+        from tqdm import tqdm
+
+        bar = tqdm(items, total=total, desc=desc, leave=False, disable=None, file=sys.stderr)
+    try:
+        yield from bar
+    finally:
+        bar.close()

@@ -1,0 +1,52 @@
+"""What several commands share: path arguments, output formats, JSON output, the exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agentkit.cli import OK, PROBLEMS, USAGE
+
+__all__ = ["OK", "PROBLEMS", "USAGE", "echo_json", "existing_paths", "format_option", "warn"]
+
+
+def existing_paths(required: bool = True) -> Any:
+    """PATH... arguments that must exist (a missing one is a usage error, exit 2)."""
+    return click.argument(
+        "paths",
+        nargs=-1,
+        required=required,
+        type=click.Path(exists=True, path_type=Path),
+        metavar="PATH...",
+    )
+
+
+def format_option(*choices: str) -> Any:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def echo_json(value: Any) -> None:
+    """JSON on standard output; values JSON cannot hold become text."""
+    from agentkit._reader.jsonable import json_text
+
+    sys.stdout.write(json_text(value) + "\n")
+
+
+def warn(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def no_agents(paths: tuple[Path, ...]) -> int:
+    """An empty selection is a problem worth an exit code, not silence."""
+    warn(f"no agent files (*.md) found in {', '.join(str(p) for p in paths)}")
+    return PROBLEMS

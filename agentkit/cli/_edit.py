@@ -1,0 +1,169 @@
+"""`agentkit edit` and `agentkit export`: write agents back, changing only what was asked."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agentkit.cli._common import OK, PROBLEMS, echo_json, existing_paths, no_agents, warn
+
+
+def _assignment(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for text in values:
+        key, sep, value = text.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"takes KEY=VALUE, not {text!r}")
+        changes[key] = _typed(key, _text(value))
+    return changes
+
+
+def _text(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.BadParameter(f"{value!r} is not valid UTF-8 text") from None
+    return value
+
+
+def _typed(key: str, value: str) -> Any:
+    """Command-line values are text; a few keys take other types in Claude Code."""
+    if key in ("maxTurns", "autoCompactWindow") and value.isdigit():
+        return int(value)
+    if key in ("background", "omitClaudeMd") and value in ("true", "false"):
+        return value == "true"
+    if key in ("hooks", "mcpServers") and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise click.BadParameter(f"{key} must be JSON here: {exc}") from exc
+    return value
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--set", "sets", multiple=True, metavar="KEY=VALUE", callback=_assignment, help="Set a key (repeatable)."
+)
+@click.option("--unset", multiple=True, metavar="KEY", help="Remove a key (repeatable).")
+@click.option(
+    "--body-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Replace the body with this file's text.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the unified diff instead of writing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write even if the file changed on disk, or if Claude Code would drop the result.",
+)
+def edit(
+    file: Path,
+    sets: dict[str, Any],
+    unset: tuple[str, ...],
+    body_file: Path | None,
+    dry_run: bool,
+    force: bool,
+) -> int:
+    """Change front matter keys of FILE, rewriting only their lines.
+
+    Every other byte (comments, quoting, key order, line endings) stays. New problems the edit would
+    cause are reported as lint reports them; an edit after which Claude Code would drop the agent is
+    refused unless --force.
+    """
+    import agentkit
+
+    changes: dict[str, Any] = {**sets, **dict.fromkeys(unset)}
+    if body_file is not None:
+        changes["body"] = _text(body_file.read_text("utf-8", errors="surrogateescape"))
+    if not changes:
+        raise click.UsageError("nothing to change: give --set KEY=VALUE, --unset KEY or --body-file")
+    agent = agentkit.load(file)[0]
+    edited = agentkit.edit(agent, changes)
+    new_errors = _new_findings(agent, edited)
+    for finding in new_errors:
+        warn(f"{finding.severity}: {finding.rule} {finding.message}")
+    if dry_run:
+        sys.stdout.write(agentkit.diff(edited, agent))
+        return OK
+    if not edited.loaded and agent.loaded and not force:
+        warn(
+            f"not written: Claude Code would drop {file} after this edit ({edited.reason}); --force writes it"
+        )
+        return PROBLEMS
+    if agent.block is None and not force:
+        warn(
+            f"not written: {file} has no front matter; the edit would create one without a name or description (--force writes it)"
+        )
+        return PROBLEMS
+    saved = agentkit.save(edited, force=force)
+    click.echo(f"wrote {saved.path}")
+    if not saved.loaded:
+        warn(f"warning: Claude Code would not load it: {saved.reason}")
+        return PROBLEMS
+    return OK
+
+
+def _new_findings(before: Any, after: Any) -> list[Any]:
+    """Findings of `after` that `before` did not have (by rule and message)."""
+    from agentkit import findings
+
+    old = {(f.rule, f.message) for f in findings(before)}
+    return [f for f in findings(after) if (f.rule, f.message) not in old and f.severity != "info"]
+
+
+@click.command()
+@existing_paths()
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="One <name>.md file per loaded agent, in this folder.",
+)
+@click.option(
+    "--agents-json",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The `claude --agents` JSON ('-' for standard output).",
+)
+@click.option(
+    "--sdk",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="claude-agent-sdk AgentDefinition arguments as JSON ('-' for standard output).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace files that exist in the --to folder.")
+def export(
+    paths: tuple[Path, ...], target: Path | None, agents_json: str | None, sdk: str | None, overwrite: bool
+) -> int:
+    """Export the agents Claude Code loads from PATH... to other shapes.
+
+    Exit 1 when an agent is skipped (each one is reported with the reason).
+    """
+    import agentkit
+
+    if not target and not agents_json and not sdk:
+        raise click.UsageError("say where to export: --to DIR, --agents-json FILE or --sdk FILE")
+    agents = agentkit.load(*paths)
+    if not len(agents):
+        return no_agents(paths)
+    status = OK
+    if target:
+        report = agentkit.export(agents, target, overwrite=overwrite)
+        for out in report.written:
+            click.echo(f"wrote {out}")
+        for source, why in report.skipped:
+            warn(f"skipped {source}: {why}")
+        status = PROBLEMS if report.skipped else OK
+    for destination, shape, build in (
+        (agents_json, "agents-json", agentkit.agents_json),
+        (sdk, "sdk", agentkit.sdk_definitions),
+    ):
+        if destination == "-":
+            echo_json(build(agents))
+        elif destination:
+            agentkit.export(agents, destination, shape=shape, overwrite=overwrite)
+            click.echo(f"wrote {destination}")
+    return status

@@ -1,0 +1,237 @@
+"""The OverlapExplorer: which agents duplicate each other or compete for the same requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from agentkit._reader.agent import Agent, AgentSet
+from agentkit.widgets._base import Panel, as_agent_set, text_label
+from agentkit.widgets._logic import (
+    common_root,
+    figure_png,
+    frame_html,
+    groups_html,
+    short_path,
+    side_by_side_html,
+)
+
+# -- OverlapExplorer ------------------------------------------------------------------------------
+
+
+class OverlapExplorer(Panel):
+    """Where agents overlap: a heatmap, the most similar pairs, a side-by-side view of a pair with the
+    passages they share highlighted, near-duplicate groups, and routing conflicts for sample requests.
+
+    Controls: `kind` (description, body, topic, tools), `threshold` (pairs and groups), `pair` (the top
+    pairs) or `first`/`second`, `requests` (one per line) and `margin`. Read `pairs_text()`,
+    `groups_text()`, `passages_text()`, `conflicts_text()`; `overlap` is the `agentkit.overlap` result.
+    """
+
+    def __init__(
+        self,
+        agents: AgentSet | Iterable[Agent] | str | Path,
+        requests: Sequence[str] = (),
+        *,
+        kind: str = "topic",
+        threshold: float = 0.3,
+        margin: float = 0.05,
+    ) -> None:
+        from agentkit._overlap.scores import KINDS, overlap
+
+        self.agents = as_agent_set(agents)
+        self.root = common_root(a.path for a in self.agents)
+        self.overlap = overlap(self.agents)
+        labels = list(self.overlap.labels)
+        self.conflict_frame: Any = None
+
+        self.kind = w.Dropdown(options=list(KINDS), value=kind, description="Score")
+        self.threshold = w.FloatSlider(
+            value=threshold,
+            min=0.05,
+            max=1.0,
+            step=0.05,
+            description="At least",
+            continuous_update=False,
+            readout_format=".2f",
+        )
+        self.heatmap = w.Output(layout=w.Layout(width="520px"))
+        self.pairs = w.HTML()
+        self.pairs.add_class("agentkit-pairs")
+        self.pair = w.Dropdown(description="Top pairs", layout=w.Layout(width="520px"))
+        self.first = w.Dropdown(options=labels, description="Agent A")
+        self.second = w.Dropdown(
+            options=labels, value=labels[1] if len(labels) > 1 else None, description="Agent B"
+        )
+        self.pair_label = text_label(cls="agentkit-pair")
+        self.side_by_side = w.HTML()
+        self.groups = w.HTML()
+        self.requests = w.Textarea(
+            value="\n".join(requests),
+            description="Requests",
+            placeholder="one request per line",
+            continuous_update=False,
+            layout=w.Layout(width="640px", height="90px"),
+        )
+        self.margin = w.FloatSlider(
+            value=margin,
+            min=0.0,
+            max=0.5,
+            step=0.05,
+            description="Margin",
+            continuous_update=False,
+            readout_format=".2f",
+        )
+        self.conflicts = w.HTML()
+
+        self.kind.observe(self._redraw, names="value")
+        self.threshold.observe(self._rescore, names="value")
+        self.pair.observe(self._pick_pair, names="value")
+        self.first.observe(self._show_pair, names="value")
+        self.second.observe(self._show_pair, names="value")
+        self.requests.observe(self._route, names="value")
+        self.margin.observe(self._route, names="value")
+        self.widget = w.VBox(
+            [
+                w.HBox([self.kind, self.threshold]),
+                w.HBox([self.heatmap, w.VBox([w.HTML("<b>Most similar pairs</b>"), self.pairs])]),
+                w.HTML("<b>Near-duplicate groups</b>"),
+                self.groups,
+                w.HTML("<b>Compare two agents</b> (shared passages highlighted)"),
+                self.pair,
+                w.HBox([self.first, self.second]),
+                self.pair_label,
+                self.side_by_side,
+                w.HTML("<b>Routing conflicts</b>: requests several agents claim about equally"),
+                w.HBox([self.requests, self.margin]),
+                self.conflicts,
+            ]
+        )
+        self._redraw()
+        self._route()
+
+    def __repr__(self) -> str:
+        return f"OverlapExplorer({len(self.overlap.labels)} agents)"
+
+    def _redraw(self, _change: Any = None) -> None:
+        from IPython.display import Image
+
+        figure = self.overlap.heatmap(self.kind.value)  # a bare Figure: pyplot never holds it
+        png = figure_png(figure)  # PNG bytes ourselves: the figure formatter depends on the backend
+        self.heatmap.outputs = ()
+        # append_display_data, not `with out:` (under nbval that output would land in the cell).
+        self.heatmap.append_display_data(Image(data=png, format="png"))
+        self._rescore()
+
+    def pair_frame(self) -> Any:
+        """The pairs whose score of the chosen kind reaches the threshold, best first."""
+        kind = self.kind.value
+        frame = self.overlap.pairs(min_score=self.threshold.value, kind=kind)
+        frame = frame.sort_values(kind, ascending=False, kind="stable")
+        return frame[["a_label", "b_label", *[k for k in frame.columns if k in self.kind.options]]]
+
+    def _rescore(self, _change: Any = None) -> None:
+        frame = self.pair_frame()
+        self.pairs.value = frame_html(frame.round(2), max_rows=12)
+        kind = self.kind.value
+        options = [
+            (f"{a} ~ {b} ({score:.2f})", (a, b))
+            for a, b, score in zip(frame["a_label"], frame["b_label"], frame[kind], strict=True)
+        ]
+        self.pair.options = [("(pick a pair)", None), *options]
+        self.pair.value = options[0][1] if options else None
+        self.groups.value = groups_html(self.group_list())
+        self._show_pair()
+
+    def group_list(self) -> list[Any]:
+        return [g for g in self.overlap.groups(self.kind.value, self.threshold.value) if len(g) > 1]
+
+    def _pick_pair(self, change: Any) -> None:
+        if change["new"] is not None:
+            a, b = change["new"]
+            with self.widget.hold_trait_notifications():
+                self.first.value, self.second.value = a, b
+            self._show_pair()
+
+    def _show_pair(self, _change: Any = None) -> None:
+        a, b = self.first.value, self.second.value
+        if a is None or b is None or a == b:
+            self.pair_label.value = "pick two different agents"
+            self.side_by_side.value = ""
+            return
+        agent_a = self.overlap.agents[self.overlap.index(a)]
+        agent_b = self.overlap.agents[self.overlap.index(b)]
+        found = self.overlap.passages(a, b)
+        score = self.overlap.score(self.kind.value, a, b)
+        words = sum(p.words for p in found)
+        self.pair_label.value = (
+            f"{a} ~ {b}: {self.kind.value} score {score:.2f}, {len(found)} shared passages ({words} words)"
+        )
+        self.side_by_side.value = side_by_side_html(
+            agent_a.text,
+            agent_b.text,
+            [p.a_lines for p in found],
+            [p.b_lines for p in found],
+            short_path(agent_a.path, self.root),
+            short_path(agent_b.path, self.root),
+        )
+
+    def _route(self, _change: Any = None) -> None:
+        from agentkit._overlap.route import conflicts
+
+        requests = [r.strip() for r in self.requests.value.split("\n") if r.strip()]
+        if not requests:
+            self.conflict_frame = None
+            self.conflicts.value = "<i>write a few requests your users send, one per line</i>"
+            return
+        frame = conflicts(self.agents, requests, margin=self.margin.value)
+        self.conflict_frame = frame
+        shown = frame.assign(
+            scores=[", ".join(f"{s:.2f}" for s in v) for v in frame["scores"]],
+            agents=[", ".join(v) for v in frame["agents"]],
+        ).drop(columns=["paths"])
+        self.conflicts.value = (
+            frame_html(shown.round({"gap": 3}))
+            if len(frame)
+            else (f"<i>no conflict: each of the {len(requests)} requests has a clear winner</i>")
+        )
+
+    def pairs_text(self, n: int = 8) -> str:
+        frame = self.pair_frame().head(n)
+        return frame.round(2).to_string(index=False) if len(frame) else "no pair reaches the threshold"
+
+    def groups_text(self) -> str:
+        return (
+            "\n".join(
+                f"{', '.join(g.labels)}  ({g.min_score:.2f}-{g.max_score:.2f})" for g in self.group_list()
+            )
+            or "no group at this threshold"
+        )
+
+    def passages_text(self, limit: int = 10) -> str:
+        a, b = self.first.value, self.second.value
+        lines = [self.pair_label.value]
+        found = self.overlap.passages(a, b) if a and b and a != b else []
+        for p in found[:limit]:
+            lines.append(f"  lines {_span(p.a_lines)} ~ {_span(p.b_lines)}: {p.text!r}")
+        if len(found) > limit:
+            lines.append(f"  ... and {len(found) - limit} more")
+        return "\n".join(lines)
+
+    def conflicts_text(self) -> str:
+        frame = self.conflict_frame
+        if frame is None:
+            return "no requests"
+        if not len(frame):
+            return "no conflict"
+        return "\n".join(
+            f"{r}: {', '.join(a)} (gap {g:.3f})"
+            for r, a, g in zip(frame["request"], frame["agents"], frame["gap"], strict=True)
+        )
+
+
+def _span(lines: tuple[int, int]) -> str:
+    return f"{lines[0]}" if lines[0] == lines[1] else f"{lines[0]}-{lines[1]}"
