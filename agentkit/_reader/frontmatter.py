@@ -8,6 +8,7 @@ other Unicode spaces, and `.` does not match `\\r`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,8 +226,21 @@ def hooks_problem(value: Any) -> str | None:
     return None
 
 
+def js_length(text: str) -> int:
+    """JavaScript's `text.length`: UTF-16 code units (a character outside the BMP counts twice)."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def nfkc_colon(name: str) -> str | None:
+    """The first character that is ':' or becomes one under NFKC normalisation (Claude Code checks
+    `name.normalize("NFKC").includes(":")`), or None."""
+    if ":" not in unicodedata.normalize("NFKC", name):
+        return None
+    return next((c for c in name if ":" in unicodedata.normalize("NFKC", c)), ":")
+
+
 def name_problem(name: Any) -> str | None:
-    """Why Claude Code would not accept this `name`, or None."""
+    """Why Claude Code would not accept this `name`, or None (its checks, in its order)."""
     if name is None:
         return "it has no 'name' in its front matter"
     if not isinstance(name, str):
@@ -235,10 +249,18 @@ def name_problem(name: Any) -> str | None:
         return "its 'name' is empty"
     if name.startswith("-"):
         return f"its name {name!r} starts with '-'"
-    if ":" in name:
+    if js_length(name) > NAME_MAX_CHARS:
+        units = js_length(name)
+        extra = "" if units == len(name) else f" ({len(name)} characters; some count twice)"
+        return f"its name is {units} UTF-16 code units long{extra} (at most {NAME_MAX_CHARS})"
+    colon = nfkc_colon(name)
+    if colon == ":":
         return f"its name {name!r} contains ':'"
-    if len(name) > NAME_MAX_CHARS:
-        return f"its name is {len(name)} characters long (at most {NAME_MAX_CHARS})"
+    if colon is not None:
+        return (
+            f"its name {name!r} contains {colon!r} (U+{ord(colon):04X}), which NFKC normalisation turns into "
+            "':' (reserved for plugin:name)"
+        )
     return None
 
 
