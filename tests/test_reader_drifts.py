@@ -37,3 +37,58 @@ def test_a_names_length_counts_utf16_code_units():
     assert agent(name="\U0001f600" * 128).loaded  # 256 code units
     too_long = agent(name="\U0001f600" * 129)  # 129 characters, 258 code units
     assert not too_long.loaded and "258" in too_long.reason
+
+
+# -- tools --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "tools"),
+    [
+        ("tools: 'Read\tGrep'", ["Read\tGrep"]),  # only commas and spaces separate
+        ('tools: "\\tRead, Grep"', ["Read", "Grep"]),  # leading white space is skipped
+        ('tools: "Read,\\u0085Grep"', ["Read", "\x85Grep"]),  # NEL is not white space to JavaScript
+        (
+            "tools: Bash(a(b), c), Read",
+            ["Bash(a(b)", "c)", "Read"],
+        ),  # parentheses do not nest (per its splitter)
+        ("tools: Read)x, Grep", ["Read)x", "Grep"]),
+        ("tools: [1, true, null, Read]", ["Read"]),  # only strings count
+        ("tools: [[Read], Grep]", ["Grep"]),
+        ("tools: ['Read, Grep', Bash]", ["Read", "Grep", "Bash"]),  # list entries are split too
+        ("tools: 123", []),
+        ("tools: true", []),
+        ("tools: {a: 1}", []),
+        ("tools: 0", []),
+        ("tools: Read, *", ["*"]),
+        ("tools: [Read, '*']", ["*"]),
+    ],
+)
+def test_tools_are_read_as_claude_code_reads_them(line, tools):
+    assert agent(line + "\n").tools == tools
+
+
+@pytest.mark.parametrize(
+    ("lines", "granted", "listed"),
+    [
+        ("", None, "All tools"),
+        ("tools: Read, Grep\n", ["Read", "Grep"], "Read, Grep"),
+        ("tools: []\n", [], "All tools"),  # zero tools, though the listing says "All tools"
+        ("tools: '*'\n", None, "All tools"),
+        ("memory: project\ntools: Grep\n", ["Grep", "Write", "Edit", "Read"], "Grep, Write, Edit, Read"),
+        ("memory: user\ntools: Read, Grep\n", ["Read", "Grep", "Write", "Edit"], "Read, Grep, Write, Edit"),
+        ("memory: local\ntools: []\n", ["Write", "Edit", "Read"], "Write, Edit, Read"),
+        ("memory: project\n", None, "All tools"),
+        ("memory: PROJECT\ntools: Grep\n", ["Grep"], "Grep"),  # not a memory scope: nothing added
+        ("memory: project\ntools: '*'\n", None, "All tools"),
+        ("disallowedTools: Bash\n", None, "All tools except Bash"),
+        ("tools: Read, Grep\ndisallowedTools: Grep\n", ["Read"], "Read"),
+        ("tools: Grep\ndisallowedTools: Grep\n", [], "None"),
+        ("memory: project\ntools: Read\ndisallowedTools: Write\n", ["Read", "Edit"], "Read, Edit"),
+        ("disallowedTools: '*'\n", None, "All tools"),
+    ],
+)
+def test_memory_adds_read_write_and_edit_and_the_listing_shows_it(lines, granted, listed):
+    read = agent(lines)
+    assert read.granted_tools == granted
+    assert read.listed_tools == listed

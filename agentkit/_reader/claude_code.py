@@ -168,8 +168,9 @@ WITHHELD_WITH_BASH = ("Glob", "Grep")
 # replacement a fix may write, None when there is none.
 REMOVED_TOOLS: dict[str, str | None] = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": None}
 REMOVED_ADVICE = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": "Glob (to list files) or Bash (ls)"}
-# Added to an explicit `tools` list when `memory` is set: the agent needs them for its memory files.
-MEMORY_TOOLS = ("Read", "Write", "Edit")
+# Appended (in this order, each unless already listed) to an explicit `tools` list when `memory` is user,
+# project or local: the agent needs them for its memory files. The agent listing shows them too.
+MEMORY_TOOLS = ("Write", "Edit", "Read")
 ALL_TOOLS = "*"
 
 # -- descriptions ---------------------------------------------------------------------------------------

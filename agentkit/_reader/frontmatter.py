@@ -170,35 +170,66 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def split_tools(value: Any) -> list[str] | None:
-    """Claude Code's reading of `tools`: None inherits every tool, [] grants none.
+def js_trim(text: str) -> str:
+    """JavaScript's `String.prototype.trim` (white space and line terminators; not NEL U+0085)."""
+    return text.strip(JS_SPACE_CHARS)
 
-    A string is split on commas and spaces, text inside parentheses kept together
-    (`Bash(git diff:*), Read` -> ['Bash(git diff:*)', 'Read']).
+
+def split_tools(value: Any) -> list[str]:
+    """Claude Code's reading of a `tools`-like value (also `disallowedTools`, `skills`): its entries.
+
+    No value (`tools:`), an empty or false value, a number, `true` or a mapping give no entries; a string
+    is split; a list keeps only its strings, each split. Splitting is Claude Code's own: on commas and on
+    spaces (a tab or other white space does not separate; leading white space is skipped), except
+    between '(' and the next ')' (parentheses do not nest), each entry trimmed as JavaScript trims. If
+    any entry is exactly `*`, the result is `['*']` (every tool). An absent key is the caller's business.
     """
-    if value is None:
-        return []  # `tools:` with no value grants nothing (an absent key is handled by the caller)
-    if isinstance(value, list):
-        return [item if isinstance(item, str) else js_string(item) for item in value]
-    if not isinstance(value, str):
-        value = js_string(value)
+    if value is None or value is False or value == "" or value == 0:
+        return []
+    if isinstance(value, str):
+        texts = [value]
+    elif isinstance(value, list):
+        texts = [item for item in value if isinstance(item, str)]
+    else:
+        return []
     entries: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in value:
-        if char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-        if depth == 0 and (char == "," or char.isspace()):
-            if current:
-                entries.append("".join(current))
-                current = []
+    for text in texts:
+        if not text:
             continue
-        current.append(char)
-    if current:
-        entries.append("".join(current))
-    return entries
+        current = ""
+        inside = False
+        for char in text:
+            if char == "(":
+                inside = True
+                current += char
+            elif char == ")":
+                inside = False
+                current += char
+            elif char == "," and not inside or char == " " and not inside:
+                if js_trim(current):
+                    entries.append(js_trim(current))
+                    current = ""
+                elif char == ",":
+                    current = ""
+            elif current or js_trim(char):
+                current += char
+        if js_trim(current):
+            entries.append(js_trim(current))
+    return ["*"] if "*" in entries else entries
+
+
+def listed_tools(tools: list[str] | None, disallowed: list[str] | None) -> str:
+    """The `(Tools: ...)` text of Claude Code's agent listing, from the tools an agent is granted (None:
+    every tool) and its `disallowedTools` (None: none)."""
+    denied = [] if disallowed is None or disallowed == ["*"] else disallowed
+    if tools and denied:
+        kept = [t for t in tools if t not in set(denied)]
+        return ", ".join(kept) if kept else "None"
+    if tools:
+        return ", ".join(tools)
+    if denied:
+        return f"All tools except {', '.join(denied)}"
+    return "All tools"
 
 
 def expand_newlines(description: str) -> str:
