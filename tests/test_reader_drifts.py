@@ -92,3 +92,65 @@ def test_memory_adds_read_write_and_edit_and_the_listing_shows_it(lines, granted
     read = agent(lines)
     assert read.granted_tools == granted
     assert read.listed_tools == listed
+
+
+# -- hooks ----------------------------------------------------------------------------------------------------
+
+HOOK = "[{hooks: [{type: command, command: x}]}]"
+
+
+@pytest.mark.parametrize("event", ["PreToolUse", "PermissionRequest", "PreSkillShellCommand"])
+def test_a_non_empty_top_level_guarded_event_drops_the_agent(event):
+    for value in (HOOK, "5", "text", "{}"):
+        dropped = agent(f"{event}: {value}\n")
+        assert not dropped.loaded and event in dropped.reason, value
+    for value in ("[]", "", "null"):
+        assert agent(f"{event}: {value}\n").loaded, value
+
+
+def test_guarded_hooks_hidden_in_another_key_drop_the_agent():
+    assert not agent(f"other: {{PreToolUse: {HOOK}}}\n").loaded
+    assert not agent("other: {matcher: x, hooks: [{type: command, command: y}]}\n").loaded
+    assert agent(
+        f"metadata: {{PreToolUse: {HOOK}}}\n"
+    ).loaded  # metadata, mcpServers, lspServers are not scanned
+    assert not agent(f"other: {{a: {{b: {{c: {{PreToolUse: {HOOK}}}}}}}}}\n").loaded  # four levels down
+    assert agent(f"other: {{a: {{b: {{c: {{d: {{PreToolUse: {HOOK}}}}}}}}}}}\n").loaded  # five: not looked at
+    assert agent(f"PostToolUse: {HOOK}\n").loaded  # not a guarded event: an ignored key
+
+
+@pytest.mark.parametrize(
+    ("hooks", "loads"),
+    [
+        ("''", True),  # no hooks
+        ("null", True),
+        ("0", True),
+        ("5", False),
+        ("text", False),
+        ("[]", False),
+        ("{}", True),
+        ("{Stop: null}", True),  # an event without a list is ignored...
+        ("{Stop: 5}", True),
+        ("{PreToolUse: null}", True),
+        ("{PreToolUse: 5}", False),  # ...unless it is a guarded one
+        ("{Stop: [5]}", True),  # a bad matcher of an ordinary event is left out
+        ("{Stop: [{hooks: [5]}]}", True),
+        ("{Stop: [{hooks: [{type: nope}]}]}", True),
+        ("{PreToolUse: [5]}", False),  # but drops the agent under a guarded event
+        ("{PreToolUse: [{hooks: [{type: command}]}]}", False),
+        ("{PreToolUse: [{matcher: 5, hooks: [{type: command, command: x}]}]}", False),
+        ("{Stop: [{matcher: 5, hooks: [{type: command, command: x}]}]}", True),
+        ("{NotAnEvent: 5}", True),
+        (f"{{NotAnEvent: {{PreToolUse: {HOOK}}}}}", False),
+        ("[{matcher: x, hooks: [{type: command, command: y}]}]", False),
+        ("{Stop: [{hooks: [{type: mcp_tool, server: s, tool: t}]}]}", True),
+        ("{PreToolUse: [{hooks: [{type: mcp_tool, server: s, tool: t}]}]}", True),
+        ("{PreToolUse: [{hooks: [{type: http, url: 'not a url'}]}]}", False),
+        ("{PreToolUse: [{hooks: [{type: command, command: x, timeout: -1}]}]}", False),
+        ("{PreToolUse: [{hooks: [{type: command, command: x, shell: fish}]}]}", False),
+        ("{PreToolUse: [{hooks: [{type: command, command: x, extra: 1}]}]}", True),
+    ],
+)
+def test_hooks_are_checked_as_claude_code_checks_them(hooks, loads):
+    read = agent(f"hooks: {hooks}\n")
+    assert read.loaded is loads, read.reason

@@ -15,12 +15,12 @@ from agentkit._reader.frontmatter import (
     description_problem,
     expand_newlines,
     find_block,
-    hooks_problem,
     listed_tools,
     name_problem,
     parse_block,
     split_tools,
 )
+from agentkit._reader.hooks import guard_problem, hooks_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -285,6 +285,9 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
     if agent.plugin:
         return True, None
     problem = name_problem(agent.fields.get("name")) or description_problem(agent.fields.get("description"))
+    if problem is None:
+        guarded = guard_problem(agent.fields)
+        problem = guarded[1] if guarded else None
     if problem is None and "hooks" in agent.fields:
         problem = hooks_problem(agent.fields["hooks"])
         problem = "its " + problem.removeprefix("'") if problem else None

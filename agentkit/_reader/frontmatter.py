@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from agentkit._reader.claude_code import HOOK_TYPES, NAME_MAX_CHARS
+from agentkit._reader.claude_code import NAME_MAX_CHARS
 from agentkit._reader.yaml12 import AliasBombError, TooDeepError, YAMLError, load_yaml12, node_spans
 
 # JavaScript's \s, spelled out (Python's \s differs: it lacks U+FEFF and adds \x1c-\x1f and \x85).
@@ -235,26 +235,6 @@ def listed_tools(tools: list[str] | None, disallowed: list[str] | None) -> str:
 def expand_newlines(description: str) -> str:
     """Claude Code turns every backslash + `n` in a local agent's description into a newline."""
     return description.replace("\\n", "\n")
-
-
-def hooks_problem(value: Any) -> str | None:
-    """Why a `hooks` value would stop the agent loading (settings.json shape), or None if it is fine."""
-    if not isinstance(value, dict):
-        return f"'hooks' must be a mapping of event names to lists, not {type_name(value)}"
-    for event, matchers in value.items():
-        if not isinstance(matchers, list):
-            return f"'hooks.{event}' must be a list of matchers, not {type_name(matchers)}"
-        for matcher in matchers:
-            if not isinstance(matcher, dict) or not isinstance(matcher.get("hooks"), list):
-                return f"each entry of 'hooks.{event}' needs a 'hooks' list"
-            if "matcher" in matcher and not isinstance(matcher["matcher"], str):
-                return f"'matcher' in 'hooks.{event}' must be a string"
-            for hook in matcher["hooks"]:
-                if not isinstance(hook, dict) or hook.get("type") not in HOOK_TYPES:
-                    return f"each hook in 'hooks.{event}' needs a 'type' of {', '.join(HOOK_TYPES)}"
-                if hook["type"] == "command" and not isinstance(hook.get("command"), str):
-                    return f"a command hook in 'hooks.{event}' needs a 'command' string"
-    return None
 
 
 def js_length(text: str) -> int:

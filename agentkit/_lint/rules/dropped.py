@@ -20,12 +20,12 @@ from agentkit._reader.claude_code import NAME_MAX_CHARS
 from agentkit._reader.frontmatter import (
     JS_SPACE_CHARS,
     fallback_rewrite,
-    hooks_problem,
     js_length,
     js_string,
     nfkc_colon,
     type_name,
 )
+from agentkit._reader.hooks import guard_problem, hooks_problem
 from agentkit._reader.yaml12 import YAMLError, load_yaml12
 
 # == AK1xx: dropped by Claude Code =================================================================
@@ -366,13 +366,27 @@ def file_too_large(view: View) -> Iterator[Hit]:
             yield Hit(1, problem)
 
 
-@rule("AK110", "invalid-hooks", "error", "dropped", "An invalid `hooks` value stops the agent from loading.")
+@rule(
+    "AK110",
+    "invalid-hooks",
+    "error",
+    "dropped",
+    "Invalid `hooks`, or hook settings outside `hooks`, stop the agent from loading.",
+)
 def invalid_hooks(view: View) -> Iterator[Hit]:
     """`hooks` must have the shape of `hooks` in settings.json: a mapping of event names to lists of
-    matchers, each with a `hooks` list of `{type: command, command: ...}` (or prompt/agent/http) entries.
-    Anything else makes Claude Code refuse the whole agent.
+    matchers, each with a `hooks` list of `{type: command, command: ...}` (or prompt, agent, http,
+    mcp_tool) entries. Under PreToolUse, PermissionRequest and PreSkillShellCommand, which guard what the
+    agent may do, any problem makes Claude Code refuse the whole agent (elsewhere a bad entry is dropped);
+    so does a non-list `hooks` value, or such an event written as a top-level key (or hidden in another
+    key) instead of under `hooks`.
     """
-    if "hooks" in view.fields and not view.agent.plugin:
+    if view.agent.plugin:
+        return
+    guarded = guard_problem(view.fields)
+    if guarded:
+        yield Hit(view.key_line(guarded[0]), guarded[1])
+    if "hooks" in view.fields:
         problem = hooks_problem(view.fields["hooks"])
         if problem:
             yield Hit(view.key_line("hooks"), f"{problem}: Claude Code does not load the agent")
