@@ -154,3 +154,57 @@ def test_guarded_hooks_hidden_in_another_key_drop_the_agent():
 def test_hooks_are_checked_as_claude_code_checks_them(hooks, loads):
     read = agent(f"hooks: {hooks}\n")
     assert read.loaded is loads, read.reason
+
+
+# -- parsing ----------------------------------------------------------------------------------------------------
+
+
+def test_an_alias_bomb_is_a_failed_strict_parse_then_the_fallback():
+    lines = ["kaa: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"k{chr(97 + i)}a: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    read = agent("\n".join(lines) + "\n")
+    assert read.loaded and read.parse == "fallback"
+    assert read.fields["kba"].startswith("&a1")  # the rewrite quoted the aliases into text
+    nested = agent("x:\n" + "\n".join("  " + line for line in lines) + "\n")
+    assert not nested.loaded and nested.parse == "failed"  # the rewrite cannot reach indented lines
+
+
+def test_deep_nesting_is_a_failed_strict_parse_then_the_fallback():
+    read = agent("xx: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert read.loaded and read.parse == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("!custom tag", "tag"),  # tags are ignored...
+        ("!Use for this", "for this"),
+        ("!!binary aGVsbG8=", "aGVsbG8="),
+        ("!!int '12'", "12"),  # ...a quoted scalar stays text
+        ("!!str 017", "017"),
+        ("!x 5", "5"),
+    ],
+)
+def test_tags_are_read_as_buns_yaml_reads_them(value, expected):
+    read = agent(description=value)
+    assert read.loaded and read.description == expected
+
+
+def test_merge_keys_and_complex_keys():
+    merged = agentkit.loads(fm("base: &b\n  description: From the base.\nname: a\n<<: *b\n"))
+    assert merged.loaded and merged.description == "From the base."
+    assert agent("[a, b]: flow key\n").fields["a,b"] == "flow key"
+    assert agent("{a: 1}: x\n").fields["[object Object]"] == "x"
+
+
+@pytest.mark.parametrize("char", ["\x07", "\x1b", "\x01", "\x7f", "\x9b"])
+def test_control_characters_are_text(char):
+    read = agent(description=f"a{char}b")
+    assert read.loaded and read.description == f"a{char}b"
+
+
+def test_a_plain_scalar_may_start_with_a_comma():
+    read = agent(description=",Use for this")
+    assert read.loaded and read.description == ",Use for this"
+    assert agent("tools: ,Read\n").tools == ["Read"]

@@ -104,12 +104,13 @@ class ParsedBlock:
 
 
 def parse_block(block: str) -> ParsedBlock:
-    """Strict YAML 1.2 first; only if that raises, the line rewrite and a second parse."""
+    """Strict YAML 1.2 first; only if that raises, the line rewrite and a second parse.
+
+    agentkit's safety limits (aliases expanding past MAX_EXPANDED_NODES values; nesting its parser cannot
+    take) count as a failed strict parse, so the fallback is tried as Claude Code tries it when its own
+    parser gives up; only if the rewritten text hits them too is the front matter refused."""
     try:
         value = load_yaml12(block)
-    except (AliasBombError, TooDeepError) as exc:
-        # Not a syntax problem the rewrite could mend: refuse it rather than expand or recurse.
-        return ParsedBlock({}, "failed", str(exc), None, (), None, refused=True)
     except YAMLError as exc:
         strict_error = _first_line(exc)
     else:
@@ -117,6 +118,8 @@ def parse_block(block: str) -> ParsedBlock:
     rewritten, quoted = fallback_rewrite(block)
     try:
         value = load_yaml12(rewritten)
+    except (AliasBombError, TooDeepError) as exc:
+        return ParsedBlock({}, "failed", strict_error, str(exc), quoted, None, refused=True)
     except YAMLError as exc:
         return ParsedBlock({}, "failed", strict_error, _first_line(exc), quoted, None)
     return _as_fields(value, "fallback", strict_error, None, quoted)
