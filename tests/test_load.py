@@ -431,7 +431,7 @@ def test_unreadable_file_is_a_record(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert not agent.loaded and agent.reason == "the file cannot be read (Permission denied)"
 
 
-def test_discover_does_not_pick_a_winner_inside_one_folder(tmp_path: Path) -> None:
+def test_discover_picks_the_path_that_sorts_last_inside_one_folder(tmp_path: Path) -> None:
     home, repo = tmp_path / "home", tmp_path / "repo"
     (home / ".claude" / "agents").mkdir(parents=True)
     (repo / ".claude" / "agents" / "sub").mkdir(parents=True)
@@ -441,6 +441,7 @@ def test_discover_does_not_pick_a_winner_inside_one_folder(tmp_path: Path) -> No
     (repo / ".claude" / "agents" / "sub" / "helper.md").write_text(GOOD)
     agents = agentkit.discover(repo, home=home, managed=tmp_path / "none")
     user, project_a, project_b = agents
-    # Claude Code keeps one of the two project files, but which one is unspecified: neither is marked.
-    assert (project_a.shadowed_by, project_b.shadowed_by) == (None, None)
-    assert user.shadowed_by in (project_a.path, project_b.path)
+    # 'helper.md' < 'sub/helper.md': the nested file sorts last and wins (Claude Code 2.1.330 and later).
+    assert (project_a.shadowed_by, project_b.shadowed_by) == (project_b.path, None)
+    assert user.shadowed_by == project_b.path
+    assert agents["helper"] is project_b

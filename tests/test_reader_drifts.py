@@ -6,6 +6,8 @@ thousands of such files); these run offline, on agentkit alone.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import agentkit
@@ -208,3 +210,43 @@ def test_a_plain_scalar_may_start_with_a_comma():
     read = agent(description=",Use for this")
     assert read.loaded and read.description == ",Use for this"
     assert agent("tools: ,Read\n").tools == ["Read"]
+
+
+# -- which file wins a name ------------------------------------------------------------------------------------
+
+
+def _write(folder: Path, files: dict[str, str]) -> None:
+    for rel, description in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(fm(f"name: same\ndescription: {description}\n"), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("files", "winner"),
+    [
+        (["a.md", "b.md"], "b.md"),
+        (["z.md", "a/x.md"], "z.md"),  # 'a/x.md' < 'z.md' as paths, whatever the walk order
+        (["deep/er/one.md", "deep/two.md"], "deep/two.md"),
+        (["x\U0001f600.md", "x\uff5e.md"], "x\uff5e.md"),  # UTF-16 order: a surrogate sorts before U+FF5E
+    ],
+)
+def test_the_file_whose_path_sorts_last_wins_a_name(tmp_path, files, winner):
+    _write(tmp_path, {rel: rel for rel in files})
+    agents = agentkit.load(tmp_path)
+    assert agents["same"].description == winner
+    for read in agents:
+        expected = None if read.description == winner else tmp_path / winner
+        assert read.shadowed_by == expected, read.path
+
+
+def test_discover_picks_the_last_path_inside_the_winning_folder(tmp_path):
+    home, repo = tmp_path / "home", tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    _write(home / ".claude" / "agents", {"z.md": "user"})
+    _write(repo / ".claude" / "agents", {"z.md": "project z", "a/x.md": "project a/x"})
+    agents = agentkit.discover(repo, home=home, managed=tmp_path / "none", plugins=[])
+    assert agents["same"].description == "project z"
+    shadowed = {read.description: read.shadowed_by for read in agents}
+    winner = repo / ".claude" / "agents" / "z.md"
+    assert shadowed == {"user": winner, "project a/x": winner, "project z": None}
