@@ -76,7 +76,8 @@ PLUGIN_IGNORED_FIELDS = (
     "observeToolResults",
     "observeSubagents",
 )
-AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this
+AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this, and ignores the value
+CACHE_TTLS = ("5m", "1h")  # experimental.cacheTtl
 
 # -- values ---------------------------------------------------------------------------------------------
 MODEL_ALIASES = ("sonnet", "opus", "haiku", "inherit", "fable", "best", "opusplan")
