@@ -64,9 +64,14 @@ def install(version: str | None, where: Path) -> tuple[Path, str]:
     python = where / ("Scripts" if os.name == "nt" else "bin") / "python"
     spec = f"claude-agent-sdk=={version}" if version else "claude-agent-sdk"
     print(f"installing {spec} into {where} ...", flush=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", spec], check=True
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", spec],
+        capture_output=True,
+        text=True,
     )
+    if done.returncode != 0:  # pip's own output only when it failed (it warns a lot on some machines)
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"pip could not install {spec}")
     found = subprocess.run(
         [
             str(python),
