@@ -9,7 +9,8 @@ from typing import NoReturn
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ROOT.parent / "shared" / "corpora"
+# $AGENTKIT_CORPORA points a checkout that is not next to ../shared (a worktree) at the corpora.
+CORPORA = Path(os.environ.get("AGENTKIT_CORPORA") or ROOT.parent / "shared" / "corpora")
 SAMPLE_AGENTS = ROOT / "agents"
 
 

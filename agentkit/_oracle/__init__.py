@@ -21,6 +21,7 @@ from agentkit._oracle.probe import (
     subagent_requests,
 )
 from agentkit._oracle.verify import Disagreement, FileCheck, VerifyReport, verify, verify_scopes
+from agentkit._oracle.world import Run, ScratchWorld
 
 __all__ = [
     "ClaudeCode",
@@ -29,6 +30,8 @@ __all__ = [
     "ListedAgent",
     "Listing",
     "OracleError",
+    "Run",
+    "ScratchWorld",
     "SubagentNotSpawned",
     "SubagentRequest",
     "VerifyReport",

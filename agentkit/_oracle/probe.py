@@ -27,7 +27,7 @@ from agentkit._oracle.standin import FakeMessagesAPI, Recorded
 from agentkit._oracle.world import Run, ScratchWorld
 
 LISTING_MARKER = "Available agent types for the Agent tool:\n"
-_TOOLS_TAIL = re.compile(r" \(Tools: ([^\n]*)\)\Z")
+TOOLS_MARKER = " (Tools: "
 _TOOL_NAME_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 PRINT_ARGS = ("-p", "hi", "--output-format", "stream-json", "--verbose")
 DEFAULT_TIMEOUT = 60.0
@@ -152,23 +152,31 @@ def _parse_from(text: str, at: int, names: list[str], index: int) -> list[Listed
         return None
     start = at + len(head)
     last = index + 1 == len(names)
-    next_head = "\n" if last else f"\n- {names[index + 1]}: "
+    separator = "\n\n" if last else f"\n- {names[index + 1]}: "
     search = start
     while True:
-        cut = text.find("\n\n" if last else next_head, search)
+        cut = text.find(separator, search)
         if cut < 0:
             if not last:
                 return None
             cut = len(text)
-        match = _TOOLS_TAIL.search(text, start, cut)
-        if match is not None and match.start() >= start:
-            entry = ListedAgent(names[index], text[start : match.start()], match.group(1))
+        entry = _entry(names[index], text[start:cut])
+        if entry is not None:
             rest = [] if last else _parse_from(text, cut + 1, names, index + 1)
             if rest is not None:
                 return [entry, *rest]
         if cut >= len(text):
             return None
         search = cut + 1
+
+
+def _entry(name: str, segment: str) -> ListedAgent | None:
+    """`<description> (Tools: <tools>)`: the tools are the text after the last ' (Tools: ' (tool names may
+    hold newlines, spaces and parentheses; a description may hold '(Tools: ...)' itself)."""
+    marker = segment.rfind(TOOLS_MARKER)
+    if marker < 0 or not segment.endswith(")"):
+        return None
+    return ListedAgent(name, segment[:marker], segment[marker + len(TOOLS_MARKER) : -1])
 
 
 def deferred_tools(body: Any) -> list[str]:

@@ -110,18 +110,7 @@ class VerifyReport:
 # -- agentkit's side ---------------------------------------------------------------------------------
 def listed_tools(agent: Agent) -> str:
     """The `(Tools: ...)` text Claude Code shows for this agent, from agentkit's reading of it."""
-    tools = agent.tools
-    denied = agent.disallowed_tools
-    tools = None if tools is not None and "*" in tools else tools
-    denied = None if denied is not None and "*" in denied else denied
-    if tools and denied:
-        kept = [t for t in tools if t not in set(denied)]
-        return ", ".join(kept) if kept else "None"
-    if tools:
-        return ", ".join(tools)
-    if denied:
-        return f"All tools except {', '.join(denied)}"
-    return "All tools"
+    return agent.listed_tools
 
 
 def _listed_of(agent: Agent) -> tuple[str, str, str] | None:

@@ -76,7 +76,8 @@ PLUGIN_IGNORED_FIELDS = (
     "observeToolResults",
     "observeSubagents",
 )
-AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this
+AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this, and ignores the value
+CACHE_TTLS = ("5m", "1h")  # experimental.cacheTtl
 
 # -- values ---------------------------------------------------------------------------------------------
 MODEL_ALIASES = ("sonnet", "opus", "haiku", "inherit", "fable", "best", "opusplan")
@@ -87,10 +88,50 @@ MEMORIES = ("user", "project", "local")
 ISOLATIONS = ("worktree", "remote")
 
 # -- hooks ----------------------------------------------------------------------------------------------
-HOOK_TYPES = ("command", "prompt", "agent", "http")
-# Events whose hooks guard what an agent may do: a non-list value under `hooks:`, or a non-empty top-level
-# key of the same name, stops the agent loading (PreSkillShellCommand since 2.1.332).
+HOOK_TYPES = ("command", "prompt", "agent", "http", "mcp_tool")
+# Every hook event Claude Code knows; a key of `hooks` outside this list is ignored (with a note).
+HOOK_EVENTS = (
+    "PreToolUse",
+    "PostToolUse",
+    "PostToolUseFailure",
+    "PostToolBatch",
+    "Notification",
+    "UserPromptSubmit",
+    "UserPromptExpansion",
+    "SessionStart",
+    "SessionEnd",
+    "Stop",
+    "StopFailure",
+    "SubagentStart",
+    "SubagentStop",
+    "PreCompact",
+    "PostCompact",
+    "PreModelSwitch",
+    "PostModelSwitch",
+    "PermissionRequest",
+    "PermissionDenied",
+    "Setup",
+    "TeammateIdle",
+    "TaskCreated",
+    "TaskCompleted",
+    "Elicitation",
+    "ElicitationResult",
+    "ConfigChange",
+    "WorktreeCreate",
+    "WorktreeRemove",
+    "InstructionsLoaded",
+    "CwdChanged",
+    "FileChanged",
+    "DirectoryAdded",
+    "MessageDisplay",
+    "PreSkillShellCommand",
+)
+# Events whose hooks guard what an agent may do. Any problem with their hooks stops the agent loading:
+# a value under `hooks:` that is not a list (null aside), a bad matcher or hook entry, or a top-level key
+# of that name with a value (not null, not an empty list; PreSkillShellCommand since 2.1.332).
 GUARDED_HOOK_EVENTS = ("PreToolUse", "PermissionRequest", "PreSkillShellCommand")
+# Top-level keys Claude Code does not search for hook settings (every other one it searches 3 levels down).
+UNSCANNED_TOP_KEYS = ("metadata", "mcpServers", "lspServers")
 
 # -- tools ----------------------------------------------------------------------------------------------
 # Names Claude Code recognises in `tools`. Which of them an agent really gets also depends on the platform,
@@ -168,8 +209,9 @@ WITHHELD_WITH_BASH = ("Glob", "Grep")
 # replacement a fix may write, None when there is none.
 REMOVED_TOOLS: dict[str, str | None] = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": None}
 REMOVED_ADVICE = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": "Glob (to list files) or Bash (ls)"}
-# Added to an explicit `tools` list when `memory` is set: the agent needs them for its memory files.
-MEMORY_TOOLS = ("Read", "Write", "Edit")
+# Appended (in this order, each unless already listed) to an explicit `tools` list when `memory` is user,
+# project or local: the agent needs them for its memory files. The agent listing shows them too.
+MEMORY_TOOLS = ("Write", "Edit", "Read")
 ALL_TOOLS = "*"
 
 # -- descriptions ---------------------------------------------------------------------------------------
