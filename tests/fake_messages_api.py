@@ -1,7 +1,10 @@
 """A local stand-in for the Anthropic Messages API, for tests, notebooks and benchmarks.
 
 A real HTTP server on 127.0.0.1 (the SDK's httpx2 transport cannot be mocked reliably), speaking
-`POST /v1/messages` (JSON and SSE streaming) and `POST /v1/messages/count_tokens`.
+`POST /v1/messages` (JSON and SSE streaming) and `POST /v1/messages/count_tokens`. It says what it is:
+every response carries the header `x-agentkit-stand-in: 1`, and `GET /agentkit/stand-in` answers
+`{"stand_in": "agentkit"}`, so a client can label answers that did not come from Anthropic. Every request
+(any method, any path) is recorded in `requests`.
 
 Replies are deterministic and derived from the request, so tests can check what was sent:
     "model=<model> system=<first five words of the system prompt> user=<the user message>"
@@ -23,6 +26,13 @@ subprocesses, which cannot reach the server object). Specs, several may be combi
     stall:S         sleep S seconds before the first text delta
 In a prompt, write them as `[[status:529]]`, `[[chunks:2000]]`, etc.
 
+Tool calls (for Claude Code's tool loop): `server.respond(func)` installs a function that sees each recorded
+request first and may return a Behaviour (None: the usual rules); `Behaviour(tool_uses=(ToolUse(...), ...))`
+answers with streamed `tool_use` blocks and stop reason `tool_use`. `Recorded.is_subagent` tells a Claude
+Code subagent's request (its system prompt carries `cc_is_subagent=true`) from the main loop's. A Claude Code
+main-loop request whose system prompt names `Subagent to run: NAME` (agentkit.live's Claude Code mode) is
+answered as Claude would: with one call of the `Agent` tool for NAME, passing the user's message.
+
 Standalone: `python -m tests.fake_messages_api --port 8765`, then
 `ANTHROPIC_BASE_URL=http://127.0.0.1:8765 ANTHROPIC_API_KEY=sk-ant-test-not-a-real-key`.
 """
@@ -35,11 +45,19 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 FAKE_KEY = "sk-ant-test-not-a-real-key"
+# How the stand-in names itself: a header on every response, and a path that answers who it is.
+STAND_IN_HEADER = "x-agentkit-stand-in"
+IDENTITY_PATH = "/agentkit/stand-in"
+# Claude Code puts this in the first system block of a spawned subagent's requests.
+SUBAGENT_MARKER = "cc_is_subagent=true"
+# agentkit.live's Claude Code mode names the subagent its main session must run with this line.
+_RUN_SUBAGENT = re.compile(r"Subagent to run: (\S+)")
 
 _MAGIC = re.compile(r"\[\[([a-z]+(?::[0-9.]+)?)\]\]")
 _ERROR_TYPES = {
@@ -55,9 +73,19 @@ _ERROR_TYPES = {
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@dataclass(frozen=True)
+class ToolUse:
+    """One `tool_use` block to answer with (the model "calls" this tool with this input)."""
+
+    name: str
+    input: dict[str, Any]
+    id: str = "toolu_agentkit_standin_1"
+
+
 @dataclass
 class Behaviour:
     status: int = 200
+    tool_uses: tuple[ToolUse, ...] = ()  # answer by calling these tools (no text)
     drop: int | None = None
     error: int | None = None
     nostop: int | None = None
@@ -87,6 +115,20 @@ class Recorded:
     path: str
     headers: dict[str, str]  # lower-cased names
     body: Any
+
+    @property
+    def is_messages(self) -> bool:
+        """A `POST /v1/messages` (not count_tokens, not anything else)."""
+        return self.method == "POST" and self.path == "/v1/messages"
+
+    @property
+    def is_subagent(self) -> bool:
+        """A request Claude Code sends for a spawned subagent (not for its main loop)."""
+        return (
+            self.is_messages
+            and isinstance(self.body, dict)
+            and SUBAGENT_MARKER in _text_of(self.body.get("system"))
+        )
 
 
 def _text_of(content: Any) -> str:
@@ -129,6 +171,20 @@ def _route(system: str, request: str) -> str | None:
     return best
 
 
+def delegation(body: dict[str, Any]) -> ToolUse | None:
+    """The `Agent` call Claude would make for a main-loop request asking it to run one named subagent."""
+    tools = body.get("tools") or []
+    if SUBAGENT_MARKER in _text_of(body.get("system")) or not any(t.get("name") == "Agent" for t in tools):
+        return None
+    wanted = _RUN_SUBAGENT.search(_text_of(body.get("system")))
+    if wanted is None:
+        return None
+    prompt = _user_text(body)
+    return ToolUse(
+        "Agent", {"description": "agentkit run", "prompt": prompt, "subagent_type": wanted.group(1)}
+    )
+
+
 def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     """The text deltas of the reply: deterministic, and derived from the request."""
     if behaviour.chunks is not None:
@@ -147,6 +203,7 @@ class FakeMessagesAPI:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._queue: deque[Behaviour] = deque()
+        self._responder: Callable[[Recorded], Behaviour | None] | None = None
         self._lock = threading.Lock()
         self.requests: list[Recorded] = []
         self._server = ThreadingHTTPServer((host, port), _make_handler(self))
@@ -172,9 +229,19 @@ class FakeMessagesAPI:
         with self._lock:
             self._queue.extend(Behaviour.parse(s) for s in specs)
 
+    def respond(self, func: Callable[[Recorded], Behaviour | None] | None) -> None:
+        """Let `func` choose the behaviour for each coming request (after the script queue is empty).
+
+        It is called with the recorded request, under the server's lock (keep it quick); None means the
+        usual rules (magic strings in the prompt). `respond(None)` removes it.
+        """
+        with self._lock:
+            self._responder = func
+
     def reset(self) -> None:
         with self._lock:
             self._queue.clear()
+            self._responder = None
             self.requests.clear()
 
     def start(self) -> FakeMessagesAPI:
@@ -200,7 +267,17 @@ class FakeMessagesAPI:
             self.requests.append(rec)
             if self._queue:
                 return self._queue.popleft()
+            chosen = self._responder(rec) if self._responder is not None else None
+        if chosen is not None:
+            return chosen
+        call = delegation(rec.body) if rec.is_messages and isinstance(rec.body, dict) else None
+        if call is not None:
+            return Behaviour(tool_uses=(call,))
         return Behaviour.parse(" ".join(_MAGIC.findall(prompt)))
+
+    def _record_other(self, rec: Recorded) -> None:
+        with self._lock:
+            self.requests.append(rec)
 
 
 def _sse(event: str, data: dict[str, Any]) -> bytes:
@@ -218,6 +295,17 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
+
+        def end_headers(self) -> None:
+            self.send_header(STAND_IN_HEADER, "1")  # on every response, errors included
+            super().end_headers()
+
+        def do_GET(self) -> None:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            api._record_other(Recorded("GET", self.path.split("?", 1)[0], headers, None))
+            if self.path.split("?", 1)[0] == IDENTITY_PATH:
+                return self._json(200, {"stand_in": "agentkit"})
+            self._error(404, f"no route {self.path}")
 
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
@@ -240,6 +328,8 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 return self._error(404, f"no route {path}")
             if not isinstance(body.get("max_tokens"), int) or not body.get("messages"):
                 return self._error(400, "max_tokens and messages are required")
+            if behaviour.tool_uses:
+                return self._tool_uses(body, behaviour.tool_uses)
             chunks = reply_chunks(body, behaviour)
             stop_reason = "end_turn"
             if len(chunks) > body["max_tokens"]:
@@ -248,6 +338,54 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 self._stream(body, chunks, stop_reason, behaviour)
             else:
                 self._json(200, self._message(body, "".join(chunks), stop_reason, len(chunks)))
+
+        def _tool_uses(self, body: dict[str, Any], calls: tuple[ToolUse, ...]) -> None:
+            """Answer with calls of tools: the way to make Claude Code act (e.g. spawn a subagent)."""
+            blocks = [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input} for c in calls]
+            if not body.get("stream"):
+                message = self._message(body, "", "tool_use", len(calls))
+                message["content"] = blocks
+                return self._json(200, message)
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("cache-control", "no-cache")
+            self.send_header("transfer-encoding", "chunked")
+            self.send_header("request-id", "req_fake")
+            self.end_headers()
+            events = [
+                _sse("message_start", {"type": "message_start", "message": self._message(body, "", None, 1)})
+            ]
+            for index, block in enumerate(blocks):
+                delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+                events += [
+                    _sse(
+                        "content_block_start",
+                        {
+                            "type": "content_block_start",
+                            "index": index,
+                            "content_block": {**block, "input": {}},
+                        },
+                    ),
+                    _sse(
+                        "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
+                    ),
+                    _sse("content_block_stop", {"type": "content_block_stop", "index": index}),
+                ]
+            events += [
+                _sse(
+                    "message_delta",
+                    {
+                        "type": "message_delta",
+                        "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+                        "usage": {"output_tokens": 1},
+                    },
+                ),
+                _sse("message_stop", {"type": "message_stop"}),
+            ]
+            try:
+                self.wfile.write(b"".join(_chunk(e) for e in events) + b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
 
         def _message(
             self, body: dict[str, Any], text: str, stop_reason: str | None, out: int
