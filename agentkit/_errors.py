@@ -31,3 +31,7 @@ class MissingKeyError(LiveError):
 
 class ReplayMiss(LiveError):
     """Replay mode (AGENTKIT_REPLAY=1) found no recorded run for this agent, prompt and model."""
+
+
+class InvalidRunOption(LiveError, ValueError):
+    """A live run was asked for with an option out of range (max_tokens, temperature, mode, ...)."""
