@@ -560,7 +560,7 @@ def test_cli_try_text_streams_the_reply(home, fake_api):
     assert "code-reviewer" in out.stderr and "claude-sonnet-5-5" in out.stderr and "$" in out.stderr
     assert fake_api.count == 1
     again = agentkit_cli("try", "code-reviewer", "look at my diff", "--agents", str(ROOT / "agents"))
-    assert again.returncode == 0 and again.stdout == out.stdout and "(cached)" in again.stderr
+    assert again.returncode == 0 and again.stdout == out.stdout and "· cached ·" in again.stderr
     assert fake_api.count == 1
 
 
@@ -600,3 +600,410 @@ def test_cli_try_exit_codes(home, fake_api, tmp_path):
     assert out.returncode == 2
     out = agentkit_cli("try", "agents/code-reviewer.md", "w", AGENTKIT_REPLAY="1")
     assert out.returncode == 1 and "replay mode" in out.stderr and "'w'" in out.stderr
+
+
+# -- one RunResult, one summary line, Playgrounds that wait for themselves (issue: layout) ----------------
+
+
+def test_the_summary_line_is_formatted_once(home, fake_api, agent):
+    r = live.run(agent, "summarise me")
+    line = r.summary()
+    assert (
+        line.startswith("claude-opus-5-5 · ")
+        and f"{r.input_tokens} in / {r.output_tokens} out tokens" in line
+    )
+    assert line.endswith("stand-in API — not Claude's answer")
+    assert "cached" not in line and "cached" in live.run(agent, "summarise me").summary()
+    assert " s · " not in r.summary(timing=False)
+    cli = agentkit_cli("try", "agents/code-reviewer.md", "summarise me too")
+    reviewer = agentkit.load(ROOT / "agents" / "code-reviewer.md")[0]
+    again = live.run(reviewer, "summarise me too")  # the CLI's run, from the cache
+    assert again.cached
+    assert f"-- code-reviewer · {again.summary(timing=False).split(' · ')[0]}" in cli.stderr
+    from agentkit.widgets import Playground
+
+    playground = Playground({"reviewer": agent}, "summarise me", selected=["reviewer"])
+    playground.run(wait=True)
+    footer = playground.panes.children[0].children[2].value
+    assert html_text(footer) == playground.results[0].summary()
+
+
+def html_text(value: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", value))
+
+
+def test_a_playground_waits_only_for_its_own_runs(home, fake_api, agent):
+    from agentkit.widgets import Playground
+
+    slow = Playground({"reviewer": agent}, "slow one [[stall:20]]", selected=["reviewer"])
+    fast = Playground({"reviewer": agent}, "fast one", selected=["reviewer"])
+    slow.run()
+    try:
+        t0 = time.perf_counter()
+        fast.run(wait=True)
+        waited = time.perf_counter() - t0
+        assert fast.status.value == "done: 1 complete"
+        assert slow.running
+        # Not a speed test: waiting for the other Playground's stalled run would take the whole 20 s stall.
+        assert waited < 10, waited
+    finally:
+        slow.stop()
+        slow.wait()
+    assert not slow.running and slow.results[0].error == "stopped"
+
+
+# -- the history file: a versioned schema, migrations, errors (issue: history) ----------------------------
+
+# The schema agentkit wrote before the history had a version (no PRAGMA user_version): kept verbatim.
+SCHEMA_BEFORE_VERSIONS = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, key TEXT NOT NULL, timestamp TEXT NOT NULL,
+    agent TEXT, agent_version TEXT NOT NULL, path TEXT, model TEXT NOT NULL, prompt TEXT NOT NULL,
+    max_tokens INTEGER NOT NULL, temperature REAL, text TEXT NOT NULL,
+    input_tokens INTEGER, output_tokens INTEGER, time_to_first_token_s REAL, latency_s REAL,
+    stop_reason TEXT, cost_usd REAL, complete INTEGER NOT NULL, error TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_key ON runs (key, complete, timestamp);
+"""
+
+
+def old_history(home: Path, agent, prompt: str) -> str:
+    """A history.sqlite as the unversioned agentkit wrote it, with one complete run of `agent`."""
+    import sqlite3
+
+    from agentkit.live._history import cache_key
+
+    home.mkdir(parents=True, exist_ok=True)
+    key = cache_key(agent.render(), "claude-opus-5-5", prompt, 4096, None)
+    db = sqlite3.connect(home / "history.sqlite")
+    db.executescript(SCHEMA_BEFORE_VERSIONS)
+    db.execute(
+        "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ("old-run", key, "2026-11-01T10:00:00.000+00:00", "reviewer", "abc123def456", "agents/reviewer.md",
+         "claude-opus-5-5", prompt, 4096, None, "an old answer", 10, 3, 0.1, 0.2, "end_turn", 0.0001, 1, None),
+    )  # fmt: skip
+    db.commit()
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 0
+    db.close()
+    return key
+
+
+def test_an_old_history_file_is_migrated_and_keeps_its_rows(home, fake_api, agent, monkeypatch):
+    import sqlite3
+
+    from agentkit.live._history import SCHEMA_VERSION
+
+    old_history(home, agent, "asked long ago")
+    frame = live.history()  # opening migrates
+    row = frame.iloc[0]
+    assert (row["run_id"], row["text"], row["mode"], row["source"]) == (
+        "old-run",
+        "an old answer",
+        "api",
+        "unknown",
+    )
+    assert row["tool_calls"] == [] and row["complete"]
+    new = live.run(agent, "asked today")
+    frame = live.history()
+    assert list(frame["run_id"]) == [new.run_id, "old-run"]
+    assert frame.iloc[0]["source"] == "stand-in" and frame.iloc[0]["mode"] == "api"
+    db = sqlite3.connect(home / "history.sqlite")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 2
+    db.close()
+    # An old row never says where it came from: outside replay mode it answers nothing (it might have
+    # been a stand-in's answer); replay mode shows it, labelled.
+    fresh = live.run(agent, "asked long ago")
+    assert not fresh.cached and fake_api.count == 2
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    replayed = live.run(agent, "asked long ago")
+    assert replayed.cached and replayed.run_id == fresh.run_id  # the newest complete run answers
+
+
+def test_replay_of_an_unlabelled_old_run(home, agent, monkeypatch):
+    old_history(home, agent, "asked long ago")
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    r = live.run(agent, "asked long ago")
+    assert r.cached and r.text == "an old answer" and r.source == "unknown"
+    assert r.summary().endswith("source not recorded") and not r.real
+
+
+def test_a_history_from_a_newer_agentkit_is_refused(home, agent):
+    import sqlite3
+
+    home.mkdir(parents=True)
+    db = sqlite3.connect(home / "history.sqlite")
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+    with pytest.raises(live.LiveError, match="newer agentkit"):
+        live.history()
+
+
+def test_the_history_file_is_private(home, fake_api, agent):
+    live.run(agent, "private")
+    assert (home / "history.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("damage", ["corrupted", "folder"])
+def test_an_unusable_history_is_a_plain_error_and_runs_go_on_without_it(
+    home, fake_api, agent, damage, monkeypatch
+):
+    home.mkdir(parents=True)
+    path = home / "history.sqlite"
+    if damage == "corrupted":
+        path.write_bytes(b"this is not a database " * 200)
+    else:
+        path.mkdir()
+    with pytest.raises(live.LiveError) as info:
+        live.history()
+    message = str(info.value)
+    assert str(path) in message and "\n" not in message and info.value.__cause__ is None
+    assert ("not an SQLite database" if damage == "corrupted" else "a folder") in message
+    assert type(info.value) is live.LiveError  # not a sqlite3 exception
+    with pytest.warns(live.HistoryWarning, match="running without the cache"):
+        r = live.run(agent, "still works")
+    assert r.complete and not r.cached and r.text.endswith("user=still works")
+    with pytest.warns(live.HistoryWarning):
+        assert not live.run(agent, "still works").cached  # no cache: asked again
+    assert fake_api.count == 2
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    with pytest.raises(live.LiveError, match="cannot use the run history"):
+        live.run(agent, "still works")  # replay mode needs the history
+
+
+def as_another_user(argv: list[str]) -> list[str]:
+    """Run argv as `nobody` when we are root (root writes anywhere), else as ourselves."""
+    if os.geteuid() != 0:
+        return argv
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot make a folder read-only")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *argv]
+
+
+@pytest.fixture
+def open_tmp():
+    """A temporary folder every user can reach (pytest's tmp_path sits in a folder only root may enter)."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="agentkit-readonly-"))
+    path.chmod(0o755)
+    yield path
+    for sub in path.rglob("*"):
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_read_only_folder_gives_a_warning_and_the_run_still_works(
+    open_tmp, fake_api, agent, existing, monkeypatch
+):
+    home = open_tmp / "readonly-home"
+    home.mkdir()
+    if existing:
+        monkeypatch.setenv("AGENTKIT_HOME", str(home))
+        live.run(agent, "recorded before")
+        (home / "history.sqlite").chmod(0o644)  # readable by anyone, writable by its owner only
+    home.chmod(0o555)
+    env = {**os.environ, "AGENTKIT_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(open_tmp)}
+    try:
+        out = subprocess.run(
+            as_another_user([sys.executable, "-m", "agentkit", "try", str(ROOT / "agents" / "code-reviewer.md"), "hi"]),
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+        )  # fmt: skip
+    finally:
+        home.chmod(0o755)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("user=hi")
+    warning = [line for line in out.stderr.splitlines() if line.startswith("agentkit try: warning:")]
+    assert len(warning) == 1 and "cannot use the run history" in warning[0] and "not recorded" in warning[0]
+    assert "Traceback" not in out.stderr and "sqlite3" not in out.stderr
+
+
+# -- the key is never written (issue: key) ----------------------------------------------------------------
+
+SECRET = "sk-ant-test-SECRET-9f8e7d6c5b4a-not-real"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "  ", "\t \r\n"], ids=["lf", "crlf", "spaces", "mixed"])
+def test_a_key_with_trailing_whitespace_is_stripped_and_never_written(
+    home, fake_api, agent, monkeypatch, tmp_path, capfd, ending
+):
+    key = SECRET + ending
+    monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+    shown: list[str] = []
+    assert live.run(agent, "ok run").complete
+    live.run(agent, "dropped [[drop:2]]")
+    live.compare([agent, agent], "compared", parallel=True)
+    live.count_tokens(agent, "count me")
+    live.route_live([agent], "review my code please")
+    fake_api.script("status:401")
+    with pytest.raises(live.LiveError) as info:
+        live.run(agent, "refused", max_retries=0)
+    shown.append(str(info.value))
+    cc = live.run(agent, "in claude code", mode="claude-code")
+    assert cc.complete, cc.error
+    # The stripped key is what was sent, by the SDK and by Claude Code.
+    sent = {
+        r.headers.get("authorization") or r.headers.get("x-api-key")
+        for r in fake_api.requests
+        if r.method == "POST"
+    }
+    assert sent <= {f"Bearer {SECRET}", SECRET} and sent
+    cli = agentkit_cli(
+        "try", "agents/code-reviewer.md", "from the cli", "--format", "json", ANTHROPIC_API_KEY=key
+    )
+    assert cli.returncode == 0, cli.stderr
+    shown += [cli.stdout, cli.stderr, *capfd.readouterr()]
+    (tmp_path / "export.csv").write_text(live.history().to_csv())
+    assert_no_secret(SECRET, shown, [home, tmp_path])
+
+
+def assert_no_secret(secret: str, shown: list[str], folders: list[Path]) -> None:
+    """No spelling of the secret (nor a 12-character prefix of it) in any message or written file."""
+    needles = {secret, secret[:12], repr(secret)[1:13], json.dumps(secret)[1:13]}
+    for text in shown:
+        for needle in needles:
+            assert needle not in text, (needle, text[:500])
+    written = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    assert any(p.name == "history.sqlite" for p in written)
+    for path in written:
+        data = path.read_bytes()
+        for needle in needles:
+            assert needle.encode() not in data, (needle, path)
+
+
+def test_a_key_the_sdk_refuses_is_redacted_from_the_error(home, fake_api, agent, monkeypatch, tmp_path):
+    # A line break inside the key survives stripping; httpx then refuses the header and quotes it:
+    # "Illegal header value b'Bearer sk-ant-...'".
+    key = "sk-ant-test-SECRET-9f8e\n7d6c5b4a-not-real"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+    with pytest.raises(live.LiveError) as info:
+        live.run(agent, "never sent", max_retries=0)
+    message = str(info.value)
+    assert "[redacted]" in message and "sk-ant-test-" not in message and "\n" not in message
+    row = live.history().iloc[0]
+    assert "[redacted]" in row["error"] and "sk-ant-test-" not in row["error"]
+    assert fake_api.count == 0
+    assert b"sk-ant-test-" not in (home / "history.sqlite").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda k: k,
+        lambda k: k.strip(),
+        lambda k: repr(k),
+        lambda k: json.dumps(k),
+        lambda k: repr(("Bearer " + k).encode()),
+        lambda k: k[:12] + "...",
+        lambda k: k[:20],
+    ],
+    ids=["raw", "stripped", "repr", "json", "bytes", "prefix-12", "prefix-20"],
+)
+def test_redact_every_spelling(spelling):
+    from agentkit.live._redact import redact
+
+    key = SECRET + "\r\n"
+    text = f"before {spelling(key)} after"
+    out = redact(text, [key])
+    assert "[redacted]" in out and SECRET[:12] not in out
+    assert out.startswith("before ") and out.rstrip("'\"").endswith("after")
+    assert redact("sk-ant-test", [key]) == "sk-ant-test"  # 11 characters say nothing about a key
+
+
+# -- where an answer came from (issue: labels) ------------------------------------------------------------
+
+
+def test_every_answer_says_where_it_came_from(home, fake_api, agent):
+    r = live.run(agent, "label me")
+    assert (r.source, r.real, r.endpoint) == ("stand-in", False, os.environ["ANTHROPIC_BASE_URL"])
+    assert r.source_label == "stand-in API — not Claude's answer"
+    assert "stand-in" in r.summary() and "not Claude" in r.summary()
+    assert live.run(agent, "label me").source == "stand-in"  # the cache keeps it
+    assert live.history().iloc[0]["source"] == "stand-in"
+    assert not any(q.path == "/agentkit/stand-in" for q in fake_api.requests)  # direct runs read the header
+    out = agentkit_cli("try", "agents/code-reviewer.md", "label me too")
+    assert "stand-in API — not Claude's answer" in out.stderr
+    row = json.loads(
+        agentkit_cli("try", "agents/code-reviewer.md", "label me too", "--format", "json").stdout
+    )
+    assert row["source"] == "stand-in"
+
+
+def test_the_playground_flags_stand_in_answers(home, fake_api, agent):
+    from agentkit.widgets import Playground
+
+    playground = Playground({"reviewer": agent}, "flag me", selected=["reviewer"])
+    playground.run(wait=True)
+    head = html_text(playground.panes.children[0].children[0].value)
+    assert "stand-in" in head and "not Claude's answer" in head
+    assert "stand-in API — not Claude's answer" in playground.results_text()
+    assert "stand-in" in playground.history.value
+
+
+def test_sources_of_other_endpoints_without_asking_remote_hosts(monkeypatch):
+    from agentkit.live import _source
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a remote host or the real API was asked")
+
+    monkeypatch.setattr("urllib.request.OpenerDirector.open", no_network)
+    for url, source in [
+        (None, "anthropic"),
+        ("https://api.anthropic.com", "anthropic"),
+        ("https://llm-gateway.example.com/anthropic", "endpoint"),
+    ]:
+        assert _source.without_response(url) == source
+        assert _source.from_response(url, {}) == source
+    assert _source.from_response("https://gw.example.com", {"x-agentkit-stand-in": "1"}) == "stand-in"
+    assert (
+        _source.clean_url("https://user:pw@gw.example.com:8443/v1/?token=abc#x")
+        == "https://gw.example.com:8443/v1"
+    )
+    assert (
+        _source.label("endpoint", "https://gw.example.com:8443/v1")
+        == "endpoint gw.example.com:8443 — not checked to be Claude"
+    )
+
+
+def test_only_loopback_is_probed_and_only_the_stand_in_says_yes(fake_api, monkeypatch):
+    import http.server
+    import threading as th
+
+    from agentkit.live import _source
+
+    monkeypatch.setattr(_source, "_probed", {})
+    assert _source.is_stand_in(fake_api.base_url)
+    assert _source.is_stand_in(fake_api.base_url)  # asked once per base URL
+    assert [(q.method, q.path) for q in fake_api.requests] == [("GET", "/agentkit/stand-in")]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    th.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        other = f"http://127.0.0.1:{server.server_address[1]}"
+        assert not _source.is_stand_in(other)  # a local gateway that is not the stand-in
+        assert _source.without_response(other) == "endpoint"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not _source.is_stand_in("http://127.0.0.1:9")  # nothing listening: not the stand-in
+
+
+def test_a_stand_in_answer_never_answers_for_another_endpoint(home, fake_api, agent, monkeypatch):
+    live.run(agent, "cached where?")
+    from tests.fake_messages_api import FakeMessagesAPI
+
+    with FakeMessagesAPI() as other:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", other.base_url)
+        r = live.run(agent, "cached where?")
+        assert not r.cached and other.count == 1
+    monkeypatch.delenv("ANTHROPIC_BASE_URL")
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")  # replay answers from any recorded source, labelled
+    assert live.run(agent, "cached where?").source == "stand-in"

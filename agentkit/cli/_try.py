@@ -173,8 +173,9 @@ def try_(
                 r = live.run(a, text, on_text=_echo if text_mode else None, **options)
             except live.MissingKeyError:
                 raise live.MissingKeyError(NO_KEY) from None
-        for w in caught:
-            warn(f"agentkit try: warning: {w.message}")
+            finally:  # failed runs too: the error follows on its own line
+                for w in caught:
+                    warn(f"agentkit try: warning: {w.message}")
         results.append(r)
         if text_mode:
             if r.text and not r.text.endswith("\n"):

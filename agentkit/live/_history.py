@@ -296,12 +296,8 @@ def recorded_prompts(agent: str | None = None, *, mode: str | None = None) -> li
     return [prompt for prompt, _ in rows]
 
 
-_warned: set[str] = set()
-
-
 def warn_unusable(e: LiveError) -> None:
-    """Say once per problem that runs go on without the history."""
-    message = f"{e}; running without the cache, and this run is not recorded"
-    if message not in _warned:
-        _warned.add(message)
-        warnings.warn(message, HistoryWarning, stacklevel=4)
+    """Say that this run goes on without the history (Python's warning filters decide how often to show it)."""
+    warnings.warn(
+        f"{e}; running without the cache, and this run is not recorded", HistoryWarning, stacklevel=4
+    )

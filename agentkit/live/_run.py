@@ -189,6 +189,7 @@ class LiveStream:
         self._api_key = api_key
         self._cancel: Callable[[], None] | None = None  # cuts the request short (set while it runs)
         self.result: RunResult | None = None
+        self._history_unusable = False
         self._text = agent.render()
         seeded = tuple(sorted((str(k), str(v)) for k, v in (files or {}).items()))
         self.spec = RunSpec(
@@ -247,6 +248,7 @@ class LiveStream:
                 if replay:
                     raise
                 warn_unusable(e)
+                self._history_unusable = True  # one warning per run: do not try to record either
                 hit = None
             if hit is not None:
                 self.result = hit
@@ -330,6 +332,8 @@ class LiveStream:
             session_cost_usd=draft.session_cost_usd,
         )
         self.result = result
+        if self._history_unusable:
+            return
         try:
             store(self.key, result, known)
         except LiveError as e:
