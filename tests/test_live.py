@@ -1007,3 +1007,379 @@ def test_a_stand_in_answer_never_answers_for_another_endpoint(home, fake_api, ag
     monkeypatch.delenv("ANTHROPIC_BASE_URL")
     monkeypatch.setenv("AGENTKIT_REPLAY", "1")  # replay answers from any recorded source, labelled
     assert live.run(agent, "cached where?").source == "stand-in"
+
+
+# -- Claude Code mode (issue: Claude Code mode) -------------------------------------------------------------
+# The real Claude Code binary (bundled in claude-agent-sdk) against the stand-in: offline, about a second each.
+
+
+@pytest.fixture
+def claude_code():
+    from conftest import require
+
+    try:
+        version = live.claude_code_version()
+    except live.LiveError as e:
+        require("claude-code", str(e))
+        raise
+    return version
+
+
+def messages(api, *, subagent: bool | None = None):
+    requests = [r for r in api.requests if r.is_messages]
+    return requests if subagent is None else [r for r in requests if r.is_subagent == subagent]
+
+
+def test_claude_code_mode_runs_the_agent_as_a_subagent(home, fake_api, agent, claude_code):
+    chunks: list[str] = []
+    r = live.run(agent, "Review this: x = 1", mode="claude-code", on_text=chunks.append)
+    assert r.complete and r.error is None, r.error
+    assert (r.mode, r.source, r.stop_reason, r.turns, r.tool_calls) == (
+        "claude-code",
+        "stand-in",
+        "end_turn",
+        1,
+        [],
+    )
+    assert "".join(chunks) == r.text
+    main, sub = messages(fake_api, subagent=False), messages(fake_api, subagent=True)
+    assert len(main) == 1 and len(sub) == 1  # one delegation turn, one agent turn
+    request = sub[0].body
+    # What Claude Code sends a subagent: its identity line, then the agent's body (with Claude Code's own
+    # subagent instructions after it), the agent's own tools, the resolved model, the prompt word for word.
+    system = [b["text"] for b in request["system"]]
+    assert "cc_is_subagent=true" in system[0]
+    assert any(text.startswith(agent.prompt) for text in system[1:])
+    assert sorted(t["name"] for t in request["tools"]) == ["Grep", "Read"]
+    assert request["model"] == "claude-opus-5-5" == r.model
+    user_texts = [
+        b["text"]
+        for m in request["messages"]
+        if m["role"] == "user"
+        for b in m["content"]
+        if isinstance(b, dict)
+    ]
+    assert "Review this: x = 1" in user_texts
+    # The stand-in echoes the request it got: the agent's answer shows Claude Code's subagent request.
+    assert r.text.startswith("model=claude-opus-5-5 system=x-anthropic-billing-header:")
+    assert "cc_is_subagent=true" in r.text
+    # Tokens are the agent's own request (the stand-in counts words); the session cost adds the delegation.
+    from tests.fake_messages_api import count_tokens
+
+    assert r.input_tokens == count_tokens(request)
+    assert r.session_cost_usd > r.cost_usd > 0
+    assert "Claude Code · claude-opus-5-5" in r.summary() and "1 turn, 0 tool calls" in r.summary()
+
+
+def test_claude_code_mode_sends_far_more_than_a_direct_run(home, fake_api, agent, claude_code):
+    direct = live.run(agent, "Review this: y = 2")
+    in_claude_code = live.run(agent, "Review this: y = 2", mode="claude-code")
+    assert not in_claude_code.cached  # the mode is part of the cache key
+    assert in_claude_code.input_tokens > 3 * direct.input_tokens
+    assert list(live.history()["mode"][:2]) == ["claude-code", "api"]
+    again = live.run(agent, "Review this: y = 2", mode="claude-code")
+    assert again.cached and again.run_id == in_claude_code.run_id and again.mode == "claude-code"
+
+
+def test_claude_code_mode_runs_the_tool_loop(home, fake_api, agent, claude_code):
+    from tests.fake_messages_api import Behaviour, ToolUse
+
+    answered = []
+
+    def responder(rec):  # the agent's first turn reads a file; its second answers
+        if rec.is_subagent and not answered:
+            answered.append(rec)
+            return Behaviour(tool_uses=(ToolUse("Read", {"file_path": "diff.txt"}, "toolu_read_1"),))
+        return None
+
+    fake_api.respond(responder)
+    r = live.run(
+        agent,
+        "Review diff.txt",
+        mode="claude-code",
+        files={"diff.txt": "def mean(xs): return sum(xs) / len(xs)\n"},
+    )
+    assert r.complete, r.error
+    assert r.tool_calls == [{"name": "Read", "input": {"file_path": "diff.txt"}}]
+    assert r.turns == 2 and r.stop_reason == "end_turn"
+    second = messages(fake_api, subagent=True)[1].body
+    results = [
+        b
+        for m in second["messages"]
+        for b in m["content"]
+        if isinstance(b, dict) and b.get("type") == "tool_result"
+    ]
+    assert len(results) == 1 and "sum(xs) / len(xs)" in json.dumps(results[0])
+    assert live.history().iloc[0]["tool_calls"] == r.tool_calls
+
+
+def test_claude_code_mode_is_bounded_in_turns_and_cost(home, fake_api, agent, claude_code):
+    from tests.fake_messages_api import Behaviour, ToolUse
+
+    fake_api.respond(
+        lambda rec: (
+            Behaviour(tool_uses=(ToolUse("Grep", {"pattern": "x"}, "toolu_grep"),))
+            if rec.is_subagent
+            else None
+        )
+    )  # an agent that never stops calling tools
+    r = live.run(agent, "loop forever", mode="claude-code", max_turns=2)
+    assert (r.stop_reason, r.turns, len(r.tool_calls)) == ("max_turns", 2, 2)
+    assert len(messages(fake_api, subagent=True)) == 2
+    fake_api.reset()
+    fake_api.respond(
+        lambda rec: (
+            Behaviour(tool_uses=(ToolUse("Grep", {"pattern": "x"}, "toolu_grep"),))
+            if rec.is_subagent
+            else None
+        )
+    )
+    r = live.run(agent, "loop forever, cheaply", mode="claude-code", max_turns=50, max_cost_usd=0.01)
+    assert not r.complete and r.stop_reason == "max_cost" and "max_cost_usd" in r.error
+    assert r.turns < 50 and (r.session_cost_usd or r.cost_usd) >= 0.01
+
+
+def test_claude_code_mode_writes_nothing_outside_its_scratch_folder(
+    home, fake_api, agent, claude_code, tmp_path, monkeypatch
+):
+    import tempfile
+
+    scratch = tmp_path / "temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    user_home = tmp_path / "user-home"
+    user_home.mkdir()
+    monkeypatch.setenv("HOME", str(user_home))
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(user_home / ".claude"))  # the user's own: must stay untouched
+    kept: list[Path] = []
+    real_remove = __import__("agentkit.live._claude_code", fromlist=["remove_world"]).remove_world
+
+    def remove(root):  # look at what was written before the scratch world goes
+        kept.extend(p for p in root.rglob("*") if p.is_file())
+        real_remove(root)
+
+    monkeypatch.setattr("agentkit.live._claude_code.remove_world", remove)
+    r = live.run(agent, "stay inside", mode="claude-code")
+    assert r.complete, r.error
+    assert list(user_home.rglob("*")) == []  # HOME and CLAUDE_CONFIG_DIR of the user: nothing
+    assert list(scratch.iterdir()) == []  # the scratch world is gone
+    assert any("projects" in p.parts for p in kept)  # Claude Code did write its transcript, inside
+    assert any(p.name.endswith(".md") and ".claude" in p.parts for p in kept)  # the agent file it read
+
+
+def test_claude_code_mode_stops_from_another_thread(home, fake_api, agent, claude_code):
+    from tests.fake_messages_api import Behaviour
+
+    fake_api.respond(lambda rec: Behaviour(stall=30) if rec.is_subagent else None)
+    s = live.stream(agent, "stall in claude code", mode="claude-code")
+    threading.Timer(2.0, s.stop).start()
+    t0 = time.perf_counter()
+    list(s)
+    # Not a speed test: without a working stop the run would sit out the 30-second stall.
+    assert time.perf_counter() - t0 < 20
+    assert not s.result.complete and s.result.error == "stopped"
+    assert live.history().iloc[0]["error"] == "stopped"
+    children = subprocess.run(
+        ["ps", "-o", "pid=,args=", "--ppid", str(os.getpid())], capture_output=True, text=True
+    )
+    assert "_bundled/claude" not in children.stdout  # Claude Code itself was ended
+
+
+def test_claude_code_mode_compare_and_playground(home, fake_api, three, claude_code):
+    results = live.compare(three[:2], "compare in claude code", mode="claude-code", parallel=True)
+    assert [r.agent for r in results] == ["agent-0", "agent-1"] and all(r.complete for r in results)
+    from agentkit.widgets import Playground
+
+    playground = Playground({"a": three[0], "b": three[1]}, "compare in claude code", selected=["a", "b"])
+    playground.mode.value = "claude-code"
+    playground.run(wait=True)
+    assert playground.status.value == "done: 2 complete"
+    assert all(r.cached and r.mode == "claude-code" for r in playground.results)
+    assert "Claude Code" in html_text(playground.panes.children[0].children[2].value)
+
+
+def test_claude_code_mode_errors_are_plain(home, fake_api, agent, claude_code, monkeypatch):
+    dropped = agentkit.loads("---\nname: broken\n---\nNo description.\n", path="broken.md")
+    with pytest.raises(live.LiveError, match="Claude Code does not load"):
+        live.run(dropped, "hi", mode="claude-code")
+    with pytest.raises(live.InvalidRunOption, match="temperature"):
+        live.run(agent, "hi", mode="claude-code", temperature=0.2)
+    with pytest.raises(live.InvalidRunOption, match="files="):
+        live.run(agent, "hi", files={"a.txt": "x"})
+    with pytest.raises(live.LiveError, match="outside the working folder"):
+        live.run(agent, "hi", mode="claude-code", files={"../escape.txt": "x"})
+    monkeypatch.setitem(sys.modules, "claude_agent_sdk", None)
+    monkeypatch.setitem(sys.modules, "claude_agent_sdk._cli_version", None)
+    with pytest.raises(live.LiveError, match="pip install claude-agent-sdk"):
+        live.run(agent, "hi", mode="claude-code")
+    assert fake_api.count == 0
+
+
+def test_cli_try_in_claude_code_mode(home, fake_api, claude_code):
+    out = agentkit_cli(
+        "try", "agents/code-reviewer.md", "review in claude code", "--mode", "claude-code", "--max-turns", "3"
+    )
+    assert out.returncode == 0, out.stderr
+    assert "cc_is_subagent=true" in out.stdout
+    assert (
+        "Claude Code · claude-sonnet-5-5" in out.stderr and "stand-in API — not Claude's answer" in out.stderr
+    )
+    assert len(messages(fake_api, subagent=True)) == 1
+
+
+# -- newcomers: replay, recorded prompts, option checks, the README (issue: newcomer details) ---------------
+
+
+def test_replay_lists_the_recorded_prompts(home, fake_api, agent, monkeypatch):
+    for prompt in ("first recorded prompt", "second recorded prompt"):
+        live.run(agent, prompt)
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    with pytest.raises(live.ReplayMiss) as info:
+        live.run(agent, "typed by hand")
+    message = str(info.value)
+    assert "'second recorded prompt', 'first recorded prompt'" in message and "\n" not in message
+    with pytest.raises(live.ReplayMiss, match="nothing is recorded for 'reviewer' in claude-code mode"):
+        live.run(agent, "typed by hand", mode="claude-code")
+    assert live.recorded_prompts("reviewer") == ["second recorded prompt", "first recorded prompt"]
+    assert live.recorded_prompts("reviewer", mode="claude-code") == []
+
+
+def test_cli_replay_miss_lists_recorded_prompts(home, fake_api):
+    agentkit_cli("try", "agents/code-reviewer.md", "a prompt someone recorded")
+    out = agentkit_cli(
+        "try", "agents/code-reviewer.md", "my own prompt", AGENTKIT_REPLAY="1", ANTHROPIC_API_KEY=""
+    )
+    assert out.returncode == 1
+    assert "recorded prompts for 'code-reviewer': 'a prompt someone recorded'" in out.stderr
+
+
+def test_playground_offers_recorded_prompts_when_replaying(home, fake_api, agent, three, monkeypatch):
+    from agentkit.widgets import Playground
+
+    live.compare([agent, three[0]], "recorded for both")
+    live.run(agent, "recorded for one")
+    assert Playground({"r": agent}).recorded.layout.display == "none"  # not replaying: hidden
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    playground = Playground({"r": agent, "z": three[0]}, "typed by hand", selected=["r", "z"])
+    assert playground.recorded.layout.display is None
+    assert list(playground.recorded.options)[1:] == ["recorded for both", "recorded for one"]
+    playground.recorded.value = "recorded for both"
+    assert playground.prompt.value == "recorded for both"
+    playground.run(wait=True)
+    assert playground.status.value == "done: 2 complete" and all(r.cached for r in playground.results)
+    playground.mode.value = "claude-code"
+    assert list(playground.recorded.options) == ["(pick a recorded prompt)"]
+
+
+def test_the_playground_css_wraps_words_and_fits(home, fake_api, agent):
+    from agentkit.widgets import Playground
+
+    playground = Playground({"a": agent, "b": agent}, "css please", selected=["a", "b"])
+    playground.run(wait=True)
+    pane = playground.panes.children[0]
+    head, text, footer = pane.children
+    assert "overflow-wrap:break-word" in text.value and "break-all" not in text.value
+    assert "white-space:pre-wrap" in text.value
+    assert type(footer).__name__ == "HTML" and "white-space:normal" in footer.value  # a Label clips
+    assert pane.layout.min_width == "0" and pane.layout.flex.startswith("1 1")  # shrinks into the notebook
+    assert playground.panes.layout.flex_flow == "row wrap"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("max_tokens", 10**9, "max_tokens must be a whole number from 1 to 128,000"),
+        ("max_tokens", 0, "max_tokens"),
+        ("max_tokens", True, "max_tokens"),
+        ("max_tokens", 2.5, "max_tokens"),
+        ("max_retries", -1, "max_retries must be a whole number from 0 to 20"),
+        ("max_retries", 10**6, "max_retries"),
+        ("temperature", float("nan"), "temperature must be a number from 0 to 1"),
+        ("temperature", float("inf"), "temperature"),
+        ("temperature", 1.5, "temperature"),
+        ("temperature", "0.5", "temperature"),
+        ("timeout", 0, "timeout"),
+        ("timeout", float("nan"), "timeout"),
+        ("max_turns", 0, "max_turns"),
+        ("max_cost_usd", -1.0, "max_cost_usd"),
+        ("max_cost_usd", float("nan"), "max_cost_usd"),
+        ("mode", "sdk", "mode must be one of 'api', 'claude-code'"),
+        ("permission_mode", "yolo", "permission_mode"),
+    ],
+)
+def test_the_library_refuses_absurd_options(home, fake_api, agent, option, value, words):
+    with pytest.raises(live.InvalidRunOption) as info:
+        live.run(agent, "hi", **{option: value})
+    assert words in str(info.value) and isinstance(info.value, ValueError)
+    assert fake_api.count == 0
+
+
+def test_the_library_refuses_an_empty_prompt(home, fake_api, agent):
+    with pytest.raises(live.InvalidRunOption, match="empty"):
+        live.run(agent, "  \n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--max-tokens", "999999999"],
+        ["--max-retries", "-1"],
+        ["--temperature", "nan"],
+        ["--max-cost", "nan"],
+        ["--mode", "sdk"],
+        ["--mode", "claude-code", "--temperature", "0.3"],
+    ],
+)
+def test_cli_try_refuses_absurd_options_as_usage_errors(home, fake_api, args):
+    out = agentkit_cli("try", "agents/code-reviewer.md", "hi", *args)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert fake_api.count == 0
+
+
+def test_cli_try_without_a_key_says_what_to_do(home, fake_api, tmp_path):
+    out = agentkit_cli("try", "agents/code-reviewer.md", "z", ANTHROPIC_API_KEY="", HOME=str(tmp_path))
+    assert out.returncode == 1
+    message = out.stderr.strip()
+    assert message.count("\n") == 0
+    assert "export ANTHROPIC_API_KEY=" in message and "AGENTKIT_REPLAY=1" in message and "--mode" in message
+    assert "api_key=" not in message  # a command-line user has no such option
+
+
+def readme_try_commands() -> list[str]:
+    """The `agentkit try` lines of the README's "Try agents live" section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Try agents live", 1)[1].split("\n## ", 1)[0]
+    return [
+        line.strip()
+        for line in section.splitlines()
+        if line.strip().startswith(("agentkit try", "AGENTKIT_"))
+    ]
+
+
+def test_the_readme_try_examples_replay_without_a_key(tmp_path):
+    import shlex
+
+    commands = readme_try_commands()
+    assert len(commands) >= 3
+    for command in commands:
+        words = shlex.split(command)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+        env.update(HOME=str(tmp_path))
+        while "=" in words[0]:
+            name, _, value = words.pop(0).partition("=")
+            env[name] = value
+        assert words[:2] == ["agentkit", "try"], command
+        env.setdefault("AGENTKIT_REPLAY", "1")
+        env.setdefault("AGENTKIT_HOME", str(ROOT / "notebooks" / "recordings"))
+        out = subprocess.run(
+            [sys.executable, "-m", "agentkit", *words[1:]],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
+        assert out.returncode == 0, (command, out.stderr)
+        assert "stand-in API — not Claude's answer" in out.stderr + out.stdout, command
