@@ -1347,39 +1347,28 @@ def test_cli_try_without_a_key_says_what_to_do(home, fake_api, tmp_path):
     assert "api_key=" not in message  # a command-line user has no such option
 
 
-def readme_try_commands() -> list[str]:
-    """The `agentkit try` lines of the README's "Try agents live" section."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Try agents live", 1)[1].split("\n## ", 1)[0]
-    return [
-        line.strip()
-        for line in section.splitlines()
-        if line.strip().startswith(("agentkit try", "AGENTKIT_"))
-    ]
-
-
 def test_the_readme_try_examples_replay_without_a_key(tmp_path):
-    import shlex
+    import importlib.util
 
-    commands = readme_try_commands()
-    assert len(commands) >= 3
-    for command in commands:
-        words = shlex.split(command)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
-        env.update(HOME=str(tmp_path))
-        while "=" in words[0]:
-            name, _, value = words.pop(0).partition("=")
-            env[name] = value
-        assert words[:2] == ["agentkit", "try"], command
-        env.setdefault("AGENTKIT_REPLAY", "1")
-        env.setdefault("AGENTKIT_HOME", str(ROOT / "notebooks" / "recordings"))
+    spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "scripts" / "run_notebooks.py")
+    assert spec is not None and spec.loader is not None
+    run_notebooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_notebooks)
+    commands = run_notebooks.readme_try_commands()
+    assert len(commands) >= 3 and any("claude-code" in args for _, args in commands)
+    for variables, args in commands:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}  # no key, no stand-in
+        env.update(
+            HOME=str(tmp_path), AGENTKIT_REPLAY="1", AGENTKIT_HOME=str(ROOT / "notebooks" / "recordings")
+        )
+        env.update(variables)
         out = subprocess.run(
-            [sys.executable, "-m", "agentkit", *words[1:]],
+            [sys.executable, "-m", "agentkit", "try", *args],
             capture_output=True,
             text=True,
             cwd=ROOT,
             env=env,
             timeout=60,
         )
-        assert out.returncode == 0, (command, out.stderr)
-        assert "stand-in API — not Claude's answer" in out.stderr + out.stdout, command
+        assert out.returncode == 0, (args, out.stderr)
+        assert "stand-in API — not Claude's answer" in out.stderr + out.stdout, args

@@ -185,7 +185,7 @@ def try_(
         if not r.complete:
             warn(f"agentkit try: {a.name or a.path}: cut short: {r.error}")
     if not text_mode:
-        rows = [r.to_dict() for r in results]
+        rows = [{**r.to_dict(), "source_label": r.source_label} for r in results]
         echo_json(rows if compare else rows[0])
     return OK if all(r.complete for r in results) else PROBLEMS
 
