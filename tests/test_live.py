@@ -1280,7 +1280,8 @@ def test_the_playground_css_wraps_words_and_fits(home, fake_api, agent):
     playground.run(wait=True)
     pane = playground.panes.children[0]
     head, text, footer = pane.children
-    assert "overflow-wrap:break-word" in text.value and "break-all" not in text.value
+    assert "overflow-wrap:anywhere" in text.value and "break-all" not in text.value
+    assert text.layout.min_width == "0"  # a long token cannot widen the pane
     assert "white-space:pre-wrap" in text.value
     assert type(footer).__name__ == "HTML" and "white-space:normal" in footer.value  # a Label clips
     assert pane.layout.min_width == "0" and pane.layout.flex.startswith("1 1")  # shrinks into the notebook

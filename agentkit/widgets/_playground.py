@@ -18,10 +18,11 @@ from agentkit.widgets._logic import (
     unique_labels,
 )
 
-# Answer text wraps at word boundaries (a word longer than the pane still breaks rather than overflow).
-_TEXT_STYLE = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word;margin:0;font-size:12px"
+# Answer text wraps at word boundaries. A word longer than the pane breaks where it must: `anywhere`, unlike
+# `break-word`, also lowers the text's minimum width, so one long token cannot widen a pane past the notebook.
+_TEXT_STYLE = "white-space:pre-wrap;word-break:normal;overflow-wrap:anywhere;margin:0;font-size:12px"
 # The footer wraps too: a Label would clip it to one line ("recordec").
-_FOOTER_STYLE = "white-space:normal;overflow-wrap:break-word;color:#555;font-size:12px;line-height:1.4"
+_FOOTER_STYLE = "white-space:normal;overflow-wrap:anywhere;color:#555;font-size:12px;line-height:1.4"
 _NOT_REAL_STYLE = "background:#fff3cd;color:#7a4d00;border:1px solid #e0c36a;border-radius:3px;padding:0 4px"
 _REAL_STYLE = "background:#e8f5e9;color:#1b5e20;border:1px solid #a5d6a7;border-radius:3px;padding:0 4px"
 PICK_RECORDED = "(pick a recorded prompt)"
@@ -173,9 +174,10 @@ class Playground(Panel):
             return
         self._stop = threading.Event()
         self.results = [None] * len(labels)
-        heads = [w.HTML(_head(label)) for label in labels]
-        texts = [w.HTML(value="") for _ in labels]
-        stats = [w.HTML(_footer("running…")) for _ in labels]
+        fill = {"width": "100%", "min_width": "0"}  # may shrink to the pane's width
+        heads = [w.HTML(_head(label), layout=w.Layout(**fill)) for label in labels]
+        texts = [w.HTML(value="", layout=w.Layout(**fill)) for _ in labels]
+        stats = [w.HTML(_footer("running…"), layout=w.Layout(**fill)) for _ in labels]
         for stat in stats:
             stat.add_class("agentkit-run-stats")
         self.panes.children = [
