@@ -35,3 +35,7 @@ class ReplayMiss(LiveError):
 
 class InvalidRunOption(LiveError, ValueError):
     """A live run was asked for with an option out of range (max_tokens, temperature, mode, ...)."""
+
+
+class ClaudeCodeNotFound(AgentkitError):
+    """No Claude Code binary to run (the message says how to install one or point agentkit at it)."""

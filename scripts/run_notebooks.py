@@ -124,7 +124,7 @@ def record() -> None:
         record_readme(env)
         return
     sys.path.insert(0, str(ROOT))
-    from tests.fake_messages_api import FAKE_KEY, FakeMessagesAPI
+    from agentkit._oracle.standin import FAKE_KEY, FakeMessagesAPI
 
     with FakeMessagesAPI() as api:
         print(f"recording against the stand-in Messages API at {api.base_url}")

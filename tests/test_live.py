@@ -374,7 +374,7 @@ def test_default_aliases():
     assert live.resolve_model("opus") == "claude-opus-5-5"
     assert live.resolve_model("haiku") == "claude-haiku-5-5"
     assert live.resolve_model("fable") == "claude-fable-5-2"
-    assert live.resolve_model("best") == live.resolve_model("fable")
+    assert live.resolve_model("best") == live.resolve_model("opus")  # with an API key, as the binary shows
     assert live.resolve_model("opusplan") == live.resolve_model("sonnet")  # Opus only in plan mode
     # The main conversation's default model, which a subagent without `model` inherits (as the binary shows).
     assert live.resolve_model("inherit") == live.resolve_model(None) == live.resolve_model("opus")
@@ -1151,14 +1151,17 @@ def test_claude_code_mode_writes_nothing_outside_its_scratch_folder(
     user_home.mkdir()
     monkeypatch.setenv("HOME", str(user_home))
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(user_home / ".claude"))  # the user's own: must stay untouched
+    from agentkit._oracle.world import ScratchWorld
+
     kept: list[Path] = []
-    real_remove = __import__("agentkit.live._claude_code", fromlist=["remove_world"]).remove_world
+    real_close = ScratchWorld.close
 
-    def remove(root):  # look at what was written before the scratch world goes
-        kept.extend(p for p in root.rglob("*") if p.is_file())
-        real_remove(root)
+    def close(world):  # look at what was written before the scratch world goes
+        if world.root is not None:
+            kept.extend(p for p in world.root.rglob("*") if p.is_file())
+        real_close(world)
 
-    monkeypatch.setattr("agentkit.live._claude_code.remove_world", remove)
+    monkeypatch.setattr(ScratchWorld, "close", close)
     r = live.run(agent, "stay inside", mode="claude-code")
     assert r.complete, r.error
     assert list(user_home.rglob("*")) == []  # HOME and CLAUDE_CONFIG_DIR of the user: nothing

@@ -12,8 +12,11 @@ instructions and the git status, and with an extra tool. The price is one extra 
 session's delegation turn (`max_turns=1` keeps it at one), counted in `session_cost_usd`, not in the
 agent's tokens.
 
-The scratch world is a temporary folder holding HOME (with CLAUDE_CONFIG_DIR inside it, where Claude Code
-writes its transcripts), TMPDIR and the project (git init, the agent, any `files=`), removed afterwards.
+The scratch world is the oracle's (`agentkit._oracle.world.ScratchWorld`): a temporary folder holding
+HOME (with CLAUDE_CONFIG_DIR inside it, where Claude Code writes its transcripts), TMPDIR and the project
+(git init, the agent, any `files=`), removed afterwards. Unlike the oracle's offline runs, a live run may
+reach the real API, so the oracle's dead proxy is not used. The binary is the one `AGENTKIT_CLAUDE` names,
+else the one claude-agent-sdk bundles (the version agentkit pins), else `claude` on PATH.
 Claude Code runs in the project with `permission_mode="acceptEdits"` by default: file edits inside it are
 accepted, reads and writes outside it and commands are refused (there is nobody to ask). The SDK passes
 the caller's environment on, so every variable that would change what Claude Code does (credentials,
@@ -30,17 +33,16 @@ import contextlib
 import os
 import queue
 import re
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agentkit._errors import LiveError, MissingKeyError
+from agentkit._errors import ClaudeCodeNotFound, LiveError, MissingKeyError
+from agentkit._oracle import ClaudeCode, bundled_claude, find_claude
+from agentkit._oracle.world import ScratchWorld
 from agentkit._reader.claude_code import (
     AGENT_TOOL,
     CALLER_VARIABLE_PREFIXES,
@@ -76,17 +78,27 @@ word, in the foreground. Do not answer the request yourself."""
 _SAFE_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.md")
 
 
-def claude_code_version() -> str:
-    """The version of the Claude Code binary claude-agent-sdk bundles; LiveError without the SDK."""
+def claude_code() -> ClaudeCode:
+    """The Claude Code binary to run: `AGENTKIT_CLAUDE`, else claude-agent-sdk's, else `claude` on PATH."""
     try:
-        from claude_agent_sdk._cli_version import __cli_version__
+        import claude_agent_sdk  # noqa: F401  (it drives the binary)
     except ImportError:
-        try:
-            import claude_agent_sdk  # noqa: F401
-        except ImportError:
-            raise LiveError(NEEDS_SDK) from None
-        return "unknown"
-    return str(__cli_version__)
+        raise LiveError(NEEDS_SDK) from None
+    explicit = os.environ.get("AGENTKIT_CLAUDE") or bundled_claude()
+    return _find(str(explicit) if explicit else None)
+
+
+@lru_cache(maxsize=8)
+def _find(explicit: str | None) -> ClaudeCode:
+    try:
+        return find_claude(explicit)
+    except ClaudeCodeNotFound as e:
+        raise LiveError(str(e)) from None
+
+
+def claude_code_version() -> str:
+    """The version of the Claude Code binary Claude Code mode runs; LiveError when there is none."""
+    return claude_code().version
 
 
 def agent_name(agent: Any) -> str:
@@ -105,65 +117,20 @@ def agent_name(agent: Any) -> str:
 # -- the scratch world ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class World:
-    root: Path
-    home: Path
-    config: Path
-    project: Path
-    tmp: Path
+def seed(
+    world: ScratchWorld, agent_file: str, name: str, agent_text: str, files: tuple[tuple[str, str], ...]
+) -> None:
+    """Put the agent (its text as Claude Code would read it) and the `files=` in the scratch project."""
+    world.write_agent(agent_file if _SAFE_FILE.fullmatch(agent_file) else f"{name}.md", agent_text)
+    for relative, text in files:
+        path = (world.project / relative).resolve()
+        if world.project.resolve() not in path.parents:
+            raise LiveError(f"files: {relative!r} would be written outside the working folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
-@contextlib.contextmanager
-def scratch_world(
-    name: str, agent_text: str, agent_file: str, files: tuple[tuple[str, str], ...]
-) -> Iterator[World]:
-    """A temporary HOME, CLAUDE_CONFIG_DIR, TMPDIR and git project holding the agent; removed on exit."""
-    root = Path(tempfile.mkdtemp(prefix="agentkit-claude-code-"))
-    try:
-        world = World(root, root / "home", root / "home" / ".claude", root / "project", root / "tmp")
-        for folder in (world.config, world.tmp, world.project / ".claude" / "agents"):
-            folder.mkdir(parents=True, exist_ok=True)
-        git = shutil.which("git")
-        made = False
-        if git:
-            done = subprocess.run(
-                [git, "init", "-q", str(world.project)],
-                capture_output=True,
-                env={
-                    "PATH": os.environ.get("PATH", os.defpath),
-                    "HOME": str(world.home),
-                    "GIT_CONFIG_NOSYSTEM": "1",
-                },
-                timeout=30,
-                check=False,
-            )
-            made = done.returncode == 0
-        if not made:
-            (world.project / ".git").mkdir(exist_ok=True)  # enough for Claude Code to see a project root
-        target = (
-            world.project
-            / ".claude"
-            / "agents"
-            / (agent_file if _SAFE_FILE.fullmatch(agent_file) else f"{name}.md")
-        )
-        target.write_bytes(agent_text.encode("utf-8"))
-        for relative, text in files:
-            path = (world.project / relative).resolve()
-            if world.project.resolve() not in path.parents:
-                raise LiveError(f"files: {relative!r} would be written outside the working folder")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        yield world
-    finally:
-        remove_world(root)
-
-
-def remove_world(root: Path) -> None:
-    shutil.rmtree(root, ignore_errors=True)
-
-
-def environment(world: World, spec: RunSpec) -> dict[str, str]:
+def environment(world: ScratchWorld, spec: RunSpec) -> dict[str, str]:
     """What Claude Code runs with, on top of the caller's environment (which the SDK passes on)."""
     env = {name: "" for name in os.environ if name.upper().startswith(CALLER_VARIABLE_PREFIXES)}
     env.update(
@@ -178,7 +145,7 @@ def environment(world: World, spec: RunSpec) -> dict[str, str]:
         XDG_STATE_HOME=str(world.home / ".local" / "state"),
         GIT_CONFIG_NOSYSTEM="1",
     )
-    env[CONFIG_DIR_VARIABLE] = str(world.config)
+    env[CONFIG_DIR_VARIABLE] = str(world.config_dir)
     env.update(QUIET_ENVIRONMENT)
     url = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
     if url:
@@ -217,8 +184,9 @@ _API_ERRORS = {
 class _Session:
     """One Claude Code session in a worker thread (the SDK is async), feeding a queue of events."""
 
-    def __init__(self, spec: RunSpec, draft: Draft, name: str) -> None:
+    def __init__(self, spec: RunSpec, draft: Draft, name: str, claude: ClaudeCode) -> None:
         self.spec = spec
+        self.claude = claude
         self.draft = draft
         self.name = name
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
@@ -268,7 +236,8 @@ class _Session:
         if self._cancelled.is_set():
             self._wake.set()
         agent_file = Path(str(getattr(self.spec.agent, "path", "") or "")).name
-        with scratch_world(self.name, self.spec.agent_text, agent_file, self.spec.files) as world:
+        with ScratchWorld(self.claude) as world:
+            seed(world, agent_file, self.name, self.spec.agent_text, self.spec.files)
             # An anyio cancel scope, not task.cancel(): the SDK shields its cleanup (ending the Claude Code
             # process) from anyio cancellations only.
             with anyio.move_on_after(self.spec.timeout) as scope:
@@ -292,7 +261,7 @@ class _Session:
         await anyio.sleep(_INTERRUPT_GRACE_S)
         scope.cancel()
 
-    async def _session(self, world: World) -> None:
+    async def _session(self, world: ScratchWorld) -> None:
         import anyio
         from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient, ClaudeSDKError, HookMatcher
 
@@ -321,6 +290,7 @@ class _Session:
 
         options = ClaudeAgentOptions(
             cwd=str(world.project),
+            cli_path=str(self.claude.path),
             env=environment(world, spec),
             system_prompt=MAIN_PROMPT.format(name=self.name, tool=AGENT_TOOL),
             # The main session's model: Claude Code runs its subagents on it too (2.1.332), so the agent
@@ -445,7 +415,7 @@ def stream(
     spec: RunSpec, draft: Draft, stop: threading.Event, on_cancel: Callable[[Callable[[], None] | None], None]
 ) -> Iterator[str]:
     """Run `spec` in Claude Code, yielding the agent's text a turn at a time and filling `draft`."""
-    claude_code_version()  # LiveError now when claude-agent-sdk is missing
+    claude = claude_code()  # LiveError now when claude-agent-sdk or the binary is missing
     name = agent_name(spec.agent)
     key, token = credentials(spec.api_key)
     if not key and not token:
@@ -454,7 +424,7 @@ def stream(
     draft.endpoint = None if is_anthropic(url) else url
     draft.source = without_response(url)
     draft.turns = 0
-    session = _Session(spec, draft, name)
+    session = _Session(spec, draft, name, claude)
     session.thread.start()
     on_cancel(session.cancel)
     failure: BaseException | None = None
