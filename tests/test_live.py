@@ -1154,11 +1154,13 @@ def test_claude_code_mode_writes_nothing_outside_its_scratch_folder(
     from agentkit._oracle.world import ScratchWorld
 
     kept: list[Path] = []
+    contents: list[bytes] = []
     real_close = ScratchWorld.close
 
     def close(world):  # look at what was written before the scratch world goes
         if world.root is not None:
             kept.extend(p for p in world.root.rglob("*") if p.is_file())
+            contents.extend(p.read_bytes() for p in kept)
         real_close(world)
 
     monkeypatch.setattr(ScratchWorld, "close", close)
@@ -1168,6 +1170,8 @@ def test_claude_code_mode_writes_nothing_outside_its_scratch_folder(
     assert list(scratch.iterdir()) == []  # the scratch world is gone
     assert any("projects" in p.parts for p in kept)  # Claude Code did write its transcript, inside
     assert any(p.name.endswith(".md") and ".claude" in p.parts for p in kept)  # the agent file it read
+    key = os.environ["ANTHROPIC_API_KEY"]
+    assert len(contents) > 10 and not any(key[:12].encode() in data for data in contents)  # nor the key
 
 
 def test_claude_code_mode_stops_from_another_thread(home, fake_api, agent, claude_code):
