@@ -33,5 +33,9 @@ class ReplayMiss(LiveError):
     """Replay mode (AGENTKIT_REPLAY=1) found no recorded run for this agent, prompt and model."""
 
 
+class InvalidRunOption(LiveError, ValueError):
+    """A live run was asked for with an option out of range (max_tokens, temperature, mode, ...)."""
+
+
 class ClaudeCodeNotFound(AgentkitError):
     """No Claude Code binary to run (the message says how to install one or point agentkit at it)."""

@@ -10,15 +10,18 @@ and any widget state inside output metadata are removed, and the widget model id
 state) are numbered, so re-running an unchanged notebook changes nothing.
 
 Live runs: without ANTHROPIC_API_KEY, 04 answers from `notebooks/recordings/` (replay mode). `--record`
-empties that folder's history and runs 04 against the API to fill it: the real API when ANTHROPIC_API_KEY
-is set, else the local fake Messages API of the test suite (its answers are deterministic, so pytest, which
-also runs 04 against that fake server, sees the same text).
+empties that folder's history and runs 04, then the README's `agentkit try` examples, against the API to
+fill it: the real API when ANTHROPIC_API_KEY is set, else the local stand-in Messages API of the test suite
+(its answers are deterministic, so pytest, which also runs 04 against the stand-in, sees the same text;
+every result recorded from it says "stand-in API — not Claude's answer").
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -76,24 +79,58 @@ def execute(path: Path, env: dict[str, str] | None = None) -> float:
     return time.perf_counter() - started
 
 
+def readme_try_commands(readme: Path = ROOT / "README.md") -> list[tuple[dict[str, str], list[str]]]:
+    """The `agentkit try` examples of the README's "Try agents live" section: (variables, arguments)."""
+    section = readme.read_text(encoding="utf-8").split("## Try agents live", 1)[1].split("\n## ", 1)[0]
+    commands = []
+    blocks = section.split("```bash\n")[1:]
+    for line in (line for block in blocks for line in block.split("```", 1)[0].splitlines()):
+        words = shlex.split(line, comments=True) if "agentkit try" in line else []
+        variables = {}
+        while words and "=" in words[0]:
+            name, _, value = words.pop(0).partition("=")
+            variables[name] = value
+        if words[:2] == ["agentkit", "try"]:
+            commands.append((variables, words[2:]))
+    return commands
+
+
+def record_readme(env: dict[str, str]) -> None:
+    """Run the README's `agentkit try` examples once, so that they replay without a key."""
+    for variables, args in readme_try_commands():
+        run_env = {**os.environ, **env, **{k: v for k, v in variables.items() if k != "AGENTKIT_REPLAY"}}
+        done = subprocess.run(
+            [sys.executable, "-m", "agentkit", "try", *args],
+            cwd=ROOT,
+            env=run_env,
+            capture_output=True,
+            text=True,
+        )
+        print(f"  agentkit try {shlex.join(args)[:70]}: exit {done.returncode}")
+        if done.returncode != 0:
+            raise SystemExit(f"recording a README example failed: {done.stderr.strip()}")
+
+
 def record() -> None:
-    """Fill notebooks/recordings/ by running 04 against the real API (with a key) or the fake one."""
+    """Fill notebooks/recordings/ by running 04 and the README's examples against the real API (with a
+    key) or the stand-in."""
     RECORDINGS.mkdir(exist_ok=True)
     for name in ("history.sqlite", "history.sqlite-journal"):
         (RECORDINGS / name).unlink(missing_ok=True)
-    env = {"AGENTKIT_HOME": str(RECORDINGS)}
+    env = {"AGENTKIT_HOME": str(RECORDINGS), "AGENTKIT_REPLAY": ""}
     if os.environ.get("ANTHROPIC_API_KEY"):
         print("recording against the Anthropic API")
         execute(NOTEBOOKS / RECORDED, env)
+        record_readme(env)
         return
     sys.path.insert(0, str(ROOT))
     from agentkit._oracle.standin import FAKE_KEY, FakeMessagesAPI
 
     with FakeMessagesAPI() as api:
-        print(f"recording against the fake Messages API at {api.base_url}")
-        execute(
-            NOTEBOOKS / RECORDED, {**env, "ANTHROPIC_BASE_URL": api.base_url, "ANTHROPIC_API_KEY": FAKE_KEY}
-        )
+        print(f"recording against the stand-in Messages API at {api.base_url}")
+        env.update(ANTHROPIC_BASE_URL=api.base_url, ANTHROPIC_API_KEY=FAKE_KEY)
+        execute(NOTEBOOKS / RECORDED, env)
+        record_readme(env)
 
 
 def main(argv: list[str] | None = None) -> int:

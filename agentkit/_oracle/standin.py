@@ -31,7 +31,9 @@ recorded request first and may return a Behaviour (None: the usual rules).
 `Behaviour(tool_uses=(ToolUse(...), ...))` answers with streamed `tool_use` blocks and stop reason
 `tool_use`; `server.spawn_subagent(name, prompt)` answers the first main-loop request of Claude Code with a
 call of its `Agent` tool, which makes Claude Code spawn that subagent (`spawn_subagents` several at once). `Recorded.is_subagent` tells a subagent's request (its system prompt carries
-`cc_is_subagent=true`) from the main loop's.
+`cc_is_subagent=true`) from the main loop's. A Claude Code main-loop request whose system prompt names
+`Subagent to run: NAME` (agentkit.live's Claude Code mode) is answered as Claude would: with one call of the
+`Agent` tool for NAME, passing the user's message (so that notebooks and subprocesses need no scripting).
 
 Standalone: `python -m agentkit._oracle.standin --port 8765`, then
 `ANTHROPIC_BASE_URL=http://127.0.0.1:8765 ANTHROPIC_API_KEY=sk-ant-test-not-a-real-key`.
@@ -72,6 +74,8 @@ STAND_IN_HEADER = "x-agentkit-stand-in"
 IDENTITY_PATH = "/agentkit/stand-in"
 # Claude Code puts this in the first system block of a spawned subagent's requests.
 SUBAGENT_MARKER = "cc_is_subagent=true"
+# agentkit.live's Claude Code mode names the subagent its main session must run with this line.
+_RUN_SUBAGENT = re.compile(r"Subagent to run: (\S+)")
 
 _MAGIC = re.compile(r"\[\[([a-z]+(?::[0-9.]+)?)\]\]")
 _ERROR_TYPES = {
@@ -186,6 +190,19 @@ def _route(system: str, request: str) -> str | None:
         if score > best_score:
             best, best_score = name, score
     return best
+
+
+def delegation(body: dict[str, Any]) -> ToolUse | None:
+    """The `Agent` call Claude would make for a main-loop request asking it to run one named subagent."""
+    tools = body.get("tools") or []
+    if is_subagent_request(body) or not any(isinstance(t, dict) and t.get("name") == "Agent" for t in tools):
+        return None
+    wanted = _RUN_SUBAGENT.search(_text_of(body.get("system")))
+    if wanted is None:
+        return None
+    return ToolUse(
+        "Agent", {"description": "agentkit run", "prompt": _user_text(body), "subagent_type": wanted.group(1)}
+    )
 
 
 def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
@@ -317,6 +334,9 @@ class FakeMessagesAPI:
             chosen = self._responder(rec) if self._responder is not None else None
         if chosen is not None:
             return chosen
+        call = delegation(rec.body) if rec.is_messages and isinstance(rec.body, dict) else None
+        if call is not None:
+            return Behaviour(tool_uses=(call,))
         return Behaviour.parse(" ".join(_MAGIC.findall(prompt)))
 
     def _record_other(self, rec: Recorded) -> None:

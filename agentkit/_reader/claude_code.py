@@ -266,3 +266,33 @@ SDK_DEFINITION_KEYS = (
     "effort",
     "permissionMode",
 )
+
+# -- running Claude Code (agentkit.live's Claude Code mode) ---------------------------------------------
+# The tool a main session delegates with, and the keys of its input (2.1.332).
+AGENT_TOOL = "Agent"
+# Variables that keep a Claude Code run quiet: no self-update, no telemetry, no traffic but the model's.
+QUIET_ENVIRONMENT = {
+    "DISABLE_AUTOUPDATER": "1",
+    "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+    "DISABLE_TELEMETRY": "1",
+    "DISABLE_ERROR_REPORTING": "1",
+}
+CONFIG_DIR_VARIABLE = "CLAUDE_CONFIG_DIR"  # where settings, sessions and transcripts are written
+MAX_OUTPUT_TOKENS_VARIABLE = "CLAUDE_CODE_MAX_OUTPUT_TOKENS"  # the max_tokens of every request
+# Prefixes of the variables through which a caller's environment changes what Claude Code does
+# (credentials, endpoints, models, providers, settings); a clean run sets each one it does not mean to "".
+CALLER_VARIABLE_PREFIXES = (
+    "ANTHROPIC_",
+    "CLAUDE_",
+    "CLAUDECODE",
+    "AWS_",
+    "VERTEX_",
+    "CLOUD_ML_",
+    "GOOGLE_",
+    "OTEL_",
+    "MCP_",
+    "DISABLE_",
+    "ENABLE_",
+    "MAX_THINKING_TOKENS",
+    "BASH_",
+)
