@@ -235,12 +235,25 @@ class Server:
         qs = f"?{urllib.parse.urlencode(query)}" if query else ""
         return f"{self.base_url}/{path.lstrip('/')}{qs}"
 
-    def notebook_url(self, notebook: str | os.PathLike[str]) -> str:
-        """``/lab/tree/<notebook>?token=T``; ``notebook`` is relative to ``root_dir`` (or absolute inside it)."""
+    def notebook_url(self, notebook: str | os.PathLike[str], workspace: str | None = None) -> str:
+        """``/lab/tree/<notebook>?token=T``; ``notebook`` is relative to ``root_dir`` (or absolute inside it).
+
+        With ``workspace``, ``/lab/workspaces/<workspace>/tree/<notebook>``: a fresh JupyterLab layout, so
+        the notebooks opened before on the same server do not come back in other tabs.
+        """
         rel = Path(notebook)
         if rel.is_absolute():
             rel = rel.resolve().relative_to(self.root_dir)
-        return self.url("lab/tree/" + urllib.parse.quote(rel.as_posix()))
+        prefix = f"lab/workspaces/{urllib.parse.quote(workspace)}/" if workspace else "lab/"
+        return self.url(prefix + "tree/" + urllib.parse.quote(rel.as_posix()))
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every running kernel (through the REST API), e.g. between two notebooks."""
+        status, body = self.request("GET", "/api/kernels")
+        if status != 200:
+            return
+        for kernel in json.loads(body):
+            self.request("DELETE", f"/api/kernels/{kernel['id']}", timeout=30)
 
     def child_pids(self) -> list[int]:
         """Process ids of everything the server started that is still running (kernels, ...)."""
@@ -651,15 +664,23 @@ def _accept_kernel_dialog(page: Page) -> None:
 
 
 def open_notebook(
-    page: Page, lab: Server, notebook: str | os.PathLike[str], *, timeout_ms: int = KERNEL_TIMEOUT_MS
+    page: Page,
+    lab: Server,
+    notebook: str | os.PathLike[str],
+    *,
+    workspace: str | None = None,
+    timeout_ms: int = KERNEL_TIMEOUT_MS,
 ) -> None:
     """Open ``notebook`` (relative to the server's root dir) in JupyterLab and wait for an idle kernel.
 
-    Goes to ``/lab/tree/<notebook>?token=T``, waits for the notebook panel, accepts a kernel-selection
-    dialog if one appears, then waits for the status bar to read "| Idle".
+    Goes to ``/lab/tree/<notebook>?token=T`` (in a fresh ``workspace`` if given: use one per notebook
+    when a server opens several), waits for the notebook panel, accepts a kernel-selection dialog if
+    one appears, then waits for the status bar to read "| Idle".
     """
-    page.goto(lab.notebook_url(notebook), wait_until="domcontentloaded", timeout=timeout_ms)
-    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(state="visible", timeout=timeout_ms)
+    page.goto(lab.notebook_url(notebook, workspace), wait_until="domcontentloaded", timeout=timeout_ms)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.wait_for(
+        state="visible", timeout=timeout_ms
+    )
     deadline = time.monotonic() + timeout_ms / 1000
     idle = page.locator(_KERNEL_STATUS, has_text=re.compile(r"\|\s*Idle"))
     while time.monotonic() < deadline:
