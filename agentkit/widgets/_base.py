@@ -39,7 +39,9 @@ STYLESHEET = """
 .agentkit-panel .widget-html-content { line-height: 1.45; overflow-wrap: anywhere; }
 .agentkit-panel .widget-html-content pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .agentkit-panel .widget-html-content table { max-width: 100%; }
-.agentkit-panel .widget-html-content td, .agentkit-panel .widget-html-content th { overflow-wrap: anywhere; }
+.agentkit-panel .widget-html-content td, .agentkit-panel .widget-html-content th {
+  overflow-wrap: anywhere; padding: 2px 8px; text-align: left;
+}
 .agentkit-panel img { max-width: 100%; height: auto; }
 /* Messages wrap instead of ending in an ellipsis. */
 .agentkit-panel .agentkit-text { white-space: normal; overflow-wrap: anywhere; height: auto; min-height: var(--jp-widgets-inline-height, 28px); }

@@ -72,7 +72,7 @@ class Explorer(Panel):
 
         layout = w.Layout(width="170px")
         self.search = w.Text(
-            placeholder="search name, description, prompt",
+            placeholder="name, description or prompt",
             description="Search",
             continuous_update=True,
             layout=w.Layout(width="320px", max_width="100%"),
