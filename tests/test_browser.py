@@ -10,7 +10,7 @@ and that every widget cell shows a note in place of its widget; then runs all ce
 - every figure is a picture (an `<img>` that loaded; no `<Figure size ...>` text);
 - what the notebook's widget is for works with a mouse (the per-notebook checks below).
 Screenshots of every widget output, after the checks, go to tests/_artifacts/screenshots/ (their paths
-are listed at the end of the run). 01-explore is also served as a Voila app.
+are listed at the end of the run, by tests/conftest.py). 01-explore is also served as a Voila app.
 
 A missing Chromium or playwright skips these tests, or fails them where AGENTKIT_REQUIRE names
 `browser` (CI: .ci/run installs Chromium with .ci/install-browser).
@@ -72,19 +72,6 @@ def context() -> Iterator[Any]:
     _need()
     with browser.chromium(viewport=VIEWPORT) as ctx:
         yield ctx
-
-
-@pytest.fixture(scope="module")
-def screenshots(request: pytest.FixtureRequest) -> Iterator[list[Path]]:
-    """Screenshots the tests took; their paths are written to the test output when the module is done."""
-    taken: list[Path] = []
-    yield taken
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if taken and reporter is not None:
-        reporter.ensure_newline()
-        reporter.write_sep("-", f"screenshots of the notebooks ({len(taken)})")
-        for path in taken:
-            reporter.write_line(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path))
 
 
 def widget_outputs_in_file(notebook: Path) -> int:
@@ -210,7 +197,7 @@ NOTEBOOKS: dict[str, Callable[[Any, dict[str, Any]], None] | None] = {
 
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
 def test_notebook_in_jupyterlab(
-    name: str, lab: browser.Server, context: Any, site: Path, edit_dir: Path, screenshots: list[Path]
+    name: str, lab: browser.Server, context: Any, site: Path, edit_dir: Path
 ) -> None:
     notebook = site / "notebooks" / f"{name}.ipynb"
     page = context.new_page()
@@ -234,7 +221,6 @@ def test_notebook_in_jupyterlab(
                 name,
                 ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output:has(.jupyter-widgets)",
             )
-            screenshots += [first_open, *shots]
             print("screenshots:", first_open, *shots, sep="\n  ")
             assert shots, "no widget output to take a picture of"
             assert problems == [], f"{name} at {VIEWPORT[0]} px wide:\n" + "\n".join(problems)
@@ -243,7 +229,7 @@ def test_notebook_in_jupyterlab(
         lab.shutdown_kernels()
 
 
-def test_explorer_as_a_voila_app(context: Any, screenshots: list[Path]) -> None:
+def test_explorer_as_a_voila_app(context: Any) -> None:
     """01-explore served by Voila: the table, search, a click on the dropped file, and it fits."""
     from playwright.sync_api import expect
 
@@ -270,6 +256,5 @@ def test_explorer_as_a_voila_app(context: Any, screenshots: list[Path]) -> None:
             expect(dropped).to_contain_text("Claude Code does not load this file", timeout=30_000)
             problems = browser.widget_layout_problems(page, selector=".jp-OutputArea-output")
             assert problems == [], "\n".join(problems)
-            screenshots.append(browser.screenshot(page, "explore-voila", folder=browser.SCREENSHOTS))
-            print("screenshot:", screenshots[-1])
+            print("screenshot:", browser.screenshot(page, "explore-voila", folder=browser.SCREENSHOTS))
     page.close()

@@ -4,6 +4,7 @@ files. Live runs go to the session's fake Messages API (tests/conftest.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
@@ -194,15 +195,24 @@ def test_explorer_cells_sorting_and_selection_logic(samples) -> None:
     by_file = {r.file: r for r in rows}
     cells = logic.row_cells(by_file["release-manager.md"])
     assert [c.text for c in cells] == ["release-manager.md", "–", "dropped", "failed", "–", "–", "–", "1E"]
+    # A plain folder has no scopes: no scope column.
+    columns = logic.table_columns(rows)
+    assert columns == ("file", "name", "status", "parse", "model", "tools", "findings")
+    assert [c.text for c in logic.row_cells(by_file["release-manager.md"], columns)][2:4] == [
+        "dropped",
+        "failed",
+    ]
+    scoped = [dataclasses.replace(rows[0], scope="project"), *rows[1:]]
+    assert logic.table_columns(scoped) == logic.TABLE_COLUMNS
     assert cells[2].color == logic.SEVERITY_COLORS["error"] and "not valid YAML" in cells[2].tooltip
     assert cells[7].tooltip == "1 error"
     frontend = logic.row_cells(by_file["frontend-dev.md"])
     assert frontend[1] == logic.Cell("frontend-dev", "frontend-dev", bold=True)
     assert frontend[7].text == "2W" and frontend[7].tooltip == "2 warnings"
-    assert len(cells) == len(logic.TABLE_COLUMNS) == len(logic.COLUMN_WEIGHTS)
+    assert len(cells) == len(logic.TABLE_COLUMNS) == len(logic.COLUMN_FLEX)
 
-    header = logic.header_cells("findings", True)
-    assert [c.text for c in header][-2:] == ["tools", "findings ▼"] and header[6].tooltip == ""
+    header = logic.header_cells("findings", True, columns)
+    assert [c.text for c in header][-2:] == ["tools", "findings ▼"] and header[-2].tooltip == ""
     assert logic.sort_after_click("name", "file", False) == ("name", False)
     assert logic.sort_after_click("name", "name", False) == ("name", True)
     assert logic.sort_after_click("findings", "file", False) == ("findings", True)  # most findings first
@@ -275,14 +285,15 @@ def test_explorer_selects_the_row_clicked_and_sorts_by_the_header_clicked(sample
     assert "agentkit-selected" in explorer.table.children[dotnet]._dom_classes
     assert "agentkit-selected" not in first._dom_classes  # one selected row at a time
 
-    findings = explorer.header_buttons[logic.TABLE_COLUMNS.index("findings")]
+    assert explorer.scope.layout.display == "none"  # no scope in a plain folder
+    findings = explorer.header_buttons[explorer.columns.index("findings")]
     findings.click()
     assert (explorer.sort_by.value, explorer.descending.value) == ("findings", True)
     assert findings.description == "findings ▼" and explorer.rows[0].findings == 2
     assert explorer.selected.name == "dotnet-backend"  # sorting keeps the selection
     findings.click()
     assert explorer.descending.value is False and explorer.rows[-1].findings == 2
-    explorer.header_buttons[logic.TABLE_COLUMNS.index("tools")].click()  # not sortable: nothing happens
+    explorer.header_buttons[explorer.columns.index("tools")].click()  # not sortable: nothing happens
     assert explorer.sort_by.value == "findings"
 
     explorer.search.value = "mysql"  # the same row widgets are reused, not rebuilt

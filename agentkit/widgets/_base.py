@@ -62,6 +62,11 @@ STYLESHEET = """
 """
 
 
+#: `max_width` for a control that may take the whole width of its box: ipywidgets puts a 2 px margin on
+#: each side of a control, so "100%" would stick out by 4 px.
+FULL_WIDTH = "calc(100% - 4px)"
+
+
 def stylesheet() -> w.HTML:
     """The panels' stylesheet as a hidden widget (put it in the panel's root box)."""
     return w.HTML(f"<style>{STYLESHEET}</style>", layout=w.Layout(display="none"))

@@ -13,7 +13,7 @@ import agentkit
 from agentkit._errors import AgentkitError, ConflictError, EditError
 from agentkit._reader.agent import Agent, AgentSet
 from agentkit._reader.claude_code import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
-from agentkit.widgets._base import Panel, as_agent_set, findings_of, panel_box, row, text_label
+from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, findings_of, panel_box, row, text_label
 from agentkit.widgets._logic import (
     FormValues,
     common_root,
@@ -57,13 +57,13 @@ class Editor(Panel):
         self.diff = ""
         self._loading = False
 
-        wide = w.Layout(width="640px", max_width="100%")
+        wide = w.Layout(width="640px", max_width=FULL_WIDTH)
         self.picker = w.Dropdown(description="File", layout=wide)
         self.name = w.Text(description="name", continuous_update=True, layout=wide)
         self.description = w.Textarea(
             description="description",
             continuous_update=True,
-            layout=w.Layout(width="640px", max_width="100%", height="110px"),
+            layout=w.Layout(width="640px", max_width=FULL_WIDTH, height="110px"),
         )
         self.description.add_class("agentkit-description")
         self.inherit_tools = w.Checkbox(description="inherit all tools (no 'tools' key)", indent=False)
@@ -83,7 +83,7 @@ class Editor(Panel):
             description="other keys",
             placeholder="key: value (one per line, YAML values)",
             continuous_update=False,
-            layout=w.Layout(width="640px", max_width="100%", height="70px"),
+            layout=w.Layout(width="640px", max_width=FULL_WIDTH, height="70px"),
         )
         self.findings_view = w.HTML()
         self.findings_view.add_class("agentkit-editor-findings")
@@ -109,7 +109,7 @@ class Editor(Panel):
         self.export_path = w.Text(
             description="to",
             placeholder="folder (or .json file)",
-            layout=w.Layout(width="420px", max_width="100%"),
+            layout=w.Layout(width="420px", max_width=FULL_WIDTH),
         )
         self.export_overwrite = w.Checkbox(
             description="overwrite", indent=False, layout=w.Layout(width="100px")

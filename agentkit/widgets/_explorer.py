@@ -9,12 +9,11 @@ from typing import Any
 import ipywidgets as w
 
 from agentkit._reader.agent import Agent, AgentSet
-from agentkit.widgets._base import Panel, as_agent_set, findings_of, panel_box, row, text_label
+from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, findings_of, panel_box, row, text_label
 from agentkit.widgets._logic import (
     ALL,
-    COLUMN_WEIGHTS,
+    COLUMN_FLEX,
     SORT_KEYS,
-    TABLE_COLUMNS,
     AgentRow,
     Cell,
     agent_rows,
@@ -29,10 +28,11 @@ from agentkit.widgets._logic import (
     selection_after,
     sort_after_click,
     sort_rows,
+    table_columns,
 )
 
 #: Rows the table shows at most (each row is a few widgets); search or filter to reach the others.
-MAX_ROWS = 200
+MAX_ROWS = 100
 
 # -- Explorer --------------------------------------------------------------------------------------
 
@@ -42,7 +42,7 @@ def _cell_button(column: str, cell: Cell) -> w.Button:
     button = w.Button(
         description=cell.text,
         tooltip=cell.tooltip or cell.text,
-        layout=w.Layout(flex=f"{COLUMN_WEIGHTS[column]} 1 0%", min_width="0", width="auto"),
+        layout=w.Layout(flex=COLUMN_FLEX[column], min_width="0", width="auto"),
     )
     if cell.color:
         button.style.text_color = cell.color
@@ -67,6 +67,7 @@ class Explorer(Panel):
         self.findings = findings_of(list(self.agents))
         self.all_rows: list[AgentRow] = agent_rows(list(self.agents), self.findings, self.root)
         self.rows: list[AgentRow] = []
+        self.columns = table_columns(self.all_rows)
         self.selected_index: int | None = None  # position in `agents` of the selected agent
         self._row_views: dict[int, w.HBox] = {}  # built on first show, then reused
 
@@ -75,13 +76,18 @@ class Explorer(Panel):
             placeholder="name, description or prompt",
             description="Search",
             continuous_update=True,
-            layout=w.Layout(width="320px", max_width="100%"),
+            layout=w.Layout(width="320px", max_width=FULL_WIDTH),
         )
         self.status = w.Dropdown(
             options=choices(self.all_rows, "status"), description="Status", layout=layout
         )
         self.parse = w.Dropdown(options=choices(self.all_rows, "parse"), description="Parse", layout=layout)
-        self.scope = w.Dropdown(options=choices(self.all_rows, "scope"), description="Scope", layout=layout)
+        self.scope = w.Dropdown(
+            options=choices(self.all_rows, "scope"),
+            description="Scope",
+            # Only agents found by `agentkit.discover` have a scope: no filter for a plain folder.
+            layout=w.Layout(width="170px", display=None if "scope" in self.columns else "none"),
+        )
         self.model = w.Dropdown(options=choices(self.all_rows, "model"), description="Model", layout=layout)
         self.sort_by = w.Dropdown(options=list(SORT_KEYS), value="file", description="Sort by", layout=layout)
         self.descending = w.Checkbox(
@@ -90,9 +96,9 @@ class Explorer(Panel):
         self.count = text_label(cls="agentkit-count")
         self.header_buttons = [
             _cell_button(column, cell)
-            for column, cell in zip(TABLE_COLUMNS, header_cells("file", False), strict=True)
+            for column, cell in zip(self.columns, header_cells("file", False, self.columns), strict=True)
         ]
-        for column, button in zip(TABLE_COLUMNS, self.header_buttons, strict=True):
+        for column, button in zip(self.columns, self.header_buttons, strict=True):
             button.on_click(lambda _b, column=column: self.sort_by_column(column))
         self.header = row(*self.header_buttons, flex_flow="row nowrap")
         self.header.add_class("agentkit-row")
@@ -172,7 +178,8 @@ class Explorer(Panel):
         if view is None:
             agent_row = self.all_rows[index]
             cells = [
-                _cell_button(c, cell) for c, cell in zip(TABLE_COLUMNS, row_cells(agent_row), strict=True)
+                _cell_button(c, cell)
+                for c, cell in zip(self.columns, row_cells(agent_row, self.columns), strict=True)
             ]
             for cell in cells:
                 cell.on_click(lambda _b, index=index: self._set_selected(index))
@@ -194,7 +201,9 @@ class Explorer(Panel):
         shown = self.rows[:MAX_ROWS]
         self.table.children = [self.row_view(r.index) for r in shown]
         for button, cell in zip(
-            self.header_buttons, header_cells(self.sort_by.value, self.descending.value), strict=True
+            self.header_buttons,
+            header_cells(self.sort_by.value, self.descending.value, self.columns),
+            strict=True,
         ):
             button.description, button.tooltip = cell.text, cell.tooltip or cell.text
         more = (

@@ -214,16 +214,17 @@ class Cell:
     bold: bool = False
 
 
-#: Relative widths of the Explorer's columns (flex grow factors: the table always fits the cell's width).
-COLUMN_WEIGHTS = {
-    "file": 3.0,
-    "name": 3.0,
-    "status": 1.4,
-    "parse": 1.3,
-    "scope": 1.2,
-    "model": 1.2,
-    "tools": 3.0,
-    "findings": 1.4,
+#: How the Explorer's columns share a row's width (CSS `flex`): short values get a fixed width, so a
+#: word like "dropped" never breaks; the long ones share the rest and wrap (at hyphens and commas first).
+COLUMN_FLEX = {
+    "file": "3 1 0%",
+    "name": "3 1 0%",
+    "status": "0 0 72px",
+    "parse": "0 0 68px",
+    "scope": "0 0 64px",
+    "model": "0 0 64px",
+    "tools": "3 1 0%",
+    "findings": "0 0 72px",
 }
 STATUS_COLORS = {"dropped": SEVERITY_COLORS["error"], "shadowed": SEVERITY_COLORS["warning"]}
 
@@ -232,32 +233,41 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def row_cells(row: AgentRow) -> list[Cell]:
-    """The cells of one table row, in TABLE_COLUMNS order. Every cell's tooltip holds its full text."""
+def table_columns(rows: Iterable[AgentRow]) -> tuple[str, ...]:
+    """The Explorer's columns for these rows: `scope` only when some agent has one (agents loaded from
+    a folder have none; `agentkit.discover` sets it)."""
+    if any(r.scope for r in rows):
+        return TABLE_COLUMNS
+    return tuple(c for c in TABLE_COLUMNS if c != "scope")
+
+
+def row_cells(row: AgentRow, columns: Sequence[str] = TABLE_COLUMNS) -> list[Cell]:
+    """The cells of one table row, one per column. Every cell's tooltip holds its full text."""
     counts = [(row.errors, "error"), (row.warnings, "warning"), (row.infos, "info")]
     found = " ".join(f"{n}{severity[0].upper()}" for n, severity in counts if n)
     worst = next((severity for n, severity in counts if n), "")
     status_tip = f"{row.status}: {row.reason}" if row.reason else row.status
-    return [
-        Cell(row.file, row.file),
-        Cell(row.name or "–", row.name, bold=bool(row.name)),
-        Cell(row.status, status_tip, STATUS_COLORS.get(row.status, "")),
-        Cell(row.parse, row.parse),
-        Cell(row.scope or "–", row.scope),
-        Cell(row.model or "–", row.model),
-        Cell(row.tools or "–", row.tools),
-        Cell(
+    cells = {
+        "file": Cell(row.file, row.file),
+        "name": Cell(row.name or "–", row.name, bold=bool(row.name)),
+        "status": Cell(row.status, status_tip, STATUS_COLORS.get(row.status, "")),
+        "parse": Cell(row.parse, row.parse),
+        "scope": Cell(row.scope or "–", row.scope),
+        "model": Cell(row.model or "–", row.model),
+        "tools": Cell(row.tools or "–", row.tools),
+        "findings": Cell(
             found or "–",
             ", ".join(plural(n, severity) for n, severity in counts if n) or "no findings",
             SEVERITY_COLORS.get(worst, ""),
         ),
-    ]
+    }
+    return [cells[c] for c in columns]
 
 
-def header_cells(sort_key: str, descending: bool) -> list[Cell]:
+def header_cells(sort_key: str, descending: bool, columns: Sequence[str] = TABLE_COLUMNS) -> list[Cell]:
     """The header row: sortable columns say so in their tooltip; the sorted one carries an arrow."""
     cells = []
-    for column in TABLE_COLUMNS:
+    for column in columns:
         arrow = (" ▼" if descending else " ▲") if column == sort_key else ""
         tip = f"sort by {column}" if column in SORT_KEYS else ""
         cells.append(Cell(column + arrow, tip, bold=True))

@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as w
 
 from agentkit._reader.agent import Agent, AgentSet
-from agentkit.widgets._base import Panel, as_agent_set, panel_box, row, text_label
+from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, panel_box, row, text_label
 from agentkit.widgets._logic import (
     common_root,
     descriptions_html,
@@ -65,10 +65,10 @@ class OverlapExplorer(Panel):
             continuous_update=False,
             readout_format=".2f",
         )
-        self.heatmap = w.Output(layout=w.Layout(width="520px", max_width="100%"))
+        self.heatmap = w.Output(layout=w.Layout(width="520px", max_width=FULL_WIDTH))
         self.pairs = w.HTML()
         self.pairs.add_class("agentkit-pairs")
-        self.pair = w.Dropdown(description="Top pairs", layout=w.Layout(width="520px", max_width="100%"))
+        self.pair = w.Dropdown(description="Top pairs", layout=w.Layout(width="520px", max_width=FULL_WIDTH))
         self.first = w.Dropdown(options=labels, description="Agent A")
         self.second = w.Dropdown(
             options=labels, value=labels[1] if len(labels) > 1 else None, description="Agent B"
@@ -83,7 +83,7 @@ class OverlapExplorer(Panel):
             description="Requests",
             placeholder="one request per line",
             continuous_update=False,
-            layout=w.Layout(width="640px", max_width="100%", height="90px"),
+            layout=w.Layout(width="640px", max_width=FULL_WIDTH, height="90px"),
         )
         self.margin = w.FloatSlider(
             value=margin,
@@ -105,7 +105,7 @@ class OverlapExplorer(Panel):
         self.margin.observe(self._route, names="value")
         pairs_box = w.VBox(
             [w.HTML("<b>Most similar pairs</b>"), self.pairs],
-            layout=w.Layout(min_width="0", max_width="100%"),
+            layout=w.Layout(min_width="0", max_width=FULL_WIDTH),
         )
         self.widget = panel_box(
             [
