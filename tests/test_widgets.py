@@ -504,14 +504,16 @@ def test_overlap_explorer(samples) -> None:
     assert repr(view) == "OverlapExplorer(12 agents)"
     assert len(view.heatmap.outputs) == 1 and "image/png" in view.heatmap.outputs[0]["data"]
     assert view.pairs_text().splitlines()[1].split()[:2] == ["code-reviewer", "strict-reviewer"]
-    assert view.groups_text().startswith("code-reviewer, strict-reviewer")
+    assert "same role: likely, 0.93" in view.pairs_text()
+    assert view.groups_text().startswith("code-reviewer, strict-reviewer  (0.93")
     assert (view.first.value, view.second.value) == ("code-reviewer", "strict-reviewer")
+    assert view.pair_label.value.startswith("code-reviewer ~ strict-reviewer: same role: likely, 0.93")
     assert "shared passages" in view.pair_label.value
     assert "background:#fff3b0" in view.side_by_side.value
     assert "lines 12-14 ~ 31-33" in view.passages_text()
 
     view.kind.value = "description"
-    view.threshold.value = 0.2
+    view.threshold.value = 0.45
     assert set(view.groups_text().split("  (")[0].split(", ")) == {
         "code-reviewer",
         "pr-review-helper",
@@ -521,7 +523,7 @@ def test_overlap_explorer(samples) -> None:
     view.pair.value = ("pr-review-helper", "strict-reviewer")
     # Description mode compares the descriptions, not the bodies.
     assert view.pair_label.value == (
-        "pr-review-helper ~ strict-reviewer: description score 0.33, the descriptions share 1 phrase and 8 words"
+        "pr-review-helper ~ strict-reviewer: description score 0.53, the descriptions share 1 phrase and 8 words"
     )
     assert "agentkit-shared-phrase" in view.side_by_side.value
     assert "pr-review-helper.md: description" in view.side_by_side.value
@@ -542,6 +544,7 @@ def test_overlap_explorer(samples) -> None:
     view.requests.value = ""
     assert view.conflicts_text() == "no requests"
     view.kind.value = "body"
+    view.first.value, view.second.value = "code-reviewer", "strict-reviewer"
     assert "shared passages" in view.pair_label.value and "the two files" in view.compare_title.value
     view.threshold.value = 1.0
     assert view.pairs_text() == "no pair reaches the threshold"
