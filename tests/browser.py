@@ -29,9 +29,6 @@ Typical use::
             browser.open_voila(page, app)
             ...
 
-Playwright's sync API runs one browser at a time in a process: share a module-scoped context (see
-tests/test_browser.py) rather than opening a second one inside the first.
-
 Servers run in their own process group with a private, temporary ``JUPYTER_CONFIG_DIR``, settings,
 workspaces and runtime directory (so nothing from ``~/.jupyter`` leaks in and nothing is written there),
 the JupyterLab news/announcements popup disabled, autosave off (a test never writes outputs into
@@ -578,43 +575,57 @@ def chromium(
     Yields a Playwright ``BrowserContext`` that already has one page (``ctx.pages[0]``); open more with
     ``ctx.new_page()``. Default timeouts are set to ``timeout_ms``. Console messages and page errors
     of every page are collected in ``ctx.agentkit_console`` (a list of strings) for failure reports.
-    Everything is closed and the profile deleted on exit.
+    Everything is closed and the profile deleted on exit. Blocks may nest (one Playwright serves them
+    all: its sync API refuses a second one in the same process).
     """
-    from playwright.sync_api import sync_playwright
-
     if headless is None:
         headless = not os.environ.get("AGENTKIT_HEADED")
     profile = tempfile.mkdtemp(prefix="agentkit-chromium-")
     try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile,
-                executable_path=CHROMIUM,
-                args=CHROMIUM_ARGS,
-                headless=headless,
-                viewport={"width": viewport[0], "height": viewport[1]},
-                timeout=timeout_ms,
-            )
-            try:
-                ctx.set_default_timeout(timeout_ms)
-                log: list[str] = []
-                ctx.agentkit_console = log  # type: ignore[attr-defined]
+        ctx = _playwright().chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=headless,
+            viewport={"width": viewport[0], "height": viewport[1]},
+            timeout=timeout_ms,
+        )
+        try:
+            ctx.set_default_timeout(timeout_ms)
+            log: list[str] = []
+            ctx.agentkit_console = log  # type: ignore[attr-defined]
 
-                def watch(page: Page) -> None:
-                    page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
-                    page.on("pageerror", lambda err: log.append(f"pageerror: {err}"))
+            def watch(page: Page) -> None:
+                page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
+                page.on("pageerror", lambda err: log.append(f"pageerror: {err}"))
 
-                for page in ctx.pages:
-                    watch(page)
-                ctx.on("page", watch)
-                if not ctx.pages:
-                    ctx.new_page()
-                yield ctx
-            finally:
-                with contextlib.suppress(Exception):
-                    ctx.close()
+            for page in ctx.pages:
+                watch(page)
+            ctx.on("page", watch)
+            if not ctx.pages:
+                ctx.new_page()
+            yield ctx
+        finally:
+            with contextlib.suppress(Exception):
+                ctx.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+_PLAYWRIGHT: Any = None
+
+
+def _playwright() -> Any:
+    """The process's one Playwright (started on first use, stopped when the process exits)."""
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT = sync_playwright().start()
+        atexit.register(_PLAYWRIGHT.stop)
+    return _PLAYWRIGHT
 
 
 @contextlib.contextmanager

@@ -68,7 +68,7 @@ def lab(site: Path, edit_dir: Path) -> Iterator[browser.Server]:
 
 @pytest.fixture(scope="module")
 def context() -> Iterator[Any]:
-    """One Chromium for the module (Playwright's sync API allows one at a time in a process)."""
+    """One Chromium for the module's tests (each opens its own pages)."""
     _need()
     with browser.chromium(viewport=VIEWPORT) as ctx:
         yield ctx
