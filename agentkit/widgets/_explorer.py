@@ -216,6 +216,8 @@ class Explorer(Panel):
 
     def _set_selected(self, index: int | None) -> None:
         previous, self.selected_index = self.selected_index, index
+        if index == previous and self.detail.value:
+            return  # a keystroke in the search box that keeps the selection: nothing to redraw
         if previous is not None and previous != index and previous in self._row_views:
             self._row_views[previous].remove_class("agentkit-selected")
         if index is not None:
