@@ -122,3 +122,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.section("agentkit against Claude Code")
         for line in ORACLE_SUMMARY:
             terminalreporter.write_line(line)
+
+
+# -- browser tests: where their screenshots are -------------------------------------------------------
+# tests/test_browser.py leaves a picture of every notebook widget in tests/_artifacts/screenshots/ for a
+# person to look at; the run ends by listing the ones it wrote.
+
+_SESSION_STARTED = __import__("time").time()
+
+
+@pytest.hookimpl(specname="pytest_terminal_summary")
+def pytest_terminal_summary_screenshots(terminalreporter) -> None:
+    folder = ROOT / "tests" / "_artifacts" / "screenshots"
+    written = sorted(p for p in folder.glob("*.png") if p.stat().st_mtime >= _SESSION_STARTED)
+    if written:
+        terminalreporter.section(f"screenshots of the notebooks ({len(written)})")
+        for path in written:
+            terminalreporter.write_line(str(path.relative_to(ROOT)))

@@ -788,8 +788,9 @@ class Overlap:
         Similar agents end up next to each other, so duplicated families show as bright blocks.
         Tick labels are drawn when there are at most `max_labels` agents.
         """
-        from matplotlib.figure import Figure
         from scipy.cluster.hierarchy import leaves_list
+
+        from agentkit._overlap.figures import Figure  # shows itself as an image in Jupyter
 
         index = self.positions(agents)
         order = index[leaves_list(self.linkage(kind, index))] if len(index) > 1 else index
@@ -816,8 +817,9 @@ class Overlap:
         self, kind: str = "topic", agents: Iterable[Any] | None = None, max_labels: int = 120
     ) -> Figure:
         """The hierarchical clustering tree (distance 1 - score) as a matplotlib Figure."""
-        from matplotlib.figure import Figure
         from scipy.cluster.hierarchy import dendrogram
+
+        from agentkit._overlap.figures import Figure  # shows itself as an image in Jupyter
 
         index = self.positions(agents)
         tree = self.linkage(kind, index)

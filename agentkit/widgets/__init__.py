@@ -7,6 +7,7 @@
     OverlapExplorer(agents)                # heatmap, shared passages side by side, groups, conflicts
     editor = Editor(agents["code-reviewer"], agents=agents)   # form, live lint, diff, save, fix, export
     Playground(agents)                     # run agents side by side through the Anthropic API
+    scratch_folder()                       # a temporary folder removed when the kernel stops
 
 Each class displays itself and exposes its controls as attributes (`explorer.search`, `editor.description`,
 `editor.save_button`, ...), so a notebook can drive it: set `.value`, call `.click()`, read the labels.
@@ -18,5 +19,6 @@ from agentkit.widgets._editor import Editor
 from agentkit.widgets._explorer import Explorer
 from agentkit.widgets._overlap import OverlapExplorer
 from agentkit.widgets._playground import Playground
+from agentkit.widgets._scratch import scratch_folder
 
-__all__ = ["Editor", "Explorer", "OverlapExplorer", "Playground"]
+__all__ = ["Editor", "Explorer", "OverlapExplorer", "Playground", "scratch_folder"]
