@@ -31,3 +31,11 @@ class MissingKeyError(LiveError):
 
 class ReplayMiss(LiveError):
     """Replay mode (AGENTKIT_REPLAY=1) found no recorded run for this agent, prompt and model."""
+
+
+class EvalError(AgentkitError):
+    """An evaluation cannot run as asked (for example, a `python` assertion that cannot be imported)."""
+
+
+class SuiteError(EvalError):
+    """A suite is malformed: the message names the file and line, and what is wrong there."""
