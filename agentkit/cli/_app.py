@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "try_",
         "Run agents on a prompt (the Anthropic API, or Claude Code itself).",
     ),
+    "eval": (
+        "agentkit.cli._eval",
+        "eval_",
+        "Run an evaluation suite: pass rates, paired comparisons, routing; gate CI on them.",
+    ),
 }
 
 
