@@ -16,6 +16,7 @@ from agentkit._edit.export import ExportReport, agents_json, export, sdk_definit
 from agentkit._edit.write import diff, edit, save
 from agentkit._errors import (
     AgentkitError,
+    ClaudeCodeNotFound,
     ConflictError,
     EditError,
     ExportError,
@@ -40,6 +41,7 @@ __all__ = [
     "Agent",
     "AgentSet",
     "AgentkitError",
+    "ClaudeCodeNotFound",
     "ConflictError",
     "EditError",
     "ExportError",

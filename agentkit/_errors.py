@@ -33,6 +33,10 @@ class ReplayMiss(LiveError):
     """Replay mode (AGENTKIT_REPLAY=1) found no recorded run for this agent, prompt and model."""
 
 
+class ClaudeCodeNotFound(AgentkitError):
+    """No Claude Code binary to run (the message says how to install one or point agentkit at it)."""
+
+
 class EvalError(AgentkitError):
     """An evaluation cannot run as asked (for example, a `python` assertion that cannot be imported)."""
 

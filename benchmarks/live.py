@@ -32,7 +32,7 @@ You are a benchmark agent. Reply as told.
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_messages_api", "--port", "0"],
+        [sys.executable, "-m", "agentkit._oracle.standin", "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     proc, base_url = start_server()
     try:
-        from tests.fake_messages_api import FAKE_KEY
+        from agentkit._oracle.standin import FAKE_KEY
 
         os.environ.update(ANTHROPIC_BASE_URL=base_url, ANTHROPIC_API_KEY=FAKE_KEY)
         os.environ["AGENTKIT_HOME"] = tempfile.mkdtemp(prefix="agentkit-bench-")

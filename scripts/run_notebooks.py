@@ -96,7 +96,7 @@ def record(names: list[str]) -> None:
             execute(NOTEBOOKS / name, env)
             continue
         sys.path.insert(0, str(ROOT))
-        from tests.fake_messages_api import FAKE_KEY, FakeMessagesAPI
+        from agentkit._oracle.standin import FAKE_KEY, FakeMessagesAPI
 
         with FakeMessagesAPI() as api:
             print(f"recording {name} against the fake Messages API at {api.base_url}")

@@ -451,7 +451,8 @@ def test_pre_commit_hook_definition() -> None:
 
 @pytest.fixture(scope="module")
 def corpus():
-    require("corpora", None if EXPECTED.is_file() else "../shared/corpora is not present")
+    if not EXPECTED.is_file():
+        require("corpora", "../shared/corpora is not present")
     expected = json.loads(EXPECTED.read_text("utf-8"))
     agents = {str(a.path.relative_to(CORPORA)): a for a in agentkit.load(*(CORPORA / p for p in expected))}
     return expected, agents

@@ -374,7 +374,7 @@ def test_default_aliases():
     assert live.resolve_model("opus") == "claude-opus-5-5"
     assert live.resolve_model("haiku") == "claude-haiku-5-5"
     assert live.resolve_model("fable") == "claude-fable-5-2"
-    assert live.resolve_model("best") == live.resolve_model("fable")
+    assert live.resolve_model("best") == live.resolve_model("opus")  # with an API key, as the binary shows
     assert live.resolve_model("opusplan") == live.resolve_model("sonnet")  # Opus only in plan mode
     # The main conversation's default model, which a subagent without `model` inherits (as the binary shows).
     assert live.resolve_model("inherit") == live.resolve_model(None) == live.resolve_model("opus")

@@ -49,11 +49,27 @@ def test_render_is_byte_identical_on_every_corpus_file(corpus_agents) -> None:
         assert agent.render().encode("utf-8") == agent.path.read_bytes(), agent.path
 
 
-def test_tools_are_split_as_claude_code_splits_them(corpus_agents) -> None:
-    for agent in corpus_agents:
-        raw = agent.fields.get("tools")
-        if isinstance(raw, str):
-            assert agent.tools == [t for t in raw.replace(",", " ").split() if t] or "(" in raw
+@pytest.mark.parametrize(
+    ("line", "tools"),
+    [
+        ("tools: Read, Grep, Glob", ["Read", "Grep", "Glob"]),
+        ("tools: Read Grep  Glob", ["Read", "Grep", "Glob"]),
+        ("tools: Read,Grep,,Glob,", ["Read", "Grep", "Glob"]),
+        ("tools: Bash(git diff:*), Read", ["Bash(git diff:*)", "Read"]),
+        ("tools: Agent(planner, tester), Read", ["Agent(planner, tester)", "Read"]),
+        ("tools: mcp__github__create_issue, mcp__linear", ["mcp__github__create_issue", "mcp__linear"]),
+        ("tools: [Read, 'Grep']", ["Read", "Grep"]),
+        ("tools: [Read, 1, true]", ["Read", "1", "true"]),
+        ("tools: '*'", ["*"]),
+        ("tools: ''", []),
+        ("tools: []", []),
+        ("tools:", []),
+        ("model: sonnet", None),  # no key: every tool is inherited
+    ],
+)
+def test_tools_are_split_as_claude_code_splits_them(line: str, tools: list[str] | None) -> None:
+    agent = agentkit.loads(f"---\nname: a\ndescription: d\n{line}\n---\nBody\n")
+    assert agent.tools == tools
 
 
 # -- the block regex ------------------------------------------------------------------------------

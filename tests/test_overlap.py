@@ -1,4 +1,4 @@
-"""Overlap and routing (issue 4): scores, pair search, groups, passages, coverage, plots, routing, CLI.
+"""Overlap and routing: scores, pair search, groups, passages, coverage, plots, routing, CLI.
 
 Real-data tests use ../shared/corpora and skip when it is absent; the rest build small sets here.
 """
@@ -15,12 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_AGENTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import agentkit
 from agentkit._overlap.route import Router, conflicts, route
-from agentkit._overlap.scores import BUILTIN_TOOLS, KINDS, Overlap, overlap, word_tokens
+from agentkit._overlap.scores import KINDS, Overlap, overlap, word_tokens
+from agentkit._reader.claude_code import BUILTIN_TOOLS
 
 # -- helpers ----------------------------------------------------------------------------------------------
 
@@ -644,3 +646,31 @@ def test_cli_table_and_usage_errors(tmp_path, capsys):
     assert code == 0 and "5 agents" in out and "<->" in out
     code, _ = run_cli(capsys, str(tmp_path / "missing"))
     assert code == 2
+
+
+# -- merge guidance ----------------------------------------------------------------------------------------
+
+
+def test_merge_guidance_says_what_each_version_adds() -> None:
+    agents = agentkit.load(SAMPLE_AGENTS)
+    trio = ["code-reviewer", "pr-review-helper", "strict-reviewer"]
+    guide = agentkit.overlap(agents).merge_guidance(trio)
+    members = guide.members.set_index("label")
+    assert list(members.index) == trio
+    # pr-review-helper is organised differently: its sections are what the others lack.
+    assert "gather context" in members.at["pr-review-helper", "only_sections"]
+    assert members.at["strict-reviewer", "only_tools"] == ["(all tools)"]  # it inherits every tool
+    assert members.at["code-reviewer", "tools"] == "Read, Grep, Glob, Bash"
+    assert guide.keep in trio and members.at[guide.keep, "topics_covered"] == members["topics_covered"].max()
+    # Every pair is rated; the scores are the overlap's description scores.
+    result = agentkit.overlap(agents)
+    assert len(guide.competing) == 3
+    for row in guide.competing.itertuples():
+        assert row.description == pytest.approx(result.score("description", row.a, row.b))
+    assert "From pr-review-helper: carry over" in guide.summary()
+
+
+def test_merge_guidance_needs_two_agents() -> None:
+    result = agentkit.overlap(agentkit.load(SAMPLE_AGENTS))
+    with pytest.raises(ValueError, match="at least two"):
+        result.merge_guidance(["code-reviewer"])

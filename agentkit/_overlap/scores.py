@@ -35,13 +35,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agentkit._overlap.route import (
-    Router,
     TextVectors,
     clean_text,
-    conflicts,
     description_text,
     display_name,
-    route,
     stop_words,
 )
 from agentkit._reader.claude_code import BUILTIN_TOOLS
@@ -51,16 +48,14 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
     from matplotlib.figure import Figure
 
+    from agentkit._overlap.guidance import MergeGuidance
+
 __all__ = [
-    "BUILTIN_TOOLS",
     "KINDS",
     "Group",
     "Overlap",
     "Passage",
-    "Router",
-    "conflicts",
     "overlap",
-    "route",
     "shingle_sets",
     "word_tokens",
 ]
@@ -576,7 +571,7 @@ class Overlap:
         import pandas as pd
 
         _check_kind(kind)
-        index = self._indices(agents)
+        index = self.positions(agents)
         values = self._dense(kind, index)
         labels = [self.labels[x] for x in index]
         return pd.DataFrame(values, index=labels, columns=labels)
@@ -659,6 +654,18 @@ class Overlap:
         return shared_passages(self.agents[self.index(a)], self.agents[self.index(b)], min_words)
 
     # -- coverage ---------------------------------------------------------------------------------------
+    def sections(self, agent: Any) -> list[str]:
+        """The agent's section headings, normalised (lower case, numbering and punctuation removed)."""
+        body = self.agents[self.index(agent)].body
+        return _headings(body if isinstance(body, str) else "")
+
+    def merge_guidance(self, members: Iterable[Any]) -> MergeGuidance:
+        """Which of several agents that do the same job to keep, and what to carry over from the others
+        (see `agentkit._overlap.guidance`). `members`: a Group's `agents`, or Agents/labels/paths."""
+        from agentkit._overlap.guidance import merge_guidance
+
+        return merge_guidance(self, members)
+
     def coverage(self, agents_subset: Iterable[Any] | None = None, max_topics: int = 40) -> pd.DataFrame:
         """What each agent of a family covers and misses: topics x agents (columns: labels).
 
@@ -668,7 +675,7 @@ class Overlap:
         the topic's words appear, light stemming), 0 = it misses it. Topics covered by most agents
         come first.
         """
-        index = self._indices(agents_subset)
+        index = self.positions(agents_subset)
         vectorizer, matrix = self._terms
         weights = np.asarray(matrix[index].sum(axis=0)).ravel() if matrix is not None else np.zeros(0)
         terms = vectorizer.get_feature_names_out() if matrix is not None else np.zeros(0, str)
@@ -698,7 +705,7 @@ class Overlap:
         from scipy.cluster.hierarchy import linkage
         from scipy.spatial.distance import squareform
 
-        index = self._indices(agents)
+        index = self.positions(agents)
         if len(index) < 2:
             raise ValueError("clustering needs at least two agents")
         distance = 1.0 - self._dense(kind, index)
@@ -719,7 +726,7 @@ class Overlap:
         from matplotlib.figure import Figure
         from scipy.cluster.hierarchy import leaves_list
 
-        index = self._indices(agents)
+        index = self.positions(agents)
         order = index[leaves_list(self.linkage(kind, index))] if len(index) > 1 else index
         values = self._dense(kind, order)
         labelled = len(order) <= max_labels
@@ -747,7 +754,7 @@ class Overlap:
         from matplotlib.figure import Figure
         from scipy.cluster.hierarchy import dendrogram
 
-        index = self._indices(agents)
+        index = self.positions(agents)
         tree = self.linkage(kind, index)
         labelled = len(index) <= max_labels
         labels = [_short(self.labels[x]) for x in index]
@@ -805,7 +812,8 @@ class Overlap:
             table.setdefault(str(Path(path).resolve()), x)
         return table
 
-    def _indices(self, agents: Iterable[Any] | None) -> np.ndarray:
+    def positions(self, agents: Iterable[Any] | None) -> np.ndarray:
+        """Positions in `agents` of the given agents (Agent, label, path or position each); all if None."""
         if agents is None:
             return np.arange(len(self))
         if isinstance(agents, np.ndarray) and agents.dtype.kind in "iu":

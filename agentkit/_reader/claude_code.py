@@ -123,6 +123,7 @@ BUILTIN_TOOLS = (
     "SendMessage",
     "ListMcpResourcesTool",
     "ReadMcpResourceTool",
+    "ReadMcpResourceDirTool",
     "ToolSearch",
     "Monitor",
     "CronCreate",
@@ -144,9 +145,25 @@ TOOL_ALIASES = {
     "Brief": "SendUserMessage",
     "ListMcpResources": "ListMcpResourcesTool",
     "ReadMcpResource": "ReadMcpResourceTool",
-    "ReadMcpResourceDir": "ReadMcpResourceTool",
+    "ReadMcpResourceDir": "ReadMcpResourceDirTool",
     "ProposeGoal": "SetGoal",
 }
+# Tools a subagent never gets: naming only such tools in `tools` makes Claude Code refuse to spawn the agent.
+NOT_FOR_SUBAGENTS = (
+    "CronCreate",
+    "CronDelete",
+    "CronList",
+    "ListAgents",
+    "Workflow",
+    "ScheduleWakeup",
+    "ReportFindings",
+    "ListMcpResourcesTool",
+    "ReadMcpResourceTool",
+    "ReadMcpResourceDirTool",
+)
+# The native binary's Bash carries its own find and grep: an agent granted Bash does not also get Glob and
+# Grep (and an agent that inherits every tool gets neither). `tools` still lists them as written.
+WITHHELD_WITH_BASH = ("Glob", "Grep")
 # Names that are no longer tools (only permission-rule names): ignored in `tools`. The value is the exact
 # replacement a fix may write, None when there is none.
 REMOVED_TOOLS: dict[str, str | None] = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": None}
@@ -166,7 +183,7 @@ MODEL_IDS = {
     "opus": "claude-opus-5-5",
     "haiku": "claude-haiku-5-5",
     "fable": "claude-fable-5-2",
-    "best": "claude-fable-5-2",
+    "best": "claude-opus-5-5",  # with an API key; the best model the account may use
     "opusplan": "claude-sonnet-5-5",  # Opus only in plan mode, which a subagent run is not
 }
 DEFAULT_MAIN_MODEL = "opus"

@@ -117,12 +117,10 @@ class OverlapExplorer(Panel):
         return f"OverlapExplorer({len(self.overlap.labels)} agents)"
 
     def _redraw(self, _change: Any = None) -> None:
-        import matplotlib.pyplot as plt
         from IPython.display import Image
 
-        figure = self.overlap.heatmap(self.kind.value)
+        figure = self.overlap.heatmap(self.kind.value)  # a bare Figure: pyplot never holds it
         png = figure_png(figure)  # PNG bytes ourselves: the figure formatter depends on the backend
-        plt.close(figure)
         self.heatmap.outputs = ()
         # append_display_data, not `with out:` (under nbval that output would land in the cell).
         self.heatmap.append_display_data(Image(data=png, format="png"))

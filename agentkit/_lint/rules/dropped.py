@@ -229,7 +229,7 @@ def yaml_unparseable(view: View) -> Iterator[Hit]:
     agent, parsed = view.agent, view.agent.parsed
     if parsed is None or parsed.parse != "failed":
         return
-    if getattr(parsed, "refused", False):
+    if parsed.refused:
         yield Hit(view.first, f"agentkit refuses to parse this front matter: {parsed.error}")
         return
     causes = _unparseable_causes(view)
