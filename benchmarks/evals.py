@@ -56,7 +56,7 @@ def distributions(python: str) -> set[str]:
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_messages_api", "--port", "0"],
+        [sys.executable, "-m", "agentkit._oracle.standin", "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
