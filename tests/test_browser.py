@@ -6,6 +6,8 @@
   JupyterLab serves a copy of the notebook (it autosaves what it has open).
 - 01-explore.ipynb as a Voila app: the table lists the sample agents, searching filters it, picking the
   dropped agent shows why it is dropped.
+- 05-evaluate.ipynb as a Voila app: the Evaluator's matrix shows the replayed results, and clicking a cell
+  shows its checks and the answer, labelled as the stand-in's.
 
 Skipped when Chromium or playwright is missing (CI installs Chromium). Screenshots go to tests/_artifacts/.
 """
@@ -93,3 +95,25 @@ def test_explorer_as_a_voila_app() -> None:
             dropped = page.locator(".agentkit-detail .agentkit-dropped").first
             expect(dropped).to_contain_text("Claude Code does not load this file", timeout=30_000)
             browser.screenshot(page, "explore-voila")
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(bool(browser.skip_reason("voila")), reason=browser.skip_reason("voila") or "")
+def test_evaluator_cell_click_as_a_voila_app() -> None:
+    from playwright.sync_api import expect
+
+    with browser.voila(ROOT / "notebooks" / "05-evaluate.ipynb") as app, browser.chromium() as ctx:
+        page = ctx.pages[0]
+        with browser.on_failure(page, "evaluate-voila", app):
+            browser.open_voila(page, app, selector=".agentkit-eval-matrix")
+            status = page.locator(".agentkit-eval-status").first
+            expect(status).to_contain_text("done: 54 samples", timeout=60_000)
+            cell = page.locator(".agentkit-eval-matrix button[title='sql-injection x code-reviewer']").first
+            expect(cell).to_have_text("0/3")
+            cell.click()
+            detail = page.locator(".agentkit-eval-detail").first
+            expect(detail).to_contain_text(
+                "sql-injection x code-reviewer (claude-sonnet-5-5)", timeout=30_000
+            )
+            expect(detail).to_contain_text("answer (from the stand-in, not Claude)")
+            browser.screenshot(page, "evaluate-voila")

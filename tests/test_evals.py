@@ -738,3 +738,14 @@ def test_the_eval_command_errors(tmp_path, agents) -> None:
     assert missing.returncode == 2
     bad = run_cli("eval", "suite.yaml", "--min-pass-rate", "1.5", cwd=tmp_path)
     assert bad.returncode == 2 and "must be a number between 0 and 1" in bad.stderr
+
+
+def test_live_options_pass_through_or_are_refused(home, fake_api, agents) -> None:
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")], cases=["Review m"], live_options={"mode": "api"}
+    )
+    if "mode" in __import__("inspect").signature(live.run).parameters:
+        assert evals.run(suite, progress=False).samples[0].status == "pass"
+    else:  # until agentkit.live has modes, a suite that asks for one says so instead of ignoring it
+        with pytest.raises(evals.EvalError, match=r"agentkit.live.run takes no mode= in this version"):
+            evals.run(suite, progress=False)

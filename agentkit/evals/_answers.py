@@ -210,8 +210,9 @@ class Asker:
         self._inflight: dict[str, threading.Lock] = {}  # one request per key at a time (see _once)
         self._inflight_lock = threading.Lock()
         accepted = inspect.signature(live.run).parameters
+        takes_any = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in accepted.values())
         for name in self.live_options:
-            if name not in accepted:
+            if name not in accepted and not takes_any:
                 raise EvalError(f"agentkit.live.run takes no {name}= in this version of agentkit")
 
     @staticmethod

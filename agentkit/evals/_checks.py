@@ -6,7 +6,8 @@ The vocabulary follows promptfoo's, so a suite reads the same to someone who kno
     json        the answer is JSON (whole, or in a ```json block), optionally matching a JSON Schema
     python      a callable `check(answer)` or `check(answer, context)` (notebooks; in YAML `file.py:func`)
     cost        the answer cost at most `value` USD
-    latency     the answer took at most `value` seconds
+    latency     the answer took at most `value` seconds (a recorded answer keeps the latency it was
+                recorded with: a rerun from the cache judges the original run, not the cache lookup)
     llm-rubric  Claude grades the answer against the rubric in `value` (see agentkit.evals._grader)
 
 Every type but cost and latency takes a `not-` prefix (`not-contains`, `not-regex`, ...). Each check

@@ -73,7 +73,9 @@ class Evaluator(Panel):
         self.banner = w.HTML()
         self._buttons: dict[tuple[str, str], w.Button] = {}
         self.matrix = w.GridBox(layout=w.Layout(grid_gap="2px"))
+        self.matrix.add_class("agentkit-eval-matrix")
         self.detail = w.HTML()
+        self.detail.add_class("agentkit-eval-detail")
         self.summary = w.HTML()
         self.compare_a = w.Dropdown(
             options=versions, value=versions[0] if versions else None, description="A"
