@@ -7,6 +7,7 @@ asserted below follows from the request, so the tests check what was sent and wh
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -749,3 +750,40 @@ def test_live_options_pass_through_or_are_refused(home, fake_api, agents) -> Non
     else:  # until agentkit.live has modes, a suite that asks for one says so instead of ignoring it
         with pytest.raises(evals.EvalError, match=r"agentkit.live.run takes no mode= in this version"):
             evals.run(suite, progress=False)
+
+
+def test_replay_reads_recordings_and_never_writes_them(home, fake_api, agents, monkeypatch) -> None:
+    agent = agentkit.load(agents / "reviewer.md")[0]
+    live.run(agent, "Review n")  # recorded in live's history only (a Playground run, say)
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    fake_api.reset()
+    results = evals.run(evals.Suite(agents=[agent], cases=["Review n"]), progress=False)
+    assert fake_api.count == 0 and results.samples[0].cached and results.samples[0].status == "pass"
+    assert not evals.cache_path().exists()
+
+
+def test_a_replay_miss_names_samples_and_routing_together(home, fake_api, agents, monkeypatch) -> None:
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    routing = evals.routing_suite(agentkit.load(agents), {"review this diff": "reviewer"}, routers=["live"])
+    suite = evals.Suite(agents=[str(agents / "strict.md")], cases=["Review o"], routing=routing)
+    with pytest.raises(evals.ReplayMiss) as raised:
+        evals.run(suite, progress=False)
+    message = str(raised.value)
+    assert message.startswith(
+        "replay mode (AGENTKIT_REPLAY=1): 1 of 1 samples are not recorded: strict x own model"
+    )
+    assert message.endswith("; 1 live routing decision(s) are not recorded: agents: 'review this diff'")
+
+
+def test_a_comparison_with_nothing_to_pair_says_so() -> None:
+    results = results_of({"A": [True, False], "B": [True, True]})
+    broken = tuple(
+        s if s.version == "A" else dataclasses.replace(s, status="error", error="HTTP 500")
+        for s in results.samples
+    )
+    comparison = dataclasses.replace(results, samples=broken).compare("A", "B")
+    assert comparison.cases == 0 and comparison.excluded == 2
+    assert (
+        comparison.sentence
+        == "A and B answered no case both without errors: nothing to compare (2 cases with errors left out)."
+    )

@@ -284,7 +284,7 @@ class Asker:
             )
 
         result = Answer.from_run(self._with_retries(attempt, lambda r: bool(r.complete)))
-        if result.complete:
+        if result.complete and not self.replaying():  # replay reads recordings, never writes them
             cache_put(key, "answer", asdict(result))
         return result
 
@@ -314,7 +314,7 @@ class Asker:
             )
 
         result = Answer.from_run(self._with_retries(attempt, lambda r: bool(r.complete)))
-        if result.complete:
+        if result.complete and not self.replaying():  # replay reads recordings, never writes them
             cache_put(key, "grade", asdict(result))
         return result
 
@@ -338,6 +338,6 @@ class Asker:
 
         picked = self._with_retries(attempt, lambda p: bool(p.run.complete))
         source = source_of(picked.run)
-        if picked.run.complete:
+        if picked.run.complete and not self.replaying():
             cache_put(key, "route", {"picked": picked.choice, "answer": picked.answer, "source": source})
         return picked.choice, picked.answer, source, bool(picked.run.cached)

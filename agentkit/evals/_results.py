@@ -165,6 +165,8 @@ class Comparison:
         a, b = self.a, self.b
         noise = "more than noise" if self.significant else "not more than noise"
         excluded = f" ({_plural(self.excluded, 'case')} with errors left out)" if self.excluded else ""
+        if self.cases == 0:
+            return f"{a} and {b} answered no case both without errors: nothing to compare{excluded}."
         if self.method == "exact McNemar":
             a_k, b_k = round(self.a_mean * self.cases), round(self.b_mean * self.cases)
             discordant = self.a_better + self.b_better

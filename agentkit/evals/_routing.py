@@ -257,8 +257,12 @@ LiveRoute = Callable[[Sequence[Agent], str, "str | None"], tuple["str | None", s
 
 def routing_key(agents: Sequence[Agent], request: str, model: str | None) -> str:
     """What the live router sees (names, descriptions, tools) plus the request and model."""
+    from agentkit import live
+
     seen = [(a.qualified_name or a.name, a.description, a.tools) for a in routable(agents)]
-    payload = {"agents": seen, "request": request, "model": model, "kind": "route"}
+    # The router's own prompt too: if live words it differently, recorded picks no longer apply.
+    prompt = getattr(live, "ROUTER_PROMPT", "")
+    payload = {"agents": seen, "request": request, "model": model, "kind": "route", "router": prompt}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -106,26 +106,31 @@ def run(
             with lock:
                 missing.append(f"{describe(task)} ({e})")
             return
-        with lock:
+        with lock:  # one callback at a time: a widget updating its cells needs no lock of its own
             results[index] = result
             done += 1
-            finished = done
-        if on_result is not None:
-            on_result(result, finished, len(tasks))
+            if on_result is not None:
+                on_result(result, done, len(tasks))
 
     if tasks:
         workers = max(1, min(suite.concurrency, len(tasks)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="agentkit-eval") as pool:
             futures = [pool.submit(one, i) for i in range(len(tasks))]
             _wait_all(futures, stop, progress, len(tasks))
-    routed = None
+    routed, routing_missing = None, ""
     if routing and suite.routing is not None and not stop.is_set():
-        routed = run_routing_suite(suite.routing, asker.route)
-    if missing:
-        shown = "; ".join(missing[:6]) + (f"; and {len(missing) - 6} more" if len(missing) > 6 else "")
-        raise ReplayMiss(
-            f"replay mode (AGENTKIT_REPLAY=1): {len(missing)} of {len(tasks)} samples are not recorded: {shown}"
-        )
+        try:
+            routed = run_routing_suite(suite.routing, asker.route)
+        except ReplayMiss as e:
+            routing_missing = str(e).removeprefix("replay mode (AGENTKIT_REPLAY=1): ")
+    if missing or routing_missing:
+        parts = []
+        if missing:
+            shown = "; ".join(missing[:6]) + (f"; and {len(missing) - 6} more" if len(missing) > 6 else "")
+            parts.append(f"{len(missing)} of {len(tasks)} samples are not recorded: {shown}")
+        if routing_missing:
+            parts.append(routing_missing)
+        raise ReplayMiss("replay mode (AGENTKIT_REPLAY=1): " + "; ".join(parts))
     kept = tuple(r for r in results if r is not None)
     return EvalResults(suite, kept, routed, stopped=len(kept) < len(tasks))
 

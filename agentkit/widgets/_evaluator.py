@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import threading
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -54,7 +53,7 @@ class Evaluator(Panel):
     def __init__(self, suite: Any, results: Any = None, *, concurrency: int | None = None) -> None:
         from agentkit.evals._suite import suite_from
 
-        self.suite = suite_from(suite if not isinstance(suite, Path) else str(suite))
+        self.suite = suite_from(suite)
         self.results = results
         self.concurrency = concurrency
         self.error: str | None = None
