@@ -317,7 +317,7 @@ def test_the_grader_verdict_parser() -> None:
 def test_repeat_gives_distinct_cached_samples_and_a_rerun_makes_no_request(home, fake_api, agents) -> None:
     suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review: x = 1"], repeat=3)
     results = evals.run(suite, progress=False)
-    assert fake_api.count == 3  # sample 0 through live's cache, samples 1 and 2 with no_cache
+    assert fake_api.count == 3  # every sample a request of its own, even where live's history has one
     assert [s.sample for s in results.samples] == [0, 1, 2]
     prompt = "You review code carefully and kindly."
     assert {s.answer for s in results.samples} == {answer_of("claude-sonnet-5-5", prompt, "Review: x = 1")}
@@ -754,12 +754,17 @@ def test_live_options_pass_through_or_are_refused(home, fake_api, agents) -> Non
 
 def test_replay_reads_recordings_and_never_writes_them(home, fake_api, agents, monkeypatch) -> None:
     agent = agentkit.load(agents / "reviewer.md")[0]
-    live.run(agent, "Review n")  # recorded in live's history only (a Playground run, say)
+    suite = evals.Suite(agents=[agent], cases=["Review n"])
+    evals.run(suite, progress=False)
+    live.run(agent, "Review p")  # in live's history only (a Playground run): not a recorded eval sample
+    recorded = evals.cache_path().read_bytes()
     monkeypatch.setenv("AGENTKIT_REPLAY", "1")
     fake_api.reset()
-    results = evals.run(evals.Suite(agents=[agent], cases=["Review n"]), progress=False)
+    results = evals.run(suite, progress=False)
     assert fake_api.count == 0 and results.samples[0].cached and results.samples[0].status == "pass"
-    assert not evals.cache_path().exists()
+    with pytest.raises(evals.ReplayMiss, match="1 of 1 samples are not recorded"):
+        evals.run(evals.Suite(agents=[agent], cases=["Review p"]), progress=False)
+    assert evals.cache_path().read_bytes() == recorded
 
 
 def test_a_replay_miss_names_samples_and_routing_together(home, fake_api, agents, monkeypatch) -> None:

@@ -3,10 +3,10 @@
 `live.run` caches by agent text, model, prompt and parameters, with no sample index: asked three times
 it answers three times alike. Evaluations need `repeat` distinct samples, each cached and replayable, so
 this module keeps its own cache, `$AGENTKIT_HOME/evals.sqlite`, keyed by that content *plus* the sample
-index (and the live options, such as a mode). On a miss, sample 0 goes through `live.run` normally (it
-may answer from the live history, say a Playground run of the same prompt) and samples 1.. with
-`no_cache=True`; every answer is stored here too. This is the thin adapter to swap when `live` offers a
-sample index of its own.
+index (and the live options, such as a mode). On a miss every sample is a fresh request
+(`live.run(..., no_cache=True)`, still recorded in the live history): letting sample 0 answer from the
+live history would hand it whatever sample 1 had just recorded there, two copies of one answer. This is
+the thin adapter to swap when `live` offers a sample index of its own.
 
 Each stored answer says where it came from (`source`): "anthropic", "stand-in" (the local stand-in of
 the Messages API, on a loopback address), or the host of another endpoint, so an answer from the
@@ -268,7 +268,7 @@ class Asker:
             stored = cache_get(key)
             if stored is not None:
                 return _answer_from(stored)
-        if self.replaying() and (sample > 0 or self.no_cache):
+        if self.replaying():
             raise ReplayMiss(f"sample {sample + 1} is not recorded")
 
         def attempt() -> Any:
@@ -278,7 +278,7 @@ class Asker:
                 model=model,
                 max_tokens=max_tokens,
                 temperature=temperature,
-                no_cache=self.no_cache or sample > 0,
+                no_cache=True,
                 max_retries=self.max_retries,
                 **self.live_options,
             )

@@ -24,7 +24,7 @@ Paths are relative to the suite file. Every mistake is a SuiteError naming the f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,7 +32,7 @@ from typing import Any
 
 from agentkit import live
 from agentkit._errors import SuiteError
-from agentkit._reader.agent import Agent, AgentSet
+from agentkit._reader.agent import Agent
 from agentkit.evals._agents import Version, agent_label, versions_from_spec
 from agentkit.evals._checks import ASSERTION_KEYS, Assertion, did_you_mean, load_callable, validate
 from agentkit.evals._grader import DEFAULT_GRADER_MODEL, GRADER_SYSTEM_PROMPT
@@ -91,11 +91,6 @@ class Case:
         if not isinstance(self.prompt, str) or not self.prompt.strip():
             raise SuiteError(f"{self.id or 'a case'}: prompt must be non-empty text")
         object.__setattr__(self, "asserts", tuple(_assertion(a) for a in self.asserts))
-
-
-AgentsLike = (
-    Sequence[Version | Agent | str | Path] | AgentSet | Mapping[str, Agent | str | Path] | Agent | str | Path
-)
 
 
 @dataclass(frozen=True)
@@ -503,7 +498,3 @@ def load_suite(path: str | Path) -> Suite:
 
 def suite_from(value: Suite | str | Path) -> Suite:
     return value if isinstance(value, Suite) else load_suite(value)
-
-
-def labels(versions: Iterable[Version]) -> list[str]:
-    return [v.label for v in versions]
