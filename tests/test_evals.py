@@ -610,6 +610,13 @@ def test_paired_comparison_with_repeats_uses_the_permutation_test() -> None:
         "B's pass rate is 50 points higher than A's (92% vs 42%, 4 cases x 3 samples"
     )
     assert "not more than noise (paired permutation test over cases, p=0.25)" in comparison.sentence
+    swapped = results_of(
+        {"A": [True, True, False, False], "B": [False, False, True, True]}, repeat=2
+    ).compare("A", "B")
+    assert swapped.sentence == (
+        "A and B have the same pass rate (50%, 2 cases x 2 samples) but not on the same cases "
+        "(A better on 1, B on 1): no difference (paired permutation test over cases, p=1)."
+    )
     summary = results.summary().set_index("version")
     assert summary.loc["A", "flaky"] == 2 and summary.loc["A", "cases_all_pass"] == 1
     assert summary.loc["B", "pass_rate"] == pytest.approx(11 / 12)

@@ -193,6 +193,12 @@ class Comparison:
             return (
                 f"{a} and {b} have the same {what} ({shown(self.a_mean)}) on every one of {over}{excluded}."
             )
+        if abs(self.difference) < 1e-12:
+            return (
+                f"{a} and {b} have the same {what} ({shown(self.a_mean)}, {over}) but not on the same cases "
+                f"({a} better on {self.a_better}, {b} on {self.b_better}): no difference "
+                f"(paired permutation test over cases, p={_fmt_p(self.p_value)}){excluded}."
+            )
         lead, trail = (b, a) if self.difference > 0 else (a, b)
         lead_mean, trail_mean = max(self.a_mean, self.b_mean), min(self.a_mean, self.b_mean)
         return (
