@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import agentkit
-from agentkit import _verdict as v
-from agentkit._overlap import overlap
+from agentkit._overlap import verdict as v
+from agentkit._overlap.scores import overlap
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts" / "same_role"

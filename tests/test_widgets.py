@@ -384,14 +384,16 @@ def test_overlap_explorer(samples) -> None:
     assert repr(view) == "OverlapExplorer(12 agents)"
     assert len(view.heatmap.outputs) == 1 and "image/png" in view.heatmap.outputs[0]["data"]
     assert view.pairs_text().splitlines()[1].split()[:2] == ["code-reviewer", "strict-reviewer"]
-    assert view.groups_text().startswith("code-reviewer, strict-reviewer")
+    assert "same role: likely, 0.93" in view.pairs_text()
+    assert view.groups_text().startswith("code-reviewer, strict-reviewer  (0.93")
     assert (view.first.value, view.second.value) == ("code-reviewer", "strict-reviewer")
+    assert view.pair_label.value.startswith("code-reviewer ~ strict-reviewer: same role: likely, 0.93")
     assert "shared passages" in view.pair_label.value
     assert "background:#fff3b0" in view.side_by_side.value
     assert "lines 12-14 ~ 31-33" in view.passages_text()
 
     view.kind.value = "description"
-    view.threshold.value = 0.2
+    view.threshold.value = 0.45
     assert set(view.groups_text().split("  (")[0].split(", ")) == {
         "code-reviewer",
         "pr-review-helper",

@@ -26,7 +26,8 @@ class OverlapExplorer(Panel):
     """Where agents overlap: a heatmap, the most similar pairs, a side-by-side view of a pair with the
     passages they share highlighted, near-duplicate groups, and routing conflicts for sample requests.
 
-    Controls: `kind` (description, body, topic, tools), `threshold` (pairs and groups), `pair` (the top
+    Controls: `kind` (same_role, the default: a calibrated probability that two agents do the same job;
+    or one score: description, body, topic, tools), `threshold` (pairs and groups), `pair` (the top
     pairs) or `first`/`second`, `requests` (one per line) and `margin`. Read `pairs_text()`,
     `groups_text()`, `passages_text()`, `conflicts_text()`; `overlap` is the `agentkit.overlap` result.
     """
@@ -36,11 +37,11 @@ class OverlapExplorer(Panel):
         agents: AgentSet | Iterable[Agent] | str | Path,
         requests: Sequence[str] = (),
         *,
-        kind: str = "topic",
-        threshold: float = 0.3,
+        kind: str = "same_role",
+        threshold: float = 0.5,
         margin: float = 0.05,
     ) -> None:
-        from agentkit._overlap.scores import KINDS, overlap
+        from agentkit._overlap.scores import COLUMNS, overlap
 
         self.agents = as_agent_set(agents)
         self.root = common_root(a.path for a in self.agents)
@@ -48,7 +49,7 @@ class OverlapExplorer(Panel):
         labels = list(self.overlap.labels)
         self.conflict_frame: Any = None
 
-        self.kind = w.Dropdown(options=list(KINDS), value=kind, description="Score")
+        self.kind = w.Dropdown(options=list(COLUMNS), value=kind, description="Score")
         self.threshold = w.FloatSlider(
             value=threshold,
             min=0.05,
@@ -131,7 +132,8 @@ class OverlapExplorer(Panel):
         kind = self.kind.value
         frame = self.overlap.pairs(min_score=self.threshold.value, kind=kind)
         frame = frame.sort_values(kind, ascending=False, kind="stable")
-        return frame[["a_label", "b_label", *[k for k in frame.columns if k in self.kind.options]]]
+        words = ["verdict"] if kind == "same_role" else []
+        return frame[["a_label", "b_label", *words, *[k for k in frame.columns if k in self.kind.options]]]
 
     def _rescore(self, _change: Any = None) -> None:
         frame = self.pair_frame()
@@ -168,7 +170,7 @@ class OverlapExplorer(Panel):
         score = self.overlap.score(self.kind.value, a, b)
         words = sum(p.words for p in found)
         self.pair_label.value = (
-            f"{a} ~ {b}: {self.kind.value} score {score:.2f}, {len(found)} shared passages ({words} words)"
+            f"{a} ~ {b}: {_score_words(self.kind.value, score)}, {len(found)} shared passages ({words} words)"
         )
         self.side_by_side.value = side_by_side_html(
             agent_a.text,
@@ -235,3 +237,9 @@ class OverlapExplorer(Panel):
 
 def _span(lines: tuple[int, int]) -> str:
     return f"{lines[0]}" if lines[0] == lines[1] else f"{lines[0]}-{lines[1]}"
+
+
+def _score_words(kind: str, score: float) -> str:
+    from agentkit._overlap.verdict import verdict
+
+    return verdict(score) if kind == "same_role" else f"{kind} score {score:.2f}"

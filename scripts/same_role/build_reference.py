@@ -238,7 +238,7 @@ def main() -> None:
     import numpy as np
     import pandas as pd
 
-    from agentkit import _verdict as v
+    from agentkit._overlap import verdict as v
 
     reference = load_reference(args.corpora)
     keep, copies = representatives(reference)

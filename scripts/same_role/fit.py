@@ -17,7 +17,7 @@
    likely and possible bands, Brier score, a reliability table; recall split by whether the two names
    have the same words, and for a content-only model (no name feature), for comparison.
 5. `--write-model`: refits on everything (tables from all reference agents, regression on all pairs) and
-   writes `agentkit/_verdict_model.json`.
+   writes `agentkit/_overlap/verdict_model.json`.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_reference as br  # noqa: E402
 
-from agentkit import _verdict as v  # noqa: E402
+from agentkit._overlap import verdict as v  # noqa: E402
 
 # feature -> (transform, offset): topic and description enter as log(x + 0.02), so that the step from
 # 0.1 to 0.2 counts about as much as the one from 0.3 to 0.6; the name cosine enters as it is. The body
 # score is not a regression feature: across collections no same-role pair shares its body (its fitted
-# weight was 0.00), and copies are handled by the copy rule (agentkit._verdict.COPY).
+# weight was 0.00), and copies are handled by the copy rule (agentkit._overlap.verdict.COPY).
 SPEC = {
     "topic": ("log", 0.02),
     "description": ("log", 0.02),
@@ -53,7 +53,7 @@ class Reference:
     """The labelled pairs with everything needed to compute their features under any DF table."""
 
     def __init__(self, corpora: Path) -> None:
-        from agentkit._overlap import shingle_sets
+        from agentkit._overlap.scores import shingle_sets
 
         self.reference = br.load_reference(corpora)
         self.info = [info for info, _ in self.reference]
@@ -131,7 +131,7 @@ def held_out(ref: Reference, spec, unsure: bool = False):
 
 def grouped(ref: Reference, pooled: np.ndarray, unsure: np.ndarray, likely: float, average: float):
     """Which labelled pairs end up in one group (SameRole.groups on the held-out probabilities)."""
-    from agentkit._verdict import _groups
+    from agentkit._overlap.verdict import _groups
 
     keep = np.array(ref.keep)
     position = np.full(len(ref.reference), -1)

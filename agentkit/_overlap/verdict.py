@@ -5,7 +5,7 @@ topic) are fitted on the set they are given, so one pair scores differently amon
 650. The verdict answers "do these two do the same job?" with a probability that depends on the pair
 alone:
 
-- Term weights (IDF) come from reference tables shipped with the package (`_verdict_model.json`:
+- Term weights (IDF) come from reference tables shipped with the package (`verdict_model.json`:
   document frequencies of names, descriptions and whole texts of 594 distinct real agents), never
   from the set, so a pair gets the same probability alone, among the 13 sample agents, or among
   10,000 agents.
@@ -68,7 +68,7 @@ __all__ = [
     "verdict",
 ]
 
-MODEL_FILE = Path(__file__).with_name("_verdict_model.json")
+MODEL_FILE = Path(__file__).with_name("verdict_model.json")
 FEATURES = ("topic", "description", "name", "body")
 # The bands, chosen on held-out collections by scripts/same_role/fit.py (which also writes them into
 # the model file; the two must agree): likely is the default verdict.
@@ -154,7 +154,7 @@ def stem(word: str) -> str:
 
 @cache
 def _stop() -> frozenset[str]:
-    from agentkit._route import stop_words
+    from agentkit._overlap.route import stop_words
 
     return stop_words()
 
@@ -264,7 +264,7 @@ def own_name(agent: Any) -> str:
     alike by name (`cicd-automation-cloud-architect`, `cicd-automation-kubernetes-architect`). A name
     that merely starts with the plugin's (`llm-finetuning-architect.md` in `llm-finetuning`) is kept.
     """
-    from agentkit._route import display_name
+    from agentkit._overlap.route import display_name
 
     name = display_name(agent).rsplit(":", 1)[-1]
     path = Path(str(getattr(agent, "path", "") or ""))
@@ -496,7 +496,7 @@ class Model:
 
 @cache
 def shipped_model() -> Model:
-    """The model shipped with the package (`agentkit/_verdict_model.json`)."""
+    """The model shipped with the package (`agentkit/_overlap/verdict_model.json`)."""
     return Model.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
 
 
@@ -563,7 +563,7 @@ class SameRole:
     def _shingles(self) -> sp.csr_matrix:
         if self.overlap is not None:
             return self.overlap.shingles
-        from agentkit._overlap import shingle_sets
+        from agentkit._overlap.scores import shingle_sets
 
         return shingle_sets([a.body if isinstance(a.body, str) else "" for a in self.agents])
 
@@ -669,8 +669,8 @@ class SameRole:
     @cached_property
     def _copy_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Pairs i < j whose body score is >= COPY (the Overlap's, when it has them already)."""
-        if self.overlap is not None and hasattr(self.overlap, "_pairs_at_least"):
-            i, j, _ = self.overlap._pairs_at_least("body", COPY)
+        if self.overlap is not None and hasattr(self.overlap, "pairs_at_least"):
+            i, j, _ = self.overlap.pairs_at_least("body", COPY)
             return np.asarray(i, np.int64), np.asarray(j, np.int64)
         shingles = self._shingles
         sizes = np.diff(shingles.indptr)
@@ -740,7 +740,7 @@ class SameRole:
         """
         import pandas as pd
 
-        from agentkit._route import display_name
+        from agentkit._overlap.route import display_name
 
         floor = self.model.likely if min_probability is None else min_probability
         i, j, p, features = self._scored(floor)
@@ -834,7 +834,7 @@ def _pairs_at_least(x: sp.csr_matrix, floor: float, block: int = 1024) -> tuple[
 def same_role(agents: Any, *, model: Model | None = None) -> SameRole:
     """Same-role verdicts for a set of agents: an Overlap (its order and body scores are reused), or any
     iterable of Agent."""
-    from agentkit._overlap import Overlap
+    from agentkit._overlap.scores import Overlap
 
     if isinstance(agents, Overlap):
         return SameRole(agents.agents, overlap=agents, model=model)
