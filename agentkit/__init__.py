@@ -6,8 +6,8 @@
 (True, 'greeter', 'strict', None)
 
 Records are immutable; functions return new ones: `edit`, `fix`, `save`. The live runner is
-`agentkit.live` and the notebook widgets are `agentkit.widgets`; both are imported explicitly, so
-`import agentkit` stays light (overlap, routing and fixing load their libraries on first use).
+`agentkit.live`, evaluations are `agentkit.evals` and the notebook widgets are `agentkit.widgets`; they are
+imported explicitly, so `import agentkit` stays light (overlap, routing and fixing load their libraries on first use).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -19,10 +19,12 @@ from agentkit._errors import (
     ClaudeCodeNotFound,
     ConflictError,
     EditError,
+    EvalError,
     ExportError,
     LiveError,
     MissingKeyError,
     ReplayMiss,
+    SuiteError,
     UnknownRuleError,
 )
 from agentkit._lint.engine import Finding, findings, lint
@@ -44,6 +46,7 @@ __all__ = [
     "ClaudeCodeNotFound",
     "ConflictError",
     "EditError",
+    "EvalError",
     "ExportError",
     "ExportReport",
     "Finding",
@@ -55,6 +58,7 @@ __all__ = [
     "Passage",
     "ReplayMiss",
     "Router",
+    "SuiteError",
     "UnknownRuleError",
     "__version__",
     "agents_json",

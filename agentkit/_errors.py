@@ -39,3 +39,11 @@ class InvalidRunOption(LiveError, ValueError):
 
 class ClaudeCodeNotFound(AgentkitError):
     """No Claude Code binary to run (the message says how to install one or point agentkit at it)."""
+
+
+class EvalError(AgentkitError):
+    """An evaluation cannot run as asked (for example, a `python` assertion that cannot be imported)."""
+
+
+class SuiteError(EvalError):
+    """A suite is malformed: the message names the file and line, and what is wrong there."""

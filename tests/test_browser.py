@@ -186,12 +186,27 @@ def check_try_prompts(page: Any, ctx: dict[str, Any]) -> None:
         )
 
 
+def check_evaluate(page: Any, ctx: dict[str, Any]) -> None:
+    """The Evaluator: a click on a matrix cell shows that cell's checks, and says the answers are the stand-in's."""
+    from playwright.sync_api import expect
+
+    status = page.locator(".agentkit-eval-status").first
+    expect(status).to_contain_text("done: 54 samples", timeout=60_000)
+    cell = page.locator(".agentkit-eval-matrix button[title='sql-injection x code-reviewer']").first
+    expect(cell).to_have_text("0/3")
+    cell.click()
+    detail = page.locator(".agentkit-eval-detail").first
+    expect(detail).to_contain_text("sql-injection x code-reviewer (claude-sonnet-5-5)", timeout=30_000)
+    expect(detail).to_contain_text("answer (from the stand-in, not Claude)")
+
+
 #: Every notebook, with what its widget is for. A new notebook is one more line.
 NOTEBOOKS: dict[str, Callable[[Any, dict[str, Any]], None] | None] = {
     "01-explore": check_explore,
     "02-overlap": check_overlap,
     "03-edit-and-export": check_edit,
     "04-try-prompts": check_try_prompts,
+    "05-evaluate": check_evaluate,
 }
 
 

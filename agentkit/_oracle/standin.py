@@ -12,6 +12,9 @@ streamed one word per `text_delta`. Token counts are word counts (system + user 
 If the system prompt lists agents the way Claude Code does ("- name: description" lines after
 "Available agent types"), the reply is the name of the agent whose name and description share the most
 words with the request ("none" if no word is shared): a small, predictable stand-in for routing.
+If the system prompt carries agentkit's grader marker (`agentkit-grader/`), the reply is a JSON verdict
+whose score is the share of the rubric's words (longer than three letters) found in the answer, and
+which passes at 0.5 or more: a deterministic stand-in for an llm-rubric grader (agentkit.evals).
 
 Behaviour is scripted per request, either by a queue (`server.script("status:529", "ok")`, one spec per
 request, consumed in order) or by magic strings in the user message (usable from notebooks and
@@ -205,6 +208,27 @@ def delegation(body: dict[str, Any]) -> ToolUse | None:
     )
 
 
+GRADER_MARKER = "agentkit-grader/"
+
+
+def _section(text: str, tag: str) -> str:
+    m = re.search(rf"<{tag}>\n?(.*?)\n?</{tag}>", text, re.DOTALL)
+    return m.group(1) if m else ""
+
+
+def _grade(system: str, user: str) -> str | None:
+    """A grader's JSON verdict from word overlap between rubric and answer, if this is a grading request."""
+    if GRADER_MARKER not in system:
+        return None
+    rubric = sorted({w for w in _WORD.findall(_section(user, "rubric").lower()) if len(w) > 3})
+    answer = set(_WORD.findall(_section(user, "answer").lower()))
+    found = [w for w in rubric if w in answer]
+    score = round(len(found) / len(rubric), 2) if rubric else 0.0
+    reason = f"stand-in grader: {len(found)} of {len(rubric)} rubric words appear in the answer"
+    reason += f" ({', '.join(found)})" if found else ""
+    return json.dumps({"reason": reason, "score": score, "pass": score >= 0.5})
+
+
 def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     """The text deltas of the reply: deterministic, and derived from the request."""
     if behaviour.chunks is not None:
@@ -214,6 +238,9 @@ def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     routed = _route(system, user)
     if routed is not None:
         return [routed]
+    verdict = _grade(system, user)
+    if verdict is not None:
+        return [verdict]
     words = f"model={body.get('model')} system={' '.join(system.split()[:5])} user={user}".split()
     return [w + " " for w in words[:-1]] + words[-1:]
 

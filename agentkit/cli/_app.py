@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "verify",
         "Prove agentkit's reading of your files against Claude Code itself.",
     ),
+    "eval": (
+        "agentkit.cli._eval",
+        "eval_",
+        "Run an evaluation suite: pass rates, paired comparisons, routing; gate CI on them.",
+    ),
 }
 
 
