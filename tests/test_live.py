@@ -1060,9 +1060,9 @@ def test_claude_code_mode_runs_the_agent_as_a_subagent(home, fake_api, agent, cl
         if isinstance(b, dict)
     ]
     assert "Review this: x = 1" in user_texts
-    # The stand-in echoes the request it got: the agent's answer shows Claude Code's subagent request.
-    assert r.text.startswith("model=claude-opus-5-5 system=x-anthropic-billing-header:")
-    assert "cc_is_subagent=true" in r.text
+    # The stand-in echoes the request it got: the agent's answer shows Claude Code's identity line (after
+    # the billing header) and the prompt, as the subagent received them.
+    assert r.text == "model=claude-opus-5-5 system=You are a Claude agent, user=Review this: x = 1"
     # Tokens are the agent's own request (the stand-in counts words); the session cost adds the delegation.
     from tests.fake_messages_api import count_tokens
 
@@ -1227,7 +1227,7 @@ def test_cli_try_in_claude_code_mode(home, fake_api, claude_code):
         "try", "agents/code-reviewer.md", "review in claude code", "--mode", "claude-code", "--max-turns", "3"
     )
     assert out.returncode == 0, out.stderr
-    assert "cc_is_subagent=true" in out.stdout
+    assert "system=You are a Claude agent, user=review in claude code" in out.stdout
     assert (
         "Claude Code · claude-sonnet-5-5" in out.stderr and "stand-in API — not Claude's answer" in out.stderr
     )

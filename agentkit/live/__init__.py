@@ -56,6 +56,7 @@ from agentkit.live._run import (
     run,
     stream,
 )
+from agentkit.live._source import SOURCES, base_url
 from agentkit.live._source import label as source_label
 
 __all__ = [
@@ -101,7 +102,17 @@ __all__ = [
     "route_live",
     "router_prompt",
     "run",
+    "SOURCES",
+    "current_source",
     "source_label",
     "stream",
     "to_frame",
 ]
+
+
+def current_source() -> str:
+    """Where answers come from now ("anthropic", "stand-in" or "endpoint"), from `ANTHROPIC_BASE_URL`: what
+    a run records when no response can be seen. A loopback URL is asked whether it is agentkit's stand-in."""
+    from agentkit.live._source import without_response
+
+    return without_response(base_url())
