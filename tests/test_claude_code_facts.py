@@ -245,3 +245,24 @@ def test_no_model_and_inherit_use_the_main_conversations_default(spawned):
         result = spawned[name]
         assert isinstance(result, SubagentRequest)
         assert result.model == MODEL_IDS[DEFAULT_MAIN_MODEL], name
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"CLAUDE_CODE_SUBAGENT_MODEL": "sonnet"},  # the model of agents that name none, not of `inherit`
+        {"ANTHROPIC_DEFAULT_OPUS_MODEL": "claude-opus-4-8"},  # the main model, so `inherit` and no model
+        {"ANTHROPIC_DEFAULT_HAIKU_MODEL": "claude-haiku-4-5"},
+    ],
+)
+def test_live_resolves_models_as_claude_code_does(claude_code, monkeypatch, variables):
+    from agentkit import live
+
+    agents = {"own": "model: haiku\n", "none": "", "inherits": "model: inherit\n"}
+    files = {f"{name}.md": _agent(name, f"{lines}tools: Read\n") for name, lines in agents.items()}
+    got = subagent_requests(files, list(agents), claude=claude_code, env=variables)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    for name, lines in agents.items():
+        value = lines.split(":", 1)[1].strip() if lines else None
+        assert live.resolve_model(value) == got[name].model, (name, variables)

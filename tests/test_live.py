@@ -413,9 +413,13 @@ def test_claude_code_model_variables(home, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_DEFAULT_OPUS_MODEL")
     monkeypatch.setenv("AGENTKIT_MODELS", "sonnet=claude-sonnet-4-5")  # agentkit's own table wins
     assert live.resolve_model("sonnet") == "claude-sonnet-4-5"
-    monkeypatch.setenv("CLAUDE_CODE_SUBAGENT_MODEL", "haiku")  # every subagent runs on it, as in Claude Code
-    assert live.resolve_model("opus") == "claude-haiku-5-5"
-    assert live.resolve_model("opus", model="opus") == "claude-opus-5-5"  # an explicit model still wins
+    # As the binary shows (tests/test_claude_code_facts.py): the model of agents that name none; an agent's
+    # own model, `inherit` included, is kept.
+    monkeypatch.setenv("CLAUDE_CODE_SUBAGENT_MODEL", "haiku")
+    assert live.resolve_model(None) == "claude-haiku-5-5"
+    assert live.resolve_model("opus") == "claude-opus-5-5"
+    assert live.resolve_model("inherit") == live.resolve_model("opus")
+    assert live.resolve_model(None, model="opus") == "claude-opus-5-5"  # an explicit model still wins
 
 
 def test_bad_alias_configuration_is_a_plain_error(home, monkeypatch):
