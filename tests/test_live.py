@@ -1384,3 +1384,44 @@ def test_the_readme_try_examples_replay_without_a_key(tmp_path):
         )
         assert out.returncode == 0, (args, out.stderr)
         assert "stand-in API — not Claude's answer" in out.stderr + out.stdout, args
+
+
+# -- would Claude confuse two agents? (the live counterpart of the same-role verdict) ----------------------
+
+
+def test_confusion_asks_once_per_pair_and_labels_the_answer(home, fake_api):
+    agents = agentkit.load(ROOT / "agents")
+    reviewers = live.confusion(agents["code-reviewer"], agents["strict-reviewer"])
+    assert (reviewers.a, reviewers.b) == ("code-reviewer", "strict-reviewer")
+    # The stand-in answers from the word overlap of the two descriptions, and says it is the stand-in.
+    assert reviewers.confused is True and reviewers.share == pytest.approx(0.33)
+    assert reviewers.words() == "the stand-in: confused (share 0.33) · stand-in API — not Claude's answer"
+    request = fake_api.requests[-1].body
+    system = request["system"] if isinstance(request["system"], str) else request["system"][0]["text"]
+    assert system.startswith("agentkit-confusion/1") and "- strict-reviewer: " in system
+    distinct = live.confusion(agents["code-reviewer"], agents["planner"])
+    assert distinct.confused is False
+    again = live.confusion(agents["code-reviewer"], agents["planner"])
+    assert again.run.cached and fake_api.count == 2  # cached like any run
+    # Agents sharing a name (one shadows the other) are both shown to Claude: the question is about them.
+    twins = live.confusion(agents["data-analyst.md"], agents["sql-helper.md"])
+    assert twins.confused is not None and twins.answer.startswith("{")
+
+
+def test_an_unreadable_confusion_answer_is_said_so(home, fake_api, monkeypatch):
+    from agentkit.live import _routing
+
+    monkeypatch.setattr(_routing, "CONFUSION_MARKER", "not-the-stand-ins-marker")  # the stand-in echoes
+    agents = agentkit.load(ROOT / "agents")
+    answer = live.confusion(agents["code-reviewer"], agents["planner"])
+    assert answer.confused is None and answer.share is None
+    assert answer.words().startswith("the stand-in's answer could not be read")
+
+
+def test_cli_overlap_asks_claude_beside_the_offline_verdict(home, fake_api):
+    out = agentkit_cli("overlap", "agents", "--ask-claude", "1", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    pairs = json.loads(out.stdout)["pairs"]
+    assert pairs[0]["claude"].startswith("the stand-in: confused") and pairs[0]["claude_confused"] is True
+    assert all("claude" not in p for p in pairs[1:])  # only the first N pairs are asked
+    assert fake_api.count == 1

@@ -252,6 +252,24 @@ def _grade(system: str, user: str) -> str | None:
     return json.dumps({"reason": reason, "score": score, "pass": score >= 0.5})
 
 
+CONFUSION_MARKER = "agentkit-confusion/1"
+
+
+def _confusion(system: str) -> str | None:
+    """An answer to agentkit's "would you confuse these two agents?" from the word overlap (Jaccard) of
+    their listed descriptions: deterministic, and plainly not Claude's judgement."""
+    if CONFUSION_MARKER not in system:
+        return None
+    entries = [
+        line.split(": ", 1)[1] for line in system.splitlines() if line.startswith("- ") and ": " in line
+    ]
+    if len(entries) != 2:
+        return None
+    a, b = ({w for w in _WORD.findall(e.lower()) if len(w) > 3} for e in entries)
+    share = round(len(a & b) / len(a | b), 2) if a | b else 0.0
+    return json.dumps({"confused": share >= 0.3, "share": share, "example": None})
+
+
 def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     """The text deltas of the reply: deterministic, and derived from the request."""
     if behaviour.chunks is not None:
@@ -261,7 +279,7 @@ def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     routed = _route(system, user)
     if routed is not None:
         return [routed]
-    verdict = _grade(system, user)
+    verdict = _grade(system, user) or _confusion(system)
     if verdict is not None:
         return [verdict]
     prompt = _prompt_text(body.get("system"))

@@ -38,7 +38,15 @@ from agentkit.live._prices import (
     resolve_model,
 )
 from agentkit.live._result import API, CLAUDE_CODE, MODES, Comparison, RunResult, to_frame
-from agentkit.live._routing import LiveRoute, compare_routing, parse_choice, route_live, router_prompt
+from agentkit.live._routing import (
+    LiveConfusion,
+    LiveRoute,
+    compare_routing,
+    confusion,
+    parse_choice,
+    route_live,
+    router_prompt,
+)
 from agentkit.live._run import (
     DEFAULT_MAX_COST_USD,
     DEFAULT_MAX_RETRIES,
@@ -87,6 +95,8 @@ __all__ = [
     "claude_code_version",
     "compare",
     "compare_routing",
+    "confusion",
+    "LiveConfusion",
     "cost_usd",
     "count_tokens",
     "history",
