@@ -699,3 +699,11 @@ def test_merge_guidance_needs_two_agents() -> None:
     result = agentkit.overlap(agentkit.load(SAMPLE_AGENTS))
     with pytest.raises(ValueError, match="at least two"):
         result.merge_guidance(["code-reviewer"])
+
+
+def test_the_stop_words_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from agentkit._overlap.route import ENGLISH_STOP_WORDS as ours
+
+    assert ours == frozenset(ENGLISH_STOP_WORDS)

@@ -474,6 +474,11 @@ class Overlap:
         """
         _check_kind(kind)
         key = (kind, float(threshold))
+        lower = [t for k, t in self._cache if k == kind and 0 < t <= threshold]
+        if key not in self._cache and lower and threshold > 0:  # filter what a lower threshold found
+            i, j, v = self._cache[(kind, max(lower))]
+            keep = v >= threshold - 1e-12
+            self._cache[key] = (i[keep], j[keep], v[keep])
         if key not in self._cache:
             if threshold <= 0:
                 i, j = _all_pairs(len(self))
@@ -536,8 +541,8 @@ class Overlap:
     ) -> pd.DataFrame:
         """One row per pair of agents whose `kind` score reaches `min_score`, best first.
 
-        By default (`kind="same_role"`) the pairs that possibly do the same job (probability >= POSSIBLE;
-        pass `min_score=LIKELY` for the likely ones only), with the verdict in words. With a score kind
+        By default (`kind="same_role"`) the pairs that likely do the same job (probability >= LIKELY, 0.5;
+        pass `min_score=0.15`, POSSIBLE, for the possible ones too), with the verdict in words. With a score kind
         (description, body, topic, tools) the pairs where that score reaches `min_score` (default 0.5);
         `min_score=0` lists every pair (N*(N-1)/2 rows: only for small sets). Pairs below the threshold
         are never materialised, and `scores` chooses the columns computed: asking for body alone on
@@ -551,19 +556,23 @@ class Overlap:
         import pandas as pd
 
         from agentkit._overlap.guidance import competition
-        from agentkit._overlap.verdict import POSSIBLE, copy_phrase, verdict
+        from agentkit._overlap.verdict import LIKELY, copy_phrase, verdict
 
         scores = list(scores)
         for k in [kind, *scores]:
             _check_column(k)
         if min_score is None:
-            min_score = POSSIBLE if kind == "same_role" else 0.5
+            min_score = LIKELY if kind == "same_role" else 0.5
+        known: dict[str, np.ndarray] = {}  # scores the search computed already, reused for the columns
         if kind == "same_role":
-            i, j, selected = self.same_role.scored(min_score)
+            i, j, selected, features = self.same_role.scored_features(min_score)
+            if self.topic_dimensions is None:  # the overlap's topic and description are the verdict's
+                known = {k: features[k] for k in ("topic", "description")}
         else:
             i, j, selected = self.pairs_at_least(kind, min_score)
         order = np.lexsort((j, i, -selected)) if len(i) else np.zeros(0, np.int64)
         i, j, selected = i[order], j[order], selected[order]
+        known = {k: np.clip(v[order], 0.0, 1.0) for k, v in known.items()}
         frame = pd.DataFrame(
             {
                 "a": [self.paths[x] for x in i],
@@ -575,7 +584,7 @@ class Overlap:
             }
         )
         for k in scores:
-            values = selected if k == kind else self.column(k, i, j)
+            values = selected if k == kind else known[k] if k in known else self.column(k, i, j)
             frame[k] = values.astype(float)
             if k == "same_role":
                 frame["verdict"] = [verdict(float(p)) for p in values]
@@ -673,10 +682,19 @@ class Overlap:
                 np.argsort(component, kind="stable"), np.cumsum(np.bincount(component))[:-1]
             )
             members_list = [m for m in by_component if len(m) > 1]
+        # Every pair inside every group, scored in one call (min and max are over all of them).
+        pair_index = [np.triu_indices(len(m), 1) for m in members_list]
+        firsts = [m[a] for m, (a, _) in zip(members_list, pair_index, strict=True)]
+        seconds = [m[b] for m, (_, b) in zip(members_list, pair_index, strict=True)]
+        every = (
+            self.column(kind, np.concatenate(firsts), np.concatenate(seconds))
+            if members_list
+            else np.zeros(0)
+        )
+        bounds = np.cumsum([0, *(len(f) for f in firsts)])
         groups = []
-        for members in members_list:
-            a, b = (m.ravel() for m in np.triu_indices(len(members), 1))
-            values = self.column(kind, members[a], members[b])
+        for k, members in enumerate(members_list):
+            values = every[bounds[k] : bounds[k + 1]]
             groups.append(
                 Group(
                     kind,
@@ -848,9 +866,9 @@ class Overlap:
             if not -len(self) <= agent < len(self):
                 raise IndexError(f"no agent at position {agent}")
             return int(agent) % len(self)
-        for x, a in enumerate(self.agents):
-            if a is agent:
-                return x
+        x = self._identity.get(id(agent))
+        if x is not None and self.agents[x] is agent:
+            return x
         key = str(agent.path) if hasattr(agent, "path") else str(agent)
         if key in self._lookup:
             return self._lookup[key]
@@ -858,6 +876,10 @@ class Overlap:
         if resolved in self._resolved:
             return self._resolved[resolved]
         raise KeyError(f"not one of these agents: {agent!r}")
+
+    @cached_property
+    def _identity(self) -> dict[int, int]:
+        return {id(a): x for x, a in enumerate(self.agents)}
 
     @cached_property
     def _lookup(self) -> dict[str, int]:

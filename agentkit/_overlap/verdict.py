@@ -546,6 +546,7 @@ class SameRole:
         self.overlap = overlap
         self.model = model or shipped_model()
         self._cache: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]] = {}
+        self._known: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0))  # sorted codes, P
 
     def __len__(self) -> int:
         return len(self.agents)
@@ -610,17 +611,43 @@ class SameRole:
 
     def probability(self, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray) -> np.ndarray:
         """P(same job) of the pairs (i[k], j[k]) (`Model.probability`, copies at least
-        COPY_PROBABILITY); a pair of an agent with itself is 1."""
+        COPY_PROBABILITY); a pair of an agent with itself is 1. Pairs scored before are not scored again
+        (groups ask for the pairs their search scored)."""
         i, j = np.asarray(i, np.int64), np.asarray(j, np.int64)
-        p = self.model.probability(self.features(i, j, exact_body=False)) if len(i) else np.zeros(0)
+        n = len(self)
+        codes = np.minimum(i, j) * n + np.maximum(i, j)
+        p = np.full(len(i), np.nan)
+        known_codes, known_p = self._known
+        if len(known_codes) and len(codes):
+            at = np.minimum(np.searchsorted(known_codes, codes), len(known_codes) - 1)
+            hit = known_codes[at] == codes
+            p[hit] = known_p[at[hit]]
+        todo = np.isnan(p)
+        if todo.any():
+            p[todo] = self.model.probability(self.features(i[todo], j[todo], exact_body=False))
+            self._remember(codes[todo], p[todo])
         return np.where(i == j, 1.0, p)
+
+    def _remember(self, codes: np.ndarray, p: np.ndarray) -> None:
+        known_codes, known_p = self._known
+        codes, first = np.unique(np.concatenate([known_codes, codes]), return_index=True)
+        self._known = (codes, np.concatenate([known_p, p])[first])
 
     def _is_copy(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Whether each pair is among the copies (body score >= COPY), either way round."""
+        known = self._copy_codes
+        if not len(known):
+            return np.zeros(len(i), bool)
+        codes = np.asarray(i, np.int64) * len(self) + np.asarray(j, np.int64)
+        at = np.minimum(np.searchsorted(known, codes), len(known) - 1)
+        return known[at] == codes
+
+    @cached_property
+    def _copy_codes(self) -> np.ndarray:
+        """The copies as sorted pair codes i * n + j, both ways round (looked up many times)."""
         n = len(self)
         ci, cj = self._copy_pairs
-        known = np.concatenate([ci * n + cj, cj * n + ci])
-        return np.isin(i * n + j, known)
+        return np.unique(np.concatenate([ci * n + cj, cj * n + ci]))
 
     # -- candidates: the pairs that can reach a probability, without scoring all N^2 ---------------------
     def floors(self, min_probability: float, name_share: float = 0.1) -> dict[str, float]:
@@ -667,14 +694,15 @@ class SameRole:
         return code // n, code % n
 
     @cached_property
-    def _copy_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs i < j whose body score is >= COPY (the Overlap's, when it has them already)."""
+    def _copies(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(i, j, body score) of the pairs i < j whose body score is >= COPY (the Overlap's, when it has
+        them already)."""
         if self.overlap is not None and hasattr(self.overlap, "pairs_at_least"):
-            i, j, _ = self.overlap.pairs_at_least("body", COPY)
-            return np.asarray(i, np.int64), np.asarray(j, np.int64)
+            i, j, v = self.overlap.pairs_at_least("body", COPY)
+            return np.asarray(i, np.int64), np.asarray(j, np.int64), np.asarray(v, float)
         shingles = self._shingles
         sizes = np.diff(shingles.indptr)
-        found_i, found_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        found_i, found_j, found_v = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
         for b0 in range(0, len(self), 1024):
             inter = (shingles[b0 : b0 + 1024] @ shingles.T).tocoo()
             rows, cols = inter.row.astype(np.int64) + b0, inter.col.astype(np.int64)
@@ -682,7 +710,22 @@ class SameRole:
             keep = (cols > rows) & (inter.data >= COPY * union - 1e-9)
             found_i.append(rows[keep])
             found_j.append(cols[keep])
-        return np.concatenate(found_i), np.concatenate(found_j)
+            found_v.append(inter.data[keep] / union[keep])
+        return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_v)
+
+    @property
+    def _copy_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        i, j, _ = self._copies
+        return i, j
+
+    def _copy_body(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The body scores of pairs that are copies (i < j), read from the copy search."""
+        ci, cj, cv = self._copies
+        n = len(self)
+        codes = ci * n + cj
+        order = np.argsort(codes)
+        at = np.searchsorted(codes[order], i * n + j)
+        return cv[order][at]
 
     def _scored(
         self, min_probability: float
@@ -719,11 +762,20 @@ class SameRole:
                 else:  # only the copy rule reads it: exact for copies, below COPY for the others
                     features["body"] = np.zeros(len(i))
                     if copy.any():
-                        features["body"][copy] = self.body(i[copy], j[copy])
+                        features["body"][copy] = self._copy_body(i[copy], j[copy])
             p = np.where(i == j, 1.0, self.model.probability(features)) if len(i) else np.zeros(0)
             keep = p >= key
+            self._remember(i[keep] * len(self) + j[keep], p[keep])
             self._cache[key] = (i[keep], j[keep], p[keep], {k: x[keep] for k, x in features.items()})
         return self._cache[key]
+
+    def scored_features(
+        self, min_probability: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Like `scored`, with the features of each pair as computed for its probability: the topic,
+        description and name cosines exactly; the body score exactly for copies only (0 for the rest)."""
+        floor = self.model.likely if min_probability is None else min_probability
+        return self._scored(floor)
 
     def scored(self, min_probability: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(i, j, probability) of every pair i < j with P(same job) >= `min_probability` (default: the

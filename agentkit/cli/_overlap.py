@@ -37,8 +37,8 @@ def _unit_interval(_ctx: click.Context, _param: click.Parameter, value: float | 
     "--min-score",
     type=float,
     callback=_unit_interval,
-    help="List pairs from this value: a probability for same_role (default 0.15, 'possible'; 0.5 is "
-    "'likely'), else a score (default 0.5; 0 lists every pair).",
+    help="List pairs from this value: a probability for same_role (default 0.5, 'likely'; 0.15 lists the "
+    "'possible' ones too), else a score (default 0.5; 0 lists every pair).",
 )
 @click.option(
     "--group-threshold",
@@ -47,7 +47,14 @@ def _unit_interval(_ctx: click.Context, _param: click.Parameter, value: float | 
     help="Group agents from this value (default: 0.5, 'likely', for same_role; 0.8 for a score).",
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most N pairs (table default 30; 0 = all).")
-@click.option("--no-guidance", is_flag=True, help="Do not say which version of each group to keep.")
+@click.option(
+    "--guidance",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Say which version to keep, and what the others add, for the N largest same-role groups (0: none).",
+)
 @click.option(
     "--ask-claude",
     type=click.IntRange(min=1),
@@ -62,13 +69,13 @@ def overlap(
     min_score: float | None,
     group_threshold: float | None,
     limit: int | None,
-    no_guidance: bool,
+    guidance: int,
     ask_claude: int | None,
 ) -> int:
     """Which agents under PATH... do the same job, and how alike each pair is.
 
     By default: groups of agents that likely do the same job (a calibrated probability, from pairs of real
-    collections), then the pairs that possibly do, each with what its numbers mean: the verdict ("same
+    collections), then the pairs that likely do (--min-score 0.15: possibly), each with what its numbers mean: the verdict ("same
     role: likely, 0.93"), how much the descriptions compete for requests, how much of the body is a
     verbatim copy, how alike the topics and tool sets are. For each group, which version to keep and
     what the others add. Tools overlap alone never lists a pair.
@@ -82,7 +89,7 @@ def overlap(
     scores = list(KINDS) if kind == "same_role" else [kind]
     pairs = result.pairs(min_score, kind=kind, scores=scores)
     groups = result.groups(kind, group_threshold) if kind != "tools" else []
-    guidance = [] if no_guidance or kind != "same_role" else [result.merge_guidance(g.agents) for g in groups]
+    guides = [result.merge_guidance(g.agents) for g in groups[:guidance]] if kind == "same_role" else []
     if limit is None:
         limit = 0 if fmt == "json" else 30
     shown = pairs if not limit else pairs.head(limit)
@@ -105,17 +112,18 @@ def overlap(
                         "max_score": g.max_score,
                         **({"keep": guide.keep, "guidance": guide.summary()} if guide else {}),
                     }
-                    for g, guide in zip(groups, guidance or [None] * len(groups), strict=True)
+                    for g, guide in zip(groups, [*guides, *[None] * (len(groups) - len(guides))], strict=True)
                 ],
-                "pairs": [_pair_json(row, scores) for row in shown.to_dict("records")],
-            }
+                "pairs": _pairs_json(shown, scores),
+            },
+            compact=True,  # hundreds of thousands of pairs: the indented encoder is several times slower
         )
         return OK
 
     out = sys.stdout
     out.write(_headline(len(result), kind, pairs, groups, min_score))
     if groups:
-        out.write("\n" + _groups_text(kind, groups, guidance))
+        out.write("\n" + _groups_text(kind, groups, guides))
     if len(shown):
         out.write("\n" + _pairs_text(kind, shown))
         if len(shown) < len(pairs):
@@ -141,20 +149,28 @@ def _ask_claude(result: Any, shown: Any, count: int) -> Any:
     return shown
 
 
-def _pair_json(row: dict[str, Any], scores: list[str]) -> dict[str, Any]:
-    out = {k: row[k] for k in ("a", "b", "a_name", "b_name")}
-    if row.get("claude"):
-        out["claude"], out["claude_confused"] = row["claude"], row["claude_confused"]
+WORDS = {"same_role": "verdict", "description": "routing", "body": "copy"}  # each score's meaning, in words
+
+
+def _pairs_json(shown: Any, scores: list[str]) -> list[dict[str, Any]]:
+    """One object per pair, built column-wise (to_dict("records") is slow on 250,000 rows)."""
+    columns = ["a", "b", "a_name", "b_name"]
+    if "claude" in shown:
+        columns += ["claude", "claude_confused"]
     for k in scores:
-        out[k] = float(row[k])
-        for words in {"same_role": "verdict", "description": "routing", "body": "copy"}.get(k, "").split():
-            out[words] = row[words]
+        columns += [k, *([WORDS[k]] if k in WORDS else [])]
+    values = [shown[c].tolist() for c in columns]
+    out = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+    if "claude" in shown:
+        for pair in out:
+            if not pair["claude"]:
+                del pair["claude"], pair["claude_confused"]
     return out
 
 
 def _headline(n: int, kind: str, pairs: Any, groups: list[Any], min_score: float | None) -> str:
     if kind == "same_role":
-        floor = "possibly" if min_score is None else f"with a probability of at least {min_score:g} to"
+        floor = "likely" if min_score is None else f"with a probability of at least {min_score:g} to"
         return (
             f"{n} agents: {len(groups)} group{'s' * (len(groups) != 1)} of agents that likely do the same "
             f"job; {len(pairs)} pair{'s' * (len(pairs) != 1)} {floor} do the same job\n"
@@ -172,7 +188,7 @@ def _groups_text(kind: str, groups: list[Any], guidance: list[Any]) -> str:
         )
         what = "probability" if kind == "same_role" else kind
         lines.append(f"  {len(g)} agents ({what} {span}): {', '.join(g.labels)}")
-        if guidance:
+        if k < len(guidance):
             lines += [f"    {line}" for line in guidance[k].summary().splitlines()]
     return "\n".join(lines) + "\n"
 
