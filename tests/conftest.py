@@ -25,7 +25,8 @@ def require(name: str, missing: str | None) -> None:
     pytest.skip(missing)
 
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+# A git worktree sits one folder deeper than the main checkout: AGENTKIT_CORPORA says where they are.
+CORPORA = Path(os.environ.get("AGENTKIT_CORPORA") or ROOT.parent / "shared" / "corpora")
 SAMPLE_AGENTS = ROOT / "agents"
 
 
