@@ -285,8 +285,13 @@ def test_alias_bomb_is_bounded() -> None:
 
 
 def test_deep_nesting_is_a_record_not_a_crash() -> None:
-    agent = agentkit.loads(fm("name: a\ndescription: d\nx: " + "[" * 500 + "]" * 500 + "\n"))
+    from agentkit._reader.yaml12 import MAX_NESTING
+
+    deepest = MAX_NESTING - 1  # the front matter's mapping is the first level
+    agent = agentkit.loads(fm("name: a\ndescription: d\nx: " + "[" * deepest + "]" * deepest + "\n"))
     assert agent.loaded and agent.parse == "strict"
+    agent = agentkit.loads(fm("name: a\ndescription: d\nx: " + "[" * 500 + "]" * 500 + "\n"))
+    assert agent.parse == "failed" and "deeper than" in agent.reason
     for opener, closer in (("[", "]"), ("{a: ", "}")):
         agent = agentkit.loads(
             fm("name: a\ndescription: d\nx: " + opener * 200_000 + closer * 200_000 + "\n")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,7 +16,12 @@ from agentkit._reader.claude_code import MAX_FILE_BYTES, managed_agents_dir
 
 def loads(text: str, path: str | Path = "<string>", *, plugin: str | None = None) -> Agent:
     """One agent from its text, as Claude Code would read a file holding exactly this text."""
-    return agent_from_text(text, Path(path), plugin=plugin, scope="plugin" if plugin else None)
+    path = Path(path)
+    scope = "plugin" if plugin else None
+    try:
+        return agent_from_text(text, path, scope=scope, plugin=plugin)
+    except Exception as exc:  # a bug in agentkit: still a record, never an exception (README)
+        return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
 
 
 def load(*paths: str | Path) -> AgentSet:
@@ -28,15 +35,55 @@ def load(*paths: str | Path) -> AgentSet:
     for root in paths or (".",):
         root = Path(root)
         if root.is_dir():
-            files: Iterator[Path] = _walk(root, seen)
+            for path, problem in _walk(root, seen):
+                agents.append(_read(path, problem))
         else:
-            files = iter([root])
-        agents.extend(read_agent(path) for path in files)
+            agents.append(read_agent(root))
     return AgentSet(agents)
 
 
-def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Path]:
-    """Depth-first, sorted, following symlinks but never entering a directory twice (no loops)."""
+# Why a path that is not a regular file is not read. Opening a FIFO blocks until a writer comes, and
+# reading a device may never end: only regular files are opened.
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+}
+NOT_REGULAR_SUFFIX = ", not a regular file; agentkit reads only regular files"
+LOOP = "it is a symbolic link loop"
+DANGLING = "the file does not exist (or is a broken link)"
+
+
+def file_problem(path: str | Path) -> str | None:
+    """Why `path` is not a regular file agentkit can open, or None when it is one (links followed)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return _os_problem(exc)
+    if stat.S_ISREG(mode):
+        return None
+    kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
+    if kind == "a folder":
+        return "it is a folder, not a file"
+    return f"it is {kind}{NOT_REGULAR_SUFFIX}"
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return LOOP
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return DANGLING
+    return f"the file cannot be read ({exc.strerror or exc})"
+
+
+def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[tuple[str, str | None]]:
+    """Every `*.md` path under `root` with the reason it cannot be read (None for a regular file).
+
+    Depth-first, sorted, following symlinks but never entering a directory twice (no loops). The kind of
+    an entry comes with the directory listing (d_type), so a regular file costs no extra system call.
+    """
     seen_dirs: set[tuple[int, int]] = set()
     stack = [str(root)]
     while stack:
@@ -50,65 +97,116 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Path]:
         seen_dirs.add((info.st_dev, info.st_ino))
         try:
             with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
+                entries = sorted(it, key=_entry_name)
+        except OSError as exc:
+            if directory != str(root):  # the root itself was checked by the caller
+                yield directory, f"this folder cannot be read ({exc.strerror}); agent files in it are missed"
             continue
         subdirs: list[str] = []
         for entry in entries:
+            name = entry.name
             try:
                 is_dir = entry.is_dir()  # follows symlinks
             except OSError:
-                continue
+                is_dir = False
             if is_dir:
                 subdirs.append(entry.path)
-            elif entry.name.endswith(".md"):
-                try:
-                    if entry.is_symlink():
-                        st = entry.stat()
-                        key = (st.st_dev, st.st_ino)
-                    else:  # no extra system call: the inode comes with the directory listing
-                        key = (info.st_dev, entry.inode())
-                except OSError:
-                    key = (-1, hash(entry.path))  # a dangling link: still reported, once
-                if key in seen_files:
-                    continue
-                seen_files.add(key)
-                yield Path(entry.path)
+                continue
+            if not name.endswith(".md"):
+                continue
+            problem: str | None = None
+            try:
+                if entry.is_symlink():
+                    st = entry.stat()
+                    key = (st.st_dev, st.st_ino)
+                    if not stat.S_ISREG(st.st_mode):
+                        problem = file_problem(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    key = (info.st_dev, entry.inode())  # no system call: it came with the listing
+                else:
+                    key = (info.st_dev, entry.inode())
+                    problem = file_problem(entry.path)
+            except OSError as exc:  # a dangling link or a loop: still reported, once
+                key = (-1, hash(entry.path))
+                problem = _os_problem(exc)
+            if key in seen_files:
+                continue
+            seen_files.add(key)
+            yield entry.path, problem
         stack.extend(reversed(subdirs))
 
 
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = None) -> Agent:
-    """Read one file into a record. Unreadable, huge, binary or invalid UTF-8 files get a reason."""
+    """Read one file into a record. Unreadable, special, huge, binary or invalid UTF-8 files get a reason."""
+    return _read(str(path), file_problem(path), scope=scope, plugin=plugin, path=path)
 
-    def unreadable(problem: str) -> Agent:
+
+def _read(
+    path_text: str,
+    problem: str | None,
+    *,
+    scope: str | None = None,
+    plugin: str | None = None,
+    path: Path | None = None,
+) -> Agent:
+    """The record for the file at `path_text`; `problem` says why it is not a regular file to read."""
+    if path is None:
+        path = Path(path_text)
+    if problem is not None:
         return unreadable_agent(path, problem, scope=scope, plugin=plugin)
-
     try:
-        # Plain system calls, no buffered file object: this loop is most of load()'s time.
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            # Read in 64 KiB steps: asking for 1 MiB at once costs a large allocation per file.
-            data = os.read(fd, 65536)
-            if len(data) == 65536:
-                chunks = [data]
-                total = len(data)
-                while total <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
-                    chunks.append(chunk)
-                    total += len(chunk)
-                if total > MAX_FILE_BYTES:
-                    size = max(total, os.fstat(fd).st_size)
-                    return unreadable(
-                        f"it is larger than 1 MiB ({size:,} bytes); Claude Code skips such files"
-                    )
-                data = b"".join(chunks)
-        finally:
-            os.close(fd)
+        data = _read_bytes(path_text)
+    except _TooLarge as exc:
+        message = f"it is larger than 1 MiB ({exc.size:,} bytes); Claude Code skips such files"
+        return unreadable_agent(path, message, scope=scope, plugin=plugin)
     except FileNotFoundError:
-        return unreadable("the file does not exist (or is a broken link)")
+        return unreadable_agent(path, DANGLING, scope=scope, plugin=plugin)
     except IsADirectoryError:
-        return unreadable("it is a folder, not a file")
+        return unreadable_agent(path, "it is a folder, not a file", scope=scope, plugin=plugin)
     except OSError as exc:
-        return unreadable(f"the file cannot be read ({exc.strerror or exc})")
+        return unreadable_agent(path, _os_problem(exc), scope=scope, plugin=plugin)
+    try:
+        return _record(data, path, scope, plugin)
+    except Exception as exc:  # a bug in agentkit: still a record, and the other files still load
+        return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+# O_NONBLOCK: should a FIFO appear between the listing and the open, opening it must not wait for a writer.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _read_bytes(path: str) -> bytes:
+    # Plain system calls, no buffered file object: this loop is most of load()'s time.
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        # Read in 64 KiB steps: asking for 1 MiB at once costs a large allocation per file.
+        data = os.read(fd, 65536)
+        if len(data) < 65536:
+            return data
+        chunks = [data]
+        total = len(data)
+        while total <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _TooLarge(max(total, os.fstat(fd).st_size))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _record(data: bytes, path: Path, scope: str | None, plugin: str | None) -> Agent:
     problems: list[str] = []
     editable = True
     try:
@@ -123,6 +221,14 @@ def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = Non
         editable = False
     return agent_from_text(
         text, path, scope=scope, plugin=plugin, problems=tuple(problems), editable=editable, disk_text=text
+    )
+
+
+def _internal_error(exc: Exception) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    return (
+        f"agentkit failed to read it (internal error: {type(exc).__name__}: {detail}); "
+        "please report it with the file"
     )
 
 
@@ -212,8 +318,8 @@ def discover(
     for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
         if not folder.path.is_dir():
             continue
-        for path in _walk(folder.path, seen):
-            agent = read_agent(path, scope=folder.scope, plugin=folder.plugin)
+        for path, problem in _walk(folder.path, seen):
+            agent = _read(path, problem, scope=folder.scope, plugin=folder.plugin)
             rank[id(agent)] = index
             agents.append(agent)
     return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)]))

@@ -37,9 +37,14 @@ YAMLError = yaml.YAMLError
 # Aliases share one object when constructed, but anything that walks the value (JSON output,
 # comparisons) expands them: cap the expanded size so an alias bomb cannot exhaust memory.
 MAX_EXPANDED_NODES = 100_000
-# libyaml composes nodes recursively in C: very deep flow nesting overflows the C stack (a segfault,
-# not an exception), so deeper documents are refused before they reach it.
-MAX_FLOW_DEPTH = 1_000
+# How deep a value may nest (flow or block). Real front matter nests a few levels (hooks: 5). Python
+# walks nested values recursively everywhere (repr, ==, json, copy, pandas), one or more frames per
+# level against a limit of 1,000 frames, so a value 900 levels deep that loads would raise later in
+# whatever touches it. Deeper documents are refused: a record with a reason, never an exception.
+MAX_NESTING = 100
+# libyaml composes nodes recursively in C and stops at 1,000 levels; brackets nested deeper than this
+# are refused before libyaml sees them. (Brackets inside quotes count too: only a cheap guard.)
+_BRACKET_GUARD = 1_000
 
 
 class Yaml12Resolver(BaseResolver):
@@ -97,19 +102,42 @@ class AliasBombError(YAMLError):
     """The document expands to more nodes than agentkit is willing to walk."""
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = 1  # guards against recursive aliases while counting
-    if isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(child, memo) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
-    else:
-        size = 1
-    memo[key] = size
-    return size
+def _check_shape(node: yaml.Node, count_aliases: bool) -> None:
+    """Refuse a composed document whose value would nest deeper than MAX_NESTING (aliases included),
+    refer to itself, or (with `count_aliases`) expand to more than MAX_EXPANDED_NODES values.
+
+    Iterative, post-order, each node once: the document may be deep enough to break recursion.
+    """
+    size: dict[int, int] = {}  # id(node) -> values it expands to
+    height: dict[int, int] = {}  # id(node) -> levels of nesting it adds
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        key = id(current)
+        if isinstance(current, yaml.ScalarNode):
+            size[key], height[key] = 1, 0
+            continue
+        if isinstance(current, yaml.MappingNode):
+            children = [child for pair in current.value for child in pair]
+        else:
+            children = current.value
+        if children_done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            height[key] = 1 + max((height[id(child)] for child in children), default=0)
+            if height[key] > MAX_NESTING:
+                raise TooDeepError(f"it nests deeper than {MAX_NESTING} levels")
+            if count_aliases and size[key] > MAX_EXPANDED_NODES:
+                raise AliasBombError(f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:  # reached again from inside itself
+            raise AliasBombError("an alias refers to a value that contains it")
+        open_nodes.add(key)
+        stack.append((current, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
 
 
 def _flow_depth(text: str) -> int:
@@ -288,19 +316,17 @@ def _load_yaml12_libyaml(text: str) -> Any:
 
 
 def _load_libyaml(text: str) -> Any:
-    if text.count("[") + text.count("{") > MAX_FLOW_DEPTH and _flow_depth(text) > MAX_FLOW_DEPTH:
-        raise TooDeepError(f"it nests deeper than {MAX_FLOW_DEPTH:,} levels")
+    if text.count("[") + text.count("{") > _BRACKET_GUARD and _flow_depth(text) > _BRACKET_GUARD:
+        raise TooDeepError(f"it nests deeper than {MAX_NESTING} levels")
     loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        # Anchors are rare in front matter; only then pay for the expansion check.
-        if "&" in text and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            raise AliasBombError(f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+        _check_shape(node, count_aliases="&" in text)
         return loader.construct_document(node)
     except RecursionError as exc:
-        raise YAMLError("nesting is too deep to parse") from exc
+        raise TooDeepError(f"it nests deeper than {MAX_NESTING} levels") from exc
     except (ValueError, TypeError, ConstructorError) as exc:
         # e.g. an !!int tag on a non-number; YAML would reject the document.
         raise YAMLError(str(exc)) from exc
