@@ -10,7 +10,7 @@ from typing import Any
 from agentkit._reader.yaml12 import MAX_NESTING
 
 
-def json_text(value: Any, *, indent: int | None = 2) -> str:
+def json_text(value: Any, *, indent: int | None = 2, ensure_ascii: bool = False) -> str:
     """`json.dumps` for front matter values: non-JSON values become text, and `.nan` / `.inf` become
     null, as JavaScript's JSON.stringify writes them (NaN is not JSON; strict readers reject it).
 
@@ -23,9 +23,9 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
         sys.setrecursionlimit(needed)
     try:
         try:
-            return json.dumps(value, indent=indent, ensure_ascii=False, default=str, allow_nan=False)
+            return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, default=str, allow_nan=False)
         except ValueError:  # a NaN or an infinity somewhere: rare, so only then walk the value
-            return json.dumps(_finite(value), indent=indent, ensure_ascii=False, default=str)
+            return json.dumps(_finite(value), indent=indent, ensure_ascii=ensure_ascii, default=str)
     finally:
         if previous < needed:
             sys.setrecursionlimit(previous)

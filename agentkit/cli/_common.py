@@ -38,8 +38,10 @@ def format_option(*choices: str) -> Any:
 def echo_json(value: Any) -> None:
     """JSON on standard output; values JSON cannot hold become text."""
     from agentkit._reader.jsonable import json_text
+    from agentkit.cli import stream_is_utf8
 
-    sys.stdout.write(json_text(value) + "\n")
+    # \u escapes where the stream cannot hold the characters: still the same JSON.
+    sys.stdout.write(json_text(value, ensure_ascii=not stream_is_utf8(sys.stdout)) + "\n")
 
 
 def warn(message: str) -> None:
