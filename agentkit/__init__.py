@@ -22,6 +22,7 @@ from agentkit._errors import (
     LiveError,
     MissingKeyError,
     ReplayMiss,
+    TooLargeError,
     UnknownRuleError,
 )
 from agentkit._lint.engine import Finding, findings, lint
@@ -53,6 +54,7 @@ __all__ = [
     "Passage",
     "ReplayMiss",
     "Router",
+    "TooLargeError",
     "UnknownRuleError",
     "__version__",
     "agents_json",

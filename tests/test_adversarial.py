@@ -497,3 +497,76 @@ def test_14_an_unterminated_file_is_not_given_a_second_block() -> None:
     agent = agentkit.loads("\n---\nname: n\ndescription: d\n---\nbody\n", "b.md")
     with pytest.raises(agentkit.EditError, match="blank line"):
         agentkit.edit(agent, model="opus")
+
+
+# -- scale: overlap refuses what it cannot finish in bounded memory ------------------------------------
+
+
+@pytest.fixture
+def many_agents(tmp_path: Path) -> Path:
+    for index in range(40):
+        tools = "" if index % 2 else "tools: Read, Grep\n"
+        text = good(f"agent{index}").replace("---\nYou", f"{tools}---\nYou") + f"Topic {index}.\n"
+        (tmp_path / f"a{index:02d}.md").write_text(text)
+    return tmp_path
+
+
+def test_scale_overlap_refuses_up_front_with_what_it_would_need(
+    many_agents: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agentkit._overlap import scores
+
+    result = agentkit.overlap(agentkit.load(many_agents))
+    which, _ = result._tool_sets
+    assert result._tool_pair_count(0.5) == len(result._tool_pairs(0.5)[0]) == 2 * (20 * 19 // 2)
+    monkeypatch.setattr(scores, "MAX_LISTED_PAIRS", 100)
+    with pytest.raises(agentkit.TooLargeError, match=r"tools score of 40 agents reaches 0.5 for 380 pairs"):
+        result.pairs(min_score=0.5)
+    with pytest.raises(agentkit.TooLargeError, match="780 pairs, and a minimum score of 0 lists every one"):
+        result.pairs(min_score=0, kind="body")
+    monkeypatch.setattr(scores, "MAX_COMPARED_PAIRS", {"description": 500, "topic": 500, "body": 10**6})
+    with pytest.raises(
+        agentkit.TooLargeError, match=r"description score of 40 agents would compare 780 pairs.*--kind body"
+    ):
+        result.pairs(kind="description")
+    # The command says the same in one line, exit 1, before doing the work.
+    code, out, err = cli(capsys, "overlap", str(many_agents))
+    assert code == 1 and out == "" and one_line_error(err) and "would compare 780 pairs" in err
+    monkeypatch.setattr(scores, "MAX_COMPARED_PAIRS", {"description": 10**9, "topic": 10**9, "body": 10**9})
+    # Too many found while searching: still bounded, still a message. One block; then several blocks,
+    # stopped as soon as they find too many.
+    monkeypatch.setattr(scores, "MAX_LISTED_PAIRS", 3)
+    for block in (512, 8):
+        monkeypatch.setattr(scores, "_BLOCK", block)
+        with pytest.raises(agentkit.TooLargeError, match="more than 3 pairs"):
+            agentkit.overlap(agentkit.load(many_agents)).pairs(min_score=0.05, kind="description")
+
+
+def test_scale_long_work_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    for index in range(2500):
+        (tmp_path / f"a{index}.md").write_text(good(f"a{index}"))
+    command = [sys.executable, "-m", "agentkit", "lint", str(tmp_path), "--format", "json"]
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert "%|" not in piped.stderr and piped.stderr.startswith("0 errors")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    with open(os.devnull, "w") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the command ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    assert b"reading" in seen and b"lint:" in seen and b"%|" in seen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -190,10 +190,14 @@ def agent_from_text(
     loaded, reason = judge(agent, content)
     if problems and not loaded:
         reason = f"{'; '.join(problems)}; {reason}"
-    fields = agent.fields
-    if loaded and plugin and fields.get("description") is None:
-        fields = {**fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
-    return replace(agent, loaded=loaded, reason=reason, fields=fields)
+    # The record is not shared yet: complete it in place (dataclasses.replace would build it twice, and
+    # this is load()'s per-file path).
+    object.__setattr__(agent, "loaded", loaded)
+    object.__setattr__(agent, "reason", reason)
+    if loaded and plugin and agent.fields.get("description") is None:
+        fields = {**agent.fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
+        object.__setattr__(agent, "fields", fields)
+    return agent
 
 
 def unreadable_agent(

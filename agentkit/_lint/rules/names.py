@@ -101,8 +101,12 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
         scopes = {a.scope for a in group}
         winners = [a for a in group if a.shadowed_by is None]
         for agent in group:
-            others = [a for a in group if a is not agent]
+            # At most three others by name: a name copied into hundreds of files must not make each
+            # message list all of them (quadratic in time and size).
+            others = [a for a in group[:4] if a is not agent][:3]
             listing = ", ".join(_where(a) for a in others)
+            if len(group) - 1 > len(others):
+                listing += f" and {len(group) - 1 - len(others)} more"
             line = agent.block_start_line or 1
             if len(scopes) > 1 and len(winners) == 1:
                 win = winners[0]
