@@ -9,6 +9,7 @@
 2. Warms the page cache, then runs each step as a whole child process (interpreter start, imports, the
    work), best of `--repeat`, with its peak RSS from wait4():
      read     walk the folders and read every *.md file's bytes (os.walk, open, read): the floor;
+     frontmatter  python-frontmatter on every file (a reference: a plain parser, no records);
      load     `agentkit.load(folder)`;
      lint     `agentkit.lint(agentkit.load(folder))`, every rule;
      overlap  `agentkit overlap FOLDER --format json` (the command), once, with a time limit.
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("read", "load", "lint", "overlap")
+STEPS = ("read", "frontmatter", "load", "lint", "overlap")
 
 
 def default_corpora() -> Path:
@@ -63,6 +64,21 @@ def step_read(folder: str) -> str:
                     total += len(f.read())
                 files += 1
     return f"{files} files, {total / 2**20:.0f} MiB"
+
+
+def step_frontmatter(folder: str) -> str:
+    import frontmatter
+
+    parsed = failed = 0
+    for directory, _subdirs, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".md"):
+                try:
+                    frontmatter.load(os.path.join(directory, name))
+                    parsed += 1
+                except Exception:  # it raises on the files Claude Code reads only through its fallback
+                    failed += 1
+    return f"{parsed} parsed, {failed} raised"
 
 
 def step_load(folder: str) -> str:

@@ -570,3 +570,25 @@ def test_scale_long_work_shows_progress_on_a_terminal_only(tmp_path: Path) -> No
     os.close(leader)
     assert process.wait(timeout=120) == 0
     assert b"reading" in seen and b"lint:" in seen and b"%|" in seen
+
+
+def test_scale_the_collector_resumes_after_load_and_lint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from agentkit._progress import gc_paused
+
+    (tmp_path / "a.md").write_text(good())
+    agentkit.lint(agentkit.load(tmp_path))
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        agentkit.load(tmp_path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

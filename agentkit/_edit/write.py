@@ -358,10 +358,10 @@ def atomic_write(target: Path, data: bytes, *, check: Callable[[bytes | None], N
     keep_tmp = False
     try:
         try:
-            if before is not None:
-                os.fchmod(fd, stat.S_IMODE(before.st_mode))
+            if before is not None and hasattr(os, "fchmod"):  # POSIX; owner first: chown clears setuid
                 with contextlib.suppress(OSError):  # only root may give a file to someone else
                     os.fchown(fd, before.st_uid, before.st_gid)
+                os.fchmod(fd, stat.S_IMODE(before.st_mode))
             _write_all(fd, data)
             os.fsync(fd)
         finally:

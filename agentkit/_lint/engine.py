@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit._errors import UnknownRuleError
 from agentkit._lint.rules import RULES, SEVERITIES, Rule, View
-from agentkit._progress import progress
+from agentkit._progress import gc_paused, progress
 from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 from agentkit._version import __version__
@@ -91,16 +91,17 @@ def findings(
     order = {id(a): i for i, a in enumerate(items)}
     out: list[tuple[int, Finding]] = []
     file_rules = [r for r in rules if r.scope == "file"]
-    for position, agent in enumerate(progress(items, desc="lint")):
-        view = View(agent)
-        for r in file_rules:
-            for hit in r.check(view):
-                out.append((position, _finding(r, agent, hit)))
-    for r in rules:
-        if r.scope == "set":
-            for hit in r.check(items):
-                target = hit.agent or items[0]
-                out.append((order.get(id(target), 0), _finding(r, target, hit)))
+    with gc_paused():
+        for position, agent in enumerate(progress(items, desc="lint")):
+            view = View(agent)
+            for r in file_rules:
+                for hit in r.check(view):
+                    out.append((position, _finding(r, agent, hit)))
+        for r in rules:
+            if r.scope == "set":
+                for hit in r.check(items):
+                    target = hit.agent or items[0]
+                    out.append((order.get(id(target), 0), _finding(r, target, hit)))
     out.sort(key=lambda pair: (pair[0], pair[1].line, pair[1].rule))
     return [f for _, f in out]
 

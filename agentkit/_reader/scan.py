@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from agentkit._progress import progress
+from agentkit._progress import gc_paused, progress
 from agentkit._reader.agent import Agent, AgentSet, agent_from_text, unreadable_agent
 from agentkit._reader.claude_code import MAX_FILE_BYTES, managed_agents_dir
 
@@ -33,14 +33,15 @@ def load(*paths: str | Path) -> AgentSet:
     """
     agents: list[Agent] = []
     seen: set[tuple[int, int]] = set()
-    for root in paths or (".",):
-        root = Path(root)
-        if root.is_dir():
-            files = list(_walk(root, seen))  # listing first (fast) gives the progress bar its total
-            for path_text, path, problem in progress(files, desc=f"reading {root}"):
-                agents.append(_read(path_text, problem, path=path))
-        else:
-            agents.append(read_agent(root))
+    with gc_paused():
+        for root in paths or (".",):
+            root = Path(root)
+            if root.is_dir():
+                files = list(_walk(root, seen))  # listing first (fast) gives the progress bar its total
+                for path_text, path, problem in progress(files, desc=f"reading {root}"):
+                    agents.append(_read(path_text, problem, path=path))
+            else:
+                agents.append(read_agent(root))
     return AgentSet(agents)
 
 
@@ -339,13 +340,14 @@ def discover(
     agents: list[Agent] = []
     rank: dict[int, int] = {}  # id(agent) -> precedence of its folder
     seen: set[tuple[int, int]] = set()
-    for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
-        if not folder.path.is_dir():
-            continue
-        for path_text, path, problem in _walk(folder.path, seen):
-            agent = _read(path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path)
-            rank[id(agent)] = index
-            agents.append(agent)
+    with gc_paused():
+        for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
+            if not folder.path.is_dir():
+                continue
+            for path_text, path, problem in _walk(folder.path, seen):
+                agent = _read(path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path)
+                rank[id(agent)] = index
+                agents.append(agent)
     return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)]))
 
 
