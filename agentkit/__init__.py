@@ -6,8 +6,8 @@
 (True, 'greeter', 'strict', None)
 
 Records are immutable; functions return new ones: `edit`, `fix`, `save`. The live runner is
-`agentkit.live` and the notebook widgets are `agentkit.widgets`; both are imported explicitly, so
-`import agentkit` stays light (overlap, routing and fixing load their libraries on first use).
+`agentkit.live`, evaluations are `agentkit.evals` and the notebook widgets are `agentkit.widgets`; they are
+imported explicitly, so `import agentkit` stays light (overlap, routing and fixing load their libraries on first use).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -16,12 +16,15 @@ from agentkit._edit.export import ExportReport, agents_json, export, sdk_definit
 from agentkit._edit.write import diff, edit, save
 from agentkit._errors import (
     AgentkitError,
+    ClaudeCodeNotFound,
     ConflictError,
     EditError,
+    EvalError,
     ExportError,
     LiveError,
     MissingKeyError,
     ReplayMiss,
+    SuiteError,
     TooLargeError,
     UnknownRuleError,
 )
@@ -41,8 +44,10 @@ __all__ = [
     "Agent",
     "AgentSet",
     "AgentkitError",
+    "ClaudeCodeNotFound",
     "ConflictError",
     "EditError",
+    "EvalError",
     "ExportError",
     "ExportReport",
     "Finding",
@@ -54,6 +59,7 @@ __all__ = [
     "Passage",
     "ReplayMiss",
     "Router",
+    "SuiteError",
     "TooLargeError",
     "UnknownRuleError",
     "__version__",

@@ -36,3 +36,19 @@ class MissingKeyError(LiveError):
 
 class ReplayMiss(LiveError):
     """Replay mode (AGENTKIT_REPLAY=1) found no recorded run for this agent, prompt and model."""
+
+
+class InvalidRunOption(LiveError, ValueError):
+    """A live run was asked for with an option out of range (max_tokens, temperature, mode, ...)."""
+
+
+class ClaudeCodeNotFound(AgentkitError):
+    """No Claude Code binary to run (the message says how to install one or point agentkit at it)."""
+
+
+class EvalError(AgentkitError):
+    """An evaluation cannot run as asked (for example, a `python` assertion that cannot be imported)."""
+
+
+class SuiteError(EvalError):
+    """A suite is malformed: the message names the file and line, and what is wrong there."""

@@ -5,21 +5,23 @@ on ``sys.path`` because the folder has no ``__init__.py``).
 
 Typical use::
 
-    import pytest
     import browser
-
-    pytestmark = pytest.mark.skipif(bool(browser.skip_reason("lab")), reason=browser.skip_reason("lab") or "")
+    from conftest import require
 
     def test_something(tmp_path):
-        with browser.jupyterlab(root_dir=REPO) as lab, browser.chromium() as ctx:
+        if reason := browser.skip_reason("lab"):
+            require("browser", reason)  # skips here, fails in CI (AGENTKIT_REQUIRE=browser)
+        with browser.jupyterlab(root_dir=REPO) as lab, browser.chromium(viewport=(1280, 900)) as ctx:
             page = ctx.pages[0]
-            browser.open_notebook(page, lab, "notebooks/03-edit-and-export.ipynb")
+            browser.open_notebook(page, lab, "notebooks/03-edit-and-export.ipynb", workspace="03")
             browser.run_all_cells(page)
-            browser.wait_for_widgets(page)
+            browser.wait_for_widget_outputs(page, 1)
+            assert browser.notebook_errors(page) == []
+            assert browser.widget_layout_problems(page) == []   # every widget fits its cell
+            assert browser.figure_problems(page) == []          # every figure is a picture
             page.locator(browser.TEXT_INPUT).first.fill("hello")
             ...
-            browser.screenshot(page, "edit-and-export")
-            assert browser.notebook_errors(page) == []
+            browser.screenshot_outputs(page, "edit-and-export", ".jp-OutputArea-output:has(.jupyter-widgets)")
 
     def test_app():
         with browser.voila(NOTEBOOK) as app, browser.chromium() as ctx:
@@ -72,6 +74,7 @@ if TYPE_CHECKING:  # playwright is optional: only imported when a browser is lau
 __all__ = [
     "ARTIFACTS",
     "BUTTON",
+    "SCREENSHOTS",
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "DROPDOWN",
@@ -98,11 +101,17 @@ __all__ = [
     "voila",
     "voila_available",
     "wait_for_kernel_idle",
+    "wait_for_widget_outputs",
     "wait_for_widgets",
+    "widget_layout_problems",
+    "figure_problems",
+    "screenshot_outputs",
 ]
 
 #: Where screenshots go (git-ignored).
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
+#: Screenshots a person is meant to look at (the notebooks as the tests saw them).
+SCREENSHOTS = ARTIFACTS / "screenshots"
 
 #: Debian's Chromium; ``AGENTKIT_CHROMIUM`` overrides it (e.g. a Chrome binary on a laptop).
 CHROMIUM = os.environ.get("AGENTKIT_CHROMIUM", "/usr/bin/chromium")
@@ -235,12 +244,25 @@ class Server:
         qs = f"?{urllib.parse.urlencode(query)}" if query else ""
         return f"{self.base_url}/{path.lstrip('/')}{qs}"
 
-    def notebook_url(self, notebook: str | os.PathLike[str]) -> str:
-        """``/lab/tree/<notebook>?token=T``; ``notebook`` is relative to ``root_dir`` (or absolute inside it)."""
+    def notebook_url(self, notebook: str | os.PathLike[str], workspace: str | None = None) -> str:
+        """``/lab/tree/<notebook>?token=T``; ``notebook`` is relative to ``root_dir`` (or absolute inside it).
+
+        With ``workspace``, ``/lab/workspaces/<workspace>/tree/<notebook>``: a fresh JupyterLab layout, so
+        the notebooks opened before on the same server do not come back in other tabs.
+        """
         rel = Path(notebook)
         if rel.is_absolute():
             rel = rel.resolve().relative_to(self.root_dir)
-        return self.url("lab/tree/" + urllib.parse.quote(rel.as_posix()))
+        prefix = f"lab/workspaces/{urllib.parse.quote(workspace)}/" if workspace else "lab/"
+        return self.url(prefix + "tree/" + urllib.parse.quote(rel.as_posix()))
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every running kernel (through the REST API), e.g. between two notebooks."""
+        status, body = self.request("GET", "/api/kernels")
+        if status != 200:
+            return
+        for kernel in json.loads(body):
+            self.request("DELETE", f"/api/kernels/{kernel['id']}", timeout=30)
 
     def child_pids(self) -> list[int]:
         """Process ids of everything the server started that is still running (kernels, ...)."""
@@ -301,8 +323,8 @@ def _server_env(tmp: Path) -> dict[str, str]:
         JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
         JUPYTER_PLATFORM_DIRS="1",
         PYTHONUNBUFFERED="1",
-        # Kernels must not try to open a display or reach the network for plots.
-        MPLBACKEND="Agg",
+        # What a user's kernel has: ipykernel's inline backend (plots become images in the notebook).
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
     )
     env.pop("JUPYTER_TOKEN", None)
     return env
@@ -553,43 +575,57 @@ def chromium(
     Yields a Playwright ``BrowserContext`` that already has one page (``ctx.pages[0]``); open more with
     ``ctx.new_page()``. Default timeouts are set to ``timeout_ms``. Console messages and page errors
     of every page are collected in ``ctx.agentkit_console`` (a list of strings) for failure reports.
-    Everything is closed and the profile deleted on exit.
+    Everything is closed and the profile deleted on exit. Blocks may nest (one Playwright serves them
+    all: its sync API refuses a second one in the same process).
     """
-    from playwright.sync_api import sync_playwright
-
     if headless is None:
         headless = not os.environ.get("AGENTKIT_HEADED")
     profile = tempfile.mkdtemp(prefix="agentkit-chromium-")
     try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile,
-                executable_path=CHROMIUM,
-                args=CHROMIUM_ARGS,
-                headless=headless,
-                viewport={"width": viewport[0], "height": viewport[1]},
-                timeout=timeout_ms,
-            )
-            try:
-                ctx.set_default_timeout(timeout_ms)
-                log: list[str] = []
-                ctx.agentkit_console = log  # type: ignore[attr-defined]
+        ctx = _playwright().chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=headless,
+            viewport={"width": viewport[0], "height": viewport[1]},
+            timeout=timeout_ms,
+        )
+        try:
+            ctx.set_default_timeout(timeout_ms)
+            log: list[str] = []
+            ctx.agentkit_console = log  # type: ignore[attr-defined]
 
-                def watch(page: Page) -> None:
-                    page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
-                    page.on("pageerror", lambda err: log.append(f"pageerror: {err}"))
+            def watch(page: Page) -> None:
+                page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
+                page.on("pageerror", lambda err: log.append(f"pageerror: {err}"))
 
-                for page in ctx.pages:
-                    watch(page)
-                ctx.on("page", watch)
-                if not ctx.pages:
-                    ctx.new_page()
-                yield ctx
-            finally:
-                with contextlib.suppress(Exception):
-                    ctx.close()
+            for page in ctx.pages:
+                watch(page)
+            ctx.on("page", watch)
+            if not ctx.pages:
+                ctx.new_page()
+            yield ctx
+        finally:
+            with contextlib.suppress(Exception):
+                ctx.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+_PLAYWRIGHT: Any = None
+
+
+def _playwright() -> Any:
+    """The process's one Playwright (started on first use, stopped when the process exits)."""
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT = sync_playwright().start()
+        atexit.register(_PLAYWRIGHT.stop)
+    return _PLAYWRIGHT
 
 
 @contextlib.contextmanager
@@ -615,13 +651,43 @@ def on_failure(page: Page, name: str, *servers: Server) -> Iterator[None]:
         raise
 
 
-def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    """Save a PNG of ``page`` to ``tests/_artifacts/<name>.png`` (git-ignored) and return its path."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def _png_path(folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "screenshot"
-    path = ARTIFACTS / f"{safe}.png"
+    return folder / f"{safe}.png"
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True, folder: Path = ARTIFACTS) -> Path:
+    """Save a PNG of ``page`` to ``tests/_artifacts/<name>.png`` (git-ignored) and return its path."""
+    path = _png_path(folder, name)
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def screenshot_outputs(page: Page, name: str, selector: str, *, folder: Path = SCREENSHOTS) -> list[Path]:
+    """One PNG per element matching ``selector`` (e.g. the output areas that hold widgets), each whole:
+    the viewport grows to the element's height for the shot (its width, and so the layout, stays).
+    Saved as ``<folder>/<name>-<n>.png``; returns the paths."""
+    viewport = page.viewport_size or {"width": 1280, "height": 900}
+    paths = []
+    elements = page.locator(selector)
+    try:
+        for n in range(elements.count()):
+            element = elements.nth(n)
+            box = element.bounding_box()
+            if box is None:
+                continue
+            page.set_viewport_size(
+                {"width": viewport["width"], "height": int(max(viewport["height"], box["height"] + 200))}
+            )
+            element.scroll_into_view_if_needed()
+            page.wait_for_timeout(200)  # JupyterLab re-lays out the panel after a resize
+            path = _png_path(folder, f"{name}-{n + 1}")
+            element.screenshot(path=str(path))
+            paths.append(path)
+    finally:
+        page.set_viewport_size(viewport)
+    return paths
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -651,15 +717,23 @@ def _accept_kernel_dialog(page: Page) -> None:
 
 
 def open_notebook(
-    page: Page, lab: Server, notebook: str | os.PathLike[str], *, timeout_ms: int = KERNEL_TIMEOUT_MS
+    page: Page,
+    lab: Server,
+    notebook: str | os.PathLike[str],
+    *,
+    workspace: str | None = None,
+    timeout_ms: int = KERNEL_TIMEOUT_MS,
 ) -> None:
     """Open ``notebook`` (relative to the server's root dir) in JupyterLab and wait for an idle kernel.
 
-    Goes to ``/lab/tree/<notebook>?token=T``, waits for the notebook panel, accepts a kernel-selection
-    dialog if one appears, then waits for the status bar to read "| Idle".
+    Goes to ``/lab/tree/<notebook>?token=T`` (in a fresh ``workspace`` if given: use one per notebook
+    when a server opens several), waits for the notebook panel, accepts a kernel-selection dialog if
+    one appears, then waits for the status bar to read "| Idle".
     """
-    page.goto(lab.notebook_url(notebook), wait_until="domcontentloaded", timeout=timeout_ms)
-    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(state="visible", timeout=timeout_ms)
+    page.goto(lab.notebook_url(notebook, workspace), wait_until="domcontentloaded", timeout=timeout_ms)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.wait_for(
+        state="visible", timeout=timeout_ms
+    )
     deadline = time.monotonic() + timeout_ms / 1000
     idle = page.locator(_KERNEL_STATUS, has_text=re.compile(r"\|\s*Idle"))
     while time.monotonic() < deadline:
@@ -739,6 +813,91 @@ def wait_for_widgets(
             raise AssertionError(f"widget failed to render: {broken.first.inner_text()!r}")
         page.wait_for_timeout(200)
     raise TimeoutError(f"fewer than {count} visible {selector!r} after {timeout_ms} ms (found {loc.count()})")
+
+
+def wait_for_widget_outputs(page: Page, count: int, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    """Wait until ``count`` output areas of the open notebook show a widget (a visible
+    ``.jupyter-widgets`` element), then for the layout to settle. Call it after :func:`run_all_cells`,
+    with the number of widget outputs the notebook makes. Fails early when a widget could not be shown."""
+    script = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+      .filter(o => [...o.querySelectorAll('.jupyter-widgets')].some(e => e.getBoundingClientRect().width > 0))
+      .length"""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if page.evaluate(script) >= count:
+            page.wait_for_timeout(500)  # images and late layout
+            return
+        broken = page.locator("text=/Error displaying widget|Failed to load model class/")
+        if broken.count():
+            raise AssertionError(f"widget failed to render: {broken.first.inner_text()!r}")
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"{page.evaluate(script)} of {count} widget outputs shown after {timeout_ms} ms")
+
+
+# Elements of widget outputs that stick out of their cell's output area, and content wider than a box
+# that hides or scrolls it (text cut off, or a horizontal scroll bar inside the widget). Only the
+# outermost offender of a subtree is reported.
+_LAYOUT_PROBLEMS = """([selector, tolerance]) => {
+  const problems = [];
+  const reported = new Set();
+  const describe = (el) => {
+    const cls = typeof el.className === 'string' ? el.className.trim().split(/\\s+/).slice(0, 4).join('.') : '';
+    const text = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+    return `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}> "${text}"`;
+  };
+  const underReported = (el) => { for (let a = el.parentElement; a; a = a.parentElement) if (reported.has(a)) return true; return false; };
+  for (const area of document.querySelectorAll(selector)) {
+    if (!area.querySelector('.jupyter-widgets')) continue;
+    const box = area.getBoundingClientRect();
+    for (const el of area.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || underReported(el)) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden') continue;
+      if (r.right > box.right + tolerance || r.left < box.left - tolerance) {
+        problems.push(`sticks out of its cell (x ${Math.round(r.left)}-${Math.round(r.right)}, cell ${Math.round(box.left)}-${Math.round(box.right)}): ${describe(el)}`);
+        reported.add(el);
+      } else if (style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + tolerance) {
+        problems.push(`content ${el.scrollWidth} px wide in a ${el.clientWidth} px box (cut off or scrolled): ${describe(el)}`);
+        reported.add(el);
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def widget_layout_problems(
+    page: Page,
+    *,
+    selector: str = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output",
+    tolerance: int = 3,
+) -> list[str]:
+    """What of the widgets does not fit: for each output area (``selector``) holding a widget, every
+    element that sticks out of it horizontally, and every box whose content is wider than the box
+    (cut off, or scrolled sideways), give or take ``tolerance`` px. Empty when everything fits."""
+    return page.evaluate(_LAYOUT_PROBLEMS, [selector, tolerance])
+
+
+_FIGURE_PROBLEMS = """(selector) => {
+  const problems = [];
+  for (const area of document.querySelectorAll(selector)) {
+    const text = area.innerText || '';
+    if (/<Figure size [^>]*>/.test(text) && !area.querySelector('img'))
+      problems.push(`a figure shown as text, not as a picture: ${text.trim().slice(0, 80)}`);
+    for (const img of area.querySelectorAll('img'))
+      if (!img.complete || img.naturalWidth === 0) problems.push(`an image that did not load: ${img.src.slice(0, 60)}`);
+  }
+  return problems;
+}"""
+
+
+def figure_problems(
+    page: Page, selector: str = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output"
+) -> list[str]:
+    """Figures that are not pictures: an output showing ``<Figure size ...>`` text and no ``<img>``, or an
+    ``<img>`` that did not load. Empty when every figure is an image."""
+    return page.evaluate(_FIGURE_PROBLEMS, selector)
 
 
 def notebook_errors(page: Page) -> list[str]:

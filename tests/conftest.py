@@ -4,37 +4,31 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Dependencies whose absence fails a test instead of skipping it (CI sets all of them in .ci/run):
-# browser (Chromium), node (node and the npm package yaml), corpora (../shared/corpora), claude-code.
-REQUIRED = {name.strip() for name in os.environ.get("AGENTKIT_REQUIRE", "").split(",") if name.strip()}
-
-
-def require(name: str, missing: str | None) -> None:
-    """Skip the test when `missing` says a dependency is absent, or fail when AGENTKIT_REQUIRE names it.
-
-    A test that skips in CI does not exist: CI installs what the tests need and sets AGENTKIT_REQUIRE.
-    """
-    if missing is None:
-        return
-    if name in REQUIRED or "all" in REQUIRED:
-        pytest.fail(f"{name} is required here (AGENTKIT_REQUIRE={','.join(sorted(REQUIRED))}): {missing}")
-    pytest.skip(missing)
-
-
-# A git worktree sits one folder deeper than the main checkout: AGENTKIT_CORPORA says where they are.
+# $AGENTKIT_CORPORA points a checkout that is not next to ../shared (a worktree) at the corpora.
 CORPORA = Path(os.environ.get("AGENTKIT_CORPORA") or ROOT.parent / "shared" / "corpora")
 SAMPLE_AGENTS = ROOT / "agents"
+
+
+def require(name: str, reason: str) -> NoReturn:
+    """A test needs `name` (browser, node, corpora, claude-code), which is missing here: skip it with
+    `reason`, or fail it when the environment variable AGENTKIT_REQUIRE lists `name` (comma or space
+    separated; `all` for everything), so that CI cannot pass by skipping what it promised to run."""
+    wanted = set(os.environ.get("AGENTKIT_REQUIRE", "").replace(",", " ").split())
+    if name in wanted or "all" in wanted:
+        pytest.fail(f"{name} is required here (AGENTKIT_REQUIRE) but missing: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def corpora() -> Path:
     """The shared real-world corpora; tests that need them skip cleanly where they are absent."""
-    present = (CORPORA / "claude-code-2.1.330.expected.json").is_file()
-    require("corpora", None if present else "../shared/corpora is not present")
+    if not (CORPORA / "claude-code-2.1.330.expected.json").is_file():
+        require("corpora", "../shared/corpora is not present")
     return CORPORA
 
 
@@ -45,7 +39,7 @@ def corpus_agents(corpora: Path):
     return agentkit.load(corpora)
 
 
-# -- live runs (issue 5): a fake Messages API for the whole session --------------------------------------
+# -- live runs: a stand-in Messages API for the whole session --------------------------------------
 # Started in pytest_configure so that the environment (base URL, a fake key, a scratch AGENTKIT_HOME) is
 # in place before any test, and inherited by subprocesses and nbval notebook kernels.
 
@@ -56,10 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
     import os
     import tempfile
 
-    try:
-        from tests.fake_messages_api import FAKE_KEY, FakeMessagesAPI
-    except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-        from fake_messages_api import FAKE_KEY, FakeMessagesAPI
+    from agentkit._oracle.standin import FAKE_KEY, FakeMessagesAPI
 
     api = FakeMessagesAPI().start()
     home = tempfile.mkdtemp(prefix="agentkit-test-home-")
@@ -97,3 +88,54 @@ def fake_api():
     api.reset()  # type: ignore[attr-defined]
     yield api
     api.reset()  # type: ignore[attr-defined]
+
+
+# -- Claude Code as the oracle (issue 9) -------------------------------------------------------------------
+# The pinned binary: $AGENTKIT_CLAUDE if set (scripts/claude_code_upgrade.py points it at a candidate
+# release), else the one bundled in the claude-agent-sdk of the test extra. Never a `claude` on PATH: the
+# tests prove agentkit against the version it names.
+ORACLE_SUMMARY: list[str] = []  # lines the differential tests want shown under `pytest -q`
+
+
+@pytest.fixture(scope="session")
+def claude_code():
+    from agentkit._errors import ClaudeCodeNotFound
+    from agentkit._oracle.binary import bundled_claude, find_claude
+
+    where = os.environ.get("AGENTKIT_CLAUDE") or bundled_claude()
+    if where is None:
+        require("claude-code", "no Claude Code binary: pip install claude-agent-sdk (the test extra pins it)")
+    try:
+        return find_claude(where)
+    except ClaudeCodeNotFound as exc:
+        require("claude-code", str(exc))
+
+
+@pytest.fixture(scope="session")
+def oracle_summary() -> list[str]:
+    """Append lines here to have them printed at the end of the run (counts, runtimes)."""
+    return ORACLE_SUMMARY
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if ORACLE_SUMMARY:
+        terminalreporter.section("agentkit against Claude Code")
+        for line in ORACLE_SUMMARY:
+            terminalreporter.write_line(line)
+
+
+# -- browser tests: where their screenshots are -------------------------------------------------------
+# tests/test_browser.py leaves a picture of every notebook widget in tests/_artifacts/screenshots/ for a
+# person to look at; the run ends by listing the ones it wrote.
+
+_SESSION_STARTED = __import__("time").time()
+
+
+@pytest.hookimpl(specname="pytest_terminal_summary")
+def pytest_terminal_summary_screenshots(terminalreporter) -> None:
+    folder = ROOT / "tests" / "_artifacts" / "screenshots"
+    written = sorted(p for p in folder.glob("*.png") if p.stat().st_mtime >= _SESSION_STARTED)
+    if written:
+        terminalreporter.section(f"screenshots of the notebooks ({len(written)})")
+        for path in written:
+            terminalreporter.write_line(str(path.relative_to(ROOT)))

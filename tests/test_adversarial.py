@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import agentkit
-from agentkit._reader.yaml12 import MAX_NESTING
+from agentkit._reader.yaml12 import DEEPER_TEXT, MAX_NESTING
 from agentkit.cli import main
 
 GOOD = "---\nname: {name}\ndescription: Does {name} things. Use when {name} is needed.\n---\nYou do {name}.\n"
@@ -104,12 +104,16 @@ def test_1_discover_does_not_hang_on_a_fifo(tmp_path: Path) -> None:
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
 def test_2_nested_line_separators_do_not_raise(tmp_path: Path, separator: str) -> None:
     (tmp_path / "ok.md").write_text(good())
-    nested = "[" * 500 + f"x{separator}y" + "]" * 500
-    (tmp_path / "bad.md").write_text(f"---\nname: bad\ndescription: d\nx: {nested}\n---\n", "utf-8")
+    for depth in (500, 999, 1500):  # Claude Code loads these: so does agentkit, values cut at MAX_NESTING
+        nested = "[" * depth + f"x{separator}y" + "]" * depth
+        (tmp_path / f"bad{depth}.md").write_text(f"---\nname: b{depth}\ndescription: d\nx: {nested}\n---\n")
     agents = agentkit.load(tmp_path)
-    assert [a.loaded for a in agents] == [False, True]
-    assert "deeper than" in agents[0].reason
-    # As deep as agentkit reads (the front matter's own mapping is a level), the character is restored.
+    assert [a.loaded for a in agents] == [True, True, True, True]
+    value = agents[0].fields["x"]
+    for _ in range(MAX_NESTING - 2):  # the front matter's mapping is the first level
+        value = value[0]
+    assert value == [DEEPER_TEXT]
+    # As deep as agentkit keeps values, the character is restored inside the value.
     deepest = "[" * (MAX_NESTING - 1) + f"x{separator}y" + "]" * (MAX_NESTING - 1)
     agent = agentkit.loads(f"---\nname: a\ndescription: d\nx: {deepest}\n---\n")
     value = agent.fields["x"]
@@ -123,9 +127,10 @@ KEYS += ["permissionMode", "maxTurns", "effort", "memory", "background", "isolat
 
 
 @pytest.mark.parametrize("shape", ["flow-list", "flow-map", "block-map", "block-list"])
-def test_2_8_deepest_values_go_through_everything(tmp_path: Path, shape: str) -> None:
-    """Values nested as deep as agentkit reads them survive every function and output (issue items 2, 8)."""
-    depth = MAX_NESTING - 1  # the front matter's own mapping is the first level
+@pytest.mark.parametrize("depth", [MAX_NESTING - 1, 995])
+def test_2_8_deep_values_go_through_everything(tmp_path: Path, shape: str, depth: int) -> None:
+    """Values nested deep, in every key, survive every function and output (issue items 2, 8): at 995
+    levels Python's own repr, == and json raised before agentkit cut values at MAX_NESTING."""
     if shape == "flow-list":
         value = " " + "[" * depth + "x" + "]" * depth
     elif shape == "flow-map":
@@ -154,15 +159,10 @@ def test_2_8_deepest_values_go_through_everything(tmp_path: Path, shape: str) ->
     assert main(["export", str(tmp_path), "--sdk", "-"]) in (0, 1)
 
 
-def test_2_one_level_deeper_is_a_record_with_a_reason() -> None:
-    for opener, closer in (("[", "]"), ("{a: ", "}")):
-        nested = opener * MAX_NESTING + "x" + closer * MAX_NESTING
-        agent = agentkit.loads(f"---\nname: a\ndescription: d\nx: {nested}\n---\n")
-        assert not agent.loaded and agent.parse == "failed"
-        assert f"deeper than {MAX_NESTING} levels" in agent.reason
-    block = "".join(f"\n{' ' * (i + 1)}k:" for i in range(MAX_NESTING)) + " x"
-    agent = agentkit.loads(f"---\nname: a\ndescription: d\nx:{block}\n---\n")
-    assert not agent.loaded and f"deeper than {MAX_NESTING} levels" in agent.reason
+def test_2_too_deep_for_agentkit_is_a_record_with_a_reason() -> None:
+    nested = "[" * 9000 + "x" + "]" * 9000  # past MAX_DEEP_NESTING, on a line the fallback cannot rewrite
+    agent = agentkit.loads(f"---\nname: a\ndescription: d\nx:\n  y: {nested}\n---\n")
+    assert not agent.loaded and agent.parse == "failed" and "deeper than" in agent.reason
 
 
 def test_8_json_output_is_valid_json_for_any_front_matter(
@@ -172,13 +172,14 @@ def test_8_json_output_is_valid_json_for_any_front_matter(
     (tmp_path / "a.md").write_text("---\nname: a\ndescription: d\nx: &a [*a]\n---\n")
     (tmp_path / "b.md").write_text("---\nname: b\ndescription: d\nx: .nan\ny: [-.inf, .inf]\n---\n")
     code, out, err = cli(capsys, "inventory", str(tmp_path), "--format", "json")
-    assert code == 1, err
+    assert code == 0, err
 
     def no_constants(name: str) -> None:
         raise AssertionError(f"{name} is not JSON")
 
     rows = json.loads(out, parse_constant=no_constants)
-    assert "refers to a value that contains it" in rows[0]["reason"]
+    # A self-referencing alias is a failed strict parse; Claude Code's fallback quotes the line.
+    assert rows[0]["parse"] == "fallback" and rows[0]["fields"]["x"] == "&a [*a]"
     assert rows[1]["fields"]["x"] is None and rows[1]["fields"]["y"] == [None, None]
 
 
@@ -521,7 +522,7 @@ def test_scale_overlap_refuses_up_front_with_what_it_would_need(
     assert result._tool_pair_count(0.5) == len(result._tool_pairs(0.5)[0]) == 2 * (20 * 19 // 2)
     monkeypatch.setattr(scores, "MAX_LISTED_PAIRS", 100)
     with pytest.raises(agentkit.TooLargeError, match=r"tools score of 40 agents reaches 0.5 for 380 pairs"):
-        result.pairs(min_score=0.5)
+        result.pairs(min_score=0.5, kind="tools")
     with pytest.raises(agentkit.TooLargeError, match="780 pairs, and a minimum score of 0 lists every one"):
         result.pairs(min_score=0, kind="body")
     monkeypatch.setattr(scores, "MAX_COMPARED_PAIRS", {"description": 500, "topic": 500, "body": 10**6})

@@ -1,8 +1,9 @@
 """Smoke tests for the browser harness (tests/browser.py): JupyterLab and Voila in headless Chromium.
 
 They use a throwaway notebook written to a temporary folder: a Text, a Button and a Label; clicking the
-button copies the text into the label (in the kernel). Skipped when Chromium or playwright is missing;
-CI installs Chromium with .ci/install-browser. Screenshots land in tests/_artifacts/.
+button copies the text into the label (in the kernel). Skipped when Chromium or playwright is missing,
+failed instead where AGENTKIT_REQUIRE names `browser` (CI installs Chromium with .ci/install-browser).
+Screenshots land in tests/_artifacts/.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import browser
 import pytest
+from conftest import require
 
 SMOKE_SOURCE = """\
 import ipywidgets as widgets
@@ -62,9 +64,16 @@ def round_trip(page, value: str) -> None:
     expect(label).to_have_text(value, timeout=30_000)
 
 
+def need(*servers: str) -> None:
+    """Skip without Chromium/playwright/the server, or fail where AGENTKIT_REQUIRE names `browser`."""
+    reason = browser.skip_reason(*servers)
+    if reason:
+        require("browser", reason)
+
+
 @pytest.mark.timeout(300)
-@pytest.mark.skipif(bool(browser.skip_reason("lab")), reason=browser.skip_reason("lab") or "")
 def test_jupyterlab_widget_round_trip(tmp_path: Path) -> None:
+    need("lab")
     nb = write_smoke_notebook(tmp_path)
     with browser.jupyterlab(tmp_path) as lab, browser.chromium() as ctx:
         page = ctx.pages[0]
@@ -84,8 +93,8 @@ def test_jupyterlab_widget_round_trip(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.skipif(bool(browser.skip_reason("voila")), reason=browser.skip_reason("voila") or "")
 def test_voila_renders_widgets(tmp_path: Path) -> None:
+    need("voila")
     nb = write_smoke_notebook(tmp_path)
     with browser.voila(nb) as app, browser.chromium() as ctx:
         page = ctx.pages[0]

@@ -23,7 +23,8 @@ NODE = shutil.which("node")
 
 @pytest.fixture(autouse=True)
 def _node() -> None:
-    require("node", "node is not installed" if NODE is None else None)
+    if NODE is None:
+        require("node", "node is not installed")
 
 
 # The steps from the spec, as Claude Code writes them. The `[...]` list check needs a YAML parser, so

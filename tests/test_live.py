@@ -374,7 +374,7 @@ def test_default_aliases():
     assert live.resolve_model("opus") == "claude-opus-5-5"
     assert live.resolve_model("haiku") == "claude-haiku-5-5"
     assert live.resolve_model("fable") == "claude-fable-5-2"
-    assert live.resolve_model("best") == live.resolve_model("fable")
+    assert live.resolve_model("best") == live.resolve_model("opus")  # with an API key, as the binary shows
     assert live.resolve_model("opusplan") == live.resolve_model("sonnet")  # Opus only in plan mode
     # The main conversation's default model, which a subagent without `model` inherits (as the binary shows).
     assert live.resolve_model("inherit") == live.resolve_model(None) == live.resolve_model("opus")
@@ -560,7 +560,7 @@ def test_cli_try_text_streams_the_reply(home, fake_api):
     assert "code-reviewer" in out.stderr and "claude-sonnet-5-5" in out.stderr and "$" in out.stderr
     assert fake_api.count == 1
     again = agentkit_cli("try", "code-reviewer", "look at my diff", "--agents", str(ROOT / "agents"))
-    assert again.returncode == 0 and again.stdout == out.stdout and "(cached)" in again.stderr
+    assert again.returncode == 0 and again.stdout == out.stdout and "· cached ·" in again.stderr
     assert fake_api.count == 1
 
 
@@ -600,3 +600,783 @@ def test_cli_try_exit_codes(home, fake_api, tmp_path):
     assert out.returncode == 2
     out = agentkit_cli("try", "agents/code-reviewer.md", "w", AGENTKIT_REPLAY="1")
     assert out.returncode == 1 and "replay mode" in out.stderr and "'w'" in out.stderr
+
+
+# -- one RunResult, one summary line, Playgrounds that wait for themselves (issue: layout) ----------------
+
+
+def test_the_summary_line_is_formatted_once(home, fake_api, agent):
+    r = live.run(agent, "summarise me")
+    line = r.summary()
+    assert (
+        line.startswith("claude-opus-5-5 · ")
+        and f"{r.input_tokens} in / {r.output_tokens} out tokens" in line
+    )
+    assert line.endswith("stand-in API — not Claude's answer")
+    assert "cached" not in line and "cached" in live.run(agent, "summarise me").summary()
+    assert " s · " not in r.summary(timing=False)
+    cli = agentkit_cli("try", "agents/code-reviewer.md", "summarise me too")
+    reviewer = agentkit.load(ROOT / "agents" / "code-reviewer.md")[0]
+    again = live.run(reviewer, "summarise me too")  # the CLI's run, from the cache
+    assert again.cached
+    assert f"-- code-reviewer · {again.summary(timing=False).split(' · ')[0]}" in cli.stderr
+    from agentkit.widgets import Playground
+
+    playground = Playground({"reviewer": agent}, "summarise me", selected=["reviewer"])
+    playground.run(wait=True)
+    footer = playground.panes.children[0].children[2].value
+    assert html_text(footer) == playground.results[0].summary()
+
+
+def html_text(value: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", value))
+
+
+def test_a_playground_waits_only_for_its_own_runs(home, fake_api, agent):
+    from agentkit.widgets import Playground
+
+    slow = Playground({"reviewer": agent}, "slow one [[stall:20]]", selected=["reviewer"])
+    fast = Playground({"reviewer": agent}, "fast one", selected=["reviewer"])
+    slow.run()
+    try:
+        t0 = time.perf_counter()
+        fast.run(wait=True)
+        waited = time.perf_counter() - t0
+        assert fast.status.value == "done: 1 complete"
+        assert slow.running
+        # Not a speed test: waiting for the other Playground's stalled run would take the whole 20 s stall.
+        assert waited < 10, waited
+    finally:
+        slow.stop()
+        slow.wait()
+    assert not slow.running and slow.results[0].error == "stopped"
+
+
+# -- the history file: a versioned schema, migrations, errors (issue: history) ----------------------------
+
+# The schema agentkit wrote before the history had a version (no PRAGMA user_version): kept verbatim.
+SCHEMA_BEFORE_VERSIONS = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, key TEXT NOT NULL, timestamp TEXT NOT NULL,
+    agent TEXT, agent_version TEXT NOT NULL, path TEXT, model TEXT NOT NULL, prompt TEXT NOT NULL,
+    max_tokens INTEGER NOT NULL, temperature REAL, text TEXT NOT NULL,
+    input_tokens INTEGER, output_tokens INTEGER, time_to_first_token_s REAL, latency_s REAL,
+    stop_reason TEXT, cost_usd REAL, complete INTEGER NOT NULL, error TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_key ON runs (key, complete, timestamp);
+"""
+
+
+def old_history(home: Path, agent, prompt: str) -> str:
+    """A history.sqlite as the unversioned agentkit wrote it, with one complete run of `agent`."""
+    import sqlite3
+
+    from agentkit.live._history import cache_key
+
+    home.mkdir(parents=True, exist_ok=True)
+    key = cache_key(agent.render(), "claude-opus-5-5", prompt, 4096, None)
+    db = sqlite3.connect(home / "history.sqlite")
+    db.executescript(SCHEMA_BEFORE_VERSIONS)
+    db.execute(
+        "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ("old-run", key, "2026-11-01T10:00:00.000+00:00", "reviewer", "abc123def456", "agents/reviewer.md",
+         "claude-opus-5-5", prompt, 4096, None, "an old answer", 10, 3, 0.1, 0.2, "end_turn", 0.0001, 1, None),
+    )  # fmt: skip
+    db.commit()
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 0
+    db.close()
+    return key
+
+
+def test_an_old_history_file_is_migrated_and_keeps_its_rows(home, fake_api, agent, monkeypatch):
+    import sqlite3
+
+    from agentkit.live._history import SCHEMA_VERSION
+
+    old_history(home, agent, "asked long ago")
+    frame = live.history()  # opening migrates
+    row = frame.iloc[0]
+    assert (row["run_id"], row["text"], row["mode"], row["source"]) == (
+        "old-run",
+        "an old answer",
+        "api",
+        "unknown",
+    )
+    assert row["tool_calls"] == [] and row["complete"]
+    new = live.run(agent, "asked today")
+    frame = live.history()
+    assert list(frame["run_id"]) == [new.run_id, "old-run"]
+    assert frame.iloc[0]["source"] == "stand-in" and frame.iloc[0]["mode"] == "api"
+    db = sqlite3.connect(home / "history.sqlite")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 2
+    db.close()
+    # An old row never says where it came from: outside replay mode it answers nothing (it might have
+    # been a stand-in's answer); replay mode shows it, labelled.
+    fresh = live.run(agent, "asked long ago")
+    assert not fresh.cached and fake_api.count == 2
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    replayed = live.run(agent, "asked long ago")
+    assert replayed.cached and replayed.run_id == fresh.run_id  # the newest complete run answers
+
+
+def test_replay_of_an_unlabelled_old_run(home, agent, monkeypatch):
+    old_history(home, agent, "asked long ago")
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    r = live.run(agent, "asked long ago")
+    assert r.cached and r.text == "an old answer" and r.source == "unknown"
+    assert r.summary().endswith("source not recorded") and not r.real
+
+
+def test_a_history_from_a_newer_agentkit_is_refused(home, agent):
+    import sqlite3
+
+    home.mkdir(parents=True)
+    db = sqlite3.connect(home / "history.sqlite")
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+    with pytest.raises(live.LiveError, match="newer agentkit"):
+        live.history()
+
+
+def test_the_history_file_is_private(home, fake_api, agent):
+    live.run(agent, "private")
+    assert (home / "history.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("damage", ["corrupted", "folder"])
+def test_an_unusable_history_is_a_plain_error_and_runs_go_on_without_it(
+    home, fake_api, agent, damage, monkeypatch
+):
+    home.mkdir(parents=True)
+    path = home / "history.sqlite"
+    if damage == "corrupted":
+        path.write_bytes(b"this is not a database " * 200)
+    else:
+        path.mkdir()
+    with pytest.raises(live.LiveError) as info:
+        live.history()
+    message = str(info.value)
+    assert str(path) in message and "\n" not in message and info.value.__cause__ is None
+    assert ("not an SQLite database" if damage == "corrupted" else "a folder") in message
+    assert type(info.value) is live.LiveError  # not a sqlite3 exception
+    with pytest.warns(live.HistoryWarning, match="running without the cache"):
+        r = live.run(agent, "still works")
+    assert r.complete and not r.cached and r.text.endswith("user=still works")
+    with pytest.warns(live.HistoryWarning):
+        assert not live.run(agent, "still works").cached  # no cache: asked again
+    assert fake_api.count == 2
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    with pytest.raises(live.LiveError, match="cannot use the run history"):
+        live.run(agent, "still works")  # replay mode needs the history
+
+
+def as_another_user(argv: list[str]) -> list[str]:
+    """Run argv as `nobody` when we are root (root writes anywhere), else as ourselves."""
+    if os.geteuid() != 0:
+        return argv
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot make a folder read-only")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *argv]
+
+
+@pytest.fixture
+def open_tmp():
+    """A temporary folder every user can reach (pytest's tmp_path sits in a folder only root may enter)."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="agentkit-readonly-"))
+    path.chmod(0o755)
+    yield path
+    for sub in path.rglob("*"):
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_read_only_folder_gives_a_warning_and_the_run_still_works(
+    open_tmp, fake_api, agent, existing, monkeypatch
+):
+    home = open_tmp / "readonly-home"
+    home.mkdir()
+    if existing:
+        monkeypatch.setenv("AGENTKIT_HOME", str(home))
+        live.run(agent, "recorded before")
+        (home / "history.sqlite").chmod(0o644)  # readable by anyone, writable by its owner only
+    home.chmod(0o555)
+    env = {**os.environ, "AGENTKIT_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(open_tmp)}
+    try:
+        out = subprocess.run(
+            as_another_user([sys.executable, "-m", "agentkit", "try", str(ROOT / "agents" / "code-reviewer.md"), "hi"]),
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+        )  # fmt: skip
+    finally:
+        home.chmod(0o755)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("user=hi")
+    warning = [line for line in out.stderr.splitlines() if line.startswith("agentkit try: warning:")]
+    assert len(warning) == 1 and "cannot use the run history" in warning[0] and "not recorded" in warning[0]
+    assert "Traceback" not in out.stderr and "sqlite3" not in out.stderr
+
+
+# -- the key is never written (issue: key) ----------------------------------------------------------------
+
+SECRET = "sk-ant-test-SECRET-9f8e7d6c5b4a-not-real"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "  ", "\t \r\n"], ids=["lf", "crlf", "spaces", "mixed"])
+def test_a_key_with_trailing_whitespace_is_stripped_and_never_written(
+    home, fake_api, agent, monkeypatch, tmp_path, capfd, ending
+):
+    key = SECRET + ending
+    monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+    shown: list[str] = []
+    assert live.run(agent, "ok run").complete
+    live.run(agent, "dropped [[drop:2]]")
+    live.compare([agent, agent], "compared", parallel=True)
+    live.count_tokens(agent, "count me")
+    live.route_live([agent], "review my code please")
+    fake_api.script("status:401")
+    with pytest.raises(live.LiveError) as info:
+        live.run(agent, "refused", max_retries=0)
+    shown.append(str(info.value))
+    cc = live.run(agent, "in claude code", mode="claude-code")
+    assert cc.complete, cc.error
+    # The stripped key is what was sent, by the SDK and by Claude Code.
+    sent = {
+        r.headers.get("authorization") or r.headers.get("x-api-key")
+        for r in fake_api.requests
+        if r.method == "POST"
+    }
+    assert sent <= {f"Bearer {SECRET}", SECRET} and sent
+    cli = agentkit_cli(
+        "try", "agents/code-reviewer.md", "from the cli", "--format", "json", ANTHROPIC_API_KEY=key
+    )
+    assert cli.returncode == 0, cli.stderr
+    shown += [cli.stdout, cli.stderr, *capfd.readouterr()]
+    (tmp_path / "export.csv").write_text(live.history().to_csv())
+    assert_no_secret(SECRET, shown, [home, tmp_path])
+
+
+def assert_no_secret(secret: str, shown: list[str], folders: list[Path]) -> None:
+    """No spelling of the secret (nor a 12-character prefix of it) in any message or written file."""
+    needles = {secret, secret[:12], repr(secret)[1:13], json.dumps(secret)[1:13]}
+    for text in shown:
+        for needle in needles:
+            assert needle not in text, (needle, text[:500])
+    written = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    assert any(p.name == "history.sqlite" for p in written)
+    for path in written:
+        data = path.read_bytes()
+        for needle in needles:
+            assert needle.encode() not in data, (needle, path)
+
+
+def test_a_key_the_sdk_refuses_is_redacted_from_the_error(home, fake_api, agent, monkeypatch, tmp_path):
+    # A line break inside the key survives stripping; httpx then refuses the header and quotes it:
+    # "Illegal header value b'Bearer sk-ant-...'".
+    key = "sk-ant-test-SECRET-9f8e\n7d6c5b4a-not-real"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+    with pytest.raises(live.LiveError) as info:
+        live.run(agent, "never sent", max_retries=0)
+    message = str(info.value)
+    assert "[redacted]" in message and "sk-ant-test-" not in message and "\n" not in message
+    row = live.history().iloc[0]
+    assert "[redacted]" in row["error"] and "sk-ant-test-" not in row["error"]
+    assert fake_api.count == 0
+    assert b"sk-ant-test-" not in (home / "history.sqlite").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda k: k,
+        lambda k: k.strip(),
+        lambda k: repr(k),
+        lambda k: json.dumps(k),
+        lambda k: repr(("Bearer " + k).encode()),
+        lambda k: k[:12] + "...",
+        lambda k: k[:20],
+    ],
+    ids=["raw", "stripped", "repr", "json", "bytes", "prefix-12", "prefix-20"],
+)
+def test_redact_every_spelling(spelling):
+    from agentkit.live._redact import redact
+
+    key = SECRET + "\r\n"
+    text = f"before {spelling(key)} after"
+    out = redact(text, [key])
+    assert "[redacted]" in out and SECRET[:12] not in out
+    assert out.startswith("before ") and out.rstrip("'\"").endswith("after")
+    assert redact("sk-ant-test", [key]) == "sk-ant-test"  # 11 characters say nothing about a key
+
+
+# -- where an answer came from (issue: labels) ------------------------------------------------------------
+
+
+def test_every_answer_says_where_it_came_from(home, fake_api, agent):
+    r = live.run(agent, "label me")
+    assert (r.source, r.real, r.endpoint) == ("stand-in", False, os.environ["ANTHROPIC_BASE_URL"])
+    assert r.source_label == "stand-in API — not Claude's answer"
+    assert "stand-in" in r.summary() and "not Claude" in r.summary()
+    assert live.run(agent, "label me").source == "stand-in"  # the cache keeps it
+    assert live.history().iloc[0]["source"] == "stand-in"
+    assert not any(q.path == "/agentkit/stand-in" for q in fake_api.requests)  # direct runs read the header
+    out = agentkit_cli("try", "agents/code-reviewer.md", "label me too")
+    assert "stand-in API — not Claude's answer" in out.stderr
+    row = json.loads(
+        agentkit_cli("try", "agents/code-reviewer.md", "label me too", "--format", "json").stdout
+    )
+    assert row["source"] == "stand-in"
+
+
+def test_the_playground_flags_stand_in_answers(home, fake_api, agent):
+    from agentkit.widgets import Playground
+
+    playground = Playground({"reviewer": agent}, "flag me", selected=["reviewer"])
+    playground.run(wait=True)
+    head = html_text(playground.panes.children[0].children[0].value)
+    assert "stand-in" in head and "not Claude's answer" in head
+    assert "stand-in API — not Claude's answer" in playground.results_text()
+    assert "stand-in" in playground.history.value
+
+
+def test_sources_of_other_endpoints_without_asking_remote_hosts(monkeypatch):
+    from agentkit.live import _source
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a remote host or the real API was asked")
+
+    monkeypatch.setattr("urllib.request.OpenerDirector.open", no_network)
+    for url, source in [
+        (None, "anthropic"),
+        ("https://api.anthropic.com", "anthropic"),
+        ("https://llm-gateway.example.com/anthropic", "endpoint"),
+    ]:
+        assert _source.without_response(url) == source
+        assert _source.from_response(url, {}) == source
+    assert _source.from_response("https://gw.example.com", {"x-agentkit-stand-in": "1"}) == "stand-in"
+    assert (
+        _source.clean_url("https://user:pw@gw.example.com:8443/v1/?token=abc#x")
+        == "https://gw.example.com:8443/v1"
+    )
+    assert (
+        _source.label("endpoint", "https://gw.example.com:8443/v1")
+        == "endpoint gw.example.com:8443 — not checked to be Claude"
+    )
+
+
+def test_only_loopback_is_probed_and_only_the_stand_in_says_yes(fake_api, monkeypatch):
+    import http.server
+    import threading as th
+
+    from agentkit.live import _source
+
+    monkeypatch.setattr(_source, "_probed", {})
+    assert _source.is_stand_in(fake_api.base_url)
+    assert _source.is_stand_in(fake_api.base_url)  # asked once per base URL
+    assert [(q.method, q.path) for q in fake_api.requests] == [("GET", "/agentkit/stand-in")]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    th.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        other = f"http://127.0.0.1:{server.server_address[1]}"
+        assert not _source.is_stand_in(other)  # a local gateway that is not the stand-in
+        assert _source.without_response(other) == "endpoint"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not _source.is_stand_in("http://127.0.0.1:9")  # nothing listening: not the stand-in
+
+
+def test_a_stand_in_answer_never_answers_for_another_endpoint(home, fake_api, agent, monkeypatch):
+    live.run(agent, "cached where?")
+    from tests.fake_messages_api import FakeMessagesAPI
+
+    with FakeMessagesAPI() as other:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", other.base_url)
+        r = live.run(agent, "cached where?")
+        assert not r.cached and other.count == 1
+    monkeypatch.delenv("ANTHROPIC_BASE_URL")
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")  # replay answers from any recorded source, labelled
+    assert live.run(agent, "cached where?").source == "stand-in"
+
+
+# -- Claude Code mode (issue: Claude Code mode) -------------------------------------------------------------
+# The real Claude Code binary (bundled in claude-agent-sdk) against the stand-in: offline, about a second each.
+
+
+@pytest.fixture
+def claude_code():
+    from conftest import require
+
+    try:
+        version = live.claude_code_version()
+    except live.LiveError as e:
+        require("claude-code", str(e))
+        raise
+    return version
+
+
+def messages(api, *, subagent: bool | None = None):
+    requests = [r for r in api.requests if r.is_messages]
+    return requests if subagent is None else [r for r in requests if r.is_subagent == subagent]
+
+
+def test_claude_code_mode_runs_the_agent_as_a_subagent(home, fake_api, agent, claude_code):
+    chunks: list[str] = []
+    r = live.run(agent, "Review this: x = 1", mode="claude-code", on_text=chunks.append)
+    assert r.complete and r.error is None, r.error
+    assert (r.mode, r.source, r.stop_reason, r.turns, r.tool_calls) == (
+        "claude-code",
+        "stand-in",
+        "end_turn",
+        1,
+        [],
+    )
+    assert "".join(chunks) == r.text
+    main, sub = messages(fake_api, subagent=False), messages(fake_api, subagent=True)
+    assert len(main) == 1 and len(sub) == 1  # one delegation turn, one agent turn
+    request = sub[0].body
+    # What Claude Code sends a subagent: its identity line, then the agent's body (with Claude Code's own
+    # subagent instructions after it), the agent's own tools, the resolved model, the prompt word for word.
+    system = [b["text"] for b in request["system"]]
+    assert "cc_is_subagent=true" in system[0]
+    assert any(text.startswith(agent.prompt) for text in system[1:])
+    assert sorted(t["name"] for t in request["tools"]) == ["Grep", "Read"]
+    assert request["model"] == "claude-opus-5-5" == r.model
+    user_texts = [
+        b["text"]
+        for m in request["messages"]
+        if m["role"] == "user"
+        for b in m["content"]
+        if isinstance(b, dict)
+    ]
+    assert "Review this: x = 1" in user_texts
+    # The stand-in echoes the request it got: the agent's answer shows Claude Code's subagent request.
+    assert r.text.startswith("model=claude-opus-5-5 system=x-anthropic-billing-header:")
+    assert "cc_is_subagent=true" in r.text
+    # Tokens are the agent's own request (the stand-in counts words); the session cost adds the delegation.
+    from tests.fake_messages_api import count_tokens
+
+    assert r.input_tokens == count_tokens(request)
+    assert r.session_cost_usd > r.cost_usd > 0
+    assert "Claude Code · claude-opus-5-5" in r.summary() and "1 turn, 0 tool calls" in r.summary()
+
+
+def test_claude_code_mode_sends_far_more_than_a_direct_run(home, fake_api, agent, claude_code):
+    direct = live.run(agent, "Review this: y = 2")
+    in_claude_code = live.run(agent, "Review this: y = 2", mode="claude-code")
+    assert not in_claude_code.cached  # the mode is part of the cache key
+    assert in_claude_code.input_tokens > 3 * direct.input_tokens
+    assert list(live.history()["mode"][:2]) == ["claude-code", "api"]
+    again = live.run(agent, "Review this: y = 2", mode="claude-code")
+    assert again.cached and again.run_id == in_claude_code.run_id and again.mode == "claude-code"
+
+
+def test_claude_code_mode_runs_the_tool_loop(home, fake_api, agent, claude_code):
+    from tests.fake_messages_api import Behaviour, ToolUse
+
+    answered = []
+
+    def responder(rec):  # the agent's first turn reads a file; its second answers
+        if rec.is_subagent and not answered:
+            answered.append(rec)
+            return Behaviour(tool_uses=(ToolUse("Read", {"file_path": "diff.txt"}, "toolu_read_1"),))
+        return None
+
+    fake_api.respond(responder)
+    r = live.run(
+        agent,
+        "Review diff.txt",
+        mode="claude-code",
+        files={"diff.txt": "def mean(xs): return sum(xs) / len(xs)\n"},
+    )
+    assert r.complete, r.error
+    assert r.tool_calls == [{"name": "Read", "input": {"file_path": "diff.txt"}}]
+    assert r.turns == 2 and r.stop_reason == "end_turn"
+    second = messages(fake_api, subagent=True)[1].body
+    results = [
+        b
+        for m in second["messages"]
+        for b in m["content"]
+        if isinstance(b, dict) and b.get("type") == "tool_result"
+    ]
+    assert len(results) == 1 and "sum(xs) / len(xs)" in json.dumps(results[0])
+    assert live.history().iloc[0]["tool_calls"] == r.tool_calls
+
+
+def test_claude_code_mode_is_bounded_in_turns_and_cost(home, fake_api, agent, claude_code):
+    from tests.fake_messages_api import Behaviour, ToolUse
+
+    fake_api.respond(
+        lambda rec: (
+            Behaviour(tool_uses=(ToolUse("Grep", {"pattern": "x"}, "toolu_grep"),))
+            if rec.is_subagent
+            else None
+        )
+    )  # an agent that never stops calling tools
+    r = live.run(agent, "loop forever", mode="claude-code", max_turns=2)
+    assert (r.stop_reason, r.turns, len(r.tool_calls)) == ("max_turns", 2, 2)
+    assert len(messages(fake_api, subagent=True)) == 2
+    fake_api.reset()
+    fake_api.respond(
+        lambda rec: (
+            Behaviour(tool_uses=(ToolUse("Grep", {"pattern": "x"}, "toolu_grep"),))
+            if rec.is_subagent
+            else None
+        )
+    )
+    r = live.run(agent, "loop forever, cheaply", mode="claude-code", max_turns=50, max_cost_usd=0.01)
+    assert not r.complete and r.stop_reason == "max_cost" and "max_cost_usd" in r.error
+    assert r.turns < 50 and (r.session_cost_usd or r.cost_usd) >= 0.01
+
+
+def test_claude_code_mode_writes_nothing_outside_its_scratch_folder(
+    home, fake_api, agent, claude_code, tmp_path, monkeypatch
+):
+    import tempfile
+
+    scratch = tmp_path / "temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    user_home = tmp_path / "user-home"
+    user_home.mkdir()
+    monkeypatch.setenv("HOME", str(user_home))
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(user_home / ".claude"))  # the user's own: must stay untouched
+    from agentkit._oracle.world import ScratchWorld
+
+    kept: list[Path] = []
+    contents: list[bytes] = []
+    real_close = ScratchWorld.close
+
+    def close(world):  # look at what was written before the scratch world goes
+        if world.root is not None:
+            kept.extend(p for p in world.root.rglob("*") if p.is_file())
+            contents.extend(p.read_bytes() for p in kept)
+        real_close(world)
+
+    monkeypatch.setattr(ScratchWorld, "close", close)
+    r = live.run(agent, "stay inside", mode="claude-code")
+    assert r.complete, r.error
+    assert list(user_home.rglob("*")) == []  # HOME and CLAUDE_CONFIG_DIR of the user: nothing
+    assert list(scratch.iterdir()) == []  # the scratch world is gone
+    assert any("projects" in p.parts for p in kept)  # Claude Code did write its transcript, inside
+    assert any(p.name.endswith(".md") and ".claude" in p.parts for p in kept)  # the agent file it read
+    key = os.environ["ANTHROPIC_API_KEY"]
+    assert len(contents) > 10 and not any(key[:12].encode() in data for data in contents)  # nor the key
+
+
+def test_claude_code_mode_stops_from_another_thread(home, fake_api, agent, claude_code):
+    from tests.fake_messages_api import Behaviour
+
+    fake_api.respond(lambda rec: Behaviour(stall=30) if rec.is_subagent else None)
+    s = live.stream(agent, "stall in claude code", mode="claude-code")
+    threading.Timer(2.0, s.stop).start()
+    t0 = time.perf_counter()
+    list(s)
+    # Not a speed test: without a working stop the run would sit out the 30-second stall.
+    assert time.perf_counter() - t0 < 20
+    assert not s.result.complete and s.result.error == "stopped"
+    assert live.history().iloc[0]["error"] == "stopped"
+    children = subprocess.run(
+        ["ps", "-o", "pid=,args=", "--ppid", str(os.getpid())], capture_output=True, text=True
+    )
+    assert "_bundled/claude" not in children.stdout  # Claude Code itself was ended
+
+
+def test_claude_code_mode_compare_and_playground(home, fake_api, three, claude_code):
+    results = live.compare(three[:2], "compare in claude code", mode="claude-code", parallel=True)
+    assert [r.agent for r in results] == ["agent-0", "agent-1"] and all(r.complete for r in results)
+    from agentkit.widgets import Playground
+
+    playground = Playground({"a": three[0], "b": three[1]}, "compare in claude code", selected=["a", "b"])
+    playground.mode.value = "claude-code"
+    playground.run(wait=True)
+    assert playground.status.value == "done: 2 complete"
+    assert all(r.cached and r.mode == "claude-code" for r in playground.results)
+    assert "Claude Code" in html_text(playground.panes.children[0].children[2].value)
+
+
+def test_claude_code_mode_errors_are_plain(home, fake_api, agent, claude_code, monkeypatch):
+    dropped = agentkit.loads("---\nname: broken\n---\nNo description.\n", path="broken.md")
+    with pytest.raises(live.LiveError, match="Claude Code does not load"):
+        live.run(dropped, "hi", mode="claude-code")
+    with pytest.raises(live.InvalidRunOption, match="temperature"):
+        live.run(agent, "hi", mode="claude-code", temperature=0.2)
+    with pytest.raises(live.InvalidRunOption, match="files="):
+        live.run(agent, "hi", files={"a.txt": "x"})
+    with pytest.raises(live.LiveError, match="outside the working folder"):
+        live.run(agent, "hi", mode="claude-code", files={"../escape.txt": "x"})
+    monkeypatch.setitem(sys.modules, "claude_agent_sdk", None)
+    monkeypatch.setitem(sys.modules, "claude_agent_sdk._cli_version", None)
+    with pytest.raises(live.LiveError, match="pip install claude-agent-sdk"):
+        live.run(agent, "hi", mode="claude-code")
+    assert fake_api.count == 0
+
+
+def test_cli_try_in_claude_code_mode(home, fake_api, claude_code):
+    out = agentkit_cli(
+        "try", "agents/code-reviewer.md", "review in claude code", "--mode", "claude-code", "--max-turns", "3"
+    )
+    assert out.returncode == 0, out.stderr
+    assert "cc_is_subagent=true" in out.stdout
+    assert (
+        "Claude Code · claude-sonnet-5-5" in out.stderr and "stand-in API — not Claude's answer" in out.stderr
+    )
+    assert len(messages(fake_api, subagent=True)) == 1
+
+
+# -- newcomers: replay, recorded prompts, option checks, the README (issue: newcomer details) ---------------
+
+
+def test_replay_lists_the_recorded_prompts(home, fake_api, agent, monkeypatch):
+    for prompt in ("first recorded prompt", "second recorded prompt"):
+        live.run(agent, prompt)
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    with pytest.raises(live.ReplayMiss) as info:
+        live.run(agent, "typed by hand")
+    message = str(info.value)
+    assert "'second recorded prompt', 'first recorded prompt'" in message and "\n" not in message
+    with pytest.raises(live.ReplayMiss, match="nothing is recorded for 'reviewer' in claude-code mode"):
+        live.run(agent, "typed by hand", mode="claude-code")
+    assert live.recorded_prompts("reviewer") == ["second recorded prompt", "first recorded prompt"]
+    assert live.recorded_prompts("reviewer", mode="claude-code") == []
+
+
+def test_cli_replay_miss_lists_recorded_prompts(home, fake_api):
+    agentkit_cli("try", "agents/code-reviewer.md", "a prompt someone recorded")
+    out = agentkit_cli(
+        "try", "agents/code-reviewer.md", "my own prompt", AGENTKIT_REPLAY="1", ANTHROPIC_API_KEY=""
+    )
+    assert out.returncode == 1
+    assert "recorded prompts for 'code-reviewer': 'a prompt someone recorded'" in out.stderr
+
+
+def test_playground_offers_recorded_prompts_when_replaying(home, fake_api, agent, three, monkeypatch):
+    from agentkit.widgets import Playground
+
+    live.compare([agent, three[0]], "recorded for both")
+    live.run(agent, "recorded for one")
+    assert Playground({"r": agent}).recorded.layout.display == "none"  # not replaying: hidden
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    playground = Playground({"r": agent, "z": three[0]}, "typed by hand", selected=["r", "z"])
+    assert playground.recorded.layout.display is None
+    assert list(playground.recorded.options)[1:] == ["recorded for both", "recorded for one"]
+    playground.recorded.value = "recorded for both"
+    assert playground.prompt.value == "recorded for both"
+    playground.run(wait=True)
+    assert playground.status.value == "done: 2 complete" and all(r.cached for r in playground.results)
+    playground.mode.value = "claude-code"
+    assert list(playground.recorded.options) == ["(pick a recorded prompt)"]
+
+
+def test_the_playground_css_wraps_words_and_fits(home, fake_api, agent):
+    from agentkit.widgets import Playground
+
+    playground = Playground({"a": agent, "b": agent}, "css please", selected=["a", "b"])
+    playground.run(wait=True)
+    pane = playground.panes.children[0]
+    head, text, footer = pane.children
+    assert "overflow-wrap:anywhere" in text.value and "break-all" not in text.value
+    assert text.layout.min_width == "0"  # a long token cannot widen the pane
+    assert "white-space:pre-wrap" in text.value
+    assert type(footer).__name__ == "HTML" and "white-space:normal" in footer.value  # a Label clips
+    assert pane.layout.min_width == "0" and pane.layout.flex.startswith("1 1")  # shrinks into the notebook
+    assert playground.panes.layout.flex_flow == "row wrap"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("max_tokens", 10**9, "max_tokens must be a whole number from 1 to 128,000"),
+        ("max_tokens", 0, "max_tokens"),
+        ("max_tokens", True, "max_tokens"),
+        ("max_tokens", 2.5, "max_tokens"),
+        ("max_retries", -1, "max_retries must be a whole number from 0 to 20"),
+        ("max_retries", 10**6, "max_retries"),
+        ("temperature", float("nan"), "temperature must be a number from 0 to 1"),
+        ("temperature", float("inf"), "temperature"),
+        ("temperature", 1.5, "temperature"),
+        ("temperature", "0.5", "temperature"),
+        ("timeout", 0, "timeout"),
+        ("timeout", float("nan"), "timeout"),
+        ("max_turns", 0, "max_turns"),
+        ("max_cost_usd", -1.0, "max_cost_usd"),
+        ("max_cost_usd", float("nan"), "max_cost_usd"),
+        ("mode", "sdk", "mode must be one of 'api', 'claude-code'"),
+        ("permission_mode", "yolo", "permission_mode"),
+    ],
+)
+def test_the_library_refuses_absurd_options(home, fake_api, agent, option, value, words):
+    with pytest.raises(live.InvalidRunOption) as info:
+        live.run(agent, "hi", **{option: value})
+    assert words in str(info.value) and isinstance(info.value, ValueError)
+    assert fake_api.count == 0
+
+
+def test_the_library_refuses_an_empty_prompt(home, fake_api, agent):
+    with pytest.raises(live.InvalidRunOption, match="empty"):
+        live.run(agent, "  \n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--max-tokens", "999999999"],
+        ["--max-retries", "-1"],
+        ["--temperature", "nan"],
+        ["--max-cost", "nan"],
+        ["--mode", "sdk"],
+        ["--mode", "claude-code", "--temperature", "0.3"],
+    ],
+)
+def test_cli_try_refuses_absurd_options_as_usage_errors(home, fake_api, args):
+    out = agentkit_cli("try", "agents/code-reviewer.md", "hi", *args)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert fake_api.count == 0
+
+
+def test_cli_try_without_a_key_says_what_to_do(home, fake_api, tmp_path):
+    out = agentkit_cli("try", "agents/code-reviewer.md", "z", ANTHROPIC_API_KEY="", HOME=str(tmp_path))
+    assert out.returncode == 1
+    message = out.stderr.strip()
+    assert message.count("\n") == 0
+    assert "export ANTHROPIC_API_KEY=" in message and "AGENTKIT_REPLAY=1" in message and "--mode" in message
+    assert "api_key=" not in message  # a command-line user has no such option
+
+
+def test_the_readme_try_examples_replay_without_a_key(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "scripts" / "run_notebooks.py")
+    assert spec is not None and spec.loader is not None
+    run_notebooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_notebooks)
+    commands = run_notebooks.readme_try_commands()
+    assert len(commands) >= 3 and any("claude-code" in args for _, args in commands)
+    for variables, args in commands:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}  # no key, no stand-in
+        env.update(
+            HOME=str(tmp_path), AGENTKIT_REPLAY="1", AGENTKIT_HOME=str(ROOT / "notebooks" / "recordings")
+        )
+        env.update(variables)
+        out = subprocess.run(
+            [sys.executable, "-m", "agentkit", "try", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
+        assert out.returncode == 0, (args, out.stderr)
+        assert "stand-in API — not Claude's answer" in out.stderr + out.stdout, args

@@ -1,4 +1,4 @@
-"""Overlap and routing (issue 4): scores, pair search, groups, passages, coverage, plots, routing, CLI.
+"""Overlap and routing: scores, pair search, groups, passages, coverage, plots, routing, CLI.
 
 Real-data tests use ../shared/corpora and skip when it is absent; the rest build small sets here.
 """
@@ -15,12 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_AGENTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import agentkit
 from agentkit._overlap.route import Router, conflicts, route
-from agentkit._overlap.scores import BUILTIN_TOOLS, KINDS, Overlap, overlap, word_tokens
+from agentkit._overlap.scores import KINDS, Overlap, overlap, word_tokens
+from agentkit._reader.claude_code import BUILTIN_TOOLS
 
 # -- helpers ----------------------------------------------------------------------------------------------
 
@@ -430,28 +432,47 @@ def test_thresholded_pair_search_agrees_with_the_dense_matrix(corpus, kind, thre
     )
 
 
-def test_pairs_min_score_lists_a_pair_when_any_score_reaches_it():
+def test_pairs_lists_the_pairs_whose_chosen_score_reaches_min_score():
     agents = variant_agents() + [agent("a11y-copy", VARIANTS["a11y-auditor"][0], VARIANTS["a11y-auditor"][2])]
     result = overlap(agents)
     every = result.pairs(min_score=0)
     assert len(every) == len(agents) * (len(agents) - 1) // 2
-    assert list(every.columns) == ["a", "b", "a_name", "b_name", "a_label", "b_label", *KINDS]
-    assert ((every[list(KINDS)] >= 0) & (every[list(KINDS)] <= 1)).all().all()
-    for threshold in (0.2, 0.5):
-        some = result.pairs(min_score=threshold)
-        expected = every[(every[list(KINDS)] >= threshold).any(axis=1)]
-        assert set(zip(some["a"], some["b"], strict=True)) == set(
-            zip(expected["a"], expected["b"], strict=True)
-        )
-        only_body = result.pairs(min_score=threshold, kind="body")
-        expected = every[every["body"] >= threshold]
-        assert set(zip(only_body["a"], only_body["b"], strict=True)) == set(
-            zip(expected["a"], expected["b"], strict=True)
-        )
+    assert list(every.columns) == [
+        *["a", "b", "a_name", "b_name", "a_label", "b_label"],
+        *["same_role", "verdict", "description", "routing", "body", "copy", "topic", "tools"],
+    ]
+    numbers = ["same_role", *KINDS]
+    assert ((every[numbers] >= 0) & (every[numbers] <= 1)).all().all()
+    assert list(every["same_role"]) == sorted(every["same_role"], reverse=True)  # most likely first
+    for kind in ("same_role", "body", "description", "topic"):
+        for threshold in (0.2, 0.5):
+            some = result.pairs(min_score=threshold, kind=kind, scores=[kind])
+            assert list(some.columns)[6] == kind and set(some.columns) <= set(every.columns)
+            expected = every[every[kind] >= threshold - 1e-9]
+            assert set(zip(some["a"], some["b"], strict=True)) == set(
+                zip(expected["a"], expected["b"], strict=True)
+            ), (kind, threshold)
+    # The default lists the pairs that possibly do the same job: tools overlap alone lists nothing.
+    default = result.pairs()
+    assert set(zip(default["a"], default["b"], strict=True)) == set(
+        zip(*every[every["same_role"] >= 0.15][["a", "b"]].values.T, strict=True)
+    )
     assert every.iloc[0][["a_name", "b_name"]].tolist() in (
         ["a11y-auditor", "a11y-copy"],
         ["a11y-copy", "a11y-auditor"],
     )
+    assert every.iloc[0]["verdict"] == f"same role: likely, {every.iloc[0]['same_role']:.2f}"
+    assert every.iloc[0]["copy"] == "verbatim copy: 1.00 of the body"
+
+
+def test_tools_overlap_alone_never_lists_a_pair():
+    same_tools = [
+        agent("sql-tuner", "Tunes slow SQL queries. Use for database performance.", "Index the slow joins."),
+        agent("poet", "Writes sonnets about the sea. Use for poems.", "Rhyme, metre and imagery."),
+    ]
+    result = overlap(same_tools)
+    assert result.score("tools", 0, 1) == 1.0  # both inherit every tool
+    assert result.pairs().empty and result.groups() == []
 
 
 def test_groups_report_min_and_max_over_their_pairs():
@@ -607,13 +628,16 @@ def test_cli_json_shape_and_min_score_semantics(tmp_path, capsys):
     code, out = run_cli(capsys, str(tmp_path), "--format", "json", "--min-score", "0")
     assert code == 0
     document = json.loads(out)
-    assert {"pairs", "groups"} <= set(document)
+    assert {"pairs", "groups", "agents", "kind"} <= set(document) and document["kind"] == "same_role"
     every = document["pairs"]
     assert len(every) == len(agents) * (len(agents) - 1) // 2
     for pair in every:
-        assert {"a", "b", *KINDS} <= set(pair)
+        assert {"a", "b", "same_role", "verdict", "routing", "copy", *KINDS} <= set(pair)
         assert Path(pair["a"]).exists() and Path(pair["b"]).exists()
-        assert all(0.0 <= pair[k] <= 1.0 for k in KINDS)
+        assert all(0.0 <= pair[k] <= 1.0 for k in ("same_role", *KINDS))
+        assert pair["verdict"].startswith("same role: ") and pair["verdict"].endswith(
+            f"{pair['same_role']:.2f}"
+        )
 
     def key(pair):
         return frozenset((pair["a"], pair["b"]))
@@ -621,26 +645,57 @@ def test_cli_json_shape_and_min_score_semantics(tmp_path, capsys):
     for threshold in ("0.3", "0.6"):
         _, out = run_cli(capsys, str(tmp_path), "--format", "json", "--min-score", threshold)
         listed = {key(p) for p in json.loads(out)["pairs"]}
-        assert listed == {key(p) for p in every if max(p[k] for k in KINDS) >= float(threshold)}
+        assert listed == {key(p) for p in every if p["same_role"] >= float(threshold)}
         _, out = run_cli(
             capsys, str(tmp_path), "--format", "json", "--min-score", threshold, "--kind", "body"
         )
         document = json.loads(out)
         assert {key(p) for p in document["pairs"]} == {key(p) for p in every if p["body"] >= float(threshold)}
+        assert all(set(p) == {"a", "b", "a_name", "b_name", "body", "copy"} for p in document["pairs"])
         assert all(g["kind"] == "body" for g in document["groups"])
 
     groups = json.loads(run_cli(capsys, str(tmp_path), "--format", "json")[1])["groups"]
-    copies = [g for g in groups if g["kind"] == "body"]
-    assert len(copies) == 1 and sorted(Path(p).name for p in copies[0]["agents"]) == [
-        "a11y-auditor.md",
-        "a11y-copy.md",
+    copies = [
+        g for g in groups if sorted(Path(p).name for p in g["agents"]) == ["a11y-auditor.md", "a11y-copy.md"]
     ]
-    assert copies[0]["min_score"] == copies[0]["max_score"] == 1.0
+    assert len(copies) == 1 and copies[0]["kind"] == "same_role" and copies[0]["min_score"] >= 0.99
+    assert copies[0]["keep"] in copies[0]["names"] and "Keep " in copies[0]["guidance"]
 
 
-def test_cli_table_and_usage_errors(tmp_path, capsys):
+def test_cli_table_says_what_the_numbers_mean(tmp_path, capsys):
     write_agents(tmp_path, variant_agents())
-    code, out = run_cli(capsys, str(tmp_path), "--min-score", "0.1")
-    assert code == 0 and "5 agents" in out and "<->" in out
+    code, out = run_cli(capsys, str(tmp_path), "--min-score", "0.01")
+    assert code == 0 and out.startswith("5 agents: ") and "<->" in out
+    assert "same role: " in out and "verdict: a calibrated probability" in out
     code, _ = run_cli(capsys, str(tmp_path / "missing"))
     assert code == 2
+    for bad in (["--min-score", "nan"], ["--min-score", "2"], ["--limit", "-5"], ["--kind", "nope"]):
+        assert run_cli(capsys, str(tmp_path), *bad)[0] == 2, bad
+
+
+# -- merge guidance ----------------------------------------------------------------------------------------
+
+
+def test_merge_guidance_says_what_each_version_adds() -> None:
+    agents = agentkit.load(SAMPLE_AGENTS)
+    trio = ["code-reviewer", "pr-review-helper", "strict-reviewer"]
+    guide = agentkit.overlap(agents).merge_guidance(trio)
+    members = guide.members.set_index("label")
+    assert list(members.index) == trio
+    # pr-review-helper is organised differently: its sections are what the others lack.
+    assert "gather context" in members.at["pr-review-helper", "only_sections"]
+    assert members.at["strict-reviewer", "only_tools"] == ["(all tools)"]  # it inherits every tool
+    assert members.at["code-reviewer", "tools"] == "Read, Grep, Glob, Bash"
+    assert guide.keep in trio and members.at[guide.keep, "topics_covered"] == members["topics_covered"].max()
+    # Every pair is rated; the scores are the overlap's description scores.
+    result = agentkit.overlap(agents)
+    assert len(guide.competing) == 3
+    for row in guide.competing.itertuples():
+        assert row.description == pytest.approx(result.score("description", row.a, row.b))
+    assert "From pr-review-helper: carry over" in guide.summary()
+
+
+def test_merge_guidance_needs_two_agents() -> None:
+    result = agentkit.overlap(agentkit.load(SAMPLE_AGENTS))
+    with pytest.raises(ValueError, match="at least two"):
+        result.merge_guidance(["code-reviewer"])

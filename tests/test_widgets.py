@@ -4,6 +4,7 @@ files. Live runs go to the session's fake Messages API (tests/conftest.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
@@ -15,7 +16,7 @@ import agentkit
 from agentkit._reader.claude_code import BUILTIN_TOOLS
 from agentkit.widgets import _logic as logic
 
-pytest.importorskip("ipywidgets")
+ipywidgets = pytest.importorskip("ipywidgets")
 from agentkit.widgets import Editor, Explorer, OverlapExplorer, Playground  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,8 +88,6 @@ def test_html_escapes_agent_text() -> None:
         "---\nname: x\ndescription: <b>bold</b>. Use when needed.\n---\n<script>alert(1)</script>\n",
         path="x.md",
     )
-    rows = logic.agent_rows([agent])
-    assert "<b>bold" not in logic.rows_html(rows)
     detail = logic.detail_html(agent, [])
     assert "<script>" not in detail and "&lt;script&gt;" in detail
     assert "<script>" not in logic.diff_html("+<script>")
@@ -151,9 +150,77 @@ def test_merge_tools_keeps_the_existing_order() -> None:
     assert logic.merge_tools(["Read"], (), "") == []
 
 
-def test_side_by_side_marks_shared_lines() -> None:
-    out = logic.side_by_side_html("a\nb\nc", "x\nb", [(2, 2)], [(2, 2)], "one.md", "two.md")
-    assert out.count("background:#fff3b0") == 2 and "one.md" in out and "two.md" in out
+def test_side_by_side_marks_shared_lines_and_wraps() -> None:
+    long_line = "word " * 200
+    out = logic.side_by_side_html("a\nb\nc", f"x\nb\n{long_line}", [(2, 2)], [(2, 2)], "one.md", "two.md")
+    # One tinted line per file.
+    assert out.count(f"display:flex;background:{logic.SHARED_PASSAGE};") == 2
+    assert "one.md" in out and "two.md" in out
+    # Long lines wrap inside their column; nothing is laid out as unbreakable preformatted text.
+    assert "white-space:pre'" not in out and "white-space:pre;" not in out and logic.WRAP in out
+    assert out.count("class='agentkit-column'") == 2 and "flex-wrap:wrap" in out
+
+
+def test_detail_and_diff_wrap_long_lines(samples) -> None:
+    detail = logic.detail_html(samples["pr-review-helper"], [])
+    diff = logic.diff_html("+description: " + "x" * 2000)
+    for html in (detail, diff):
+        assert "white-space:pre'" not in html and "white-space:pre;" not in html
+        assert logic.WRAP in html
+
+
+def test_shared_terms_of_two_descriptions() -> None:
+    a = "Reviews a pull request before merge. Use for C# code: pull requests, branches."
+    b = "Use when the user asks for a review of the pull request. <example>c#</example>\\nMerge it."
+    terms = logic.shared_terms(a, b)
+    # Stop words and generic agent words (use, code) never count; case does not matter.
+    assert terms.words == ("pull", "request", "merge", "c#")
+    assert terms.phrases == ("pull request",)
+    assert [a[start:end] for start, end, kind in terms.spans_a if kind == "phrase"] == ["pull request"]
+    assert [b[start:end] for start, end, kind in terms.spans_b] == ["pull request", "c#", "Merge"]
+    # A clause break (here the comma) ends a phrase.
+    assert logic.shared_terms("merge, parser tests", "merge parser tests").phrases == ("parser tests",)
+    assert logic.shared_terms("merge parser tests", "merge the parser tests").phrases == (
+        "merge parser tests",
+    )
+    assert logic.shared_terms("", "anything at all") == logic.SharedTerms((), (), (), ())
+    html = logic.highlighted_html(a, terms.spans_a)
+    # merge, C# and the second "pull" ("Reviews" and "requests" are other words than "review", "request").
+    assert html.count("agentkit-shared-phrase") == 1 and html.count("agentkit-shared-word") == 3
+    assert logic.highlighted_html("<b> x", [(3, 5, "word")]).startswith("&lt;b&gt;<mark")
+
+
+def test_explorer_cells_sorting_and_selection_logic(samples) -> None:
+    rows = logic.agent_rows(list(samples), agentkit.lint(samples).itertuples(), SAMPLES)
+    by_file = {r.file: r for r in rows}
+    cells = logic.row_cells(by_file["release-manager.md"])
+    assert [c.text for c in cells] == ["release-manager.md", "–", "dropped", "failed", "–", "–", "–", "1E"]
+    # A plain folder has no scopes: no scope column.
+    columns = logic.table_columns(rows)
+    assert columns == ("file", "name", "status", "parse", "model", "tools", "findings")
+    assert [c.text for c in logic.row_cells(by_file["release-manager.md"], columns)][2:4] == [
+        "dropped",
+        "failed",
+    ]
+    scoped = [dataclasses.replace(rows[0], scope="project"), *rows[1:]]
+    assert logic.table_columns(scoped) == logic.TABLE_COLUMNS
+    assert cells[2].color == logic.SEVERITY_COLORS["error"] and "not valid YAML" in cells[2].tooltip
+    assert cells[7].tooltip == "1 error"
+    frontend = logic.row_cells(by_file["frontend-dev.md"])
+    assert frontend[1] == logic.Cell("frontend-dev", "frontend-dev", bold=True)
+    assert frontend[7].text == "2W" and frontend[7].tooltip == "2 warnings"
+    assert len(cells) == len(logic.TABLE_COLUMNS) == len(logic.COLUMN_FLEX)
+
+    header = logic.header_cells("findings", True, columns)
+    assert [c.text for c in header][-2:] == ["tools", "findings ▼"] and header[-2].tooltip == ""
+    assert logic.sort_after_click("name", "file", False) == ("name", False)
+    assert logic.sort_after_click("name", "name", False) == ("name", True)
+    assert logic.sort_after_click("findings", "file", False) == ("findings", True)  # most findings first
+    assert logic.sort_after_click("tools", "file", False) is None
+
+    assert logic.selection_after(rows[3:6], rows[4].index) == rows[4].index  # still shown: kept
+    assert logic.selection_after(rows[3:6], rows[0].index) == rows[3].index  # hidden: the first row
+    assert logic.selection_after([], rows[0].index) is None
 
 
 def test_unique_labels_add_the_file_for_shared_names(samples) -> None:
@@ -170,12 +237,12 @@ def test_explorer_filters_sorts_and_shows_details(samples) -> None:
     assert repr(explorer) == "Explorer(13 agents)"
     assert explorer._repr_mimebundle_()["text/plain"] == "Explorer(13 agents)"
     assert explorer.count.value == "13 of 13 agents shown"
-    assert "release-manager.md" in explorer.table.value
+    assert "release-manager.md" in shown_files(explorer)
 
     explorer.search.value = "mysql"
     assert [r.file for r in explorer.rows] == ["legacy/sql-helper.md"]
     assert explorer.selected.path.name == "sql-helper.md"
-    assert "code-reviewer.md" not in explorer.table.value
+    assert shown_files(explorer) == ["legacy/sql-helper.md"]
 
     explorer.search.value = ""
     explorer.status.value = "dropped"
@@ -198,6 +265,59 @@ def test_explorer_filters_sorts_and_shows_details(samples) -> None:
     assert explorer.selected is None and explorer.detail_text() == "no agent selected"
     explorer.select("code-reviewer")  # clears the filters that hide it
     assert explorer.count.value == "13 of 13 agents shown" and explorer.selected.name == "code-reviewer"
+
+
+def shown_files(explorer: Explorer) -> list[str]:
+    """The file column of the rows the table displays."""
+    return [view.children[0].description for view in explorer.table.children]
+
+
+def test_explorer_selects_the_row_clicked_and_sorts_by_the_header_clicked(samples) -> None:
+    explorer = Explorer(samples)
+    first = explorer.table.children[0]
+    assert explorer.selected.name == "code-reviewer" and "agentkit-selected" in first._dom_classes
+    assert "<h3 style='margin:4px 0;overflow-wrap:anywhere'>code-reviewer.md</h3>" in explorer.detail.value
+
+    dotnet = shown_files(explorer).index("dotnet-backend.md")
+    explorer.table.children[dotnet].children[2].click()  # any cell of the row: here its status
+    assert explorer.selected.name == "dotnet-backend"
+    assert "dotnet-backend.md</h3>" in explorer.detail.value and "AK201" in explorer.detail.value
+    assert "agentkit-selected" in explorer.table.children[dotnet]._dom_classes
+    assert "agentkit-selected" not in first._dom_classes  # one selected row at a time
+
+    assert explorer.scope.layout.display == "none"  # no scope in a plain folder
+    findings = explorer.header_buttons[explorer.columns.index("findings")]
+    findings.click()
+    assert (explorer.sort_by.value, explorer.descending.value) == ("findings", True)
+    assert findings.description == "findings ▼" and explorer.rows[0].findings == 2
+    assert explorer.selected.name == "dotnet-backend"  # sorting keeps the selection
+    findings.click()
+    assert explorer.descending.value is False and explorer.rows[-1].findings == 2
+    explorer.header_buttons[explorer.columns.index("tools")].click()  # not sortable: nothing happens
+    assert explorer.sort_by.value == "findings"
+
+    explorer.search.value = "mysql"  # the same row widgets are reused, not rebuilt
+    assert explorer.table.children == (explorer.row_view(explorer.rows[0].index),)
+
+
+def test_panels_fit_the_cell_and_say_how_to_bring_them_to_life(samples, folder: Path) -> None:
+    panels = [Explorer(samples), OverlapExplorer(samples), Editor(agentkit.load(folder)["code-reviewer"])]
+    for panel in panels:
+        root = panel.widget
+        assert "agentkit-panel" in root._dom_classes and root.layout.max_width == "100%"
+        style = root.children[0]
+        assert style.value.startswith("<style>") and style.layout.display == "none"
+        bundle = panel._repr_mimebundle_()
+        assert bundle["text/plain"] == repr(panel)
+        assert "Run All Cells" in bundle["text/html"] and repr(panel) in bundle["text/html"]
+        # Every box of controls wraps its children when the cell is narrower than they are.
+        boxes = [root]
+        while boxes:
+            box = boxes.pop()
+            for child in getattr(box, "children", ()):
+                if isinstance(child, ipywidgets.HBox) and "agentkit-row" not in child._dom_classes:
+                    assert child.layout.flex_flow == "row wrap", (type(panel).__name__, child)
+                boxes.append(child)
 
 
 def test_explorer_takes_a_folder(folder: Path) -> None:
@@ -384,14 +504,16 @@ def test_overlap_explorer(samples) -> None:
     assert repr(view) == "OverlapExplorer(12 agents)"
     assert len(view.heatmap.outputs) == 1 and "image/png" in view.heatmap.outputs[0]["data"]
     assert view.pairs_text().splitlines()[1].split()[:2] == ["code-reviewer", "strict-reviewer"]
-    assert view.groups_text().startswith("code-reviewer, strict-reviewer")
+    assert "same role: likely, 0.93" in view.pairs_text()
+    assert view.groups_text().startswith("code-reviewer, strict-reviewer  (0.93")
     assert (view.first.value, view.second.value) == ("code-reviewer", "strict-reviewer")
+    assert view.pair_label.value.startswith("code-reviewer ~ strict-reviewer: same role: likely, 0.93")
     assert "shared passages" in view.pair_label.value
     assert "background:#fff3b0" in view.side_by_side.value
     assert "lines 12-14 ~ 31-33" in view.passages_text()
 
     view.kind.value = "description"
-    view.threshold.value = 0.2
+    view.threshold.value = 0.45
     assert set(view.groups_text().split("  (")[0].split(", ")) == {
         "code-reviewer",
         "pr-review-helper",
@@ -399,7 +521,18 @@ def test_overlap_explorer(samples) -> None:
     }
     assert len(view.heatmap.outputs) == 1
     view.pair.value = ("pr-review-helper", "strict-reviewer")
-    assert view.pair_label.value.startswith("pr-review-helper ~ strict-reviewer: description score")
+    # Description mode compares the descriptions, not the bodies.
+    assert view.pair_label.value == (
+        "pr-review-helper ~ strict-reviewer: description score 0.53, the descriptions share 1 phrase and 8 words"
+    )
+    assert "agentkit-shared-phrase" in view.side_by_side.value
+    assert "pr-review-helper.md: description" in view.side_by_side.value
+    assert "You help developers" not in view.side_by_side.value  # no body text
+    assert "their descriptions" in view.compare_title.value
+    assert view.passages_text().splitlines()[1:] == [
+        "  phrases: 'pull request'",
+        "  words: pull, request, merged, asks, branch, review, diff, changes",
+    ]
     view.second.value = "pr-review-helper"
     assert view.pair_label.value == "pick two different agents"
 
@@ -410,6 +543,9 @@ def test_overlap_explorer(samples) -> None:
     )
     view.requests.value = ""
     assert view.conflicts_text() == "no requests"
+    view.kind.value = "body"
+    view.first.value, view.second.value = "code-reviewer", "strict-reviewer"
+    assert "shared passages" in view.pair_label.value and "the two files" in view.compare_title.value
     view.threshold.value = 1.0
     assert view.pairs_text() == "no pair reaches the threshold"
 
@@ -487,3 +623,89 @@ def test_playground_versions_and_errors(samples, fake_api, monkeypatch) -> None:
     playground.picker.value = ()
     playground.run()
     assert playground.status.value == "pick at least one agent and write a prompt"
+
+
+# -- what notebooks show and leave behind ------------------------------------------------------------
+
+
+def test_overlap_figures_show_as_pictures_without_pyplot(samples) -> None:
+    """A notebook cell ending in `overlap.dendrogram()` shows the picture, not `<Figure size ...>`.
+
+    Checked in a fresh interpreter: there pyplot and the inline backend's formatters were never loaded,
+    as in a kernel where nothing imported pyplot."""
+    import subprocess
+    import sys
+
+    script = """
+import agentkit
+from IPython.core.formatters import DisplayFormatter
+overlap = agentkit.overlap(agentkit.load("agents"))
+for figure in (overlap.dendrogram("topic"), overlap.heatmap("description")):
+    data, _ = DisplayFormatter().format(figure)
+    assert data["image/png"][:8] == b"\\x89PNG\\r\\n\\x1a\\n", sorted(data)
+    print(data["text/plain"])
+import sys
+print("pyplot loaded:", "matplotlib.pyplot" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert out.splitlines() == [
+        "<Figure size 800x392 with 1 Axes>",
+        "<Figure size 672.5x592.5 with 2 Axes>",
+        "pyplot loaded: False",
+    ]
+
+
+def test_scratch_folder_goes_when_the_kernel_is_killed() -> None:
+    """nbval and JupyterLab stop kernels with SIGKILL (no atexit handler runs): the folder still goes."""
+    import subprocess
+    import sys
+
+    kernel = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from agentkit.widgets import scratch_folder; folder = scratch_folder(); "
+            "(folder / 'agents').mkdir(); print(folder, flush=True); import time; time.sleep(120)",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    folder = Path(kernel.stdout.readline().strip())
+    assert folder.name.startswith("agentkit-edit-") and (folder / "agents").is_dir()
+    kernel.kill()
+    kernel.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not folder.exists()
+    kernel.stdout.close()
+
+
+def test_notebook_03_under_nbval_leaves_no_scratch_folder(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    env.pop("AGENTKIT_EDIT_DIR", None)
+    notebook = ROOT / "notebooks" / "03-edit-and-export.ipynb"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         str(notebook)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " passed" in run.stdout
+    deadline = time.monotonic() + 30
+    while list(temp.glob("agentkit-edit-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(temp.glob("agentkit-edit-*")) == []

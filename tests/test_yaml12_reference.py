@@ -31,8 +31,8 @@ NODE = shutil.which("node")
 
 @pytest.fixture(autouse=True)
 def _reference_parser() -> None:
-    missing = NODE is None or not MODULE.is_dir()
-    require("node", "node or the npm package yaml (see .ci/run) is missing" if missing else None)
+    if NODE is None or not MODULE.is_dir():
+        require("node", "node or the npm package yaml (see .ci/run) is missing")
 
 
 JS = """

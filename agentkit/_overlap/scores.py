@@ -1,23 +1,27 @@
-"""Overlap between agents: where they duplicate each other and where routing cannot tell them apart.
+"""Overlap between agents: which of them do the same job, copy each other, or compete for requests.
 
-Four scores per pair of agents, each in [0, 1]:
+The verdict first: for each pair, the probability that the two agents do the same job (`same_role`,
+calibrated on real collections; see `agentkit._overlap.verdict` and docs/same-role.md), said in words
+("same role: likely, 0.93"). Then four scores per pair, each in [0, 1], which say why:
 
-- `description`: how alike the two descriptions are (word + character n-gram TF-IDF cosine, stop
-  words and generic agent prose removed). Claude routes by description, so a high score means the
-  two agents compete for the same requests.
+- `description`: how alike the two descriptions are (cosine of TF-IDF weighted by reference tables shipped
+  with the package; stop words and generic agent prose weigh nothing). Claude routes by description, so a
+  high score means the two agents compete for the same requests.
 - `body`: verbatim overlap, the exact Jaccard similarity of the sets of word 5-shingles of the two
-  bodies. Words are runs of letters, digits, `_` and non-ASCII characters, ASCII case-folded;
-  punctuation (Unicode dashes, quotes, arrows and bullets included) and Markdown markup separate
-  words. Two bodies with no shingle at all (empty) score 0.
-- `topic`: how alike the agents are in what they cover even when worded differently: cosine of
-  TF-IDF vectors of name, description and body, with stop words, generic agent prose, terms used by
-  most agents of the set, and passages shared by many different bodies (templates) removed.
+  bodies ("verbatim copy: 0.76 of the body"). Words are runs of letters, digits, `_` and non-ASCII
+  characters, ASCII case-folded; punctuation and Markdown markup separate words. Two bodies with no
+  shingle at all (empty) score 0.
+- `topic`: how alike the agents are in what they cover even when worded differently: cosine of the same
+  weighting over name (twice), description and body; terms most agents use weigh nothing.
 - `tools`: Jaccard similarity of the tool sets. An agent without `tools` (or with `*`) inherits every
   tool, so it counts as holding all tools: Claude Code's built-in tools plus every tool any agent of
-  the set names. Two agents that both grant no tool at all score 1 (they grant the same).
+  the set names. Two agents that both grant no tool at all score 1 (they grant the same). A property,
+  shown in columns: tools overlap alone never lists a pair.
 
-`overlap(agents)` computes nothing up front; each score is computed (once) when first needed, so
-asking only for body pairs of 10,000 agents does not fit any TF-IDF.
+Every score and the verdict depend on the pair alone, never on the rest of the set: a pair reads the
+same in a set of two as among 10,000. `overlap(agents)` computes nothing up front; each score is
+computed (once) when first needed, so asking only for body pairs of 10,000 agents tokenises no
+description.
 """
 
 from __future__ import annotations
@@ -36,15 +40,12 @@ import numpy as np
 
 from agentkit._errors import TooLargeError
 from agentkit._overlap.route import (
-    Router,
-    TextVectors,
     clean_text,
-    conflicts,
     description_text,
     display_name,
-    route,
     stop_words,
 )
+from agentkit._overlap.verdict import SameRole
 from agentkit._progress import progress
 from agentkit._reader.claude_code import BUILTIN_TOOLS
 
@@ -53,21 +54,21 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
     from matplotlib.figure import Figure
 
+    from agentkit._overlap.guidance import MergeGuidance
+
 __all__ = [
-    "BUILTIN_TOOLS",
+    "COLUMNS",
     "KINDS",
     "Group",
     "Overlap",
     "Passage",
-    "Router",
-    "conflicts",
     "overlap",
-    "route",
     "shingle_sets",
     "word_tokens",
 ]
 
 KINDS = ("description", "body", "topic", "tools")
+COLUMNS = ("same_role", *KINDS)  # what a pairs table can show: the verdict, then the four scores
 SHINGLE = 5  # words per shingle
 
 
@@ -387,6 +388,7 @@ class Overlap:
         self.topic_dimensions = topic_dimensions
         self._cache: dict[tuple[str, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._dense_cache: dict[str, np.ndarray] = {}
+        self._sections: dict[int, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self.agents)
@@ -420,14 +422,29 @@ class Overlap:
         return np.diff(self.shingles.indptr).astype(np.int64)
 
     @cached_property
+    def same_role(self) -> SameRole:
+        """Same-role probabilities of pairs (`agentkit._overlap.verdict`): each depends on the pair alone."""
+        return SameRole(self.agents, overlap=self)
+
+    @cached_property
     def description_vectors(self) -> sp.csr_matrix:
-        """Unit rows of the description featurisation (see `agentkit._overlap.route.TextVectors`)."""
-        return TextVectors().fit_transform([description_text(a) for a in self.agents])
+        """Unit rows of the descriptions, weighted by the shipped reference tables (see `verdict.vectors`):
+        a pair's score does not depend on the rest of the set."""
+        return self.same_role.vectors["description"]
 
     @cached_property
     def topic_vectors(self) -> Any:
-        """Unit rows of the topic featurisation (see `agentkit._overlap.topic_vectors`)."""
-        return topic_vectors(self.agents, self.topic_dimensions)
+        """Unit rows of name (twice), description and body, weighted by the shipped reference tables;
+        projected by LSA to `topic_dimensions` when that is set."""
+        vectors = self.same_role.vectors["topic"]
+        dimensions = self.topic_dimensions
+        if dimensions and len(self) > 2 and vectors.shape[1] > 2:
+            from sklearn.decomposition import TruncatedSVD
+            from sklearn.preprocessing import normalize
+
+            k = min(dimensions, len(self) - 1, vectors.shape[1] - 1)
+            return normalize(TruncatedSVD(n_components=k, random_state=0).fit_transform(vectors))
+        return vectors
 
     @cached_property
     def _tool_sets(self) -> tuple[np.ndarray, np.ndarray]:
@@ -470,8 +487,9 @@ class Overlap:
         return self._dense_cache[kind]
 
     def score(self, kind: str, a: Any, b: Any) -> float:
-        """The `kind` score of one pair."""
-        return float(self.scores(kind, [self.index(a)], [self.index(b)])[0])
+        """The `kind` score of one pair (`same_role`: the probability that they do the same job)."""
+        _check_column(kind)
+        return float(self.column(kind, [self.index(a)], [self.index(b)])[0])
 
     def check_size(self, kinds: Sequence[str], threshold: float) -> None:
         """Raise TooLargeError, before any work, when finding the pairs of `kinds` at `threshold` would
@@ -516,7 +534,7 @@ class Overlap:
         ordered = sizes @ reach @ sizes - float(np.dot(np.diag(reach), sizes))  # (a, b) with a != b
         return int(round(ordered / 2))
 
-    def _pairs_at_least(self, kind: str, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def pairs_at_least(self, kind: str, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(i, j, score) of every pair i < j whose `kind` score is >= threshold, sorted by (i, j).
 
         Pairs below the threshold are never materialised (except threshold <= 0: every pair, from
@@ -593,49 +611,41 @@ class Overlap:
     # -- public tables --------------------------------------------------------------------------------
     def pairs(
         self,
-        min_score: float = 0.5,
-        kind: str | Sequence[str] | None = None,
-        scores: Sequence[str] = KINDS,
+        min_score: float | None = None,
+        kind: str = "same_role",
+        scores: Sequence[str] = COLUMNS,
     ) -> pd.DataFrame:
-        """One row per pair of agents where a score reaches `min_score`, best first.
+        """One row per pair of agents whose `kind` score reaches `min_score`, best first.
 
-        `kind` (one kind or several) says which scores must reach it; by default any of `scores`
-        does. `min_score=0` lists every pair (N*(N-1)/2 rows: only for small sets). Large sets never
-        compute the pairs below the threshold. `scores` chooses the score columns to compute (asking
-        for "body" alone on 10,000 agents fits no TF-IDF).
+        By default (`kind="same_role"`) the pairs that possibly do the same job (probability >= POSSIBLE;
+        pass `min_score=LIKELY` for the likely ones only), with the verdict in words. With a score kind
+        (description, body, topic, tools) the pairs where that score reaches `min_score` (default 0.5);
+        `min_score=0` lists every pair (N*(N-1)/2 rows: only for small sets). Pairs below the threshold
+        are never materialised, and `scores` chooses the columns computed: asking for body alone on
+        10,000 agents tokenises no description.
 
-        Columns: a, b (paths as text), a_name, b_name, a_label, b_label, then the scores. Sorted by
-        the best selecting score other than tools (a shared "inherits every tool" says little), then
-        by the sum of the scores.
+        Columns: a, b (paths as text), a_name, b_name, a_label, b_label, then for each of `scores`:
+        same_role (a probability) with `verdict` ("same role: likely, 0.93"), description with `routing`
+        (what the description score means for routing), body with `copy` ("verbatim copy: 0.76 of the
+        body"), topic, tools. Sorted by the selecting score, then by position.
         """
         import pandas as pd
 
+        from agentkit._overlap.guidance import competition
+        from agentkit._overlap.verdict import POSSIBLE, copy_phrase, verdict
+
         scores = list(scores)
-        for k in scores:
-            _check_kind(k)
-        selecting = [kind] if isinstance(kind, str) else list(kind) if kind is not None else scores
-        self.check_size(selecting, min_score)
-        n = len(self)
-        found = {k: self._pairs_at_least(k, min_score) for k in dict.fromkeys(selecting)}
-        code = np.unique(np.concatenate([np.zeros(0, np.int64)] + [f[0] * n + f[1] for f in found.values()]))
-        i, j = code // max(n, 1), code % max(n, 1)
-        values = {}
-        for k in dict.fromkeys(scores + selecting):
-            # Reuse the scores the search computed; compute only those of pairs another kind found.
-            value = np.full(len(code), np.nan)
-            if k in found:
-                fi, fj, fv = found[k]
-                value[np.searchsorted(code, fi * n + fj)] = fv
-            missing = np.isnan(value)
-            if missing.any():
-                value[missing] = self.scores(k, i[missing], j[missing])
-            values[k] = value
-        # Rank by content, not tools: a shared "inherits all tools" says little about duplication.
-        ranking = [k for k in selecting if k != "tools"] or selecting
-        best = np.max([values[k] for k in ranking], axis=0) if len(i) else np.zeros(0)
-        total = sum(values[k] for k in dict.fromkeys(scores + selecting))
-        order = np.lexsort((j, i, -total, -best)) if len(i) else np.zeros(0, np.int64)
-        i, j = i[order], j[order]
+        for k in [kind, *scores]:
+            _check_column(k)
+        if min_score is None:
+            min_score = POSSIBLE if kind == "same_role" else 0.5
+        self.check_size([_searched_as(kind)], min_score)
+        if kind == "same_role":
+            i, j, selected = self.same_role.scored(min_score)
+        else:
+            i, j, selected = self.pairs_at_least(kind, min_score)
+        order = np.lexsort((j, i, -selected)) if len(i) else np.zeros(0, np.int64)
+        i, j, selected = i[order], j[order], selected[order]
         frame = pd.DataFrame(
             {
                 "a": [self.paths[x] for x in i],
@@ -647,24 +657,40 @@ class Overlap:
             }
         )
         for k in scores:
-            frame[k] = values[k][order].astype(float)
+            values = selected if k == kind else self.column(k, i, j)
+            frame[k] = values.astype(float)
+            if k == "same_role":
+                frame["verdict"] = [verdict(float(p)) for p in values]
+            elif k == "description":
+                frame["routing"] = [competition(float(x)) for x in values]
+            elif k == "body":
+                frame["copy"] = [copy_phrase(float(x)) for x in values]
         return frame
 
-    def matrix(self, kind: str = "topic", agents: Iterable[Any] | None = None) -> pd.DataFrame:
+    def column(self, kind: str, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The `kind` values of pairs: one of the four scores, or `same_role` (the probability)."""
+        if kind == "same_role":
+            return self.same_role.probability(i, j)
+        return self.scores(kind, i, j)
+
+    def matrix(self, kind: str = "same_role", agents: Iterable[Any] | None = None) -> pd.DataFrame:
         """The dense N x N table of one score (index and columns: labels; diagonal 1).
 
         `agents` restricts it to some agents (Agent, label, path or position each).
         """
         import pandas as pd
 
-        _check_kind(kind)
-        index = self._indices(agents)
+        _check_column(kind)
+        index = self.positions(agents)
         values = self._dense(kind, index)
         labels = [self.labels[x] for x in index]
         return pd.DataFrame(values, index=labels, columns=labels)
 
     def _dense(self, kind: str, index: np.ndarray) -> np.ndarray:
-        if kind == "body":
+        if kind == "same_role":
+            a, b = (m.ravel() for m in np.meshgrid(index, index, indexing="ij"))
+            values = self.same_role.probability(a, b).reshape(len(index), len(index))
+        elif kind == "body":
             s = self.shingles[index]
             inter = (s @ s.T).toarray().astype(float)
             counts = self._shingle_counts[index].astype(float)
@@ -699,25 +725,41 @@ class Overlap:
             }
         )
 
-    def groups(self, kind: str = "body", threshold: float = 0.8) -> list[Group]:
-        """Near-duplicate groups: agents linked by pairs whose `kind` score is >= threshold.
+    def groups(self, kind: str = "same_role", threshold: float | None = None) -> list[Group]:
+        """Groups of agents, largest first.
 
-        Single linkage (connected components), so a chain a~b~c is one group even when a and c
-        differ more; each group reports the min and max score over all its pairs. Largest first.
+        By default, agents that do the same job: linked by pairs with a same-role probability >=
+        `threshold` (default LIKELY), grouped by average linkage inside those links, so five differently
+        worded versions of one role form one group while an agent resembling two roles does not chain
+        them (`SameRole.groups`). With a score kind: near-duplicates, agents linked by pairs whose
+        score is >= threshold (default 0.8), single linkage (connected components), so a chain a~b~c is
+        one group even when a and c differ more. Each group reports the min and max value over all its
+        pairs, linked directly or not.
         """
         import scipy.sparse as sp
         from scipy.sparse.csgraph import connected_components
 
+        from agentkit._overlap.verdict import LIKELY
+
+        _check_column(kind)
         n = len(self)
-        self.check_size([kind], threshold)
-        i, j, _ = self._pairs_at_least(kind, threshold)
-        graph = sp.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
-        _, component = connected_components(graph, directed=False)
-        by_component = np.split(np.argsort(component, kind="stable"), np.cumsum(np.bincount(component))[:-1])
+        self.check_size([_searched_as(kind)], 0.8 if threshold is None else threshold)
+        if kind == "same_role":
+            threshold = LIKELY if threshold is None else threshold
+            members_list = [np.asarray(m, np.int64) for m in self.same_role.groups(threshold)]
+        else:
+            threshold = 0.8 if threshold is None else threshold
+            i, j, _ = self.pairs_at_least(kind, threshold)
+            graph = sp.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+            _, component = connected_components(graph, directed=False)
+            by_component = np.split(
+                np.argsort(component, kind="stable"), np.cumsum(np.bincount(component))[:-1]
+            )
+            members_list = [m for m in by_component if len(m) > 1]
         groups = []
-        for members in (m for m in by_component if len(m) > 1):
+        for members in members_list:
             a, b = (m.ravel() for m in np.triu_indices(len(members), 1))
-            values = self.scores(kind, members[a], members[b])
+            values = self.column(kind, members[a], members[b])
             groups.append(
                 Group(
                     kind,
@@ -742,6 +784,35 @@ class Overlap:
         return shared_passages(self.agents[self.index(a)], self.agents[self.index(b)], min_words)
 
     # -- coverage ---------------------------------------------------------------------------------------
+    def sections(self, agent: Any) -> list[str]:
+        """The agent's section headings, normalised (lower case, numbering and punctuation removed)."""
+        x = self.index(agent)
+        if x not in self._sections:
+            body = self.agents[x].body
+            self._sections[x] = _headings(body if isinstance(body, str) else "")
+        return self._sections[x]
+
+    def key_terms(self, agents: Iterable[Any], count: int) -> tuple[list[list[str]], list[dict[str, float]]]:
+        """For each agent, its `count` heaviest topic terms, and the weight of every term it has (the topic
+        vector of the same-role verdict: reference-weighted, light stemming)."""
+        vectors = self.same_role.vectors["topic"]
+        names = self.same_role.fields.terms
+        top: list[list[str]] = []
+        weights: list[dict[str, float]] = []
+        for x in self.positions(agents):
+            row = vectors[x]
+            order = np.argsort(-row.data, kind="stable")
+            top.append([names[row.indices[k]] for k in order[:count] if row.data[k] > 0])
+            weights.append({names[c]: float(v) for c, v in zip(row.indices, row.data, strict=True)})
+        return top, weights
+
+    def merge_guidance(self, members: Iterable[Any]) -> MergeGuidance:
+        """Which of several agents that do the same job to keep, and what to carry over from the others
+        (see `agentkit._overlap.guidance`). `members`: a Group's `agents`, or Agents/labels/paths."""
+        from agentkit._overlap.guidance import merge_guidance
+
+        return merge_guidance(self, members)
+
     def coverage(self, agents_subset: Iterable[Any] | None = None, max_topics: int = 40) -> pd.DataFrame:
         """What each agent of a family covers and misses: topics x agents (columns: labels).
 
@@ -751,16 +822,16 @@ class Overlap:
         the topic's words appear, light stemming), 0 = it misses it. Topics covered by most agents
         come first.
         """
-        index = self._indices(agents_subset)
-        vectorizer, matrix = self._terms
+        index = self.positions(agents_subset)
+        terms, matrix = self._terms
         weights = np.asarray(matrix[index].sum(axis=0)).ravel() if matrix is not None else np.zeros(0)
-        terms = vectorizer.get_feature_names_out() if matrix is not None else np.zeros(0, str)
         agents = [self.agents[x] for x in index]
         return _coverage(agents, [self.labels[x] for x in index], weights, terms, max_topics)
 
     @cached_property
-    def _terms(self) -> tuple[Any, Any]:
-        """Word and bigram TF-IDF of description + body over the whole set (for coverage key terms)."""
+    def _terms(self) -> tuple[np.ndarray, Any]:
+        """The terms and the word and bigram TF-IDF of description + body over the whole set (for
+        coverage key terms)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = [
@@ -771,9 +842,10 @@ class Overlap:
             token_pattern=r"(?u)\b[^\W\d_][\w+#]+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False
         )
         try:
-            return vectorizer, vectorizer.fit_transform(texts).tocsr()
+            matrix = vectorizer.fit_transform(texts).tocsr()
         except ValueError:  # no term at all
-            return vectorizer, None
+            return np.zeros(0, str), None
+        return vectorizer.get_feature_names_out(), matrix  # the names once: they cost seconds
 
     # -- plots ------------------------------------------------------------------------------------------
     def linkage(self, kind: str = "topic", agents: Iterable[Any] | None = None) -> np.ndarray:
@@ -781,7 +853,7 @@ class Overlap:
         from scipy.cluster.hierarchy import linkage
         from scipy.spatial.distance import squareform
 
-        index = self._indices(agents)
+        index = self.positions(agents)
         if len(index) < 2:
             raise ValueError("clustering needs at least two agents")
         distance = 1.0 - self._dense(kind, index)
@@ -799,10 +871,11 @@ class Overlap:
         Similar agents end up next to each other, so duplicated families show as bright blocks.
         Tick labels are drawn when there are at most `max_labels` agents.
         """
-        from matplotlib.figure import Figure
         from scipy.cluster.hierarchy import leaves_list
 
-        index = self._indices(agents)
+        from agentkit._overlap.figures import Figure  # shows itself as an image in Jupyter
+
+        index = self.positions(agents)
         order = index[leaves_list(self.linkage(kind, index))] if len(index) > 1 else index
         values = self._dense(kind, order)
         labelled = len(order) <= max_labels
@@ -827,10 +900,11 @@ class Overlap:
         self, kind: str = "topic", agents: Iterable[Any] | None = None, max_labels: int = 120
     ) -> Figure:
         """The hierarchical clustering tree (distance 1 - score) as a matplotlib Figure."""
-        from matplotlib.figure import Figure
         from scipy.cluster.hierarchy import dendrogram
 
-        index = self._indices(agents)
+        from agentkit._overlap.figures import Figure  # shows itself as an image in Jupyter
+
+        index = self.positions(agents)
         tree = self.linkage(kind, index)
         labelled = len(index) <= max_labels
         labels = [_short(self.labels[x]) for x in index]
@@ -888,7 +962,8 @@ class Overlap:
             table.setdefault(str(Path(path).resolve()), x)
         return table
 
-    def _indices(self, agents: Iterable[Any] | None) -> np.ndarray:
+    def positions(self, agents: Iterable[Any] | None) -> np.ndarray:
+        """Positions in `agents` of the given agents (Agent, label, path or position each); all if None."""
         if agents is None:
             return np.arange(len(self))
         if isinstance(agents, np.ndarray) and agents.dtype.kind in "iu":
@@ -902,6 +977,16 @@ def _short(label: str, width: int = 48) -> str:
         return label
     keep = (width - 1) // 2
     return f"{label[:keep]}…{label[-(width - 1 - keep) :]}"
+
+
+def _searched_as(kind: str) -> str:
+    # The same-role verdict finds its candidates by description (and name) cosine, as that score does.
+    return "description" if kind == "same_role" else kind
+
+
+def _check_column(kind: str) -> None:
+    if kind not in COLUMNS:
+        raise ValueError(f"unknown score {kind!r}: use one of {', '.join(COLUMNS)}")
 
 
 def _check_kind(kind: str) -> None:
@@ -930,112 +1015,6 @@ def _labels(names: Sequence[str], paths: Sequence[str]) -> list[str]:
         seen[label] += 1
         unique.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
     return unique
-
-
-# -- topics -----------------------------------------------------------------------------------------------
-
-# A passage (word 5-shingle) found in at least this share of the distinct bodies, and in at least
-# BOILERPLATE_MIN of them, is a collection's template ("When invoked: 1. Query context manager...",
-# a shared "development philosophy"), not what the agent is about.
-BOILERPLATE_SHARE = 0.02
-BOILERPLATE_MIN = 4
-
-
-def strip_boilerplate(bodies: Sequence[str]) -> list[str]:
-    """The bodies without the passages many different bodies share (see BOILERPLATE_SHARE).
-
-    Identical bodies count once, so an agent copied into six plugins keeps its text. What remains
-    is kept as written (runs of kept words are cut from the original text).
-    """
-    distinct = list(dict.fromkeys(bodies))
-    limit = max(BOILERPLATE_MIN, BOILERPLATE_SHARE * len(distinct))
-    if len(distinct) < limit:
-        return list(bodies)
-    import pandas as pd
-
-    hashes, owner = _shingle_hashes(distinct)
-    code, uniques = pd.factorize(hashes)
-    pairs = np.unique(owner * max(len(uniques), 1) + code)  # (body, shingle) once each
-    frequency = np.bincount(pairs % max(len(uniques), 1), minlength=len(uniques))
-    common = frequency[code] >= limit
-    if not common.any():
-        return list(bodies)
-    starts = np.searchsorted(owner, np.arange(len(distinct) + 1))
-    cleaned: dict[str, str] = {}
-    for x, body in enumerate(distinct):
-        flags = common[starts[x] : starts[x + 1]]
-        if not flags.any():
-            cleaned[body] = body
-            continue
-        _, spans, raw = _positions(body)
-        if len(spans) < SHINGLE:
-            cleaned[body] = body
-            continue
-        # A word goes if any boilerplate shingle covers it (measured: slightly better than the
-        # gentler "if every shingle covering it is boilerplate").
-        cover = np.zeros(len(spans) + 1, np.int64)
-        common_starts = np.flatnonzero(flags)
-        np.add.at(cover, common_starts, 1)
-        np.add.at(cover, common_starts + SHINGLE, -1)
-        keep = np.cumsum(cover[:-1]) == 0
-        pieces = []
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.astype(np.int8), [0]))))
-        for first, last in zip(edges[0::2], edges[1::2] - 1, strict=True):
-            pieces.append(raw[spans[first][0] : spans[last][1]].decode("utf-8", "surrogatepass"))
-        cleaned[body] = "\n".join(pieces)
-    return [cleaned[b] for b in bodies]
-
-
-def topic_texts(agents: Sequence[Any]) -> list[str]:
-    """What each agent is about: its name (twice: the densest summary), description, and body
-    without the set's boilerplate passages."""
-    bodies = strip_boilerplate([a.body if isinstance(a.body, str) else "" for a in agents])
-    out = []
-    for agent, body in zip(agents, bodies, strict=True):
-        name = display_name(agent).replace("-", " ").replace("_", " ").replace(":", " ")
-        out.append(f"{name}. {name}. {description_text(agent)}\n{body}")
-    return out
-
-
-def topic_vectors(agents: Sequence[Any], dimensions: int | None = None) -> Any:
-    """Unit rows (sparse) of a sublinear TF-IDF of `topic_texts`; cosines of rows are topic scores.
-
-    Generic prose is down-weighted three ways: English stop words and generic agent words
-    (expert, specialist, ensure, best practices...) are dropped; terms in more than half the agents
-    are dropped (sets of 20 or more); passages many bodies share are removed (`strip_boilerplate`).
-    With `dimensions`, rows are projected by LSA (TruncatedSVD) to that many dimensions (dense).
-
-    Measured on the 650 corpus agents (share of agents whose top 5 include one of the same role,
-    judged by file-name words, copies excluded): TF-IDF 0.861, with boilerplate removal 0.901; LSA
-    with 150 dimensions 0.848, with boilerplate removal 0.881. LSA does not pay on these sets, so
-    it is off by default.
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
-
-    n = len(agents)
-    vectorizer = TfidfVectorizer(
-        token_pattern=r"(?u)\b[^\W\d_][\w+#]+",  # words of 2+ characters that do not start with a digit
-        stop_words=sorted(stop_words()),
-        sublinear_tf=True,
-        max_df=0.5 if n >= 20 else 1.0,
-        min_df=2 if n >= 50 else 1,
-    )
-    try:
-        tfidf = vectorizer.fit_transform(topic_texts(agents))
-    except ValueError:  # no term at all (no agents, or nothing but stop words)
-        import scipy.sparse as sp
-
-        return sp.csr_matrix((n, 1))
-    if dimensions and n > 2 and tfidf.shape[1] > 2:
-        from sklearn.decomposition import TruncatedSVD
-
-        k = min(dimensions, n - 1, tfidf.shape[1] - 1)
-        return normalize(TruncatedSVD(n_components=k, random_state=0).fit_transform(tfidf))
-    return normalize(tfidf).tocsr()
-
-
-# -- passages ---------------------------------------------------------------------------------------------
 
 
 def _positions(body: str) -> tuple[list[bytes], list[tuple[int, int]], bytes]:

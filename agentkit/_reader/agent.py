@@ -8,18 +8,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from agentkit._reader.claude_code import PLUGIN_PLACEHOLDER
+from agentkit._reader.claude_code import MEMORIES, MEMORY_TOOLS, PLUGIN_PLACEHOLDER
 from agentkit._reader.frontmatter import (
     Block,
     ParsedBlock,
     description_problem,
     expand_newlines,
     find_block,
-    hooks_problem,
+    listed_tools,
     name_problem,
     parse_block,
     split_tools,
 )
+from agentkit._reader.hooks import guard_problem, hooks_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,12 +65,42 @@ class Agent:
 
     @property
     def tools(self) -> list[str] | None:
-        """None inherits every tool; [] grants none; else the entries as Claude Code splits them."""
+        """`tools` as written, read as Claude Code reads it: None when absent (every tool is inherited);
+        [] for no value, an empty list or a value that is not text; `['*']` if an entry is `*`; else the
+        entries as Claude Code splits them. See `granted_tools` for what `memory` adds."""
         return split_tools(self.fields["tools"]) if "tools" in self.fields else None
 
     @property
     def disallowed_tools(self) -> list[str] | None:
+        """`disallowedTools`, read like `tools` (None when absent)."""
         return split_tools(self.fields["disallowedTools"]) if "disallowedTools" in self.fields else None
+
+    @property
+    def granted_tools(self) -> list[str] | None:
+        """The tools Claude Code gives this agent, by name: None for every tool the session offers (no
+        `tools`, or `*`; `disallowedTools` are then taken away at spawn); else the `tools` entries, plus
+        Write, Edit and Read when `memory` is user, project or local, minus `disallowedTools`. Names are as
+        written: Claude Code then maps aliases and ignores names that are no tool (an empty list runs with
+        zero tools; a non-empty one that matches nothing is refused when the agent is started)."""
+        tools = self.tools
+        if tools is None or tools == ["*"]:
+            return None
+        if self.fields.get("memory") in MEMORIES:
+            tools = tools + [t for t in MEMORY_TOOLS if t not in tools]
+        denied = self.disallowed_tools
+        if denied and denied != ["*"]:
+            tools = [t for t in tools if t not in set(denied)]
+        return tools
+
+    @property
+    def listed_tools(self) -> str:
+        """The tools as Claude Code's agent listing shows them: "Read, Grep", "All tools", "All tools except
+        Bash", or "None" (every listed tool disallowed). An empty `tools` shows "All tools" there, though the
+        agent gets none (see `granted_tools`)."""
+        tools = self.tools
+        if tools is not None and tools != ["*"] and self.fields.get("memory") in MEMORIES:
+            tools = tools + [t for t in MEMORY_TOOLS if t not in tools]
+        return listed_tools(None if tools == ["*"] else tools, self.disallowed_tools)
 
     @property
     def model(self) -> Any:
@@ -258,6 +289,9 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
     if agent.plugin:
         return True, None
     problem = name_problem(agent.fields.get("name")) or description_problem(agent.fields.get("description"))
+    if problem is None:
+        guarded = guard_problem(agent.fields)
+        problem = guarded[1] if guarded else None
     if problem is None and "hooks" in agent.fields:
         problem = hooks_problem(agent.fields["hooks"])
         problem = "its " + problem.removeprefix("'") if problem else None

@@ -76,7 +76,8 @@ PLUGIN_IGNORED_FIELDS = (
     "observeToolResults",
     "observeSubagents",
 )
-AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this
+AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this, and ignores the value
+CACHE_TTLS = ("5m", "1h")  # experimental.cacheTtl
 
 # -- values ---------------------------------------------------------------------------------------------
 MODEL_ALIASES = ("sonnet", "opus", "haiku", "inherit", "fable", "best", "opusplan")
@@ -87,10 +88,50 @@ MEMORIES = ("user", "project", "local")
 ISOLATIONS = ("worktree", "remote")
 
 # -- hooks ----------------------------------------------------------------------------------------------
-HOOK_TYPES = ("command", "prompt", "agent", "http")
-# Events whose hooks guard what an agent may do: a non-list value under `hooks:`, or a non-empty top-level
-# key of the same name, stops the agent loading (PreSkillShellCommand since 2.1.332).
+HOOK_TYPES = ("command", "prompt", "agent", "http", "mcp_tool")
+# Every hook event Claude Code knows; a key of `hooks` outside this list is ignored (with a note).
+HOOK_EVENTS = (
+    "PreToolUse",
+    "PostToolUse",
+    "PostToolUseFailure",
+    "PostToolBatch",
+    "Notification",
+    "UserPromptSubmit",
+    "UserPromptExpansion",
+    "SessionStart",
+    "SessionEnd",
+    "Stop",
+    "StopFailure",
+    "SubagentStart",
+    "SubagentStop",
+    "PreCompact",
+    "PostCompact",
+    "PreModelSwitch",
+    "PostModelSwitch",
+    "PermissionRequest",
+    "PermissionDenied",
+    "Setup",
+    "TeammateIdle",
+    "TaskCreated",
+    "TaskCompleted",
+    "Elicitation",
+    "ElicitationResult",
+    "ConfigChange",
+    "WorktreeCreate",
+    "WorktreeRemove",
+    "InstructionsLoaded",
+    "CwdChanged",
+    "FileChanged",
+    "DirectoryAdded",
+    "MessageDisplay",
+    "PreSkillShellCommand",
+)
+# Events whose hooks guard what an agent may do. Any problem with their hooks stops the agent loading:
+# a value under `hooks:` that is not a list (null aside), a bad matcher or hook entry, or a top-level key
+# of that name with a value (not null, not an empty list; PreSkillShellCommand since 2.1.332).
 GUARDED_HOOK_EVENTS = ("PreToolUse", "PermissionRequest", "PreSkillShellCommand")
+# Top-level keys Claude Code does not search for hook settings (every other one it searches 3 levels down).
+UNSCANNED_TOP_KEYS = ("metadata", "mcpServers", "lspServers")
 
 # -- tools ----------------------------------------------------------------------------------------------
 # Names Claude Code recognises in `tools`. Which of them an agent really gets also depends on the platform,
@@ -123,6 +164,7 @@ BUILTIN_TOOLS = (
     "SendMessage",
     "ListMcpResourcesTool",
     "ReadMcpResourceTool",
+    "ReadMcpResourceDirTool",
     "ToolSearch",
     "Monitor",
     "CronCreate",
@@ -144,15 +186,32 @@ TOOL_ALIASES = {
     "Brief": "SendUserMessage",
     "ListMcpResources": "ListMcpResourcesTool",
     "ReadMcpResource": "ReadMcpResourceTool",
-    "ReadMcpResourceDir": "ReadMcpResourceTool",
+    "ReadMcpResourceDir": "ReadMcpResourceDirTool",
     "ProposeGoal": "SetGoal",
 }
+# Tools a subagent never gets: naming only such tools in `tools` makes Claude Code refuse to spawn the agent.
+NOT_FOR_SUBAGENTS = (
+    "CronCreate",
+    "CronDelete",
+    "CronList",
+    "ListAgents",
+    "Workflow",
+    "ScheduleWakeup",
+    "ReportFindings",
+    "ListMcpResourcesTool",
+    "ReadMcpResourceTool",
+    "ReadMcpResourceDirTool",
+)
+# The native binary's Bash carries its own find and grep: an agent granted Bash does not also get Glob and
+# Grep (and an agent that inherits every tool gets neither). `tools` still lists them as written.
+WITHHELD_WITH_BASH = ("Glob", "Grep")
 # Names that are no longer tools (only permission-rule names): ignored in `tools`. The value is the exact
 # replacement a fix may write, None when there is none.
 REMOVED_TOOLS: dict[str, str | None] = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": None}
 REMOVED_ADVICE = {"MultiEdit": "Edit", "NotebookRead": "Read", "LS": "Glob (to list files) or Bash (ls)"}
-# Added to an explicit `tools` list when `memory` is set: the agent needs them for its memory files.
-MEMORY_TOOLS = ("Read", "Write", "Edit")
+# Appended (in this order, each unless already listed) to an explicit `tools` list when `memory` is user,
+# project or local: the agent needs them for its memory files. The agent listing shows them too.
+MEMORY_TOOLS = ("Write", "Edit", "Read")
 ALL_TOOLS = "*"
 
 # -- descriptions ---------------------------------------------------------------------------------------
@@ -166,7 +225,7 @@ MODEL_IDS = {
     "opus": "claude-opus-5-5",
     "haiku": "claude-haiku-5-5",
     "fable": "claude-fable-5-2",
-    "best": "claude-fable-5-2",
+    "best": "claude-opus-5-5",  # with an API key; the best model the account may use
     "opusplan": "claude-sonnet-5-5",  # Opus only in plan mode, which a subagent run is not
 }
 DEFAULT_MAIN_MODEL = "opus"
@@ -206,4 +265,34 @@ SDK_DEFINITION_KEYS = (
     "background",
     "effort",
     "permissionMode",
+)
+
+# -- running Claude Code (agentkit.live's Claude Code mode) ---------------------------------------------
+# The tool a main session delegates with, and the keys of its input (2.1.332).
+AGENT_TOOL = "Agent"
+# Variables that keep a Claude Code run quiet: no self-update, no telemetry, no traffic but the model's.
+QUIET_ENVIRONMENT = {
+    "DISABLE_AUTOUPDATER": "1",
+    "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+    "DISABLE_TELEMETRY": "1",
+    "DISABLE_ERROR_REPORTING": "1",
+}
+CONFIG_DIR_VARIABLE = "CLAUDE_CONFIG_DIR"  # where settings, sessions and transcripts are written
+MAX_OUTPUT_TOKENS_VARIABLE = "CLAUDE_CODE_MAX_OUTPUT_TOKENS"  # the max_tokens of every request
+# Prefixes of the variables through which a caller's environment changes what Claude Code does
+# (credentials, endpoints, models, providers, settings); a clean run sets each one it does not mean to "".
+CALLER_VARIABLE_PREFIXES = (
+    "ANTHROPIC_",
+    "CLAUDE_",
+    "CLAUDECODE",
+    "AWS_",
+    "VERTEX_",
+    "CLOUD_ML_",
+    "GOOGLE_",
+    "OTEL_",
+    "MCP_",
+    "DISABLE_",
+    "ENABLE_",
+    "MAX_THINKING_TOKENS",
+    "BASH_",
 )

@@ -8,10 +8,11 @@ other Unicode spaces, and `.` does not match `\\r`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from agentkit._reader.claude_code import HOOK_TYPES, NAME_MAX_CHARS
+from agentkit._reader.claude_code import NAME_MAX_CHARS
 from agentkit._reader.yaml12 import (
     AliasBombError,
     TooDeepError,
@@ -36,7 +37,6 @@ _FALLBACK_LINE = re.compile(f"([a-zA-Z_-]+):[{JS_SPACE}]+([^{JS_SPACE}][^\\n\\r\
 TOP_KEY = re.compile(r"([^\s#'\"\-?:][^:\n]*?|\"[^\"\n]*\"|'[^'\n]*'):(?=[ \t\r]|$)")
 _FALLBACK_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _LEADING_TABS = re.compile(r"^\t+")
-_TOOL_SEPARATORS = re.compile(r"[,\s]+")  # \s is str.isspace() for str patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +116,16 @@ class ParsedBlock:
 
 
 def parse_block(block: str) -> ParsedBlock:
-    """Strict YAML 1.2 first; only if that raises, the line rewrite and a second parse."""
+    """Strict YAML 1.2 first; only if that raises, the line rewrite and a second parse.
+
+    agentkit's safety limits (aliases expanding past MAX_EXPANDED_NODES values; nesting its parser cannot
+    take) count as a failed strict parse, so the fallback is tried as Claude Code tries it when its own
+    parser gives up; only if the rewritten text hits them too is the front matter refused."""
     simple = load_simple_mapping(block)  # most front matter: string keys, nothing to convert
     if simple is not None:
         return ParsedBlock(simple, "strict", None, None, (), None)
     try:
         value = load_yaml12_full(block)
-    except (AliasBombError, TooDeepError) as exc:
-        # Not a syntax problem the rewrite could mend: refuse it rather than expand or recurse.
-        return ParsedBlock({}, "failed", str(exc), None, (), None, refused=True)
     except YAMLError as exc:
         strict_error = _first_line(exc)
     else:
@@ -132,6 +133,8 @@ def parse_block(block: str) -> ParsedBlock:
     rewritten, quoted = fallback_rewrite(block)
     try:
         value = load_yaml12(rewritten)
+    except (AliasBombError, TooDeepError) as exc:
+        return ParsedBlock({}, "failed", strict_error, str(exc), quoted, None, refused=True)
     except YAMLError as exc:
         return ParsedBlock({}, "failed", strict_error, _first_line(exc), quoted, None)
     return _as_fields(value, "fallback", strict_error, None, quoted)
@@ -186,37 +189,66 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def split_tools(value: Any) -> list[str] | None:
-    """Claude Code's reading of `tools`: None inherits every tool, [] grants none.
+def js_trim(text: str) -> str:
+    """JavaScript's `String.prototype.trim` (white space and line terminators; not NEL U+0085)."""
+    return text.strip(JS_SPACE_CHARS)
 
-    A string is split on commas and spaces, text inside parentheses kept together
-    (`Bash(git diff:*), Read` -> ['Bash(git diff:*)', 'Read']).
+
+def split_tools(value: Any) -> list[str]:
+    """Claude Code's reading of a `tools`-like value (also `disallowedTools`, `skills`): its entries.
+
+    No value (`tools:`), an empty or false value, a number, `true` or a mapping give no entries; a string
+    is split; a list keeps only its strings, each split. Splitting is Claude Code's own: on commas and on
+    spaces (a tab or other white space does not separate; leading white space is skipped), except
+    between '(' and the next ')' (parentheses do not nest), each entry trimmed as JavaScript trims. If
+    any entry is exactly `*`, the result is `['*']` (every tool). An absent key is the caller's business.
     """
-    if value is None:
-        return []  # `tools:` with no value grants nothing (an absent key is handled by the caller)
-    if isinstance(value, list):
-        return [item if isinstance(item, str) else js_string(item) for item in value]
-    if not isinstance(value, str):
-        value = js_string(value)
-    if "(" not in value:  # no parentheses to keep together: a plain split (the loop below is 10x slower)
-        return [entry for entry in _TOOL_SEPARATORS.split(value) if entry]
+    if value is None or value is False or value == "" or value == 0:
+        return []
+    if isinstance(value, str):
+        texts = [value]
+    elif isinstance(value, list):
+        texts = [item for item in value if isinstance(item, str)]
+    else:
+        return []
     entries: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in value:
-        if char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-        if depth == 0 and (char == "," or char.isspace()):
-            if current:
-                entries.append("".join(current))
-                current = []
+    for text in texts:
+        if not text:
             continue
-        current.append(char)
-    if current:
-        entries.append("".join(current))
-    return entries
+        current = ""
+        inside = False
+        for char in text:
+            if char == "(":
+                inside = True
+                current += char
+            elif char == ")":
+                inside = False
+                current += char
+            elif char == "," and not inside or char == " " and not inside:
+                if js_trim(current):
+                    entries.append(js_trim(current))
+                    current = ""
+                elif char == ",":
+                    current = ""
+            elif current or js_trim(char):
+                current += char
+        if js_trim(current):
+            entries.append(js_trim(current))
+    return ["*"] if "*" in entries else entries
+
+
+def listed_tools(tools: list[str] | None, disallowed: list[str] | None) -> str:
+    """The `(Tools: ...)` text of Claude Code's agent listing, from the tools an agent is granted (None:
+    every tool) and its `disallowedTools` (None: none)."""
+    denied = [] if disallowed is None or disallowed == ["*"] else disallowed
+    if tools and denied:
+        kept = [t for t in tools if t not in set(denied)]
+        return ", ".join(kept) if kept else "None"
+    if tools:
+        return ", ".join(tools)
+    if denied:
+        return f"All tools except {', '.join(denied)}"
+    return "All tools"
 
 
 def expand_newlines(description: str) -> str:
@@ -224,28 +256,21 @@ def expand_newlines(description: str) -> str:
     return description.replace("\\n", "\n")
 
 
-def hooks_problem(value: Any) -> str | None:
-    """Why a `hooks` value would stop the agent loading (settings.json shape), or None if it is fine."""
-    if not isinstance(value, dict):
-        return f"'hooks' must be a mapping of event names to lists, not {type_name(value)}"
-    for event, matchers in value.items():
-        if not isinstance(matchers, list):
-            return f"'hooks.{event}' must be a list of matchers, not {type_name(matchers)}"
-        for matcher in matchers:
-            if not isinstance(matcher, dict) or not isinstance(matcher.get("hooks"), list):
-                return f"each entry of 'hooks.{event}' needs a 'hooks' list"
-            if "matcher" in matcher and not isinstance(matcher["matcher"], str):
-                return f"'matcher' in 'hooks.{event}' must be a string"
-            for hook in matcher["hooks"]:
-                if not isinstance(hook, dict) or hook.get("type") not in HOOK_TYPES:
-                    return f"each hook in 'hooks.{event}' needs a 'type' of {', '.join(HOOK_TYPES)}"
-                if hook["type"] == "command" and not isinstance(hook.get("command"), str):
-                    return f"a command hook in 'hooks.{event}' needs a 'command' string"
-    return None
+def js_length(text: str) -> int:
+    """JavaScript's `text.length`: UTF-16 code units (a character outside the BMP counts twice)."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def nfkc_colon(name: str) -> str | None:
+    """The first character that is ':' or becomes one under NFKC normalisation (Claude Code checks
+    `name.normalize("NFKC").includes(":")`), or None."""
+    if ":" not in unicodedata.normalize("NFKC", name):
+        return None
+    return next((c for c in name if ":" in unicodedata.normalize("NFKC", c)), ":")
 
 
 def name_problem(name: Any) -> str | None:
-    """Why Claude Code would not accept this `name`, or None."""
+    """Why Claude Code would not accept this `name`, or None (its checks, in its order)."""
     if name is None:
         return "it has no 'name' in its front matter"
     if not isinstance(name, str):
@@ -254,10 +279,18 @@ def name_problem(name: Any) -> str | None:
         return "its 'name' is empty"
     if name.startswith("-"):
         return f"its name {name!r} starts with '-'"
-    if ":" in name:
+    if js_length(name) > NAME_MAX_CHARS:
+        units = js_length(name)
+        extra = "" if units == len(name) else f" ({len(name)} characters; some count twice)"
+        return f"its name is {units} UTF-16 code units long{extra} (at most {NAME_MAX_CHARS})"
+    colon = nfkc_colon(name)
+    if colon == ":":
         return f"its name {name!r} contains ':'"
-    if len(name) > NAME_MAX_CHARS:
-        return f"its name is {len(name)} characters long (at most {NAME_MAX_CHARS})"
+    if colon is not None:
+        return (
+            f"its name {name!r} contains {colon!r} (U+{ord(colon):04X}), which NFKC normalisation turns into "
+            "':' (reserved for plugin:name)"
+        )
     return None
 
 

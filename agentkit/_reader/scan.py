@@ -30,6 +30,8 @@ def load(*paths: str | Path) -> AgentSet:
 
     Folders are searched recursively as Claude Code searches them: hidden files included, symlinks
     followed, a file reached twice counted once. Nothing raises for a bad file: it gets a reason.
+    The files are taken as one agents folder: when several define the same name, the one whose path sorts
+    last (UTF-16 order, as Claude Code sorts them) wins and the others get `shadowed_by` set to it.
     """
     agents: list[Agent] = []
     seen: set[tuple[int, int]] = set()
@@ -42,7 +44,13 @@ def load(*paths: str | Path) -> AgentSet:
                     agents.append(_read(path_text, problem, path=path))
             else:
                 agents.append(read_agent(root))
-    return AgentSet(agents)
+    return AgentSet(resolve_shadowing(agents, lambda agent: 0))
+
+
+def path_order(path: Path) -> bytes:
+    """The key Claude Code sorts agent files by: the path's UTF-16 code units (JavaScript's default sort),
+    so a character outside the BMP sorts before U+E000-U+FFFF, unlike Python's code-point order."""
+    return str(path).encode("utf-16-be", "surrogatepass")
 
 
 # Why a path that is not a regular file is not read. Opening a FIFO blocks until a writer comes, and
@@ -352,20 +360,24 @@ def discover(
 
 
 def resolve_shadowing(agents: list[Agent], precedence: Callable[[Agent], int]) -> list[Agent]:
-    """The agents, each loaded one whose name a higher-precedence folder also defines marked with
-    `shadowed_by` (new records; the given ones are unchanged).
+    """The agents, each loaded one whose name another file wins marked with `shadowed_by` (new records;
+    the given ones are unchanged).
 
-    Within the winning folder several files may share the name; Claude Code keeps one of them, but which
-    one is not specified, so none of those is marked (lint rule AK503 reports the clash).
+    As in Claude Code: the folder of higher precedence wins; inside one folder, the file whose path sorts
+    last in UTF-16 order (JavaScript's default sort, which Claude Code applies to the paths it finds) wins.
     """
     best: dict[str, Agent] = {}
     for agent in agents:
         name = agent.qualified_name
-        if agent.loaded and name and (name not in best or precedence(agent) > precedence(best[name])):
+        if not (agent.loaded and name):
+            continue
+        current = best.get(name)
+        key = (precedence(agent), path_order(agent.path))
+        if current is None or key > (precedence(current), path_order(current.path)):
             best[name] = agent
     marked = []
     for agent in agents:
         winner = best.get(agent.qualified_name or "")
-        beaten = agent.loaded and winner is not None and precedence(agent) < precedence(winner)
+        beaten = agent.loaded and winner is not None and winner is not agent
         marked.append(replace(agent, shadowed_by=winner.path if beaten and winner is not None else None))
     return marked

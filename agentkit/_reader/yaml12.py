@@ -7,6 +7,7 @@ fast scanner and parser and swap in the YAML 1.2 core-schema resolver and number
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -37,14 +38,18 @@ YAMLError = yaml.YAMLError
 # Aliases share one object when constructed, but anything that walks the value (JSON output,
 # comparisons) expands them: cap the expanded size so an alias bomb cannot exhaust memory.
 MAX_EXPANDED_NODES = 100_000
-# How deep a value may nest (flow or block). Real front matter nests a few levels (hooks: 5). Python
-# walks nested values recursively everywhere (repr, ==, json, copy, pandas), one or more frames per
-# level against a limit of 1,000 frames, so a value 900 levels deep that loads would raise later in
-# whatever touches it. Deeper documents are refused: a record with a reason, never an exception.
+# libyaml composes nodes recursively in C: very deep flow nesting overflows the C stack (a segfault,
+# not an exception), so deeper documents are refused before they reach it.
+MAX_FLOW_DEPTH = 1_000
+# Documents libyaml refuses as too deep are parsed by pure-Python PyYAML, up to this depth.
+MAX_DEEP_NESTING = 2_000  # pure Python scans flow collections in quadratic time: ~2 s at this depth
+# How deep a value is kept. Python walks nested values recursively everywhere (repr, ==, json, copy,
+# pandas), a frame or more per level against a limit of 1,000, so a value 900 levels deep would load and
+# then raise in whatever touches it. Levels past this one (the front matter's own mapping is level 1) are
+# replaced by DEEPER_TEXT: nothing Claude Code decides (loaded or not, name, description, tools, hooks)
+# looks that deep. Real front matter nests a few levels (hooks: 5).
 MAX_NESTING = 100
-# libyaml composes nodes recursively in C and stops at 1,000 levels; brackets nested deeper than this
-# are refused before libyaml sees them. (Brackets inside quotes count too: only a cheap guard.)
-_BRACKET_GUARD = 1_000
+DEEPER_TEXT = f"[deeper than {MAX_NESTING} levels: not kept by agentkit]"
 
 
 class Yaml12Resolver(BaseResolver):
@@ -66,7 +71,89 @@ Yaml12Resolver.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123
 Yaml12Resolver.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789"))
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+_CORE_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
+_DEFAULT_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+def _retag(root: yaml.Node, resolver: BaseResolver) -> None:
+    """Tags as Claude Code's parser (Bun's) reads them: on a collection a tag is ignored; on a scalar, the
+    core !!int/!!float/!!bool/!!null tags leave a plain scalar read as if untagged and a quoted one text;
+    any other tag (!!str, !!binary, !custom, !) makes it text, and an empty plain scalar null (but "" for
+    `!` and !!str)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            plain = not node.style
+            implicit = resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if plain else STR_TAG
+            if node.tag == implicit or node.tag == STR_TAG:
+                continue
+            if node.tag in _CORE_SCALAR_TAGS:
+                node.tag = implicit
+            elif plain and node.value == "" and node.tag != "!":
+                node.tag = "tag:yaml.org,2002:null"
+            else:
+                node.tag = STR_TAG
+        elif isinstance(node, yaml.SequenceNode | yaml.MappingNode):
+            node.tag = _DEFAULT_TAGS[type(node)]
+            for item in node.value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
+
+
+def js_key(value: Any) -> Any:
+    """A mapping key as JavaScript makes it a property name: lists and mappings become text
+    (`[a, b]` -> 'a,b', `{}` -> '[object Object]'); other keys are left for the caller."""
+    if isinstance(value, list):
+        return ",".join("" if v is None else str(js_key(v)) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return value
+
+
 class Yaml12Constructor(SafeConstructor):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+        """Merge keys as Bun reads them; a list or mapping as a key becomes text, as in JavaScript."""
+        self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = js_key(self.construct_object(key_node, deep=True))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """`<<: {map}` or `<<: [map, ...]` (the key plain or quoted) merges the maps' keys in, the node's own
+        keys winning and, in a list, earlier maps winning; non-map items are skipped; `<<` with any
+        other value stays an ordinary key."""
+        merge: list[tuple[yaml.Node, yaml.Node]] = []
+        index = 0
+        while index < len(node.value):
+            key_node, value_node = node.value[index]
+            is_merge = (
+                isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and key_node.tag == STR_TAG
+            )
+            if is_merge and isinstance(value_node, yaml.MappingNode):
+                self.flatten_mapping(value_node)
+                merge.extend(value_node.value)
+                del node.value[index]
+            elif is_merge and isinstance(value_node, yaml.SequenceNode):
+                parts = []
+                for sub in value_node.value:
+                    if isinstance(sub, yaml.MappingNode):
+                        self.flatten_mapping(sub)
+                        parts.append(sub.value)
+                for part in reversed(parts):
+                    merge.extend(part)
+                del node.value[index]
+            else:
+                index += 1
+        if merge:
+            node.value = merge + node.value
+
     def construct_yaml_int(self, node: yaml.Node) -> int:  # type: ignore[override]
         text = str(self.construct_scalar(node))  # type: ignore[arg-type]
         if text.startswith("0o"):
@@ -98,37 +185,43 @@ class Yaml12Loader(_Parser, Composer, Yaml12Constructor, Yaml12Resolver):  # typ
         Yaml12Resolver.__init__(self)
 
 
+class _PurePythonLoader(  # type: ignore[misc]
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Composer, Yaml12Constructor, Yaml12Resolver
+):
+    """PyYAML without libyaml: slower, but with no nesting limit of its own (Claude Code's parser has none).
+    Used only for documents libyaml refuses as nested too deeply."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        Composer.__init__(self)
+        Yaml12Constructor.__init__(self)
+        Yaml12Resolver.__init__(self)
+
+
 class AliasBombError(YAMLError):
     """The document expands to more nodes than agentkit is willing to walk."""
 
 
-def _check_shape(node: yaml.Node, count_aliases: bool) -> None:
-    """Refuse a composed document whose value would nest deeper than MAX_NESTING (aliases included),
-    refer to itself, or (with `count_aliases`) expand to more than MAX_EXPANDED_NODES values.
-
-    Iterative, post-order, each node once: the document may be deep enough to break recursion.
-    """
+def _check_aliases(node: yaml.Node) -> None:
+    """Refuse a document whose aliases expand to more than MAX_EXPANDED_NODES values, or whose alias
+    refers to a value that contains it. Iterative and post-order, each node once: the document may be
+    deeper than recursion allows."""
     size: dict[int, int] = {}  # id(node) -> values it expands to
-    height: dict[int, int] = {}  # id(node) -> levels of nesting it adds
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(node, False)]
     while stack:
         current, children_done = stack.pop()
         key = id(current)
         if isinstance(current, yaml.ScalarNode):
-            size[key], height[key] = 1, 0
+            size[key] = 1
             continue
-        if isinstance(current, yaml.MappingNode):
-            children = [child for pair in current.value for child in pair]
-        else:
-            children = current.value
+        children = _children(current)
         if children_done:
             open_nodes.discard(key)
             size[key] = 1 + sum(size[id(child)] for child in children)
-            height[key] = 1 + max((height[id(child)] for child in children), default=0)
-            if height[key] > MAX_NESTING:
-                raise TooDeepError(f"it nests deeper than {MAX_NESTING} levels")
-            if count_aliases and size[key] > MAX_EXPANDED_NODES:
+            if size[key] > MAX_EXPANDED_NODES:
                 raise AliasBombError(f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
             continue
         if key in size:
@@ -138,6 +231,35 @@ def _check_shape(node: yaml.Node, count_aliases: bool) -> None:
         open_nodes.add(key)
         stack.append((current, True))
         stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return list(node.value)
+
+
+def _cut_deep(root: yaml.Node) -> None:
+    """Replace every collection deeper than MAX_NESTING levels by the text DEEPER_TEXT, in the composed
+    document (before construction, so nothing deep is ever built). Walks each path, aliases included (a
+    chain of aliases can nest deeper than any one anchor): _check_aliases has bounded how many there are."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth == MAX_NESTING:  # its collections would be one level too deep
+            deeper = yaml.ScalarNode(STR_TAG, DEEPER_TEXT, node.start_mark, node.end_mark)
+
+            def cut(child: yaml.Node, deeper: yaml.ScalarNode = deeper) -> yaml.Node:
+                return child if isinstance(child, yaml.ScalarNode) else deeper
+
+            if isinstance(node, yaml.MappingNode):
+                node.value = [(cut(k), cut(v)) for k, v in node.value]
+            else:
+                node.value = [cut(item) for item in node.value]
+            continue
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
 def _flow_depth(text: str) -> int:
@@ -252,23 +374,42 @@ def load_yaml12(text: str) -> Any:
     return load_yaml12_full(text)
 
 
-# libyaml follows YAML 1.1, where NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line breaks; in YAML 1.2
-# (Claude Code's parser) they are ordinary characters. They are swapped for private-use stand-ins on the
-# way in and restored in every string on the way out.
-_YAML11_BREAKS = {"\x85": "\uf8fd", "\u2028": "\uf8fe", "\u2029": "\uf8ff"}
-_RESTORE = {v: k for k, v in _YAML11_BREAKS.items()}
-_YAML11_BREAK_RE = re.compile("[\x85\u2028\u2029]")
-_STAND_IN_RE = re.compile("[\uf8fd-\uf8ff]")
+# Characters libyaml refuses or misreads that Claude Code's parser (Bun's) reads as text: NEL, LINE SEPARATOR
+# and PARAGRAPH SEPARATOR (line breaks in YAML 1.1, ordinary characters in YAML 1.2) and the control
+# characters libyaml will not accept at all (C0 but tab, LF, CR and NUL; DEL; C1). Each is swapped for a
+# private-use stand-in in plane 15 on the way in and restored in every string on the way out.
+_SWAPPED = "\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
+_SWAP_RE = re.compile(f"[{_SWAPPED}]")
+_STAND_IN_BASE = 0xF0000
+_STAND_IN_RE = re.compile("[\U000f0000-\U000fffff]")
+
+
+def _swap_in(text: str) -> str:
+    return _SWAP_RE.sub(lambda m: chr(_STAND_IN_BASE + ord(m.group())), text)
+
+
+def _restore_text(text: str) -> str:
+    return _STAND_IN_RE.sub(lambda m: chr(ord(m.group()) - _STAND_IN_BASE), text)
 
 
 def _restore(value: Any) -> Any:
     if isinstance(value, str):
-        return _STAND_IN_RE.sub(lambda m: _RESTORE[m.group()], value)
+        return _restore_text(value)
     if isinstance(value, list):
         return [_restore(v) for v in value]
     if isinstance(value, dict):
         return {_restore(k): _restore(v) for k, v in value.items()}
     return value
+
+
+# A plain scalar may start with ',' for Bun (`description: ,then more`); libyaml refuses it. Tried only
+# after libyaml has refused the text: the comma becomes a stand-in, restored afterwards.
+_COMMA_START = re.compile(r"^([ \t]*(?:- +)*(?:[^\s#,'\"\[{][^\n]*?:[ \t]+|- *)?),(?=[^\s,])", re.M)
+
+
+def _comma_starts(text: str) -> str | None:
+    fixed = _COMMA_START.sub(lambda m: m.group(1) + chr(_STAND_IN_BASE + ord(",")), text)
+    return fixed if fixed != text else None
 
 
 # Tabs that YAML 1.2 allows as separation space but libyaml rejects: a line of nothing but white space
@@ -312,37 +453,89 @@ def yaml12_tabs(text: str) -> str | None:
 
 
 def load_yaml12_full(text: str) -> Any:
-    """load_yaml12 without the fast path: always libyaml."""
+    """load_yaml12 without the fast path: always libyaml. When libyaml refuses the text, it is tried again
+    with the leniencies of Claude Code's parser that libyaml lacks (tabs as separation, a plain scalar
+    starting with ','), line for line the same document."""
+    if _STAND_IN_RE.search(text):  # the stand-ins cannot be used: read the text as it is
+        return _load_libyaml(text)
+    swapped = _swap_in(text)
     try:
-        return _load_yaml12_libyaml(text)
+        value = _load_libyaml(swapped)
+        return _restore(value) if swapped != text else value
     except (AliasBombError, TooDeepError):
         raise
+    except YAMLError as refused:
+        tabs = yaml12_tabs(swapped)
+        for fixed in (tabs, _comma_starts(swapped), _comma_starts(tabs) if tabs else None):
+            if fixed is None:
+                continue
+            try:
+                value = _load_libyaml(fixed)
+                return _restore(value) if _STAND_IN_RE.search(fixed) else value
+            except (AliasBombError, TooDeepError):
+                raise
+            except YAMLError:
+                continue
+        raise refused
+
+
+@functools.cache
+def _libyaml_limits_nesting() -> bool:
+    """Does this libyaml stop deep nesting itself (0.2.5+: an error past 1,000 levels, no crash)?"""
+    try:
+        Yaml12Loader("[" * (MAX_FLOW_DEPTH + 1) + "]" * (MAX_FLOW_DEPTH + 1)).get_single_node()
     except YAMLError:
-        fixed = yaml12_tabs(text)
-        if fixed is None:
-            raise
-        return _load_yaml12_libyaml(fixed)
-
-
-def _load_yaml12_libyaml(text: str) -> Any:
-    if _YAML11_BREAK_RE.search(text) and not _STAND_IN_RE.search(text):
-        swapped = _YAML11_BREAK_RE.sub(lambda m: _YAML11_BREAKS[m.group()], text)
-        return _restore(_load_libyaml(swapped))
-    return _load_libyaml(text)
+        return True
+    return False
 
 
 def _load_libyaml(text: str) -> Any:
-    if text.count("[") + text.count("{") > _BRACKET_GUARD and _flow_depth(text) > _BRACKET_GUARD:
-        raise TooDeepError(f"it nests deeper than {MAX_NESTING} levels")
-    loader = Yaml12Loader(text)
+    if (
+        text.count("[") + text.count("{") > MAX_FLOW_DEPTH
+        and _flow_depth(text) > MAX_FLOW_DEPTH
+        and not _libyaml_limits_nesting()
+    ):
+        raise TooDeepError(f"it nests deeper than {MAX_FLOW_DEPTH:,} levels")
+    try:
+        return _load_with(Yaml12Loader, text)
+    except YAMLError as exc:
+        if "maximum nesting depth" not in str(exc):
+            raise
+    # libyaml stops at 1,000 levels; Claude Code's parser does not. Pure Python PyYAML has no limit of its
+    # own but composes recursively: allow it the depth this document needs, up to MAX_DEEP_NESTING.
+    depth = _flow_depth(text) + text.count("\n")
+    if depth > MAX_DEEP_NESTING:
+        raise TooDeepError(f"it nests deeper than {MAX_DEEP_NESTING:,} levels")
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * depth + 1000))
+    try:
+        return _load_with(_PurePythonLoader, text)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _may_nest_deeper(text: str) -> bool:
+    """Cheap: can this text nest deeper than MAX_NESTING? Brackets, or enough lines for block nesting."""
+    return text.count("[") + text.count("{") + text.count("\n") + text.count("- ") >= MAX_NESTING - 1
+
+
+def _load_with(loader_class: type, text: str) -> Any:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_shape(node, count_aliases="&" in text)
+        _retag(node, loader)
+        # Anchors are rare in front matter; only then pay for the expansion check.
+        if "&" in text:
+            _check_aliases(node)
+        if _may_nest_deeper(text):
+            _cut_deep(node)
         return loader.construct_document(node)
     except RecursionError as exc:
-        raise TooDeepError(f"it nests deeper than {MAX_NESTING} levels") from exc
+        raise YAMLError("nesting is too deep to parse") from exc
     except (ValueError, TypeError, ConstructorError) as exc:
         # e.g. an !!int tag on a non-number; YAML would reject the document.
         raise YAMLError(str(exc)) from exc

@@ -32,6 +32,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "try_",
         "Run agents on a prompt (the Anthropic API, or Claude Code itself).",
     ),
+    "verify": (
+        "agentkit.cli._verify",
+        "verify",
+        "Prove agentkit's reading of your files against Claude Code itself.",
+    ),
+    "eval": (
+        "agentkit.cli._eval",
+        "eval_",
+        "Run an evaluation suite: pass rates, paired comparisons, routing; gate CI on them.",
+    ),
 }
 
 

@@ -1,25 +1,23 @@
-"""`agentkit overlap`: pairs of agents that duplicate each other or compete for the same requests."""
+"""`agentkit overlap`: which agents do the same job, copy each other, or compete for the same requests."""
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from agentkit.cli._common import OK, echo_json, existing_paths, format_option, no_agents
 
-KINDS = (
-    "description",
-    "body",
-    "topic",
-    "tools",
-)  # agentkit._overlap.scores.KINDS, without importing numpy here
-GROUP_KINDS = ("body", "description", "topic")  # tools groups are mostly "inherits everything": noise
+# agentkit._overlap.scores.COLUMNS, without importing numpy here
+KINDS = ("same_role", "description", "body", "topic", "tools")
+SCORES = ("description", "body", "topic", "tools")
 
 
-def _unit_interval(_ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if not 0.0 <= value <= 1.0:  # also refuses nan
+def _unit_interval(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and 0.0 <= value <= 1.0):  # nan too
         raise click.BadParameter(f"must be between 0 and 1, not {value}")
     return value
 
@@ -28,67 +26,65 @@ def _unit_interval(_ctx: click.Context, param: click.Parameter, value: float) ->
 @existing_paths()
 @format_option("table", "json")
 @click.option(
-    "--min-score",
-    type=float,
-    default=0.5,
-    show_default=True,
-    callback=_unit_interval,
-    help="List a pair when any score (or the --kind score) reaches X; 0 lists every pair.",
-)
-@click.option(
     "--kind",
     type=click.Choice(KINDS),
-    help="Only this score decides which pairs are listed and grouped (and only it is computed).",
+    default="same_role",
+    show_default=True,
+    help="What decides which pairs are listed and grouped: the same-role verdict, or one score (then "
+    "only that score is computed).",
+)
+@click.option(
+    "--min-score",
+    type=float,
+    callback=_unit_interval,
+    help="List pairs from this value: a probability for same_role (default 0.15, 'possible'; 0.5 is "
+    "'likely'), else a score (default 0.5; 0 lists every pair).",
 )
 @click.option(
     "--group-threshold",
     type=float,
-    default=0.8,
-    show_default=True,
     callback=_unit_interval,
-    help="Group agents linked by a score >= T.",
+    help="Group agents from this value (default: 0.5, 'likely', for same_role; 0.8 for a score).",
 )
-@click.option("--limit", type=click.IntRange(min=0), help="Show at most N pairs (table default 50; 0 = all).")
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most N pairs (table default 30; 0 = all).")
+@click.option("--no-guidance", is_flag=True, help="Do not say which version of each group to keep.")
 def overlap(
     paths: tuple[Path, ...],
     fmt: str,
-    min_score: float,
-    kind: str | None,
-    group_threshold: float,
+    kind: str,
+    min_score: float | None,
+    group_threshold: float | None,
     limit: int | None,
+    no_guidance: bool,
 ) -> int:
-    """Score every pair of agents under PATH... on description (routing confusion), body (verbatim
-    Jaccard of word 5-shingles), topic (what they cover) and tools, each in [0, 1]."""
+    """Which agents under PATH... do the same job, and how alike each pair is.
+
+    By default: groups of agents that likely do the same job (a calibrated probability, from pairs of real
+    collections), then the pairs that possibly do, each with what its numbers mean: the verdict ("same
+    role: likely, 0.93"), how much the descriptions compete for requests, how much of the body is a
+    verbatim copy, how alike the topics and tool sets are. For each group, which version to keep and
+    what the others add. Tools overlap alone never lists a pair.
+    """
     import agentkit
 
     agents = agentkit.load(*paths)
     if not len(agents):
         return no_agents(paths)
     result = agentkit.overlap(agents)
-    scores = [kind] if kind else list(KINDS)
-    pairs = result.pairs(min_score=min_score, kind=kind, scores=scores)
+    scores = list(KINDS) if kind == "same_role" else [kind]
+    pairs = result.pairs(min_score, kind=kind, scores=scores)
+    groups = result.groups(kind, group_threshold) if kind != "tools" else []
+    guidance = [] if no_guidance or kind != "same_role" else [result.merge_guidance(g.agents) for g in groups]
     if limit is None:
-        limit = 0 if fmt == "json" else 50
+        limit = 0 if fmt == "json" else 30
     shown = pairs if not limit else pairs.head(limit)
-    group_kinds = [kind] if kind else list(GROUP_KINDS)
-    groups = [g for k in group_kinds if k != "tools" for g in result.groups(k, group_threshold)]
 
     if fmt == "json":
         echo_json(
             {
                 "agents": len(result),
-                "min_score": min_score,
                 "kind": kind,
-                "pairs": [
-                    {
-                        "a": row.a,
-                        "b": row.b,
-                        "a_name": row.a_name,
-                        "b_name": row.b_name,
-                        **{k: float(getattr(row, k)) for k in scores},
-                    }
-                    for row in shown.itertuples(index=False)
-                ],
+                "min_score": min_score,
                 "groups": [
                     {
                         "kind": g.kind,
@@ -97,31 +93,76 @@ def overlap(
                         "names": g.labels,
                         "min_score": g.min_score,
                         "max_score": g.max_score,
+                        **({"keep": guide.keep, "guidance": guide.summary()} if guide else {}),
                     }
-                    for g in groups
+                    for g, guide in zip(groups, guidance or [None] * len(groups), strict=True)
                 ],
+                "pairs": [_pair_json(row, scores) for row in shown.to_dict("records")],
             }
         )
         return OK
 
     out = sys.stdout
-    which = f"the {kind} score" if kind else "a score"
-    out.write(f"{len(result)} agents; {len(pairs)} pairs where {which} reaches {min_score:g}\n")
+    out.write(_headline(len(result), kind, pairs, groups, min_score))
+    if groups:
+        out.write("\n" + _groups_text(kind, groups, guidance))
     if len(shown):
-        head = "".join(f"{k[:5]:>6}" for k in scores)
-        out.write(f"\n{head}  agents\n")
-        for row in shown.itertuples(index=False):
-            values = "".join(f"{getattr(row, k):6.2f}" for k in scores)
-            out.write(f"{values}  {row.a_label}  <->  {row.b_label}\n")
+        out.write("\n" + _pairs_text(kind, shown))
         if len(shown) < len(pairs):
             out.write(f"... {len(pairs) - len(shown)} more (--limit 0 shows all)\n")
-    if groups:
-        out.write(f"\nGroups (linked by a score >= {group_threshold:g}):\n")
-        for g in groups:
-            span = (
-                f"{g.min_score:.2f}"
-                if abs(g.max_score - g.min_score) < 0.005
-                else f"{g.min_score:.2f}-{g.max_score:.2f}"
-            )
-            out.write(f"  {g.kind:11} {len(g):3} agents, {span}: {', '.join(g.labels)}\n")
     return OK
+
+
+def _pair_json(row: dict[str, Any], scores: list[str]) -> dict[str, Any]:
+    out = {k: row[k] for k in ("a", "b", "a_name", "b_name")}
+    for k in scores:
+        out[k] = float(row[k])
+        for words in {"same_role": "verdict", "description": "routing", "body": "copy"}.get(k, "").split():
+            out[words] = row[words]
+    return out
+
+
+def _headline(n: int, kind: str, pairs: Any, groups: list[Any], min_score: float | None) -> str:
+    if kind == "same_role":
+        floor = "possibly" if min_score is None else f"with a probability of at least {min_score:g} to"
+        return (
+            f"{n} agents: {len(groups)} group{'s' * (len(groups) != 1)} of agents that likely do the same "
+            f"job; {len(pairs)} pair{'s' * (len(pairs) != 1)} {floor} do the same job\n"
+        )
+    return f"{n} agents; {len(pairs)} pairs where the {kind} score reaches {0.5 if min_score is None else min_score:g}\n"
+
+
+def _groups_text(kind: str, groups: list[Any], guidance: list[Any]) -> str:
+    lines = ["Same role (likely):" if kind == "same_role" else f"Groups by {kind}:"]
+    for k, g in enumerate(groups):
+        span = (
+            f"{g.min_score:.2f}"
+            if abs(g.max_score - g.min_score) < 0.005
+            else f"{g.min_score:.2f}-{g.max_score:.2f}"
+        )
+        what = "probability" if kind == "same_role" else kind
+        lines.append(f"  {len(g)} agents ({what} {span}): {', '.join(g.labels)}")
+        if guidance:
+            lines += [f"    {line}" for line in guidance[k].summary().splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def _pairs_text(kind: str, shown: Any) -> str:
+    if kind != "same_role":
+        lines = [f"{kind[:11]:>11}  agents"]
+        lines += [
+            f"{row[kind]:11.2f}  {row['a_label']}  <->  {row['b_label']}" for row in shown.to_dict("records")
+        ]
+        return "\n".join(lines) + "\n"
+    lines = [
+        "Pairs, most likely the same job first (verdict: a calibrated probability; description: how much "
+        "the two compete for requests; body: share of the body copied word for word; topic and tools: "
+        "how alike, 0 to 1):",
+        f"  {'verdict':26}{'description':>12}{'body':>6}{'topic':>7}{'tools':>7}  agents",
+    ]
+    for row in shown.to_dict("records"):
+        lines.append(
+            f"  {row['verdict']:26}{row['description']:12.2f}{row['body']:6.2f}{row['topic']:7.2f}"
+            f"{row['tools']:7.2f}  {row['a_label']}  <->  {row['b_label']}"
+        )
+    return "\n".join(lines) + "\n"

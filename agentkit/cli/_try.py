@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 
+from agentkit import live
 from agentkit.cli._common import OK, PROBLEMS, echo_json, format_option, warn
 
 DEFAULT_FOLDERS = (".claude/agents", "agents")
+
+# What a command-line user without a key can do (the library's message speaks of api_key=).
+NO_KEY = (
+    "no Anthropic API key: export ANTHROPIC_API_KEY=sk-ant-... first (--mode api and --mode claude-code "
+    "both need it), or answer from recorded runs without a key: AGENTKIT_REPLAY=1 agentkit try ... "
+    "(AGENTKIT_HOME=notebooks/recordings holds the runs the README shows)"
+)
 
 
 def _find_agent(spec: str, folder: Path | None) -> Any:
@@ -40,13 +49,10 @@ def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -
     return value
 
 
-def _stats(r: Any) -> str:
-    tokens = f"{r.input_tokens if r.input_tokens is not None else '?'} in / {r.output_tokens or 0} out tokens"
-    cost = f"${r.cost_usd:.6f}" if r.cost_usd is not None else "$? (no price for this model)"
-    latency = f"{r.latency_s:.2f} s" if r.latency_s is not None else "? s"
-    return (
-        f"-- {r.agent or r.path} · {r.model} · {tokens} · {cost} · {latency}{' (cached)' if r.cached else ''}"
-    )
+def _dollars(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise click.BadParameter(f"must be a positive number of dollars, not {value}")
+    return value
 
 
 @click.command("try")
@@ -65,7 +71,19 @@ def _stats(r: Any) -> str:
 @click.option("--no-cache", is_flag=True, help="Always make a request (and record it).")
 @format_option("text", "json")
 @click.option(
-    "--max-tokens", type=click.IntRange(1, 1_000_000), default=None, metavar="N", help="Default 4096."
+    "--mode",
+    type=click.Choice(live.MODES),
+    default=live.API,
+    show_default=True,
+    help="api: one request, the body as the system prompt, no tools (fast). claude-code: Claude Code runs "
+    "the agent as a subagent with its tools, in a scratch folder (needs claude-agent-sdk).",
+)
+@click.option(
+    "--max-tokens",
+    type=click.IntRange(1, live.MAX_OUTPUT_TOKENS),
+    default=None,
+    metavar="N",
+    help=f"Default {live.DEFAULT_MAX_TOKENS} (api), Claude Code's own (claude-code).",
 )
 @click.option(
     "--temperature",
@@ -83,6 +101,23 @@ def _stats(r: Any) -> str:
     metavar="N",
     help="Retries on 429/529/5xx.",
 )
+@click.option(
+    "--max-turns",
+    type=click.IntRange(1, 1000),
+    default=live.DEFAULT_MAX_TURNS,
+    show_default=True,
+    metavar="N",
+    help="claude-code: stop the agent after N model turns.",
+)
+@click.option(
+    "--max-cost",
+    type=float,
+    default=live.DEFAULT_MAX_COST_USD,
+    show_default=True,
+    callback=_dollars,
+    metavar="USD",
+    help="claude-code: stop once the run has cost this much.",
+)
 def try_(
     agent: str,
     prompt: str,
@@ -94,14 +129,18 @@ def try_(
     max_tokens: int | None,
     temperature: float | None,
     max_retries: int,
+    mode: str,
+    max_turns: int,
+    max_cost: float,
 ) -> int:
     """Run AGENT (a file, or a name in --agents) on PROMPT ('-' reads standard input).
 
-    The agent's body is the system prompt, PROMPT the user message. Needs ANTHROPIC_API_KEY unless the
-    run is already recorded in $AGENTKIT_HOME/history.sqlite. Exit 1 when a run fails or is cut short.
+    --mode api (default): the agent's body is the system prompt, PROMPT the user message, no tools.
+    --mode claude-code: Claude Code runs the agent as it runs a subagent, with its tools, in a scratch
+    folder. Needs ANTHROPIC_API_KEY unless the run is already recorded in $AGENTKIT_HOME/history.sqlite
+    (AGENTKIT_REPLAY=1 answers only from there). The line after each answer says where it came from.
+    Exit 1 when a run fails or is cut short.
     """
-    from agentkit import live
-
     text = sys.stdin.read() if prompt == "-" else prompt
     agents = [_find_agent(spec, folder) for spec in (agent, *compare)]
     for a in agents:
@@ -109,27 +148,44 @@ def try_(
             warn(f"agentkit try: warning: Claude Code would not load {a.path}: {a.reason}")
     options: dict[str, Any] = {
         "model": model,
-        "max_tokens": max_tokens or live.DEFAULT_MAX_TOKENS,
+        "max_tokens": max_tokens,
         "temperature": temperature,
         "no_cache": no_cache,
         "max_retries": max_retries,
+        "mode": mode,
+        "max_turns": max_turns,
+        "max_cost_usd": max_cost,
     }
+    try:
+        live.check_options(
+            prompt=text, **{k: v for k, v in options.items() if k not in ("model", "no_cache")}
+        )
+    except live.InvalidRunOption as e:
+        raise click.UsageError(str(e)) from None
     text_mode = fmt == "text"
     results = []
     for a in agents:
         if text_mode and len(agents) > 1:
             click.echo(f"== {a.name} ({a.path}) ==")
-        r = live.run(a, text, on_text=_echo if text_mode else None, **options)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", live.HistoryWarning)
+            try:
+                r = live.run(a, text, on_text=_echo if text_mode else None, **options)
+            except live.MissingKeyError:
+                raise live.MissingKeyError(NO_KEY) from None
+            finally:  # failed runs too: the error follows on its own line
+                for w in caught:
+                    warn(f"agentkit try: warning: {w.message}")
         results.append(r)
         if text_mode:
             if r.text and not r.text.endswith("\n"):
                 sys.stdout.write("\n")
             sys.stdout.flush()
-            warn(_stats(r))
+            warn(f"-- {r.agent or r.path} · {r.summary()}")
         if not r.complete:
             warn(f"agentkit try: {a.name or a.path}: cut short: {r.error}")
     if not text_mode:
-        rows = [r.to_dict() for r in results]
+        rows = [{**r.to_dict(), "source_label": r.source_label} for r in results]
         echo_json(rows if compare else rows[0])
     return OK if all(r.complete for r in results) else PROBLEMS
 

@@ -97,6 +97,8 @@ def load_config() -> dict[str, Any]:
         stat = path.stat()
     except FileNotFoundError:
         return {}
+    except OSError as e:
+        raise LiveError(f"cannot read {path}: {e.strerror or e}") from None
     stamp = (stat.st_mtime_ns, stat.st_size)
     cached = _config_cache.get(path)
     if cached and cached[0] == stamp:

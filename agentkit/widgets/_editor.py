@@ -13,7 +13,7 @@ import agentkit
 from agentkit._errors import AgentkitError, ConflictError, EditError
 from agentkit._reader.agent import Agent, AgentSet
 from agentkit._reader.claude_code import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
-from agentkit.widgets._base import Panel, as_agent_set, findings_of, text_label
+from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, findings_of, panel_box, row, text_label
 from agentkit.widgets._logic import (
     FormValues,
     common_root,
@@ -38,6 +38,8 @@ class Editor(Panel):
     `picker` switches between the set's files, and Export writes the whole set with the edit in place.
     """
 
+    SHOWS_HINT = True
+
     def __init__(self, agent: Agent | str | Path, agents: AgentSet | Iterable[Agent] | None = None) -> None:
         if not isinstance(agent, Agent):
             from agentkit._reader.scan import read_agent
@@ -55,11 +57,13 @@ class Editor(Panel):
         self.diff = ""
         self._loading = False
 
-        wide = w.Layout(width="640px")
+        wide = w.Layout(width="640px", max_width=FULL_WIDTH)
         self.picker = w.Dropdown(description="File", layout=wide)
         self.name = w.Text(description="name", continuous_update=True, layout=wide)
         self.description = w.Textarea(
-            description="description", continuous_update=True, layout=w.Layout(width="640px", height="110px")
+            description="description",
+            continuous_update=True,
+            layout=w.Layout(width="640px", max_width=FULL_WIDTH, height="110px"),
         )
         self.description.add_class("agentkit-description")
         self.inherit_tools = w.Checkbox(description="inherit all tools (no 'tools' key)", indent=False)
@@ -72,12 +76,14 @@ class Editor(Panel):
         )
         self.model = w.Dropdown(description="model")
         self.color = w.Dropdown(description="color")
-        self.permission_mode = w.Dropdown(description="permissionMode")
+        self.permission_mode = w.Dropdown(
+            description="permissionMode", style={"description_width": "initial"}
+        )
         self.other = w.Textarea(
             description="other keys",
             placeholder="key: value (one per line, YAML values)",
             continuous_update=False,
-            layout=w.Layout(width="640px", height="70px"),
+            layout=w.Layout(width="640px", max_width=FULL_WIDTH, height="70px"),
         )
         self.findings_view = w.HTML()
         self.findings_view.add_class("agentkit-editor-findings")
@@ -92,13 +98,18 @@ class Editor(Panel):
         self.revert_button = w.Button(description="Revert")
         self.fix_button = w.Button(description="Apply fixes", icon="wrench")
         self.unsafe_fixes = w.Checkbox(
-            value=False, description="also fixes that change what Claude Code reads", indent=False
+            value=False,
+            description="also fixes that change what Claude Code reads",
+            indent=False,
+            layout=w.Layout(width="auto"),
         )
         self.export_format = w.Dropdown(
             options=[("folder of .md files", "folder"), ("--agents JSON", "json")], description="Export as"
         )
         self.export_path = w.Text(
-            description="to", placeholder="folder (or .json file)", layout=w.Layout(width="420px")
+            description="to",
+            placeholder="folder (or .json file)",
+            layout=w.Layout(width="420px", max_width=FULL_WIDTH),
         )
         self.export_overwrite = w.Checkbox(
             description="overwrite", indent=False, layout=w.Layout(width="100px")
@@ -130,17 +141,17 @@ class Editor(Panel):
             [
                 self.name,
                 self.description,
-                w.HBox([self.tools, w.VBox([self.inherit_tools])]),
+                row(self.tools, w.VBox([self.inherit_tools])),
                 self.extra_tools,
-                w.HBox([self.model, self.color]),
+                row(self.model, self.color),
                 self.permission_mode,
                 self.other,
             ]
         )
-        actions = w.HBox(
-            [self.save_button, self.overwrite_button, self.revert_button, self.fix_button, self.unsafe_fixes]
+        actions = row(
+            self.save_button, self.overwrite_button, self.revert_button, self.fix_button, self.unsafe_fixes
         )
-        export = w.HBox([self.export_format, self.export_path, self.export_overwrite, self.export_button])
+        export = row(self.export_format, self.export_path, self.export_overwrite, self.export_button)
         children: list[w.Widget] = [
             form,
             actions,
@@ -154,7 +165,7 @@ class Editor(Panel):
         ]
         if len(self.agents) > 1:
             children.insert(0, self.picker)
-        self.widget = w.VBox(children)
+        self.widget = panel_box(children, "editor")
         self._set_picker()
         self.load(agent)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,46 +204,93 @@ def rows_text(rows: Sequence[AgentRow]) -> str:
     return "\n".join(out)
 
 
-def _badge(count: int, severity: str) -> str:
-    if not count:
-        return ""
-    color = SEVERITY_COLORS[severity]
-    return f'<span style="color:{color};font-weight:600" title="{severity}s">{count}{severity[0].upper()}</span> '
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of the Explorer's table (the widget shows it as a flat button: a click selects its row)."""
+
+    text: str
+    tooltip: str = ""
+    color: str = ""  # text colour; "" keeps the theme's
+    bold: bool = False
 
 
-def rows_html(rows: Sequence[AgentRow], selected: int | None = None) -> str:
-    esc = html.escape
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{c}</th>" for c in TABLE_COLUMNS)
-    body = []
-    for r in rows:
-        status = esc(r.status)
-        if r.status != "loaded":
-            status = f"<span style='color:#c62828' title='{esc(r.reason)}'>{status}</span>"
-        found = (_badge(r.errors, "error") + _badge(r.warnings, "warning") + _badge(r.infos, "info")) or "–"
-        style = "background:#e3f2fd;" if r.index == selected else ""
-        cells = [
-            esc(r.file),
-            f"<b>{esc(r.name)}</b>" if r.name else "–",
-            status,
-            esc(r.parse),
-            esc(r.scope) or "–",
-            esc(r.model) or "–",
-            esc(r.tools),
-            found,
-        ]
-        body.append(
-            f"<tr style='{style}'>"
-            + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells)
-            + "</tr>"
-        )
-    if not rows:
-        body.append(
-            f"<tr><td colspan='{len(TABLE_COLUMNS)}' style='padding:4px 8px'><i>no agent matches</i></td></tr>"
-        )
-    return (
-        "<table class='agentkit-table' style='border-collapse:collapse;font-size:12px'>"
-        f"<thead><tr style='border-bottom:1px solid #999'>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
+#: How the Explorer's columns share a row's width (CSS `flex`): short values get a fixed width, so a
+#: word like "dropped" never breaks; the long ones share the rest and wrap (at hyphens and commas first).
+COLUMN_FLEX = {
+    "file": "3 1 0%",
+    "name": "3 1 0%",
+    "status": "0 0 72px",
+    "parse": "0 0 68px",
+    "scope": "0 0 64px",
+    "model": "0 0 64px",
+    "tools": "3 1 0%",
+    "findings": "0 0 72px",
+}
+STATUS_COLORS = {"dropped": SEVERITY_COLORS["error"], "shadowed": SEVERITY_COLORS["warning"]}
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def table_columns(rows: Iterable[AgentRow]) -> tuple[str, ...]:
+    """The Explorer's columns for these rows: `scope` only when some agent has one (agents loaded from
+    a folder have none; `agentkit.discover` sets it)."""
+    if any(r.scope for r in rows):
+        return TABLE_COLUMNS
+    return tuple(c for c in TABLE_COLUMNS if c != "scope")
+
+
+def row_cells(row: AgentRow, columns: Sequence[str] = TABLE_COLUMNS) -> list[Cell]:
+    """The cells of one table row, one per column. Every cell's tooltip holds its full text."""
+    counts = [(row.errors, "error"), (row.warnings, "warning"), (row.infos, "info")]
+    found = " ".join(f"{n}{severity[0].upper()}" for n, severity in counts if n)
+    worst = next((severity for n, severity in counts if n), "")
+    status_tip = f"{row.status}: {row.reason}" if row.reason else row.status
+    cells = {
+        "file": Cell(row.file, row.file),
+        "name": Cell(row.name or "–", row.name, bold=bool(row.name)),
+        "status": Cell(row.status, status_tip, STATUS_COLORS.get(row.status, "")),
+        "parse": Cell(row.parse, row.parse),
+        "scope": Cell(row.scope or "–", row.scope),
+        "model": Cell(row.model or "–", row.model),
+        "tools": Cell(row.tools or "–", row.tools),
+        "findings": Cell(
+            found or "–",
+            ", ".join(plural(n, severity) for n, severity in counts if n) or "no findings",
+            SEVERITY_COLORS.get(worst, ""),
+        ),
+    }
+    return [cells[c] for c in columns]
+
+
+def header_cells(sort_key: str, descending: bool, columns: Sequence[str] = TABLE_COLUMNS) -> list[Cell]:
+    """The header row: sortable columns say so in their tooltip; the sorted one carries an arrow."""
+    cells = []
+    for column in columns:
+        arrow = (" ▼" if descending else " ▲") if column == sort_key else ""
+        tip = f"sort by {column}" if column in SORT_KEYS else ""
+        cells.append(Cell(column + arrow, tip, bold=True))
+    return cells
+
+
+def sort_after_click(column: str, sort_key: str, descending: bool) -> tuple[str, bool] | None:
+    """The sort order after a click on a column header: that column ascending, or the other way round
+    when it is already the sort column; None for a column that cannot be sorted."""
+    if column not in SORT_KEYS:
+        return None
+    if column == sort_key:
+        return column, not descending
+    return column, column in ("findings", "errors", "warnings")  # the most findings first
+
+
+def selection_after(rows: Sequence[AgentRow], current: int | None) -> int | None:
+    """Which agent stays selected after the table changed: the same one while it is shown, else the
+    first row (None for an empty table)."""
+    shown = [r.index for r in rows]
+    if current in shown:
+        return current
+    return shown[0] if shown else None
 
 
 # -- the detail pane -------------------------------------------------------------------------------
@@ -275,6 +323,20 @@ def findings_text(items: Sequence[Finding]) -> str:
     return "\n".join(f"line {f.line}: {f.severity} {f.rule} {f.message}" for f in items) or "no findings"
 
 
+#: Source text that wraps instead of widening the page: long lines break (anywhere, as a last resort)
+#: and keep their indentation.
+WRAP = "white-space:pre-wrap;overflow-wrap:anywhere;min-width:0"
+
+
+def line_html(number: int | str, text_html: str, style: str = "") -> str:
+    """One numbered source line: the number in a gutter, the text wrapping beside it (hanging indent)."""
+    return (
+        f"<div style='display:flex;{style}'>"
+        f"<span style='flex:none;width:4ch;padding-right:1.5ch;text-align:right;color:#999;"
+        f"user-select:none'>{number}</span><span style='{WRAP};flex:1 1 0'>{text_html or ' '}</span></div>"
+    )
+
+
 def numbered_html(text: str, first_line: int, marked: dict[int, str]) -> str:
     """Source lines with their file line numbers; lines with findings tinted by the worst severity."""
     tint = {"error": "#ffebee", "warning": "#fff8e1", "info": "#e3f2fd"}
@@ -282,11 +344,8 @@ def numbered_html(text: str, first_line: int, marked: dict[int, str]) -> str:
     for offset, line in enumerate(text.split("\n")):
         n = first_line + offset
         style = f"background:{tint[marked[n]]};" if n in marked else ""
-        rows.append(
-            f"<div style='{style}'><span style='color:#999;user-select:none'>{n:>4}  </span>"
-            f"{html.escape(line)}</div>"
-        )
-    return f"<div style='font-family:monospace;font-size:12px;white-space:pre'>{''.join(rows)}</div>"
+        rows.append(line_html(n, html.escape(line), style))
+    return f"<div style='font-family:monospace;font-size:12px;line-height:1.45'>{''.join(rows)}</div>"
 
 
 def _worst(items: Iterable[Finding]) -> dict[int, str]:
@@ -301,7 +360,7 @@ def _worst(items: Iterable[Finding]) -> dict[int, str]:
 def detail_html(agent: Agent, items: Sequence[Finding], root: Path | None = None) -> str:
     """Front matter (numbered, problem lines tinted), findings, then the body rendered as Markdown."""
     esc = html.escape
-    parts = [f"<h3 style='margin:4px 0'>{esc(short_path(agent.path, root))}</h3>"]
+    parts = [f"<h3 style='margin:4px 0;overflow-wrap:anywhere'>{esc(short_path(agent.path, root))}</h3>"]
     if not agent.loaded:
         parts.append(
             "<div class='agentkit-dropped' style='border:2px solid #c62828;background:#ffebee;padding:6px;"
@@ -332,11 +391,11 @@ def detail_html(agent: Agent, items: Sequence[Finding], root: Path | None = None
     if isinstance(agent.description, str) and agent.description:
         parts.append(
             "<h4 style='margin:6px 0 2px'>Description (as Claude Code reads it)</h4>"
-            f"<div style='white-space:pre-wrap'>{esc(agent.description)}</div>"
+            f"<div style='{WRAP}'>{esc(agent.description)}</div>"
         )
     parts.append(f"<h4 style='margin:6px 0 2px'>Prompt (body, from line {agent.body_start_line})</h4>")
     parts.append(
-        f"<div class='agentkit-body' style='border-left:3px solid #ddd;padding-left:8px'>"
+        "<div class='agentkit-body' style='border-left:3px solid #ddd;padding-left:8px;overflow-wrap:anywhere'>"
         f"{render_markdown(agent.prompt)}</div>"
     )
     return "".join(parts)
@@ -371,10 +430,10 @@ def diff_html(diff: str, empty: str = "no changes") -> str:
     for line in diff.splitlines():
         head = line[:1] if not line.startswith(("+++", "---")) else ""
         style = f"background:{colors[head]};" if head in colors else "color:#666;"
-        rows.append(f"<div style='{style}'>{html.escape(line) or '&nbsp;'}</div>")
+        rows.append(f"<div style='{style}{WRAP}'>{html.escape(line) or '&nbsp;'}</div>")
     return (
-        "<div class='agentkit-diff' style='font-family:monospace;font-size:12px;white-space:pre;"
-        f"overflow-x:auto'>{''.join(rows)}</div>"
+        "<div class='agentkit-diff' style='font-family:monospace;font-size:12px;line-height:1.45'>"
+        f"{''.join(rows)}</div>"
     )
 
 
@@ -521,6 +580,28 @@ def dropdown_options(known: Sequence[str], current: str) -> list[str]:
 # -- overlap ---------------------------------------------------------------------------------------
 
 
+SHARED_PASSAGE = "#fff3b0"  # a line of a passage both bodies contain
+SHARED_PHRASE = "#ffd54f"  # words both descriptions contain in the same order
+SHARED_WORD = "#fff3b0"  # a word both descriptions contain
+
+
+def _columns_html(columns: Sequence[tuple[str, str]], note: str = "") -> str:
+    """Columns (title, inner HTML) side by side; each takes an equal share of the width, and they stack
+    when the cell is too narrow for two readable columns. A long column scrolls inside itself."""
+    cells = "".join(
+        "<div class='agentkit-column' style='flex:1 1 340px;min-width:0;max-height:640px;overflow-y:auto;"
+        "border:1px solid #ddd;padding:4px 6px'>"
+        f"<div style='font-weight:600;overflow-wrap:anywhere;margin-bottom:2px'>{html.escape(title)}</div>"
+        f"{inner}</div>"
+        for title, inner in columns
+    )
+    legend = f"<div style='color:#666;font-size:12px;margin-bottom:4px'>{note}</div>" if note else ""
+    return (
+        f"{legend}<div class='agentkit-side-by-side' style='display:flex;flex-wrap:wrap;gap:8px 12px'>"
+        f"{cells}</div>"
+    )
+
+
 def side_by_side_html(
     a_text: str,
     b_text: str,
@@ -531,23 +612,137 @@ def side_by_side_html(
 ) -> str:
     """Two files next to each other with their shared passages (1-based inclusive line ranges) highlighted."""
 
-    def column(text: str, ranges: Sequence[tuple[int, int]], title: str) -> str:
+    def column(text: str, ranges: Sequence[tuple[int, int]]) -> str:
         shared = {n for start, end in ranges for n in range(start, end + 1)}
-        rows = []
-        for n, line in enumerate(text.split("\n"), 1):
-            style = "background:#fff3b0;" if n in shared else ""
-            rows.append(
-                f"<div style='{style}'><span style='color:#999'>{n:>4}  </span>{html.escape(line)}</div>"
-            )
-        return (
-            f"<div style='flex:1;min-width:0;overflow-x:auto'><b>{html.escape(title)}</b>"
-            f"<div style='font-family:monospace;font-size:11px;white-space:pre'>{''.join(rows)}</div></div>"
-        )
+        rows = [
+            line_html(n, html.escape(line), f"background:{SHARED_PASSAGE};" if n in shared else "")
+            for n, line in enumerate(text.split("\n"), 1)
+        ]
+        return f"<div style='font-family:monospace;font-size:11px;line-height:1.45'>{''.join(rows)}</div>"
 
-    return (
-        f"<div class='agentkit-side-by-side' style='display:flex;gap:12px'>"
-        f"{column(a_text, ranges_a, title_a)}{column(b_text, ranges_b, title_b)}</div>"
+    note = (
+        f"<span style='background:{SHARED_PASSAGE}'>highlighted</span>: lines of passages both files "
+        "contain (runs of five or more words)"
     )
+    return _columns_html([(title_a, column(a_text, ranges_a)), (title_b, column(b_text, ranges_b))], note)
+
+
+# The description score's words (agentkit._overlap.route): `\w` runs that may carry + and # (c++, c#);
+# markup tags and literal `\n` are not words, and neither are stop words and generic agent prose.
+_DESCRIPTION_WORD = re.compile(r"(?u)\b\w[\w+#]*")
+_DESCRIPTION_MARKUP = re.compile(r"</?[A-Za-z_][\w-]*>|\\n")
+
+
+@dataclass(frozen=True, slots=True)
+class SharedTerms:
+    """What two descriptions have in common, in the words the description score counts.
+
+    `phrases`: runs of two or more counted words that both descriptions contain in that order (stop
+    words in between do not break a run, punctuation that ends a clause does), as written in the first
+    description. `words`: every counted
+    word both contain, lower case, in order of first appearance in the first. `spans_a`, `spans_b`:
+    (start, end, kind) character ranges to highlight, kind "phrase" or "word".
+    """
+
+    phrases: tuple[str, ...]
+    words: tuple[str, ...]
+    spans_a: tuple[tuple[int, int, str], ...]
+    spans_b: tuple[tuple[int, int, str], ...]
+
+
+def description_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, lower-case word) for each word of a description that the description score counts."""
+    from agentkit._overlap.route import stop_words
+
+    stop = stop_words()
+    masked = _DESCRIPTION_MARKUP.sub(lambda m: " " * len(m.group()), text)
+    return [
+        (m.start(), m.end(), word)
+        for m in _DESCRIPTION_WORD.finditer(masked)
+        if (word := m.group().lower()) not in stop
+    ]
+
+
+# Punctuation that ends a clause: a run of shared words that crosses it is two phrases, not one.
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}<>\"]|\\n")
+
+
+def _shared_spans(
+    text: str,
+    tokens: list[tuple[int, int, str]],
+    other_words: set[str],
+    other_pairs: set[tuple[str, str]],
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """Spans to highlight in one description, and the (first, last) token index of each shared phrase."""
+    linked = [
+        (x[2], y[2]) in other_pairs and not _CLAUSE_BREAK.search(text, x[1], y[0])
+        for x, y in zip(tokens, tokens[1:], strict=False)
+    ]  # linked[i]: tokens i and i + 1 belong to one shared phrase
+    runs: list[tuple[int, int]] = []
+    first = None
+    for i, link in enumerate([*linked, False]):
+        if link and first is None:
+            first = i
+        elif not link and first is not None:
+            runs.append((first, i))
+            first = None
+    in_run = {k for first, last in runs for k in range(first, last + 1)}
+    spans = [(tokens[first][0], tokens[last][1], "phrase") for first, last in runs]
+    spans += [(t[0], t[1], "word") for k, t in enumerate(tokens) if k not in in_run and t[2] in other_words]
+    return sorted(spans), runs
+
+
+def shared_terms(a: str, b: str) -> SharedTerms:
+    """The phrases and words two descriptions share (see `SharedTerms`)."""
+    tokens_a, tokens_b = description_words(a), description_words(b)
+    words_a, words_b = {t[2] for t in tokens_a}, {t[2] for t in tokens_b}
+
+    def pairs(text: str, tokens: list[tuple[int, int, str]]) -> set[tuple[str, str]]:
+        """Neighbouring words within a clause."""
+        return {
+            (x[2], y[2])
+            for x, y in zip(tokens, tokens[1:], strict=False)
+            if not _CLAUSE_BREAK.search(text, x[1], y[0])
+        }
+
+    spans_a, runs_a = _shared_spans(a, tokens_a, words_b, pairs(b, tokens_b))
+    spans_b, _ = _shared_spans(b, tokens_b, words_a, pairs(a, tokens_a))
+    phrases = dict.fromkeys(
+        " ".join(a[tokens_a[first][0] : tokens_a[last][1]].split()) for first, last in runs_a
+    )
+    words = dict.fromkeys(t[2] for t in tokens_a if t[2] in words_b)
+    return SharedTerms(tuple(phrases), tuple(words), tuple(spans_a), tuple(spans_b))
+
+
+def highlighted_html(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    """`text` escaped, with each (start, end, kind) span marked: "phrase" strongly, "word" lightly."""
+    colors = {"phrase": SHARED_PHRASE, "word": SHARED_WORD}
+    out, at = [], 0
+    for start, end, kind in spans:
+        out.append(html.escape(text[at:start]))
+        out.append(
+            f"<mark class='agentkit-shared-{kind}' style='background:{colors[kind]};color:inherit;"
+            f"padding:0'>{html.escape(text[start:end])}</mark>"
+        )
+        at = end
+    out.append(html.escape(text[at:]))
+    return "".join(out)
+
+
+def descriptions_html(a: str, b: str, terms: SharedTerms, title_a: str, title_b: str) -> str:
+    """Two descriptions side by side, the phrases and words they share highlighted."""
+
+    def column(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+        body = highlighted_html(text, spans) if text else "<i>no description</i>"
+        return f"<div style='{WRAP};font-size:13px;line-height:1.5'>{body}</div>"
+
+    note = (
+        f"In both descriptions: <mark style='background:{SHARED_PHRASE};padding:0'>phrases</mark> "
+        f"(two or more words in the same order) and <mark style='background:{SHARED_WORD};padding:0'>"
+        "words</mark>; stop words and generic agent words (agent, use, expert, ...) do not count, as in "
+        "the description score"
+    )
+    return _columns_html([(title_a, column(a, terms.spans_a)), (title_b, column(b, terms.spans_b))], note)
 
 
 def groups_html(groups: Sequence[Any]) -> str:

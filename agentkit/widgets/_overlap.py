@@ -9,12 +9,15 @@ from typing import Any
 import ipywidgets as w
 
 from agentkit._reader.agent import Agent, AgentSet
-from agentkit.widgets._base import Panel, as_agent_set, text_label
+from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, panel_box, row, text_label
 from agentkit.widgets._logic import (
     common_root,
+    descriptions_html,
     figure_png,
     frame_html,
     groups_html,
+    plural,
+    shared_terms,
     short_path,
     side_by_side_html,
 )
@@ -26,21 +29,26 @@ class OverlapExplorer(Panel):
     """Where agents overlap: a heatmap, the most similar pairs, a side-by-side view of a pair with the
     passages they share highlighted, near-duplicate groups, and routing conflicts for sample requests.
 
-    Controls: `kind` (description, body, topic, tools), `threshold` (pairs and groups), `pair` (the top
+    Controls: `kind` (same_role, the default: a calibrated probability that two agents do the same job;
+    or one score: description, body, topic, tools), `threshold` (pairs and groups), `pair` (the top
     pairs) or `first`/`second`, `requests` (one per line) and `margin`. Read `pairs_text()`,
     `groups_text()`, `passages_text()`, `conflicts_text()`; `overlap` is the `agentkit.overlap` result.
+    With the `description` score the comparison shows the two descriptions and the phrases and words
+    they share; with the others, the two files and the passages their bodies share.
     """
+
+    SHOWS_HINT = True
 
     def __init__(
         self,
         agents: AgentSet | Iterable[Agent] | str | Path,
         requests: Sequence[str] = (),
         *,
-        kind: str = "topic",
-        threshold: float = 0.3,
+        kind: str = "same_role",
+        threshold: float = 0.5,
         margin: float = 0.05,
     ) -> None:
-        from agentkit._overlap.scores import KINDS, overlap
+        from agentkit._overlap.scores import COLUMNS, overlap
 
         self.agents = as_agent_set(agents)
         self.root = common_root(a.path for a in self.agents)
@@ -48,7 +56,7 @@ class OverlapExplorer(Panel):
         labels = list(self.overlap.labels)
         self.conflict_frame: Any = None
 
-        self.kind = w.Dropdown(options=list(KINDS), value=kind, description="Score")
+        self.kind = w.Dropdown(options=list(COLUMNS), value=kind, description="Score")
         self.threshold = w.FloatSlider(
             value=threshold,
             min=0.05,
@@ -58,23 +66,25 @@ class OverlapExplorer(Panel):
             continuous_update=False,
             readout_format=".2f",
         )
-        self.heatmap = w.Output(layout=w.Layout(width="520px"))
+        self.heatmap = w.Output(layout=w.Layout(width="520px", max_width=FULL_WIDTH))
         self.pairs = w.HTML()
         self.pairs.add_class("agentkit-pairs")
-        self.pair = w.Dropdown(description="Top pairs", layout=w.Layout(width="520px"))
+        self.pair = w.Dropdown(description="Top pairs", layout=w.Layout(width="520px", max_width=FULL_WIDTH))
         self.first = w.Dropdown(options=labels, description="Agent A")
         self.second = w.Dropdown(
             options=labels, value=labels[1] if len(labels) > 1 else None, description="Agent B"
         )
         self.pair_label = text_label(cls="agentkit-pair")
+        self.compare_title = w.HTML()
         self.side_by_side = w.HTML()
+        self.side_by_side.add_class("agentkit-compare")
         self.groups = w.HTML()
         self.requests = w.Textarea(
             value="\n".join(requests),
             description="Requests",
             placeholder="one request per line",
             continuous_update=False,
-            layout=w.Layout(width="640px", height="90px"),
+            layout=w.Layout(width="640px", max_width=FULL_WIDTH, height="90px"),
         )
         self.margin = w.FloatSlider(
             value=margin,
@@ -94,21 +104,26 @@ class OverlapExplorer(Panel):
         self.second.observe(self._show_pair, names="value")
         self.requests.observe(self._route, names="value")
         self.margin.observe(self._route, names="value")
-        self.widget = w.VBox(
+        pairs_box = w.VBox(
+            [w.HTML("<b>Most similar pairs</b>"), self.pairs],
+            layout=w.Layout(min_width="0", max_width=FULL_WIDTH),
+        )
+        self.widget = panel_box(
             [
-                w.HBox([self.kind, self.threshold]),
-                w.HBox([self.heatmap, w.VBox([w.HTML("<b>Most similar pairs</b>"), self.pairs])]),
+                row(self.kind, self.threshold),
+                row(self.heatmap, pairs_box, grid_gap="8px 16px"),
                 w.HTML("<b>Near-duplicate groups</b>"),
                 self.groups,
-                w.HTML("<b>Compare two agents</b> (shared passages highlighted)"),
+                self.compare_title,
                 self.pair,
-                w.HBox([self.first, self.second]),
+                row(self.first, self.second),
                 self.pair_label,
                 self.side_by_side,
                 w.HTML("<b>Routing conflicts</b>: requests several agents claim about equally"),
-                w.HBox([self.requests, self.margin]),
+                row(self.requests, self.margin),
                 self.conflicts,
-            ]
+            ],
+            "overlap",
         )
         self._redraw()
         self._route()
@@ -117,12 +132,10 @@ class OverlapExplorer(Panel):
         return f"OverlapExplorer({len(self.overlap.labels)} agents)"
 
     def _redraw(self, _change: Any = None) -> None:
-        import matplotlib.pyplot as plt
         from IPython.display import Image
 
-        figure = self.overlap.heatmap(self.kind.value)
+        figure = self.overlap.heatmap(self.kind.value)  # a bare Figure: pyplot never holds it
         png = figure_png(figure)  # PNG bytes ourselves: the figure formatter depends on the backend
-        plt.close(figure)
         self.heatmap.outputs = ()
         # append_display_data, not `with out:` (under nbval that output would land in the cell).
         self.heatmap.append_display_data(Image(data=png, format="png"))
@@ -133,7 +146,8 @@ class OverlapExplorer(Panel):
         kind = self.kind.value
         frame = self.overlap.pairs(min_score=self.threshold.value, kind=kind)
         frame = frame.sort_values(kind, ascending=False, kind="stable")
-        return frame[["a_label", "b_label", *[k for k in frame.columns if k in self.kind.options]]]
+        words = ["verdict"] if kind == "same_role" else []
+        return frame[["a_label", "b_label", *words, *[k for k in frame.columns if k in self.kind.options]]]
 
     def _rescore(self, _change: Any = None) -> None:
         frame = self.pair_frame()
@@ -160,25 +174,43 @@ class OverlapExplorer(Panel):
 
     def _show_pair(self, _change: Any = None) -> None:
         a, b = self.first.value, self.second.value
+        by_description = self.kind.value == "description"
+        self.compare_title.value = "<b>Compare two agents</b> " + (
+            "(their descriptions, which Claude routes by: the phrases and words both use are highlighted)"
+            if by_description
+            else "(the two files: the passages both bodies contain are highlighted)"
+        )
         if a is None or b is None or a == b:
             self.pair_label.value = "pick two different agents"
             self.side_by_side.value = ""
             return
         agent_a = self.overlap.agents[self.overlap.index(a)]
         agent_b = self.overlap.agents[self.overlap.index(b)]
-        found = self.overlap.passages(a, b)
         score = self.overlap.score(self.kind.value, a, b)
+        title_a, title_b = short_path(agent_a.path, self.root), short_path(agent_b.path, self.root)
+        if by_description:
+            text_a, text_b = _description(agent_a), _description(agent_b)
+            terms = shared_terms(text_a, text_b)
+            self.pair_label.value = (
+                f"{a} ~ {b}: description score {score:.2f}, the descriptions share "
+                f"{plural(len(terms.phrases), 'phrase')} and {plural(len(terms.words), 'word')}"
+            )
+            self.side_by_side.value = descriptions_html(
+                text_a, text_b, terms, f"{title_a}: description", f"{title_b}: description"
+            )
+            return
+        found = self.overlap.passages(a, b)
         words = sum(p.words for p in found)
         self.pair_label.value = (
-            f"{a} ~ {b}: {self.kind.value} score {score:.2f}, {len(found)} shared passages ({words} words)"
+            f"{a} ~ {b}: {_score_words(self.kind.value, score)}, {len(found)} shared passages ({words} words)"
         )
         self.side_by_side.value = side_by_side_html(
             agent_a.text,
             agent_b.text,
             [p.a_lines for p in found],
             [p.b_lines for p in found],
-            short_path(agent_a.path, self.root),
-            short_path(agent_b.path, self.root),
+            title_a,
+            title_b,
         )
 
     def _route(self, _change: Any = None) -> None:
@@ -214,8 +246,19 @@ class OverlapExplorer(Panel):
         )
 
     def passages_text(self, limit: int = 10) -> str:
+        """What the comparison shows, as text: the shared passages of the bodies, or with the
+        `description` score the phrases and words the two descriptions share."""
         a, b = self.first.value, self.second.value
         lines = [self.pair_label.value]
+        if self.kind.value == "description":
+            if a and b and a != b:
+                terms = shared_terms(
+                    _description(self.overlap.agents[self.overlap.index(a)]),
+                    _description(self.overlap.agents[self.overlap.index(b)]),
+                )
+                lines.append(f"  phrases: {', '.join(repr(p) for p in terms.phrases) or '(none)'}")
+                lines.append(f"  words: {', '.join(terms.words) or '(none)'}")
+            return "\n".join(lines)
         found = self.overlap.passages(a, b) if a and b and a != b else []
         for p in found[:limit]:
             lines.append(f"  lines {_span(p.a_lines)} ~ {_span(p.b_lines)}: {p.text!r}")
@@ -235,5 +278,15 @@ class OverlapExplorer(Panel):
         )
 
 
+def _description(agent: Agent) -> str:
+    return agent.description if isinstance(agent.description, str) else ""
+
+
 def _span(lines: tuple[int, int]) -> str:
     return f"{lines[0]}" if lines[0] == lines[1] else f"{lines[0]}-{lines[1]}"
+
+
+def _score_words(kind: str, score: float) -> str:
+    from agentkit._overlap.verdict import verdict
+
+    return verdict(score) if kind == "same_role" else f"{kind} score {score:.2f}"

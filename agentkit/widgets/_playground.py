@@ -18,16 +18,26 @@ from agentkit.widgets._logic import (
     unique_labels,
 )
 
-# -- Playground ------------------------------------------------------------------------------------
+# Answer text wraps at word boundaries. A word longer than the pane breaks where it must: `anywhere`, unlike
+# `break-word`, also lowers the text's minimum width, so one long token cannot widen a pane past the notebook.
+_TEXT_STYLE = "white-space:pre-wrap;word-break:normal;overflow-wrap:anywhere;margin:0;font-size:12px"
+# The footer wraps too: a Label would clip it to one line ("recordec").
+_FOOTER_STYLE = "white-space:normal;overflow-wrap:anywhere;color:#555;font-size:12px;line-height:1.4"
+_NOT_REAL_STYLE = "background:#fff3cd;color:#7a4d00;border:1px solid #e0c36a;border-radius:3px;padding:0 4px"
+_REAL_STYLE = "background:#e8f5e9;color:#1b5e20;border:1px solid #a5d6a7;border-radius:3px;padding:0 4px"
+PICK_RECORDED = "(pick a recorded prompt)"
 
 
 class Playground(Panel):
     """Run one prompt through several agents (or two versions of one) side by side, streaming.
 
-    Pick agents in `picker`, write the `prompt`, choose a `model` (default: each agent's own), click
-    `run_button` (or call `run()`); `stop_button` cuts the runs short. `wait()` blocks until they finish;
-    `results` holds the RunResults (or the error text) in pane order. Works with no key in replay mode
-    (`AGENTKIT_REPLAY=1`), answering from recorded runs.
+    Pick agents in `picker`, write the `prompt`, choose a `model` (default: each agent's own) and a `mode`
+    ("api": the body as the system prompt, no tools; "claude-code": Claude Code runs the agent with its
+    tools), click `run_button` (or call `run()`); `stop_button` cuts the runs short. `wait()` blocks until
+    they finish; `results` holds the RunResults (or the error text) in pane order. Each pane says where
+    its answer came from (the Anthropic API, or agentkit's stand-in: not Claude's answer). Works with no
+    key in replay mode (`AGENTKIT_REPLAY=1`), answering from recorded runs: `recorded` then offers the
+    recorded prompts.
     """
 
     def __init__(
@@ -36,7 +46,10 @@ class Playground(Panel):
         prompt: str = "",
         *,
         selected: Sequence[str] | None = None,
+        mode: str = "api",
     ) -> None:
+        from agentkit import live
+
         if isinstance(agents, dict):
             self.choices: dict[str, Agent] = dict(agents)
         else:
@@ -49,49 +62,67 @@ class Playground(Panel):
             value=tuple(selected or labels[:2]),
             rows=6,
             description="Agents",
-            layout=w.Layout(width="420px"),
+            layout=w.Layout(width="420px", max_width="100%"),
         )
         self.prompt = w.Textarea(
             value=prompt,
             description="Prompt",
             continuous_update=False,
-            layout=w.Layout(width="640px", height="90px"),
+            layout=w.Layout(width="640px", max_width="100%", height="90px"),
         )
-        from agentkit.live._prices import model_table
-
         self.model = w.Dropdown(
-            options=[("each agent's own", None), *((m, m) for m in model_table())], description="Model"
+            options=[("each agent's own", None), *((m, m) for m in live.model_table())], description="Model"
+        )
+        self.mode = w.ToggleButtons(
+            options=[("API", live.API), ("Claude Code", live.CLAUDE_CODE)],
+            value=mode,
+            description="Mode",
+            tooltips=[
+                "one request: the agent's body as the system prompt, no tools (fast)",
+                "Claude Code runs the agent as a subagent, with its tools, in a scratch folder",
+            ],
+        )
+        self.recorded = w.Dropdown(
+            options=[PICK_RECORDED],
+            value=PICK_RECORDED,
+            description="Recorded",
+            layout=w.Layout(width="640px", max_width="100%"),
         )
         self.run_button = w.Button(description="Run", button_style="primary", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
         self.status = text_label(cls="agentkit-run-status")
-        self.panes = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.panes = w.HBox(layout=w.Layout(flex_flow="row wrap", width="100%", align_items="stretch"))
         self.history = w.HTML()
         self.results: list[Any] = []
-        self._threads: list[threading.Thread] = []
+        self._threads: list[threading.Thread] = []  # this Playground's workers and joiner, nobody else's
         self._stop = threading.Event()
-        self._lock = threading.Lock()
 
         self.run_button.on_click(lambda _b: self.run())
         self.stop_button.on_click(lambda _b: self.stop())
+        self.recorded.observe(self._pick_recorded, names="value")
+        self.picker.observe(lambda _c: self.refresh_recorded(), names="value")
+        self.mode.observe(lambda _c: self.refresh_recorded(), names="value")
         self.widget = w.VBox(
             [
-                w.HBox([self.picker, self.model]),
+                w.HBox([self.picker, w.VBox([self.model, self.mode])], layout=w.Layout(flex_flow="row wrap")),
                 self.prompt,
+                self.recorded,
                 w.HBox([self.run_button, self.stop_button]),
                 self.status,
                 self.panes,
                 w.HTML("<b>History</b>"),
                 self.history,
-            ]
+            ],
+            layout=w.Layout(width="100%"),
         )
+        self.refresh_recorded()
         self.refresh_history()
 
     @classmethod
-    def versions(cls, saved: Agent, edited: Agent, prompt: str = "") -> Playground:
+    def versions(cls, saved: Agent, edited: Agent, prompt: str = "", *, mode: str = "api") -> Playground:
         """Saved against edited version of one agent, side by side."""
         name = saved.name if isinstance(saved.name, str) else saved.path.stem
-        return cls({f"{name} (saved)": saved, f"{name} (edited)": edited}, prompt)
+        return cls({f"{name} (saved)": saved, f"{name} (edited)": edited}, prompt, mode=mode)
 
     def __repr__(self) -> str:
         return f"Playground({len(self.choices)} agents)"
@@ -99,6 +130,37 @@ class Playground(Panel):
     @property
     def running(self) -> bool:
         return any(t.is_alive() for t in self._threads)
+
+    # -- replay mode: recorded prompts to pick from -------------------------------------------------------
+
+    def refresh_recorded(self) -> None:
+        """In replay mode, offer the prompts recorded for the selected agents in the chosen mode."""
+        from agentkit import live
+
+        replay = live.replaying()
+        self.recorded.layout.display = None if replay else "none"
+        if not replay:
+            return
+        names = [self.choices[label].name for label in self.picker.value if label in self.choices]
+        try:
+            per_agent = [live.recorded_prompts(name, mode=self.mode.value) for name in names]
+        except live.LiveError as exc:
+            self.status.value = str(exc)
+            per_agent = []
+        everyone = set.intersection(*(set(p) for p in per_agent)) if per_agent else set()
+        ordered: list[str] = []
+        for prompts in per_agent:
+            ordered += [p for p in prompts if p not in ordered]
+        # Prompts recorded for every selected agent first: those answer in every pane.
+        ordered.sort(key=lambda p: p not in everyone)
+        self.recorded.options = [PICK_RECORDED, *ordered]
+        self.recorded.value = self.prompt.value if self.prompt.value in ordered else PICK_RECORDED
+
+    def _pick_recorded(self, change: dict[str, Any]) -> None:
+        if change["new"] not in (None, PICK_RECORDED):
+            self.prompt.value = change["new"]
+
+    # -- running ------------------------------------------------------------------------------------------
 
     def run(self, *, wait: bool = False) -> None:
         """Start the selected agents on the prompt, each in a worker thread streaming into its pane."""
@@ -112,33 +174,60 @@ class Playground(Panel):
             return
         self._stop = threading.Event()
         self.results = [None] * len(labels)
-        texts = [w.HTML(value="") for _ in labels]
-        stats = [text_label("running…", "agentkit-run-stats") for _ in labels]
+        fill = {"width": "100%", "min_width": "0"}  # may shrink to the pane's width
+        heads = [w.HTML(_head(label), layout=w.Layout(**fill)) for label in labels]
+        texts = [w.HTML(value="", layout=w.Layout(**fill)) for _ in labels]
+        stats = [w.HTML(_footer("running…"), layout=w.Layout(**fill)) for _ in labels]
+        for stat in stats:
+            stat.add_class("agentkit-run-stats")
         self.panes.children = [
             w.VBox(
-                [w.HTML(f"<b>{html.escape(label)}</b>"), text, stat],
-                layout=w.Layout(width="48%", border="1px solid #ddd", padding="4px", margin="2px"),
+                [head, text, stat],
+                layout=w.Layout(
+                    flex="1 1 360px",  # side by side while each gets 360 px, else one under the other
+                    min_width="0",
+                    max_width="100%",
+                    border="1px solid #ddd",
+                    padding="4px",
+                    margin="2px",
+                ),
             )
-            for label, text, stat in zip(labels, texts, stats, strict=True)
+            for head, text, stat in zip(heads, texts, stats, strict=True)
         ]
-        self.status.value = f"running {len(labels)} agent{'s' if len(labels) > 1 else ''}…"
+        mode = self.mode.value
+        how = " in Claude Code" if mode == "claude-code" else ""
+        self.status.value = f"running {len(labels)} agent{'s' if len(labels) > 1 else ''}{how}…"
         self.run_button.disabled, self.stop_button.disabled = True, False
-        self._threads = [
+        workers = [
             threading.Thread(
                 target=self._one,
-                args=(i, self.choices[label], prompt, texts[i], stats[i]),
+                args=(i, label, self.choices[label], prompt, mode, heads[i], texts[i], stats[i]),
                 daemon=True,
                 name=f"agentkit-playground-{i}",
             )
             for i, label in enumerate(labels)
         ]
-        for t in self._threads:
+        joiner = threading.Thread(
+            target=self._finish, args=(workers,), daemon=True, name="agentkit-playground-join"
+        )
+        self._threads = [*workers, joiner]
+        for t in workers:
             t.start()
-        threading.Thread(target=self._finish, daemon=True, name="agentkit-playground-join").start()
+        joiner.start()
         if wait:
             self.wait()
 
-    def _one(self, index: int, agent: Agent, prompt: str, text: w.HTML, stat: w.Label) -> None:
+    def _one(
+        self,
+        index: int,
+        label: str,
+        agent: Agent,
+        prompt: str,
+        mode: str,
+        head: w.HTML,
+        text: w.HTML,
+        stat: w.HTML,
+    ) -> None:
         from agentkit import live
 
         parts: list[str] = []
@@ -148,18 +237,21 @@ class Playground(Panel):
             text.value = _pre("".join(parts))
 
         try:
-            result = live.run(agent, prompt, model=self.model.value, on_text=on_text, stop=self._stop)
+            result = live.run(
+                agent, prompt, model=self.model.value, mode=mode, on_text=on_text, stop=self._stop
+            )
         except live.LiveError as exc:
             self.results[index] = str(exc)
-            text.value = f"<div style='color:#c62828'>{html.escape(str(exc))}</div>"
-            stat.value = "failed"
+            text.value = f"<div style='color:#c62828;{_FOOTER_STYLE}'>{html.escape(str(exc))}</div>"
+            stat.value = _footer("failed")
             return
         self.results[index] = result
+        head.value = _head(label, result)
         text.value = _pre(result.text)
-        stat.value = run_summary(result)
+        stat.value = _footer(result.summary())
 
-    def _finish(self) -> None:
-        for t in list(self._threads):
+    def _finish(self, workers: list[threading.Thread]) -> None:
+        for t in workers:
             t.join()
         done = [r for r in self.results if not isinstance(r, str) and r is not None]
         failed = len(self.results) - len(done)
@@ -179,22 +271,25 @@ class Playground(Panel):
         self.status.value = "stopping…"
 
     def wait(self, timeout: float | None = 120) -> None:
+        """Block until this Playground's runs and their bookkeeping are done (other Playgrounds' are not
+        waited for)."""
         for t in list(self._threads):
             t.join(timeout)
-        # Let the joiner thread finish its bookkeeping too.
-        for t in threading.enumerate():
-            if t.name == "agentkit-playground-join":
-                t.join(timeout)
 
     def refresh_history(self) -> None:
         from agentkit import live
 
-        frame = live.history(limit=20)
+        try:
+            frame = live.history(limit=20)
+        except live.LiveError as exc:
+            self.history.value = f"<div style='color:#c62828'>{html.escape(str(exc))}</div>"
+            return
         columns = [
             c
             for c in (
                 "timestamp",
                 "agent",
+                "mode",
                 "model",
                 "prompt",
                 "input_tokens",
@@ -202,6 +297,7 @@ class Playground(Panel):
                 "latency_s",
                 "cost_usd",
                 "complete",
+                "source",
             )
             if c in frame.columns
         ]
@@ -216,22 +312,27 @@ class Playground(Panel):
             if r is None or isinstance(r, str):
                 out.append(f"[{label}] {r or 'not run'}")
             else:
-                out.append(f"[{label}] {run_summary(r, timing=False)}\n{r.text}")
+                out.append(f"[{label}] {r.summary(timing=False)}\n{r.text}")
         return "\n\n".join(out)
 
 
 def _pre(text: str) -> str:
-    return f"<pre style='white-space:pre-wrap;margin:0'>{html.escape(text)}</pre>"
+    return f"<pre style='{_TEXT_STYLE}'>{html.escape(text)}</pre>"
+
+
+def _footer(text: str) -> str:
+    return f"<div style='{_FOOTER_STYLE}'>{html.escape(text)}</div>"
+
+
+def _head(label: str, result: Any = None) -> str:
+    """The pane's title, and once the answer is in, where it came from (flagged unless it is Claude's)."""
+    title = f"<b>{html.escape(label)}</b>"
+    if result is None:
+        return title
+    style = _REAL_STYLE if result.real else _NOT_REAL_STYLE
+    return f"{title} <span style='{style}'>{html.escape(result.source_label)}</span>"
 
 
 def run_summary(result: Any, *, timing: bool = True) -> str:
-    """`model · 12 in / 40 out tokens · 1.2 s · $0.00031 · cached`; timings left out on request."""
-    parts = [result.model, f"{result.input_tokens} in / {result.output_tokens} out tokens"]
-    if timing and result.latency_s is not None:
-        parts.append(f"{result.latency_s:.1f} s")
-    parts.append("cost unknown" if result.cost_usd is None else f"${result.cost_usd:.5f}")
-    if timing and result.cached:
-        parts.append("recorded")
-    if not result.complete:
-        parts.append(f"incomplete ({result.error})")
-    return " · ".join(parts)
+    """The one-line summary of a run (kept for callers of the old name; RunResult.summary formats it)."""
+    return str(result.summary(timing=timing))

@@ -16,13 +16,16 @@ from agentkit._lint.rules.base import (
     snippet,
 )
 from agentkit._reader.agent import Agent, in_file_lines
+from agentkit._reader.claude_code import NAME_MAX_CHARS
 from agentkit._reader.frontmatter import (
     JS_SPACE_CHARS,
     fallback_rewrite,
-    hooks_problem,
+    js_length,
     js_string,
+    nfkc_colon,
     type_name,
 )
+from agentkit._reader.hooks import guard_problem, hooks_problem
 from agentkit._reader.yaml12 import YAMLError, load_yaml12
 
 # == AK1xx: dropped by Claude Code =================================================================
@@ -229,7 +232,7 @@ def yaml_unparseable(view: View) -> Iterator[Hit]:
     agent, parsed = view.agent, view.agent.parsed
     if parsed is None or parsed.parse != "failed":
         return
-    if getattr(parsed, "refused", False):
+    if parsed.refused:
         yield Hit(view.first, f"agentkit refuses to parse this front matter: {parsed.error}")
         return
     causes = _unparseable_causes(view)
@@ -319,23 +322,38 @@ def description_missing(view: View) -> Iterator[Hit]:
     "invalid-name",
     "error",
     "dropped",
-    "A `name` that starts with `-`, contains `:` or is longer than 256 characters is rejected.",
+    "A `name` that starts with `-`, contains `:` (after NFKC normalisation) or is longer than 256 UTF-16 "
+    "code units is rejected.",
 )
 def invalid_name(view: View) -> Iterator[Hit]:
-    """Claude Code rejects such names and drops the agent (`:` is reserved for `<plugin>:<name>`)."""
+    """Claude Code rejects such names and drops the agent (`:` is reserved for `<plugin>:<name>`). It looks
+    for `:` after NFKC normalisation, so a fullwidth `：` (U+FF1A) or a small `﹕` (U+FE55) counts too; and it
+    measures length as JavaScript does, so a character outside the BMP (an emoji) counts twice.
+    """
     name = view.fields.get("name")
     if not isinstance(name, str) or not name or view.agent.plugin:
         return
     line = view.key_line("name")
     if name.startswith("-"):
         yield Hit(line, f"the name {snippet(name)} starts with '-': Claude Code drops the agent")
-    if ":" in name:
+    colon = nfkc_colon(name)
+    if colon == ":":
         yield Hit(
             line,
             f"the name {snippet(name)} contains ':' (reserved for plugin:name): Claude Code drops the agent",
         )
-    if len(name) > 256:
-        yield Hit(line, f"the name is {len(name)} characters long (at most 256): Claude Code drops the agent")
+    elif colon is not None:
+        yield Hit(
+            line,
+            f"the name {snippet(name)} contains {colon!r} (U+{ord(colon):04X}), which becomes ':' under NFKC "
+            "normalisation (reserved for plugin:name): Claude Code drops the agent",
+        )
+    if js_length(name) > NAME_MAX_CHARS:
+        yield Hit(
+            line,
+            f"the name is {js_length(name)} UTF-16 code units long (at most {NAME_MAX_CHARS}): "
+            "Claude Code drops the agent",
+        )
 
 
 @rule("AK109", "file-too-large", "error", "dropped", "Claude Code skips agent files larger than 1 MiB.")
@@ -348,13 +366,27 @@ def file_too_large(view: View) -> Iterator[Hit]:
             yield Hit(1, problem)
 
 
-@rule("AK110", "invalid-hooks", "error", "dropped", "An invalid `hooks` value stops the agent from loading.")
+@rule(
+    "AK110",
+    "invalid-hooks",
+    "error",
+    "dropped",
+    "Invalid `hooks`, or hook settings outside `hooks`, stop the agent from loading.",
+)
 def invalid_hooks(view: View) -> Iterator[Hit]:
     """`hooks` must have the shape of `hooks` in settings.json: a mapping of event names to lists of
-    matchers, each with a `hooks` list of `{type: command, command: ...}` (or prompt/agent/http) entries.
-    Anything else makes Claude Code refuse the whole agent.
+    matchers, each with a `hooks` list of `{type: command, command: ...}` (or prompt, agent, http,
+    mcp_tool) entries. Under PreToolUse, PermissionRequest and PreSkillShellCommand, which guard what the
+    agent may do, any problem makes Claude Code refuse the whole agent (elsewhere a bad entry is dropped);
+    so does a non-list `hooks` value, or such an event written as a top-level key (or hidden in another
+    key) instead of under `hooks`.
     """
-    if "hooks" in view.fields and not view.agent.plugin:
+    if view.agent.plugin:
+        return
+    guarded = guard_problem(view.fields)
+    if guarded:
+        yield Hit(view.key_line(guarded[0]), guarded[1])
+    if "hooks" in view.fields:
         problem = hooks_problem(view.fields["hooks"])
         if problem:
             yield Hit(view.key_line("hooks"), f"{problem}: Claude Code does not load the agent")

@@ -14,6 +14,7 @@ from agentkit._lint.rules.base import (
     snippet,
 )
 from agentkit._reader.agent import Agent
+from agentkit._reader.scan import path_order
 
 # == AK5xx: names ==================================================================================
 
@@ -81,14 +82,15 @@ def _plugin_of(agent: Agent) -> str | None:
     "duplicate-name",
     "warning",
     "names",
-    "Several files define the same agent name: only one of them is used.",
+    "Several files define the same agent name: only one of them is used, and the finding says which.",
     scope="set",
 )
 def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
-    """Claude Code keeps one agent per name: across scopes the later wins (plugin < user < project <
-    `--agents` < managed); inside one agents folder, which file wins is not specified. The others are
-    shadowed without a message. Plugin agents are named `<plugin>:<name>`, so they clash only within
-    their plugin.
+    """Claude Code keeps one agent per name. Across scopes the later wins (plugin < user < project <
+    `--agents` < managed; among project folders the one nearest the working directory). Inside one agents
+    folder, the file whose path sorts last wins (Claude Code sorts the paths it finds in UTF-16 order, and
+    a later file replaces an earlier one; fixed in 2.1.330). The others are shadowed without a message.
+    Plugin agents are named `<plugin>:<name>`, so they clash only within their plugin.
     """
     groups: dict[str, list[Agent]] = defaultdict(list)
     for agent in agents:
@@ -98,8 +100,7 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
     for qualified, group in groups.items():
         if len(group) < 2:
             continue
-        scopes = {a.scope for a in group}
-        winners = [a for a in group if a.shadowed_by is None]
+        win = _winner(group)
         for agent in group:
             # At most three others by name: a name copied into hundreds of files must not make each
             # message list all of them (quadratic in time and size).
@@ -108,25 +109,29 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
             if len(group) - 1 > len(others):
                 listing += f" and {len(group) - 1 - len(others)} more"
             line = agent.block_start_line or 1
-            if len(scopes) > 1 and len(winners) == 1:
-                win = winners[0]
-                if agent is win:
-                    text = (
-                        f"the name '{qualified}' is also defined in {listing}; this file wins "
-                        f"({_scope(agent)})"
-                    )
-                else:
-                    text = (
-                        f"the name '{qualified}' is also defined in {listing}; {_where(win)} wins, "
-                        "so this file "
-                        f"({_scope(agent)}) is never used"
-                    )
+            why = _why(win, group)
+            if agent is win:
+                text = f"the name '{qualified}' is also defined in {listing}; this file wins ({why})"
             else:
                 text = (
-                    f"the name '{qualified}' is defined in {len(group)} files (also {listing}): Claude Code "
-                    "keeps only one of them, and which one is not specified"
+                    f"the name '{qualified}' is also defined in {listing}; {_where(win)} wins ({why}), "
+                    "so this file is never used"
                 )
             yield Hit(_name_line(agent, line), text, agent=agent)
+
+
+def _winner(group: list[Agent]) -> Agent:
+    """The file Claude Code uses: the one load()/discover() left unshadowed, else the path sorting last."""
+    unshadowed = [a for a in group if a.shadowed_by is None]
+    if len(unshadowed) == 1:
+        return unshadowed[0]
+    return max(unshadowed or group, key=lambda a: path_order(a.path))
+
+
+def _why(win: Agent, group: list[Agent]) -> str:
+    if any(a.scope != win.scope for a in group) and win.scope:
+        return f"its {win.scope} scope takes precedence"
+    return "inside one folder, the file whose path sorts last wins"
 
 
 def _scope(agent: Agent) -> str:

@@ -25,13 +25,16 @@ from agentkit._lint.rules.base import (
 )
 from agentkit._reader.agent import Agent, with_text
 from agentkit._reader.claude_code import (
+    AUTO_COMPACT_WINDOW_MIN,
     BUILTIN_TOOLS,
+    CACHE_TTLS,
     COLORS,
     EFFORTS,
     ISOLATIONS,
     KNOWN_FIELDS,
     MEMORIES,
     MODEL_ALIASES,
+    NOT_FOR_SUBAGENTS,
     PERMISSION_MODES,
     REMOVED_ADVICE,
     REMOVED_TOOLS,
@@ -67,8 +70,13 @@ def _tool_kind(entry: str) -> tuple[str, str | None]:
 
 
 def _grants(entry: str) -> bool:
-    """Does this entry give the agent a real tool?"""
-    return _tool_kind(entry)[0] in ("ok", "alias", "pattern")
+    """Does this entry give a subagent a real tool? (Some tools are never given to subagents.)"""
+    kind, detail = _tool_kind(entry)
+    if kind == "ok" and entry in NOT_FOR_SUBAGENTS:
+        return False
+    if kind in ("alias", "pattern") and detail in NOT_FOR_SUBAGENTS:
+        return False
+    return kind in ("ok", "alias", "pattern")
 
 
 def _suggest_tool(entry: str) -> str:
@@ -236,27 +244,46 @@ def permission_pattern_grants_whole_tool(view: View) -> Iterator[Hit]:
     "tools-grant-nothing",
     "error",
     "values",
-    "`tools` lists no real tool (empty, or only unknown names): starting the agent fails.",
+    "`tools` lists names of which none is a tool a subagent can get: Claude Code refuses to start the agent.",
 )
 def tools_grant_nothing(view: View) -> Iterator[Hit]:
-    """`tools:` with no value, `tools: ""`, `tools: []` or a list of names none of which is a tool leaves
-    the agent with nothing, and Claude Code fails when it starts the agent. Remove `tools` to inherit
-    every tool, or list the tools it needs.
+    """A non-empty `tools` list in which no entry is a real tool (only unknown names, removed names such as
+    MultiEdit, or tools Claude Code never gives a subagent such as CronCreate) makes Claude Code refuse to
+    spawn the agent ("would be spawned with zero tools - refusing"). List the tools it needs, or remove
+    `tools` to inherit every tool. (An empty list is different: see AK420.)
     """
     if not view.usable or "tools" not in view.fields:
         return
     entries = view.agent.tools or []
-    if not entries:
+    if not entries or entries == ["*"] or view.agent.granted_tools != entries:
+        return  # empty (AK420), every tool, or memory adds real tools
+    if not any(_grants(entry) for entry in entries):
         yield Hit(
             view.key_line("tools"),
-            "'tools' is empty: the agent gets no tool and starting it fails; "
-            "remove the key to inherit every tool",
+            f"none of {', '.join(entries)} is a tool Claude Code gives a subagent: it refuses to start "
+            "the agent",
         )
-    elif not any(_grants(entry) for entry in entries):
+
+
+@rule(
+    "AK420",
+    "tools-empty",
+    "warning",
+    "values",
+    'An empty `tools` (`tools:`, `tools: []`, `tools: ""`) runs the agent with no tools at all.',
+)
+def tools_empty(view: View) -> Iterator[Hit]:
+    """Claude Code starts such an agent with zero tools: it can only answer from its prompt. Its agent
+    listing still says "All tools", which is misleading. Remove the key to inherit every tool, or list the
+    tools the agent needs. (With `memory` set, Write, Edit and Read are added, so the list is not empty.)
+    """
+    if not view.usable or "tools" not in view.fields:
+        return
+    if view.agent.tools == [] and view.agent.granted_tools == []:
         yield Hit(
             view.key_line("tools"),
-            f"none of {', '.join(entries)} is a Claude Code tool: the agent gets "
-            "no tool and starting it fails",
+            "'tools' is empty: Claude Code runs the agent with no tools at all (its listing still says "
+            "'All tools'); remove the key to inherit every tool, or list the tools it needs",
         )
 
 
@@ -411,8 +438,10 @@ def invalid_color(view: View) -> Iterator[Hit]:
     "`permissionMode` must be one of default, acceptEdits, auto, bypassPermissions, dontAsk, plan.",
 )
 def invalid_permission_mode(view: View) -> Iterator[Hit]:
-    """Values are case-sensitive camelCase."""
-    yield from _enum(view, "permissionMode", PERMISSION_MODES, "not a permission mode")
+    """Values are case-sensitive camelCase (`manual` is read as `default`)."""
+    yield from _enum(
+        view, "permissionMode", PERMISSION_MODES, "not a permission mode", extra_ok=lambda v: v == "manual"
+    )  # Claude Code reads 'manual' as 'default'
 
 
 @rule(
@@ -429,8 +458,20 @@ def invalid_effort(view: View) -> Iterator[Hit]:
         "effort",
         EFFORTS,
         "not an effort level or an integer",
-        extra_ok=lambda v: isinstance(v, int) and not isinstance(v, bool),
+        extra_ok=_effort_ok,
     )
+
+
+def _effort_ok(value: Any) -> bool:
+    """Claude Code's reading: a level in any case (`med` for medium), an integer, or text starting with one."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        return lowered in EFFORTS or lowered == "med" or _positive_integer(value) is not None
+    return False
 
 
 @rule("AK412", "invalid-memory", "warning", "values", "`memory` must be user, project or local.")
@@ -445,22 +486,41 @@ def invalid_isolation(view: View) -> Iterator[Hit]:
     yield from _enum(view, "isolation", ISOLATIONS, "not an isolation mode")
 
 
+def _positive_integer(value: Any) -> int | None:
+    """Claude Code's reading of a count: a number, or text starting with digits; None unless a positive
+    integer."""
+    if value is None or isinstance(value, bool | list | dict):
+        return None
+    if isinstance(value, int | float):
+        number: float | int = value
+    else:
+        match = re.match(r"\s*([+-]?\d+)", str(value))
+        if not match:
+            return None
+        number = int(match.group(1))
+    return int(number) if float(number).is_integer() and number > 0 else None
+
+
 @rule("AK414", "invalid-max-turns", "warning", "values", "`maxTurns` must be a positive integer.")
 def invalid_max_turns(view: View) -> Iterator[Hit]:
-    """`maxTurns: "10"` (a string), `0`, `-1` or `2.5` are not positive integers."""
+    """`0`, `-1`, `2.5` or `ten` are not positive integers, and Claude Code ignores them (with a warning).
+    Text that starts with digits (`"10"`) is read as the number.
+    """
     if "maxTurns" in view.fields:
         value = view.fields["maxTurns"]
-        if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+        if _positive_integer(value) is None:
             yield Hit(
                 view.key_line("maxTurns"),
-                f"'maxTurns' is {type_name(value)} ({js_string(value)!r}), not a positive integer",
+                f"'maxTurns' is {type_name(value)} ({js_string(value)!r}), not a positive integer: "
+                "Claude Code ignores it",
             )
 
 
 @rule("AK415", "invalid-background", "warning", "values", "`background` must be true or false.")
 def invalid_background(view: View) -> Iterator[Hit]:
-    """`background: yes` or `"true"` are strings in YAML 1.2, not booleans."""
-    if "background" in view.fields and not isinstance(view.fields["background"], bool):
+    """`background: yes` is a string in YAML 1.2, not a boolean, and Claude Code ignores it (the text
+    `"true"` or `"false"` it accepts)."""
+    if "background" in view.fields and view.fields["background"] not in (True, False, "true", "false"):
         value = view.fields["background"]
         yield Hit(
             view.key_line("background"),
@@ -532,3 +592,79 @@ def duplicate_tool(view: View) -> Iterator[Hit]:
             if entry in seen:
                 yield Hit(view.find_line(key, entry), f"'{entry}' is listed twice in '{key}'")
             seen.add(entry)
+
+
+@rule(
+    "AK421",
+    "invalid-auto-compact-window",
+    "warning",
+    "values",
+    f"`autoCompactWindow` must be an integer of at least {AUTO_COMPACT_WINDOW_MIN:,} (tokens).",
+)
+def invalid_auto_compact_window(view: View) -> Iterator[Hit]:
+    """The context size at which Claude Code compacts this agent's conversation. Any other value is
+    ignored, with a warning in Claude Code's log.
+    """
+    if "autoCompactWindow" in view.fields:
+        value = view.fields["autoCompactWindow"]
+        number = _positive_integer(value)
+        if number is None or number < AUTO_COMPACT_WINDOW_MIN:
+            yield Hit(
+                view.key_line("autoCompactWindow"),
+                f"'autoCompactWindow' is {js_string(value)!r}: Claude Code ignores it (it must be an "
+                f"integer of at least {AUTO_COMPACT_WINDOW_MIN:,})",
+            )
+
+
+@rule(
+    "AK422",
+    "invalid-cache-ttl",
+    "warning",
+    "values",
+    f"`experimental.cacheTtl` must be one of {', '.join(CACHE_TTLS)}.",
+)
+def invalid_cache_ttl(view: View) -> Iterator[Hit]:
+    """The prompt-cache lifetime for this agent. Claude Code finds the key case- and dash-insensitively
+    (`cache_ttl`, `CacheTTL`) and silently ignores any other value.
+    """
+    experimental = view.fields.get("experimental")
+    if not isinstance(experimental, dict):
+        return
+    for key, value in experimental.items():
+        if isinstance(key, str) and key.replace("-", "").replace("_", "").lower() == "cachettl":
+            if value not in CACHE_TTLS:
+                yield Hit(
+                    view.key_line("experimental"),
+                    f"'experimental.{key}' is {js_string(value)!r}: Claude Code ignores it "
+                    f"(it must be {' or '.join(CACHE_TTLS)})",
+                )
+            return
+
+
+_FLAGS = {  # key -> (what Claude Code accepts, in words; the check)
+    "omitClaudeMd": ("true or false", lambda v: v in (True, False, "true", "false")),
+    "observeSubagents": ("true or false", lambda v: v in (True, False, "true", "false")),
+    "observeToolResults": ("true or false", lambda v: v in (True, False, "true", "false")),
+    "observer": ("text", lambda v: isinstance(v, str) and bool(v.strip())),
+    "observerMessage": ("text", lambda v: isinstance(v, str) and bool(v.strip())),
+}
+
+
+@rule(
+    "AK423",
+    "invalid-flag-value",
+    "warning",
+    "values",
+    "`omitClaudeMd`, `observeSubagents`, `observeToolResults` take true/false; `observer`, "
+    "`observerMessage` take text.",
+)
+def invalid_flag_value(view: View) -> Iterator[Hit]:
+    """Keys Claude Code reads but does not document. Any other value is silently ignored (`omitClaudeMd:
+    yes` is the text "yes" in YAML 1.2, not true).
+    """
+    for key, (wanted, check) in _FLAGS.items():
+        if key in view.fields and not check(view.fields[key]):
+            yield Hit(
+                view.key_line(key),
+                f"'{key}' is {js_string(view.fields[key])!r}: Claude Code ignores it (it takes {wanted})",
+            )

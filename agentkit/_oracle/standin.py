@@ -1,0 +1,631 @@
+"""A local stand-in for the Anthropic Messages API, for tests, notebooks, benchmarks and the oracle.
+
+A real HTTP server on 127.0.0.1 (the SDK's httpx2 transport cannot be mocked reliably), speaking
+`POST /v1/messages` (JSON and SSE streaming) and `POST /v1/messages/count_tokens`. It says what it is:
+every response carries the header `x-agentkit-stand-in: 1`, and `GET /agentkit/stand-in` answers
+`{"stand_in": "agentkit"}`, so a client can label answers that did not come from Anthropic. Every request
+(any method, any path) is recorded in `requests`.
+
+Replies are deterministic and derived from the request, so tests can check what was sent:
+    "model=<model> system=<first five words of the system prompt> user=<the user message>"
+streamed one word per `text_delta`. Token counts are word counts (system + user messages).
+If the system prompt lists agents the way Claude Code does ("- name: description" lines after
+"Available agent types"), the reply is the name of the agent whose name and description share the most
+words with the request ("none" if no word is shared): a small, predictable stand-in for routing.
+If the system prompt carries agentkit's grader marker (`agentkit-grader/`), the reply is a JSON verdict
+whose score is the share of the rubric's words (longer than three letters) found in the answer, and
+which passes at 0.5 or more: a deterministic stand-in for an llm-rubric grader (agentkit.evals).
+
+Behaviour is scripted per request, either by a queue (`server.script("status:529", "ok")`, one spec per
+request, consumed in order) or by magic strings in the user message (usable from notebooks and
+subprocesses, which cannot reach the server object). Specs, several may be combined with spaces:
+    ok              a normal reply
+    status:N        answer with HTTP N and an Anthropic-style error body (429, 529, 500, 400, ...)
+    drop:K          stream K text deltas, then close the connection mid-body
+    error:K         stream K text deltas, then send `event: error` (overloaded_error)
+    nostop:K        stream K text deltas, then end the body cleanly without message_stop
+    chunks:N        reply with N deltas ("tok0 ", "tok1 ", ...) instead of the echo
+    delay:S         sleep S seconds between events
+    stall:S         sleep S seconds before the first text delta
+In a prompt, write them as `[[status:529]]`, `[[chunks:2000]]`, etc.
+
+For running Claude Code itself (agentkit._oracle): `server.respond(func)` installs a function that sees each
+recorded request first and may return a Behaviour (None: the usual rules).
+`Behaviour(tool_uses=(ToolUse(...), ...))` answers with streamed `tool_use` blocks and stop reason
+`tool_use`; `server.spawn_subagent(name, prompt)` answers the first main-loop request of Claude Code with a
+call of its `Agent` tool, which makes Claude Code spawn that subagent (`spawn_subagents` several at once). `Recorded.is_subagent` tells a subagent's request (its system prompt carries
+`cc_is_subagent=true`) from the main loop's. A Claude Code main-loop request whose system prompt names
+`Subagent to run: NAME` (agentkit.live's Claude Code mode) is answered as Claude would: with one call of the
+`Agent` tool for NAME, passing the user's message (so that notebooks and subprocesses need no scripting).
+
+Standalone: `python -m agentkit._oracle.standin --port 8765`, then
+`ANTHROPIC_BASE_URL=http://127.0.0.1:8765 ANTHROPIC_API_KEY=sk-ant-test-not-a-real-key`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = [
+    "FAKE_KEY",
+    "IDENTITY_PATH",
+    "STAND_IN_HEADER",
+    "SUBAGENT_MARKER",
+    "Behaviour",
+    "FakeMessagesAPI",
+    "Recorded",
+    "ToolUse",
+    "count_tokens",
+    "is_subagent_request",
+    "main",
+    "reply_chunks",
+]
+
+FAKE_KEY = "sk-ant-test-not-a-real-key"
+# How the stand-in names itself: a header on every response, and a path that answers who it is.
+STAND_IN_HEADER = "x-agentkit-stand-in"
+IDENTITY_PATH = "/agentkit/stand-in"
+# Claude Code puts this in the first system block of a spawned subagent's requests.
+SUBAGENT_MARKER = "cc_is_subagent=true"
+# agentkit.live's Claude Code mode names the subagent its main session must run with this line.
+_RUN_SUBAGENT = re.compile(r"Subagent to run: (\S+)")
+
+_MAGIC = re.compile(r"\[\[([a-z]+(?::[0-9.]+)?)\]\]")
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    529: "overloaded_error",
+}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class ToolUse:
+    """One `tool_use` block to answer with (the model "calls" this tool with this input)."""
+
+    name: str
+    input: dict[str, Any]
+    id: str = "toolu_agentkit_standin_1"
+
+
+@dataclass
+class Behaviour:
+    status: int = 200
+    tool_uses: tuple[ToolUse, ...] = ()  # answer by calling these tools (no text)
+    drop: int | None = None
+    error: int | None = None
+    nostop: int | None = None
+    chunks: int | None = None
+    delay: float = 0.0
+    stall: float = 0.0
+
+    @classmethod
+    def parse(cls, spec: str) -> Behaviour:
+        b = cls()
+        for part in spec.replace(",", " ").split():
+            key, _, value = part.partition(":")
+            if key == "ok":
+                continue
+            if key in ("status", "drop", "error", "nostop", "chunks"):
+                setattr(b, key, int(value))
+            elif key in ("delay", "stall"):
+                setattr(b, key, float(value))
+            else:
+                raise ValueError(f"unknown fake API behaviour {part!r}")
+        return b
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-cased names
+    body: Any
+
+    @property
+    def is_messages(self) -> bool:
+        """A `POST /v1/messages` (not count_tokens, not anything else)."""
+        return self.method == "POST" and self.path == "/v1/messages"
+
+    @property
+    def is_subagent(self) -> bool:
+        """A request Claude Code sends for a spawned subagent (not for its main loop)."""
+        return self.is_messages and is_subagent_request(self.body)
+
+
+def is_subagent_request(body: Any) -> bool:
+    """Does this Messages request come from a Claude Code subagent? Its system prompt says so."""
+    if not isinstance(body, dict):
+        return False
+    return SUBAGENT_MARKER in _text_of(body.get("system"))
+
+
+def _text_of(content: Any) -> str:
+    """The text of a `system` value or a message `content`: a string or a list of text blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return ""
+
+
+def count_tokens(body: dict[str, Any]) -> int:
+    """The fake tokenizer: words in the system prompt and in every message."""
+    words = len(_text_of(body.get("system")).split())
+    for message in body.get("messages") or []:
+        words += len(_text_of(message.get("content")).split())
+    return words
+
+
+def _user_text(body: dict[str, Any]) -> str:
+    messages = body.get("messages") or []
+    return _text_of(messages[-1].get("content")) if messages else ""
+
+
+def _route(system: str, request: str) -> str | None:
+    """If the system prompt lists agents as Claude Code does, the best word-overlap match, else None."""
+    if "Available agent types" not in system:
+        return None
+    wanted = set(_WORD.findall(_MAGIC.sub("", request).lower()))
+    best, best_score = "none", 0
+    for line in system.split("Available agent types", 1)[1].splitlines():
+        m = re.match(r"- ([^:\s]+(?::[^:\s]+)?): (.*)$", line)
+        if not m:
+            continue
+        name, description = m.groups()
+        words = set(_WORD.findall(f"{name.replace('-', ' ')} {description}".lower()))
+        score = len({w for w in wanted & words if len(w) > 3})
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def delegation(body: dict[str, Any]) -> ToolUse | None:
+    """The `Agent` call Claude would make for a main-loop request asking it to run one named subagent."""
+    tools = body.get("tools") or []
+    if is_subagent_request(body) or not any(isinstance(t, dict) and t.get("name") == "Agent" for t in tools):
+        return None
+    wanted = _RUN_SUBAGENT.search(_text_of(body.get("system")))
+    if wanted is None:
+        return None
+    return ToolUse(
+        "Agent", {"description": "agentkit run", "prompt": _user_text(body), "subagent_type": wanted.group(1)}
+    )
+
+
+GRADER_MARKER = "agentkit-grader/"
+
+
+def _section(text: str, tag: str) -> str:
+    m = re.search(rf"<{tag}>\n?(.*?)\n?</{tag}>", text, re.DOTALL)
+    return m.group(1) if m else ""
+
+
+def _grade(system: str, user: str) -> str | None:
+    """A grader's JSON verdict from word overlap between rubric and answer, if this is a grading request."""
+    if GRADER_MARKER not in system:
+        return None
+    rubric = sorted({w for w in _WORD.findall(_section(user, "rubric").lower()) if len(w) > 3})
+    answer = set(_WORD.findall(_section(user, "answer").lower()))
+    found = [w for w in rubric if w in answer]
+    score = round(len(found) / len(rubric), 2) if rubric else 0.0
+    reason = f"stand-in grader: {len(found)} of {len(rubric)} rubric words appear in the answer"
+    reason += f" ({', '.join(found)})" if found else ""
+    return json.dumps({"reason": reason, "score": score, "pass": score >= 0.5})
+
+
+def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
+    """The text deltas of the reply: deterministic, and derived from the request."""
+    if behaviour.chunks is not None:
+        return [f"tok{i} " for i in range(behaviour.chunks)]
+    system = _text_of(body.get("system"))
+    user = _MAGIC.sub("", _user_text(body)).strip()
+    routed = _route(system, user)
+    if routed is not None:
+        return [routed]
+    verdict = _grade(system, user)
+    if verdict is not None:
+        return [verdict]
+    words = f"model={body.get('model')} system={' '.join(system.split()[:5])} user={user}".split()
+    return [w + " " for w in words[:-1]] + words[-1:]
+
+
+class FakeMessagesAPI:
+    """The server. Use as a context manager, or call start() and stop()."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._queue: deque[Behaviour] = deque()
+        self._responder: Callable[[Recorded], Behaviour | None] | None = None
+        self._lock = threading.Lock()
+        self.requests: list[Recorded] = []
+        self._server = _Server((host, port), _make_handler(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def count(self) -> int:
+        """How many requests arrived (every retry counts)."""
+        with self._lock:
+            return len(self.requests)
+
+    def script(self, *specs: str) -> None:
+        """Queue one behaviour per coming request (in order); later requests behave normally."""
+        with self._lock:
+            self._queue.extend(Behaviour.parse(s) for s in specs)
+
+    def respond(self, func: Callable[[Recorded], Behaviour | None] | None) -> None:
+        """Let `func` choose the behaviour for each coming request (after the script queue is empty).
+
+        It is called with the recorded request, under the server's lock (keep it quick); None means the
+        usual rules (magic strings in the prompt). `respond(None)` removes it.
+        """
+        with self._lock:
+            self._responder = func
+
+    def spawn_subagent(self, name: str, prompt: str, description: str = "agentkit oracle") -> None:
+        """Answer Claude Code's first main-loop request by calling its `Agent` tool for subagent `name`.
+
+        Claude Code then spawns the subagent and sends its request (`Recorded.is_subagent`); every other
+        request is answered as usual.
+        """
+        self.spawn_subagents([(name, prompt)], description)
+
+    def spawn_subagents(
+        self, calls: list[tuple[str, str]], description: str = "agentkit oracle", *, hold: float = 0.0
+    ) -> None:
+        """Like spawn_subagent, for several (name, prompt) pairs at once: one answer, one call each.
+
+        With `hold`, subagents' requests are answered only after that many seconds (a stalled stream), so
+        that a caller who only wants to see the requests is not slowed down by the subagents' work.
+        """
+        uses = tuple(
+            ToolUse(
+                "Agent",
+                {"description": description, "prompt": prompt, "subagent_type": name},
+                f"toolu_agentkit_standin_{index}",
+            )
+            for index, (name, prompt) in enumerate(calls)
+        )
+        done = False
+
+        def responder(rec: Recorded) -> Behaviour | None:
+            nonlocal done
+            if hold and rec.is_subagent:
+                return Behaviour(stall=hold)
+            if done or not rec.is_messages or rec.is_subagent or not isinstance(rec.body, dict):
+                return None
+            if not rec.body.get("tools"):  # a side request (titles, summaries): not the main loop
+                return None
+            done = True
+            return Behaviour(tool_uses=uses)
+
+        self.respond(responder)
+
+    @property
+    def subagent_requests(self) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if r.is_subagent]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self._responder = None
+            self.requests.clear()
+
+    def start(self) -> FakeMessagesAPI:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fake-messages-api", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeMessagesAPI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # Called by the handler.
+    def _record(self, rec: Recorded, prompt: str) -> Behaviour:
+        with self._lock:
+            self.requests.append(rec)
+            if self._queue:
+                return self._queue.popleft()
+            chosen = self._responder(rec) if self._responder is not None else None
+        if chosen is not None:
+            return chosen
+        call = delegation(rec.body) if rec.is_messages and isinstance(rec.body, dict) else None
+        if call is not None:
+            return Behaviour(tool_uses=(call,))
+        return Behaviour.parse(" ".join(_MAGIC.findall(prompt)))
+
+    def _record_other(self, rec: Recorded) -> None:
+        with self._lock:
+            self.requests.append(rec)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client went away (a killed Claude Code, a Stop button): not worth a traceback
+        super().handle_error(request, client_address)
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+def _chunk(data: bytes) -> bytes:
+    """One piece of a chunked transfer-encoded body."""
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, like the real API; the SDK pools connections
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+        def end_headers(self) -> None:
+            self.send_header(STAND_IN_HEADER, "1")  # on every response, errors included
+            super().end_headers()
+
+        def _record_plain(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            api._record_other(Recorded(self.command, self.path.split("?", 1)[0], headers, raw or None))
+
+        def do_GET(self) -> None:
+            self._record_plain()
+            if self.path.split("?", 1)[0] == IDENTITY_PATH:
+                return self._json(200, {"stand_in": "agentkit"})
+            self._error(404, f"no route {self.path}")
+
+        def do_HEAD(self) -> None:
+            self._record_plain()
+            self.send_response(200 if self.path.split("?", 1)[0] == IDENTITY_PATH else 404)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        do_PUT = do_DELETE = do_PATCH = do_GET
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                return self._error(400, "body is not JSON")
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            path = self.path.split("?", 1)[0]
+            try:
+                behaviour = api._record(Recorded("POST", path, headers, body), _user_text(body))
+            except ValueError as e:
+                return self._error(400, str(e))
+            if behaviour.status != 200:
+                return self._error(behaviour.status, f"scripted HTTP {behaviour.status}")
+            if path == "/v1/messages/count_tokens":
+                return self._json(200, {"input_tokens": count_tokens(body)})
+            if path != "/v1/messages":
+                return self._error(404, f"no route {path}")
+            if not isinstance(body.get("max_tokens"), int) or not body.get("messages"):
+                return self._error(400, "max_tokens and messages are required")
+            if behaviour.tool_uses:
+                return self._tool_uses(body, behaviour.tool_uses)
+            chunks = reply_chunks(body, behaviour)
+            stop_reason = "end_turn"
+            if len(chunks) > body["max_tokens"]:
+                chunks, stop_reason = chunks[: body["max_tokens"]], "max_tokens"
+            if body.get("stream"):
+                self._stream(body, chunks, stop_reason, behaviour)
+            else:
+                self._json(200, self._message(body, "".join(chunks), stop_reason, len(chunks)))
+
+        def _tool_uses(self, body: dict[str, Any], calls: tuple[ToolUse, ...]) -> None:
+            """Answer with calls of tools: the way to make Claude Code act (e.g. spawn a subagent)."""
+            blocks = [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input} for c in calls]
+            if not body.get("stream"):
+                message = self._message(body, "", "tool_use", len(calls))
+                message["content"] = blocks
+                return self._json(200, message)
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("cache-control", "no-cache")
+            self.send_header("transfer-encoding", "chunked")
+            self.send_header("request-id", "req_fake")
+            self.end_headers()
+            events = [
+                _sse("message_start", {"type": "message_start", "message": self._message(body, "", None, 1)})
+            ]
+            for index, block in enumerate(blocks):
+                delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+                events += [
+                    _sse(
+                        "content_block_start",
+                        {
+                            "type": "content_block_start",
+                            "index": index,
+                            "content_block": {**block, "input": {}},
+                        },
+                    ),
+                    _sse(
+                        "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
+                    ),
+                    _sse("content_block_stop", {"type": "content_block_stop", "index": index}),
+                ]
+            events += [
+                _sse(
+                    "message_delta",
+                    {
+                        "type": "message_delta",
+                        "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+                        "usage": {"output_tokens": 1},
+                    },
+                ),
+                _sse("message_stop", {"type": "message_stop"}),
+            ]
+            try:
+                self.wfile.write(b"".join(_chunk(e) for e in events) + b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        def _message(
+            self, body: dict[str, Any], text: str, stop_reason: str | None, out: int
+        ) -> dict[str, Any]:
+            return {
+                "id": "msg_fake",
+                "type": "message",
+                "role": "assistant",
+                "model": body.get("model"),
+                "content": [{"type": "text", "text": text}] if text else [],
+                "stop_reason": stop_reason,
+                "stop_sequence": None,
+                "usage": {"input_tokens": count_tokens(body), "output_tokens": out},
+            }
+
+        def _json(self, status: int, payload: dict[str, Any], extra: dict[str, str] | None = None) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.send_header("request-id", "req_fake")
+            for k, v in (extra or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _error(self, status: int, message: str) -> None:
+            kind = _ERROR_TYPES.get(status, "api_error")
+            # A tiny retry-after keeps SDK retries fast in tests.
+            self._json(
+                status,
+                {"type": "error", "error": {"type": kind, "message": message}},
+                {"retry-after-ms": "10"},
+            )
+
+        def _stream(self, body: dict[str, Any], chunks: list[str], stop_reason: str, b: Behaviour) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("cache-control", "no-cache")
+            self.send_header("transfer-encoding", "chunked")
+            self.send_header("request-id", "req_fake")
+            self.end_headers()
+            start = self._message(body, "", None, 1)
+            head = [
+                _sse("message_start", {"type": "message_start", "message": start}),
+                _sse("ping", {"type": "ping"}),
+                _sse(
+                    "content_block_start",
+                    {
+                        "type": "content_block_start",
+                        "index": 0,
+                        "content_block": {"type": "text", "text": ""},
+                    },
+                ),
+            ]
+            deltas = [
+                _sse(
+                    "content_block_delta",
+                    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": c}},
+                )
+                for c in chunks
+            ]
+            tail = [
+                _sse("content_block_stop", {"type": "content_block_stop", "index": 0}),
+                _sse(
+                    "message_delta",
+                    {
+                        "type": "message_delta",
+                        "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                        "usage": {"output_tokens": len(chunks)},
+                    },
+                ),
+                _sse("message_stop", {"type": "message_stop"}),
+            ]
+            cut = next((k for k in (b.drop, b.error, b.nostop) if k is not None), None)
+            if cut is not None:
+                deltas = deltas[:cut]
+                if b.error is not None:
+                    error = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+                    tail = [_sse("error", error)]
+                elif b.drop is not None:
+                    tail = []
+                else:
+                    tail = tail[:2]
+            try:
+                if b.delay or b.stall:
+                    self._write_slowly(head, deltas, tail, b)
+                else:
+                    # All at once: the client's parsing, not the server, sets the pace (benchmarks).
+                    self.wfile.write(b"".join(_chunk(e) for e in head + deltas + tail))
+                if b.drop is not None:
+                    self.wfile.flush()
+                    self.close_connection = True  # no terminating chunk: the client sees a broken body
+                    return
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client went away (e.g. a Stop button)
+
+        def _write_slowly(
+            self, head: list[bytes], deltas: list[bytes], tail: list[bytes], b: Behaviour
+        ) -> None:
+            for event in head:
+                self.wfile.write(_chunk(event))
+            self.wfile.flush()
+            time.sleep(b.stall)
+            for event in deltas + tail:
+                self.wfile.write(_chunk(event))
+                self.wfile.flush()
+                time.sleep(b.delay)
+
+    return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run agentkit's stand-in Messages API on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    args = parser.parse_args(argv)
+    api = FakeMessagesAPI(port=args.port)
+    print(f"ANTHROPIC_BASE_URL={api.base_url}", flush=True)
+    print(f"ANTHROPIC_API_KEY={FAKE_KEY}", flush=True)
+    try:
+        api._server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        api._server.server_close()
+
+
+if __name__ == "__main__":
+    main()

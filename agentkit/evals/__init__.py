@@ -1,0 +1,101 @@
+"""Evaluate agents: is the edit better, on the cases that matter, by more than noise?
+
+    from agentkit import evals
+    suite = evals.load_suite("evals/reviewers.yaml")        # or evals.Suite(agents=..., cases=...)
+    results = evals.run(suite)                              # concurrent, cached per sample, replayable
+    results.to_frame()                                      # case x version x model x sample
+    results.summary()                                       # pass rates with 95% Wilson intervals
+    print(results.compare("code-reviewer", "strict-reviewer"))   # paired, in words, with a p-value
+    routing = evals.run_routing(agents, {"Review my PR": "pr-review-helper"})
+    routing.accuracy(); routing.confusion("live"); routing.lost("offline")
+
+Answers come through `agentkit.live` (its cache, history and replay mode). `AGENTKIT_REPLAY=1` answers
+only from recordings and lists whatever is missing. Every answer carries its `source`: "anthropic",
+"stand-in" (the local test server), or another endpoint, and stand-in answers are labelled wherever
+they are shown. `agentkit eval SUITE` runs a suite from the command line, for CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from agentkit._errors import EvalError, ReplayMiss, SuiteError
+from agentkit.evals._agents import Version
+from agentkit.evals._answers import cache_path, endpoint_source
+from agentkit.evals._checks import ASSERTION_TYPES, Assertion, Check
+from agentkit.evals._grader import DEFAULT_GRADER_MODEL, GRADER_MARKER, GRADER_SYSTEM_PROMPT, Grade
+from agentkit.evals._results import Comparison, EvalResults, SampleResult
+from agentkit.evals._routing import (
+    RoutingCase,
+    RoutingChange,
+    RoutingResults,
+    RoutingRow,
+    RoutingSuite,
+    routing_suite,
+)
+from agentkit.evals._run import run
+from agentkit.evals._stats import mcnemar_exact, paired_bootstrap, sign_flip_p, wilson
+from agentkit.evals._suite import Case, Suite, load_suite
+
+__all__ = [
+    "ASSERTION_TYPES",
+    "DEFAULT_GRADER_MODEL",
+    "GRADER_MARKER",
+    "GRADER_SYSTEM_PROMPT",
+    "Assertion",
+    "Case",
+    "Check",
+    "Comparison",
+    "EvalError",
+    "EvalResults",
+    "Grade",
+    "ReplayMiss",
+    "RoutingCase",
+    "RoutingChange",
+    "RoutingResults",
+    "RoutingRow",
+    "RoutingSuite",
+    "SampleResult",
+    "Suite",
+    "SuiteError",
+    "Version",
+    "cache_path",
+    "endpoint_source",
+    "load_suite",
+    "mcnemar_exact",
+    "paired_bootstrap",
+    "routing_suite",
+    "run",
+    "run_routing",
+    "sign_flip_p",
+    "wilson",
+]
+
+
+def run_routing(
+    agents: Iterable[Any] | Mapping[str, Iterable[Any]] | RoutingSuite,
+    requests: Mapping[str, str | None] | Iterable[tuple[str, str | None]] | None = None,
+    *,
+    routers: Sequence[str] = ("offline", "live"),
+    model: str | None = None,
+    no_cache: bool = False,
+    max_retries: int = 2,
+) -> RoutingResults:
+    """Score labelled requests with the offline and the live router.
+
+    `agents` is one set of agents, {label: set} to compare versions of the set (say, before and after a
+    description edit), or a RoutingSuite; `requests` maps each request to the agent that should take it
+    (None or "none": no agent should). Live picks are cached and replayable like any run.
+    """
+    from agentkit.evals._answers import Asker
+    from agentkit.evals._routing import run_routing_suite
+
+    if isinstance(agents, RoutingSuite):
+        suite = agents
+    else:
+        if requests is None:
+            raise TypeError("run_routing needs requests: {request: expected agent}")
+        suite = routing_suite(agents, requests, routers=routers, model=model)
+    asker = Asker(no_cache=no_cache, max_retries=max_retries)
+    return run_routing_suite(suite, asker.route)

@@ -1,0 +1,110 @@
+"""The statistics behind "is B better than A, by more than noise?" (standard library and numpy only).
+
+- `wilson(k, n)`: the Wilson score interval for a pass rate. Unlike the normal approximation it stays
+  honest at 0% and 100% (5 of 5 passing gives 57%-100%, not 100% +- 0).
+- `mcnemar_exact(b, c)`: the exact (binomial) McNemar test on the discordant pairs of two versions run
+  on the same cases: b cases only A passes, c cases only B passes. Cases both pass or both fail say
+  nothing about which is better. Two-sided.
+- `paired_bootstrap(a, b)`: for per-case scores or pass rates (repeat > 1): resample cases with
+  replacement, keeping each case's pair together, for a percentile interval of the mean difference
+  b - a. Its p-value comes from the paired permutation (sign-flip) test: under no difference, A's and
+  B's result on a case could as well be swapped. The bootstrap's own p-value is too small with few cases
+  (3 cases all favouring B would give p = 0); the sign-flip test gives 0.25 there, as McNemar does, and
+  for pass/fail outcomes it is exactly McNemar's test.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+
+ALPHA = 0.05
+
+
+def z_for(confidence: float) -> float:
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval for k successes in n trials; (nan, nan) when n is 0."""
+    if n == 0:
+        return (math.nan, math.nan)
+    if not 0 <= k <= n:
+        raise ValueError(f"k must be between 0 and n, not {k} of {n}")
+    z = z_for(confidence)
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    # Clamp rounding noise: at k = 0 or k = n the interval touches 0 or 1 exactly.
+    return (0.0 if k == 0 else max(0.0, centre - half), 1.0 if k == n else min(1.0, centre + half))
+
+
+def mcnemar_exact(b: int, c: int) -> float:
+    """Two-sided exact McNemar p-value: under no difference, min(b, c) ~ Binomial(b + c, 1/2)."""
+    n = b + c
+    if n == 0:
+        return 1.0
+    k = min(b, c)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
+def smallest_p(discordant: int) -> float:
+    """The smallest p-value McNemar can give with this many discordant pairs (all on one side)."""
+    return mcnemar_exact(0, discordant)
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    difference: float  # mean(b) - mean(a)
+    low: float
+    high: float
+    p_value: float
+    resamples: int
+
+
+def paired_bootstrap(
+    a: Sequence[float],
+    b: Sequence[float],
+    *,
+    resamples: int = 10_000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Bootstrap:
+    """Paired bootstrap of mean(b) - mean(a) over cases; seeded, so the same data gives the same answer."""
+    import numpy as np
+
+    if len(a) != len(b):
+        raise ValueError(f"paired samples must have the same length, not {len(a)} and {len(b)}")
+    if not a:
+        return Bootstrap(math.nan, math.nan, math.nan, 1.0, 0)
+    d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    observed = float(d.mean())
+    rng = np.random.default_rng(seed)
+    means = d[rng.integers(0, len(d), size=(resamples, len(d)))].mean(axis=1)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return Bootstrap(observed, float(low), float(high), sign_flip_p(d, seed=seed), resamples)
+
+
+EXACT_SIGN_FLIPS = 16  # up to 2**16 sign patterns are enumerated; beyond, a seeded Monte Carlo sample
+
+
+def sign_flip_p(differences: Sequence[float], *, samples: int = 20_000, seed: int = 0) -> float:
+    """Two-sided paired permutation test of mean difference 0: flip the sign of each case's difference."""
+    import numpy as np
+
+    d = np.asarray(differences, dtype=float)
+    d = d[d != 0]  # a case with no difference looks the same flipped: it only adds to both counts
+    if len(d) == 0:
+        return 1.0
+    observed = abs(d.sum())
+    if len(d) <= EXACT_SIGN_FLIPS:
+        patterns = (np.arange(2 ** len(d))[:, None] >> np.arange(len(d))) & 1
+    else:
+        patterns = np.random.default_rng(seed).integers(0, 2, size=(samples, len(d)))
+    sums = np.abs(((1 - 2 * patterns) * d).sum(axis=1))
+    return float(min(1.0, (sums >= observed - 1e-9).mean()))

@@ -1,0 +1,439 @@
+"""Running an agent on a prompt: options checked, the cache asked first, the run streamed and recorded.
+
+Two modes share everything but the request: "api" (the default: the agent's body as the system prompt,
+no tools, one streamed request; see `_api`) and "claude-code" (the agent run by Claude Code as a
+subagent, with its tools; see `_claude_code`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, ReplayMiss
+from agentkit.live import _api, _claude_code
+from agentkit.live._history import cache_key, lookup, recorded_prompts, store, warn_unusable
+from agentkit.live._prices import cost_usd, resolve_model
+from agentkit.live._redact import redact, secrets
+from agentkit.live._result import API, CLAUDE_CODE, MODES, Comparison, Draft, RunResult, RunSpec
+from agentkit.live._source import base_url, is_anthropic
+
+DEFAULT_MAX_TOKENS = 4096  # direct runs; Claude Code runs use Claude Code's own limit unless given
+MAX_OUTPUT_TOKENS = 128_000  # the most a current Claude model writes in one response
+MAX_RETRIES_LIMIT = 20
+DEFAULT_MAX_RETRIES = _api.DEFAULT_MAX_RETRIES
+DEFAULT_TIMEOUT_S = _api.DEFAULT_TIMEOUT_S
+DEFAULT_MAX_TURNS = _claude_code.DEFAULT_MAX_TURNS
+DEFAULT_MAX_COST_USD = _claude_code.DEFAULT_MAX_COST_USD
+DEFAULT_PERMISSION_MODE = _claude_code.DEFAULT_PERMISSION_MODE
+
+
+class AgentLike(Protocol):
+    """What a live run needs of an agent (`agentkit.Agent` has it all)."""
+
+    @property
+    def name(self) -> Any: ...
+    @property
+    def path(self) -> Any: ...
+    @property
+    def model(self) -> Any: ...
+    @property
+    def prompt(self) -> str: ...
+    def render(self) -> str: ...
+
+
+def replaying() -> bool:
+    """Is replay mode on (`AGENTKIT_REPLAY=1`): answers only from recorded runs, no request, no key?"""
+    return os.environ.get("AGENTKIT_REPLAY", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_options(
+    *,
+    prompt: object = "",
+    mode: object = API,
+    max_tokens: object = None,
+    temperature: object = None,
+    max_retries: object = DEFAULT_MAX_RETRIES,
+    timeout: object = DEFAULT_TIMEOUT_S,
+    max_turns: object = DEFAULT_MAX_TURNS,
+    max_cost_usd: object = DEFAULT_MAX_COST_USD,
+    permission_mode: object = DEFAULT_PERMISSION_MODE,
+) -> None:
+    """Refuse options no run can honour, with a message that says what is allowed (InvalidRunOption)."""
+    if not isinstance(prompt, str):
+        raise TypeError(f"prompt must be a str, not {type(prompt).__name__}")
+    if not prompt.strip():
+        raise InvalidRunOption("the prompt is empty: the API refuses an empty user message")
+    if mode not in MODES:
+        raise InvalidRunOption(f"mode must be one of {', '.join(map(repr, MODES))}, not {mode!r}")
+    if max_tokens is not None and not (_is_int(max_tokens) and 1 <= max_tokens <= MAX_OUTPUT_TOKENS):  # type: ignore[operator]
+        raise InvalidRunOption(
+            f"max_tokens must be a whole number from 1 to {MAX_OUTPUT_TOKENS:,} "
+            f"(no Claude model writes more), not {max_tokens!r}"
+        )
+    if temperature is not None:
+        if isinstance(temperature, bool) or not isinstance(temperature, int | float):
+            raise InvalidRunOption(f"temperature must be a number from 0 to 1, not {temperature!r}")
+        if not (math.isfinite(temperature) and 0.0 <= temperature <= 1.0):
+            raise InvalidRunOption(f"temperature must be a number from 0 to 1, not {temperature!r}")
+        if mode == CLAUDE_CODE:
+            raise InvalidRunOption(
+                "Claude Code sets no temperature: leave temperature unset in claude-code mode"
+            )
+    if not (_is_int(max_retries) and 0 <= max_retries <= MAX_RETRIES_LIMIT):  # type: ignore[operator]
+        raise InvalidRunOption(
+            f"max_retries must be a whole number from 0 to {MAX_RETRIES_LIMIT}, not {max_retries!r}"
+        )
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not (math.isfinite(timeout) and timeout > 0)
+    ):
+        raise InvalidRunOption(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if not (_is_int(max_turns) and max_turns >= 1):  # type: ignore[operator]
+        raise InvalidRunOption(f"max_turns must be a whole number of at least 1, not {max_turns!r}")
+    if max_cost_usd is not None and (
+        isinstance(max_cost_usd, bool)
+        or not isinstance(max_cost_usd, int | float)
+        or not (math.isfinite(max_cost_usd) and max_cost_usd > 0)
+    ):
+        raise InvalidRunOption(
+            f"max_cost_usd must be a positive number of dollars (or None), not {max_cost_usd!r}"
+        )
+    if permission_mode not in _claude_code.PERMISSION_MODES:
+        raise InvalidRunOption(
+            f"permission_mode must be one of {', '.join(_claude_code.PERMISSION_MODES)}, not {permission_mode!r}"
+        )
+
+
+def _describe(agent: AgentLike) -> tuple[str | None, str | None]:
+    name = agent.name if isinstance(agent.name, str) else None
+    return name, (str(agent.path) if agent.path is not None else None)
+
+
+def _abbrev(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _endpoint() -> str | None:
+    url = base_url()
+    return None if is_anthropic(url) else url
+
+
+class LiveStream:
+    """One run, as an iterator of text chunks. Iterate it (or call `.run()`), then read `.result`.
+
+    `stop()` may be called from any thread (a notebook Stop button): the partial text is kept,
+    recorded with complete=False, and returned.
+    """
+
+    def __init__(
+        self,
+        agent: AgentLike,
+        prompt: str,
+        *,
+        model: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        no_cache: bool = False,
+        stop: threading.Event | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        api_key: str | None = None,
+        mode: str = API,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        max_cost_usd: float | None = DEFAULT_MAX_COST_USD,
+        permission_mode: str = DEFAULT_PERMISSION_MODE,
+        files: Mapping[str, str] | None = None,
+    ) -> None:
+        check_options(
+            prompt=prompt,
+            mode=mode,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_turns=max_turns,
+            max_cost_usd=max_cost_usd,
+            permission_mode=permission_mode,
+        )
+        if mode == API and max_tokens is None:
+            max_tokens = DEFAULT_MAX_TOKENS
+        if files and mode != CLAUDE_CODE:
+            raise InvalidRunOption(
+                "files= seeds Claude Code's working folder: use it with mode='claude-code'"
+            )
+        self.agent = agent
+        self.prompt = prompt
+        self.mode = mode
+        self.model = resolve_model(agent.model, model)
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.no_cache = no_cache
+        self.stop_event = stop if stop is not None else threading.Event()
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self._api_key = api_key
+        self._cancel: Callable[[], None] | None = None  # cuts the request short (set while it runs)
+        self.result: RunResult | None = None
+        self._history_unusable = False
+        self._text = agent.render()
+        seeded = tuple(sorted((str(k), str(v)) for k, v in (files or {}).items()))
+        self.spec = RunSpec(
+            agent=agent,
+            agent_text=self._text,
+            prompt=prompt,
+            model=self.model,
+            mode=mode,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            max_retries=max_retries,
+            timeout=float(timeout),
+            api_key=api_key,
+            max_turns=max_turns,
+            max_cost_usd=max_cost_usd,
+            permission_mode=permission_mode,
+            files=seeded,
+        )
+        extra = None
+        if mode == CLAUDE_CODE:
+            extra = {
+                "mode": mode,
+                "max_turns": max_turns,
+                "permission_mode": permission_mode,
+                "claude_code": _claude_code.claude_code_version(),
+                "files": [list(f) for f in seeded],
+            }
+        self.key = cache_key(self._text, self.model, prompt, max_tokens, temperature, extra)
+
+    def stop(self) -> None:
+        """Stop the run; safe from any thread, and a no-op once it has finished."""
+        self.stop_event.set()
+        cancel = self._cancel
+        if cancel is not None:
+            cancel()
+
+    def _set_cancel(self, cancel: Callable[[], None] | None) -> None:
+        self._cancel = cancel
+        if cancel is not None and self.stop_event.is_set():
+            cancel()
+
+    def run(self, on_text: Callable[[str], object] | None = None) -> RunResult:
+        """Consume the stream, calling `on_text(chunk)` for each piece of text; return the result."""
+        for chunk in self:
+            if on_text is not None:
+                on_text(chunk)
+        assert self.result is not None
+        return self.result
+
+    def __iter__(self) -> Iterator[str]:
+        replay = replaying()
+        if not self.no_cache:
+            try:
+                hit = lookup(self.key, endpoint=_endpoint(), any_source=replay)
+            except LiveError as e:
+                if replay:
+                    raise
+                warn_unusable(e)
+                self._history_unusable = True  # one warning per run: do not try to record either
+                hit = None
+            if hit is not None:
+                self.result = hit
+                if hit.text:
+                    yield hit.text
+                return
+        if replay:
+            raise ReplayMiss(self._replay_miss())
+        yield from self._request()
+
+    def _replay_miss(self) -> str:
+        name, path = _describe(self.agent)
+        mode = " in claude-code mode" if self.mode == CLAUDE_CODE else ""
+        message = (
+            f"replay mode (AGENTKIT_REPLAY=1): no recorded run of agent {name!r} ({path}){mode} "
+            f"with model {self.model!r} and prompt {_abbrev(self.prompt)!r}"
+        )
+        if self.no_cache:
+            return message + " (no_cache=True always needs a request)"
+        try:
+            prompts = recorded_prompts(name, mode=self.mode)
+        except LiveError:
+            prompts = []
+        if prompts:
+            shown = ", ".join(repr(_abbrev(p)) for p in prompts[:8])
+            more = f" and {len(prompts) - 8} more" if len(prompts) > 8 else ""
+            return f"{message}; recorded prompts for {name!r}: {shown}{more}"
+        return f"{message}; nothing is recorded for {name!r}{mode}"
+
+    def _request(self) -> Iterator[str]:
+        draft = Draft()
+        timestamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+        t0 = time.perf_counter()
+        backend = _api.stream if self.mode == API else _claude_code.stream
+        record = True
+        try:
+            yield from backend(self.spec, draft, self.stop_event, self._set_cancel)
+        except MissingKeyError:
+            record = False  # nothing was attempted
+            raise
+        except LiveError as e:
+            draft.error = draft.error or str(e)
+            raise
+        except BaseException:  # KeyboardInterrupt, or the consumer dropped the iterator
+            draft.error = draft.error or "interrupted"
+            raise
+        finally:
+            if record:
+                self._record(draft, timestamp, time.perf_counter() - t0)
+
+    def _record(self, draft: Draft, timestamp: str, latency: float) -> None:
+        name, path = _describe(self.agent)
+        known = secrets(self._api_key)
+        result = RunResult(
+            text=redact("".join(draft.parts), known),
+            model=self.model,
+            agent=name,
+            path=path,
+            prompt=self.prompt,
+            input_tokens=draft.input_tokens,
+            output_tokens=draft.output_tokens,
+            time_to_first_token_s=draft.time_to_first_token_s,
+            latency_s=latency,
+            stop_reason=draft.stop_reason,
+            cost_usd=draft.cost_usd
+            if draft.cost_usd is not None
+            else cost_usd(self.model, draft.input_tokens, draft.output_tokens),
+            cached=False,
+            complete=draft.finished and draft.error is None,
+            error=None if draft.error is None else redact(draft.error, known),
+            run_id=uuid.uuid4().hex,
+            timestamp=timestamp,
+            agent_version=hashlib.sha256(self._text.encode()).hexdigest()[:12],
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            mode=self.mode,
+            source=draft.source,
+            endpoint=draft.endpoint,
+            tool_calls=draft.tool_calls,
+            turns=draft.turns,
+            session_cost_usd=draft.session_cost_usd,
+        )
+        self.result = result
+        if self._history_unusable:
+            return
+        try:
+            store(self.key, result, known)
+        except LiveError as e:
+            warn_unusable(e)
+
+
+def stream(agent: AgentLike, prompt: str, **options: Any) -> LiveStream:
+    """A LiveStream: `for chunk in live.stream(agent, prompt): ...`, then `.result`. Options as run()."""
+    return LiveStream(agent, prompt, **options)
+
+
+def run(
+    agent: AgentLike,
+    prompt: str,
+    *,
+    model: str | None = None,
+    max_tokens: int | None = None,
+    temperature: float | None = None,
+    on_text: Callable[[str], object] | None = None,
+    stop: threading.Event | None = None,
+    no_cache: bool = False,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    api_key: str | None = None,
+    mode: str = API,
+    max_turns: int = DEFAULT_MAX_TURNS,
+    max_cost_usd: float | None = DEFAULT_MAX_COST_USD,
+    permission_mode: str = DEFAULT_PERMISSION_MODE,
+    files: Mapping[str, str] | None = None,
+) -> RunResult:
+    """Run `agent` on `prompt` and return its RunResult.
+
+    mode="api" (default): one streamed request, system prompt = agent.prompt, user message = prompt, no
+    tools; `max_tokens` defaults to 4096, `temperature` is only sent when given (models after Opus 4.6
+    reject it).
+
+    mode="claude-code": Claude Code (bundled in claude-agent-sdk) runs the agent as a subagent in a scratch
+    folder, with its tools and Claude Code's tool loop; `max_turns` bounds the agent's turns, `max_cost_usd`
+    the cost (Claude Code's report and agentkit's count, whichever passes first), `permission_mode` what
+    its tools may do (default "acceptEdits": edits inside the scratch folder only), `files` seeds that
+    folder ({relative path: text}); `max_tokens` defaults to Claude Code's own.
+
+    Text arrives through `on_text(chunk)` as it is generated. Setting `stop` (a threading.Event) ends the
+    run early, keeping the partial text (complete=False). A recorded complete run with the same agent
+    text, model, prompt, mode and parameters is returned with cached=True and no request; `no_cache`
+    forces a request (and records it). Raises MissingKeyError, ReplayMiss, InvalidRunOption or LiveError.
+    """
+    return LiveStream(
+        agent,
+        prompt,
+        model=model,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        no_cache=no_cache,
+        stop=stop,
+        max_retries=max_retries,
+        timeout=timeout,
+        api_key=api_key,
+        mode=mode,
+        max_turns=max_turns,
+        max_cost_usd=max_cost_usd,
+        permission_mode=permission_mode,
+        files=files,
+    ).run(on_text)
+
+
+def compare(
+    agents: Iterable[AgentLike],
+    prompt: str,
+    *,
+    on_text: Callable[[int, str], object] | None = None,
+    parallel: bool = False,
+    **options: Any,
+) -> Comparison:
+    """Run the same prompt through several agents (or versions of one); results in the given order.
+
+    `on_text(index, chunk)` receives each agent's text as it streams. With `parallel=True` the runs
+    stream at the same time (one thread each). Other options (`mode=` included) as run().
+    """
+    agents = list(agents)
+
+    def one(i: int) -> RunResult:
+        callback = None if on_text is None else (lambda chunk: on_text(i, chunk))
+        return run(agents[i], prompt, on_text=callback, **options)
+
+    if parallel and len(agents) > 1:
+        with ThreadPoolExecutor(max_workers=min(len(agents), 8)) as pool:
+            return Comparison(pool.map(one, range(len(agents))))
+    return Comparison(one(i) for i in range(len(agents)))
+
+
+def count_tokens(
+    agent: AgentLike, prompt: str = "", model: str | None = None, *, api_key: str | None = None
+) -> int:
+    """Input tokens the agent's system prompt plus `prompt` would cost (POST /v1/messages/count_tokens).
+
+    The API needs a user message: an empty prompt is counted as "." (about one token).
+    """
+    if replaying():
+        raise ReplayMiss(
+            "replay mode (AGENTKIT_REPLAY=1): count_tokens needs a request; unset AGENTKIT_REPLAY"
+        )
+    return _api.count_tokens(agent, prompt, resolve_model(agent.model, model), api_key)

@@ -1,0 +1,293 @@
+"""The Evaluator: run a suite and read it as a matrix of cases x versions; click a cell to see why."""
+
+from __future__ import annotations
+
+import html
+import threading
+from typing import Any
+
+import ipywidgets as w
+
+from agentkit.widgets._base import Panel, text_label
+from agentkit.widgets._logic import frame_html
+
+PASS, MIXED, FAIL, NOT_RUN = "success", "warning", "danger", ""
+
+
+def cell_style(passed: int, total: int, errors: int = 0) -> str:
+    """The button style of a cell: every sample passed, some did, none did, or nothing yet."""
+    if total == 0:
+        return NOT_RUN
+    if passed == total:
+        return PASS
+    return MIXED if passed or errors else FAIL
+
+
+def detail_html(text: str) -> str:
+    """The cell detail as preformatted text, failed checks in red and passed ones in green."""
+    lines = []
+    for line in text.splitlines():
+        escaped = html.escape(line)
+        stripped = line.lstrip()
+        if stripped.startswith("✗") or stripped.startswith("error:"):
+            escaped = f"<span style='color:#c62828'>{escaped}</span>"
+        elif stripped.startswith("✓"):
+            escaped = f"<span style='color:#2e7d32'>{escaped}</span>"
+        elif stripped.startswith("-- sample"):
+            escaped = f"<b>{escaped}</b>"
+        lines.append(escaped)
+    return "<pre style='white-space:pre-wrap;margin:0'>" + "\n".join(lines) + "</pre>"
+
+
+class Evaluator(Panel):
+    """Run an evaluation suite; see cases x versions as a matrix of pass counts, a cell's answers and
+    failed checks, the summary with 95% intervals, a paired comparison of two versions, and routing.
+
+    `run_button` (or `run()`) starts the suite in a worker thread; cells fill in as samples finish;
+    `stop_button` stops it. `wait()` blocks until it is done. `cell(case, version)` is a cell's button
+    (click it, or call `select`); read `detail_text()`, `matrix_text()`, `summary_text()`, and
+    `verdict.value` after setting `compare_a` and `compare_b`. `results` holds the EvalResults. Answers
+    that did not come from Claude (the stand-in test server) are labelled as such in `banner`.
+    """
+
+    def __init__(self, suite: Any, results: Any = None, *, concurrency: int | None = None) -> None:
+        from agentkit.evals._suite import suite_from
+
+        self.suite = suite_from(suite)
+        self.results = results
+        self.concurrency = concurrency
+        self.error: str | None = None
+        self.selected: tuple[str, str] | None = None
+        versions = self.suite.versions
+        axes = [m or "(own)" for m in self.suite.models]
+
+        self.run_button = w.Button(description="Run", button_style="primary", icon="play")
+        self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
+        self.ask_again = w.Checkbox(
+            value=False, description="ask again (ignore recorded answers)", indent=False
+        )
+        self.model = w.Dropdown(options=axes, value=axes[0], description="Model", disabled=len(axes) < 2)
+        self.progress = w.IntProgress(value=0, min=0, max=max(self.suite.runs, 1), description="Samples")
+        self.status = text_label(cls="agentkit-eval-status")
+        self.banner = w.HTML()
+        self._buttons: dict[tuple[str, str], w.Button] = {}
+        self.matrix = w.GridBox(layout=w.Layout(grid_gap="2px"))
+        self.matrix.add_class("agentkit-eval-matrix")
+        self.detail = w.HTML()
+        self.detail.add_class("agentkit-eval-detail")
+        self.summary = w.HTML()
+        self.compare_a = w.Dropdown(
+            options=versions, value=versions[0] if versions else None, description="A"
+        )
+        self.compare_b = w.Dropdown(
+            options=versions, value=versions[1] if len(versions) > 1 else None, description="B"
+        )
+        self.verdict = text_label(cls="agentkit-eval-verdict")
+        self.routing = w.HTML()
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._tallies: dict[tuple[str, str], list[int]] = {}
+
+        self.run_button.on_click(lambda _b: self.run())
+        self.stop_button.on_click(lambda _b: self.stop())
+        self.model.observe(lambda _c: self.refresh(), names="value")
+        for control in (self.compare_a, self.compare_b):
+            control.observe(lambda _c: self.refresh_verdict(), names="value")
+        self._build_matrix()
+        self.widget = w.VBox(
+            [
+                w.HTML(f"<b>{html.escape(self._title())}</b>"),
+                w.HBox([self.run_button, self.stop_button, self.ask_again, self.model]),
+                w.HBox([self.progress, self.status]),
+                self.banner,
+                self.matrix,
+                self.detail,
+                w.HTML("<b>Summary</b> (pass rate with its 95% Wilson interval)"),
+                self.summary,
+                w.HBox([self.compare_a, self.compare_b]),
+                self.verdict,
+                self.routing,
+            ]
+        )
+        if results is not None:
+            self.refresh()
+        else:
+            self.status.value = f"{self.suite.runs} samples to run: click Run"
+
+    def _title(self) -> str:
+        name = self.suite.path.name if self.suite.path else "suite"
+        return f"{name}: {self.suite.description}" if self.suite.description else name
+
+    def __repr__(self) -> str:
+        name = self.suite.path.name if self.suite.path else "suite"
+        s = self.suite
+        return f"Evaluator({name}: {len(s.agents)} versions x {len(s.cases)} cases x {s.repeat} samples)"
+
+    # -- the matrix --------------------------------------------------------------------------------
+    def _build_matrix(self) -> None:
+        versions = self.suite.versions
+        header = [w.HTML("<b>case</b>")] + [w.HTML(f"<b>{html.escape(v)}</b>") for v in versions]
+        rows: list[w.Widget] = list(header)
+        for case in self.suite.cases:
+            rows.append(w.HTML(html.escape(case.id)))
+            for version in versions:
+                button = w.Button(
+                    description="-", tooltip=f"{case.id} x {version}", layout=w.Layout(width="auto")
+                )
+                button.on_click(lambda _b, c=case.id, v=version: self.select(c, v))
+                self._buttons[(case.id, version)] = button
+                rows.append(button)
+        self.matrix.children = rows
+        self.matrix.layout.grid_template_columns = (
+            f"minmax(140px, max-content) repeat({len(versions)}, 140px)"
+        )
+
+    def cell(self, case: str, version: str) -> w.Button:
+        return self._buttons[(case, version)]
+
+    def select(self, case: str, version: str) -> None:
+        """Show one cell: every sample's checks, the failed ones first in mind, and the answers."""
+        self.selected = (case, version)
+        self.detail.value = detail_html(self.detail_text())
+
+    def detail_text(self) -> str:
+        if self.selected is None:
+            return "click a cell to see its answers and checks"
+        if self.results is None:
+            return f"{self.selected[0]} x {self.selected[1]}: not run yet"
+        return self.results.detail(*self.selected, model=self.model.value)
+
+    def matrix_text(self) -> str:
+        if self.results is None:
+            return "not run yet"
+        return self.results.matrix_text(self.model.value)
+
+    def summary_text(self) -> str:
+        if self.results is None:
+            return "not run yet"
+        table = self.results.summary()
+        table = table[table["model_axis"] == self.model.value]
+        columns = [
+            "version",
+            "model",
+            "passed",
+            "failed",
+            "errors",
+            "pass_rate",
+            "ci_low",
+            "ci_high",
+            "flaky",
+        ]
+        return table[columns].round(3).to_string(index=False)
+
+    # -- running -----------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def run(self, *, wait: bool = False) -> None:
+        """Run the suite in a worker thread; cells fill in as samples finish."""
+        if self.running:
+            self.status.value = "already running: Stop first"
+            return
+        self._stop = threading.Event()
+        self._tallies = {}
+        self.error = None
+        self.progress.value = 0
+        for button in self._buttons.values():
+            button.description, button.button_style = "…", NOT_RUN
+        self.status.value = f"running {self.suite.runs} samples…"
+        self.run_button.disabled, self.stop_button.disabled = True, False
+        self._thread = threading.Thread(target=self._work, daemon=True, name="agentkit-evaluator")
+        self._thread.start()
+        if wait:
+            self.wait()
+
+    def _on_result(self, sample: Any, done: int, total: int) -> None:  # a worker thread
+        self.progress.value = done
+        if sample.model_axis != self.model.value:
+            return
+        tally = self._tallies.setdefault((sample.case, sample.version), [0, 0, 0])
+        tally[0] += sample.passed
+        tally[1] += 1
+        tally[2] += sample.status == "error"
+        button = self._buttons[(sample.case, sample.version)]
+        button.description = f"{tally[0]}/{tally[1]}"
+        button.button_style = cell_style(*tally)
+
+    def _work(self) -> None:
+        from agentkit import evals
+        from agentkit._errors import AgentkitError
+
+        try:
+            self.results = evals.run(
+                self.suite,
+                concurrency=self.concurrency,
+                no_cache=self.ask_again.value,
+                progress=False,
+                on_result=self._on_result,
+                stop=self._stop,
+            )
+        except AgentkitError as e:
+            self.error = str(e)
+        finally:
+            self.run_button.disabled, self.stop_button.disabled = False, True
+            self.refresh()
+
+    def stop(self) -> None:
+        """Stop after the samples already running; what finished is kept."""
+        self._stop.set()
+        self.status.value = "stopping…"
+
+    def wait(self, timeout: float | None = 600) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    # -- showing results ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw everything from `results` (after a run, or when the model changes)."""
+        if self.error is not None:
+            self.status.value = f"failed: {self.error}"
+            return
+        results = self.results
+        if results is None:
+            return
+        axis = self.model.value
+        for (case, version), button in self._buttons.items():
+            samples = results.select(case=case, version=version, model=axis)
+            passed = sum(s.passed for s in samples)
+            errors = sum(s.status == "error" for s in samples)
+            button.description = f"{passed}/{len(samples)}" if samples else "-"
+            button.button_style = cell_style(passed, len(samples), errors)
+        self.progress.value = len(results.samples)
+        recorded = sum(s.cached for s in results.samples)
+        judged = [s for s in results.samples if s.status != "error"]
+        self.status.value = (
+            f"{'stopped' if results.stopped else 'done'}: {len(results.samples)} samples, "
+            f"{sum(s.passed for s in judged)} pass, {len(judged) - sum(s.passed for s in judged)} fail, "
+            f"{len(results.samples) - len(judged)} errors; {recorded} from recorded answers"
+        )
+        note = results.source_note()
+        self.banner.value = (
+            f"<p style='color:#a15c00;margin:0'><b>{html.escape(note)}</b></p>" if note else ""
+        )
+        table = results.summary()
+        self.summary.value = frame_html(table[table["model_axis"] == axis].round(3))
+        self.routing.value = "" if results.routing is None else self._routing_html(results.routing)
+        self.refresh_verdict()
+        if self.selected is not None:
+            self.select(*self.selected)
+
+    def refresh_verdict(self) -> None:
+        a, b = self.compare_a.value, self.compare_b.value
+        if self.results is None or a is None or b is None:
+            self.verdict.value = ""
+        elif a == b:
+            self.verdict.value = "pick two different versions to compare"
+        else:
+            self.verdict.value = self.results.compare(a, b, model=self.model.value).sentence
+
+    @staticmethod
+    def _routing_html(routing: Any) -> str:
+        text = routing.text()
+        return "<b>Routing</b><pre style='white-space:pre-wrap;margin:0'>" + html.escape(text) + "</pre>"

@@ -1,0 +1,801 @@
+"""Evaluations (agentkit.evals and `agentkit eval`) against the local stand-in Messages API (no network).
+
+The stand-in answers `model=<model> system=<first five words of the system prompt> user=<prompt>`, grades
+llm-rubric requests by word overlap between rubric and answer, and routes by word overlap: every number
+asserted below follows from the request, so the tests check what was sent and what was computed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import agentkit
+from agentkit import evals, live
+from agentkit.evals._answers import endpoint_source
+from agentkit.evals._grader import GRADER_MARKER, grader_message, parse_verdict
+from agentkit.evals._results import EvalResults, SampleResult
+from agentkit.evals._stats import smallest_p
+
+ROOT = Path(__file__).resolve().parent.parent
+
+REVIEWER = """---
+name: reviewer
+description: Reviews code diffs for bugs. Use after writing code.
+model: sonnet
+---
+You review code carefully and kindly.
+"""
+STRICT = """---
+name: strict
+description: Strict review before merging. Use before a release.
+model: opus
+---
+You are a demanding reviewer who blocks merges.
+"""
+
+
+def answer_of(model: str, system: str, prompt: str) -> str:
+    return f"model={model} system={' '.join(system.split()[:5])} user={prompt}"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "home"
+    monkeypatch.setenv("AGENTKIT_HOME", str(path))
+    monkeypatch.delenv("AGENTKIT_REPLAY", raising=False)
+    monkeypatch.setenv("AGENTKIT_PROGRESS", "0")
+    return path
+
+
+@pytest.fixture
+def agents(tmp_path) -> Path:
+    folder = tmp_path / "agents"
+    folder.mkdir()
+    (folder / "reviewer.md").write_text(REVIEWER)
+    (folder / "strict.md").write_text(STRICT)
+    return folder
+
+
+def write_suite(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "suite.yaml"
+    path.write_text(text)
+    return path
+
+
+# -- suites -----------------------------------------------------------------------------------------
+
+
+def test_the_bundled_suites_load() -> None:
+    suite = evals.load_suite(ROOT / "evals" / "reviewers.yaml")
+    assert suite.versions == ["code-reviewer", "strict-reviewer", "pr-review-helper"]
+    assert suite.repeat == 3 and suite.grader_model == "sonnet" and suite.min_pass_rate == 0.7
+    assert [c.id for c in suite.cases][:2] == ["mean-of-empty", "sql-injection"]
+    first = suite.cases[0]
+    assert [a.type for a in suite.asserts_for(first)] == [
+        "cost",
+        "contains",
+        "not-contains",
+        "regex",
+        "llm-rubric",
+    ]
+    assert first.asserts[0].line == first.line + 3
+    routing = evals.load_suite(ROOT / "evals" / "routing.yaml").routing
+    assert routing is not None and routing.routers == ("offline", "live") and len(routing.requests) == 12
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert:\n      - {type: contain, value: x}\n",
+            "suite.yaml:5: unknown assertion type 'contain' (did you mean 'contains'?)",
+        ),
+        (
+            "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    asert: []\n",
+            "suite.yaml:4: unknown key 'asert' in a case (did you mean 'assert'?)",
+        ),
+        (
+            "agents: [agents/reviewer.md]\nrepeats: 3\ncases: [{prompt: hi}]\n",
+            "suite.yaml:2: unknown key 'repeats'",
+        ),
+        ("agents: [agents/reviewer.md]\ncases:\n  - {id: a}\n", "suite.yaml:3: a case needs a prompt"),
+        (
+            "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert: [{type: regex, value: '(unclosed'}]\n",
+            "suite.yaml:4: regex: '(unclosed' is not a valid regular expression",
+        ),
+        (
+            "agents: [agents/nope.md]\ncases: [{prompt: hi}]\n",
+            "suite.yaml:1: agents/nope.md: no such file or folder",
+        ),
+        ("agents: [agents/reviewer.md]\ncases:\n  - prompt: [oops\n", "suite.yaml:4: not valid YAML"),
+        (
+            "agents: [agents/reviewer.md]\nrepeat: 0\ncases: [{prompt: hi}]\n",
+            "suite.yaml:2: repeat must be a whole number >= 1, not 0",
+        ),
+        (
+            "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert: [{type: llm-rubric, value: x, threshold: 2}]\n",
+            "suite.yaml:4: llm-rubric: threshold must be a number from 0 to 1, not 2",
+        ),
+        (
+            "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert: [{type: cost}]\n",
+            "suite.yaml:4: cost: value must be a positive number (USD), not None",
+        ),
+        (
+            "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert: [{type: json, value: {type: 12}}]\n",
+            "suite.yaml:4: json: not a valid JSON Schema",
+        ),
+        (
+            "routing:\n  agents: [agents/]\n  requests:\n    - {request: review this, expect: reviewr}\n",
+            "suite.yaml:4: expects 'reviewr', which is not an agent in set 'agents' (did you mean 'reviewer'?)",
+        ),
+        ("cases: [{prompt: hi}]\n", "suite.yaml:1: the suite has cases but no agents"),
+        ("description: nothing\n", "suite.yaml:1: the suite has neither cases nor routing"),
+        (
+            "agents: [agents/reviewer.md]\ncases: [{prompt: a}]\ncases: []\n",
+            "suite.yaml:3: 'cases' appears twice",
+        ),
+    ],
+)
+def test_malformed_suites_say_what_and_where(tmp_path, agents, body, message) -> None:
+    with pytest.raises(evals.SuiteError) as raised:
+        evals.load_suite(write_suite(tmp_path, body))
+    text = str(raised.value)
+    assert message in text, text
+    assert "\n" not in text
+
+
+def test_a_python_assertion_in_a_suite_file_is_loaded_next_to_it(tmp_path, agents) -> None:
+    (tmp_path / "checks.py").write_text("def short(answer):\n    return len(answer) < 5\n")
+    body = "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert: [{type: python, value: checks.py:short}]\n"
+    suite = evals.load_suite(write_suite(tmp_path, body))
+    function = suite.cases[0].asserts[0].value
+    assert function("abc") is True and function("abcdef") is False
+    bad = body.replace("checks.py:short", "checks.py:long")
+    with pytest.raises(evals.SuiteError, match=r"suite.yaml:4: .*has no function 'long'"):
+        evals.load_suite(write_suite(tmp_path, bad))
+
+
+def test_a_suite_built_in_python_takes_agents_edits_and_callables(agents) -> None:
+    saved = agentkit.load(agents / "reviewer.md")[0]
+    edited = agentkit.edit(saved, body="You review code and insist on tests.\n")
+    suite = evals.Suite(
+        agents={"saved": saved, "edited": edited},
+        cases=[
+            "Review x",
+            evals.Case("Review y", [lambda answer: "y" in answer, {"type": "contains", "value": "y"}]),
+        ],
+    )
+    assert suite.versions == ["saved", "edited"]
+    assert [c.id for c in suite.cases] == ["case-1", "case-2"]
+    assert [a.type for a in suite.cases[1].asserts] == ["python", "contains"]
+    with pytest.raises(evals.SuiteError, match="unknown assertion type 'contians'"):
+        evals.Assertion("contians", "x")
+    with pytest.raises(evals.SuiteError, match="the agent version 'reviewer' appears twice"):
+        evals.Suite(agents=[saved, saved], cases=["x"])
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_file_at_a_git_revision_is_read_with_git_show(tmp_path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "agents").mkdir(parents=True)
+    agent = repo / "agents" / "reviewer.md"
+    agent.write_text(REVIEWER)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "v1")
+    agent.write_text(REVIEWER.replace("carefully and kindly", "bluntly"))
+    suite_path = repo / "suite.yaml"
+    suite_path.write_text("agents: [agents/reviewer.md@HEAD, agents/reviewer.md]\ncases: [{prompt: hi}]\n")
+    suite = evals.load_suite(suite_path)
+    assert suite.versions == ["reviewer@HEAD", "reviewer"]
+    old, new = suite.agents
+    assert "carefully and kindly" in old.agent.prompt and "bluntly" in new.agent.prompt
+    assert old.revision == "HEAD" and len(old.commit) == 12 and new.revision is None
+    suite_path.write_text("agents: {before: agents/@HEAD, after: agents/}\ncases: [{prompt: hi}]\n")
+    folders = evals.load_suite(suite_path)
+    assert folders.versions == ["before", "after"]  # one agent in each folder: the label is the folder's
+    assert folders.agents[0].agent.prompt == old.agent.prompt
+    suite_path.write_text("agents: [agents/reviewer.md@HEAD, agents/@HEAD]\ncases: [{prompt: hi}]\n")
+    with pytest.raises(evals.SuiteError, match="the agent version 'reviewer@HEAD' appears twice"):
+        evals.load_suite(suite_path)
+
+    suite_path.write_text("agents: [agents/reviewer.md@no-such-rev]\ncases: [{prompt: hi}]\n")
+    with pytest.raises(evals.SuiteError, match=r"suite.yaml:1: .*unknown git revision 'no-such-rev'"):
+        evals.load_suite(suite_path)
+    suite_path.write_text("agents: [agents/gone.md@HEAD]\ncases: [{prompt: hi}]\n")
+    with pytest.raises(evals.SuiteError, match=r"agents/gone.md does not exist at HEAD"):
+        evals.load_suite(suite_path)
+
+
+def test_a_revision_outside_a_git_repository_is_a_clear_error(tmp_path, agents, monkeypatch) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    path = write_suite(tmp_path, "agents: [agents/reviewer.md@HEAD~1]\ncases: [{prompt: hi}]\n")
+    with pytest.raises(evals.SuiteError, match=r"is not inside a git repository, so @HEAD~1 cannot be read"):
+        evals.load_suite(path)
+
+
+# -- assertions -------------------------------------------------------------------------------------
+
+ANSWER = 'The function raises ZeroDivisionError on an empty list.\n```json\n{"severity": "high"}\n```'
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "passed", "reason"),
+    [
+        ("contains", "ZeroDivisionError", True, 'found "ZeroDivisionError" in the answer'),
+        ("contains", "zerodivisionerror", False, 'no "zerodivisionerror" in the answer'),
+        ("icontains", "zerodivisionerror", True, 'found "zerodivisionerror" (any case)'),
+        ("not-contains", "LGTM", True, 'no "LGTM" in the answer'),
+        ("not-contains", "empty", False, 'found "empty" in the answer'),
+        ("contains-any", ["LGTM", "empty"], True, 'found "empty"'),
+        ("contains-all", ["LGTM", "empty"], False, 'found "empty"; missing "LGTM"'),
+        ("regex", "(?i)EMPTY\\s+list", True, 'matched "empty list"'),
+        ("not-regex", "(?i)blocker", True, "no match in the answer"),
+        ("starts-with", "The function", True, 'the answer starts with "The function"'),
+        ("equals", "The function", False, 'the answer is not exactly "The function"'),
+        ("json", None, True, "the answer is JSON"),
+        (
+            "json",
+            {"type": "object", "required": ["fix"]},
+            False,
+            "the JSON does not match the schema at the top level: 'fix' is a required property",
+        ),
+        (
+            "json",
+            {"properties": {"severity": {"enum": ["low", "medium"]}}},
+            False,
+            "the JSON does not match the schema at $.severity: 'high' is not one of ['low', 'medium']",
+        ),
+    ],
+)
+def test_deterministic_assertions(kind, value, passed, reason) -> None:
+    from agentkit.evals._checks import AnswerFacts, check
+
+    result = check(evals.Assertion(kind, value), AnswerFacts(ANSWER, 0.01, 2.0, {}))
+    assert (result.passed, result.reason) == (passed, reason)
+    assert result.score == (1.0 if passed else 0.0)
+
+
+def test_limits_python_checks_and_not_json() -> None:
+    from agentkit.evals._checks import AnswerFacts, check
+
+    facts = AnswerFacts("plain text", 0.02, 3.5, {"case": "c1"})
+    assert check(evals.Assertion("cost", 0.05), facts).reason == "cost $0.020000 <= $0.05"
+    assert not check(evals.Assertion("cost", 0.01), facts).passed
+    assert check(evals.Assertion("latency", 2), facts).reason == "took 3.50 s > 2 s"
+    unknown = AnswerFacts("x", None, None, {})
+    assert (
+        check(evals.Assertion("cost", 1), unknown).reason == "the cost is unknown (no price for this model)"
+    )
+    assert check(evals.Assertion("json"), facts).reason.startswith("the answer is not JSON: Expecting value")
+    assert check(evals.Assertion("not-json"), facts).passed
+
+    def graded(answer, context):
+        return 0.25, f"{context['case']}: a quarter"
+
+    scored = check(evals.Assertion("python", graded, threshold=0.2), facts)
+    assert (scored.passed, scored.score, scored.reason) == (True, 0.25, "c1: a quarter")
+    assert not check(evals.Assertion("python", graded), facts).passed  # default threshold 0.5
+    as_dict = check(evals.Assertion("python", lambda a: {"pass": False, "reason": "no"}), facts)
+    assert (as_dict.passed, as_dict.score, as_dict.reason) == (False, 0.0, "no")
+
+    def broken(answer):
+        raise ValueError("bad input")
+
+    failed = check(evals.Assertion("python", broken), facts)
+    assert (failed.passed, failed.reason) == (False, "raised ValueError: bad input")
+
+
+def test_the_grader_verdict_parser() -> None:
+    assert parse_verdict('{"reason": "ok", "score": 0.8, "pass": true}') == (True, 0.8, "ok")
+    assert parse_verdict('Here: {"score": "0.3", "reason": "thin"} done') == (None, 0.3, "thin")
+    assert parse_verdict('{"pass": false}') == (False, 0.0, "")
+    assert parse_verdict('{"score": 7, "pass": true}') == (True, 1.0, "")  # clamped
+    for bad in ("no verdict", "{not json}", '{"reason": "none"}', "[1, 2]"):
+        with pytest.raises(ValueError):
+            parse_verdict(bad)
+
+
+# -- runs against the stand-in ----------------------------------------------------------------------
+
+
+def test_repeat_gives_distinct_cached_samples_and_a_rerun_makes_no_request(home, fake_api, agents) -> None:
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review: x = 1"], repeat=3)
+    results = evals.run(suite, progress=False)
+    assert fake_api.count == 3  # every sample a request of its own, even where live's history has one
+    assert [s.sample for s in results.samples] == [0, 1, 2]
+    prompt = "You review code carefully and kindly."
+    assert {s.answer for s in results.samples} == {answer_of("claude-sonnet-5-5", prompt, "Review: x = 1")}
+    assert all(s.status == "pass" and not s.cached for s in results.samples)  # no assertions: pass
+    again = evals.run(suite, progress=False)
+    assert fake_api.count == 3 and all(s.cached for s in again.samples)
+    import sqlite3
+
+    db = sqlite3.connect(evals.cache_path())
+    assert db.execute("SELECT count(*) FROM answers WHERE kind = 'answer'").fetchone()[0] == 3
+    db.close()
+    more = evals.run(suite, repeat=4, progress=False)
+    assert fake_api.count == 4 and [s.cached for s in more.samples] == [True, True, True, False]
+
+
+def test_llm_rubric_grades_through_live_and_records_the_grader(home, fake_api, agents) -> None:
+    prompt = "Review: def mean(xs): return sum(xs) / len(xs)"
+    rubric = "Mentions mean and returns a review of the sum"
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[evals.Case(prompt, [{"type": "llm-rubric", "value": rubric}])],
+        grader_model="haiku",
+    )
+    sample = evals.run(suite, progress=False).samples[0]
+    assert fake_api.count == 2
+    graded = fake_api.requests[1].body
+    assert graded["model"] == "claude-haiku-5-5" and GRADER_MARKER in graded["system"]
+    answer = answer_of("claude-sonnet-5-5", "You review code carefully and kindly.", prompt)
+    assert graded["messages"][0]["content"] == grader_message(prompt, answer, rubric)
+    # The rubric's words over three letters are mean, mentions, returns and review; the answer (which echoes
+    # the system prompt and the prompt) holds mean and review: 2 of 4, score 0.5, a pass.
+    check = sample.checks[0]
+    assert check.grade.score == 0.5 and check.passed and sample.status == "pass"
+    assert check.grade.model == "claude-haiku-5-5" and check.grade.source == "stand-in"
+    assert check.grade.system_prompt == evals.GRADER_SYSTEM_PROMPT
+    assert check.grade.prompt == grader_message(prompt, answer, rubric)
+    assert check.reason.startswith("graded by claude-haiku-5-5: pass, score 0.50: stand-in grader: 2 of 4")
+    strict = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[evals.Case(prompt, [{"type": "llm-rubric", "value": rubric, "threshold": 0.6}])],
+        grader_model="haiku",
+    )
+    failed = evals.run(strict, progress=False).samples[0].checks[0]
+    assert fake_api.count == 2  # the same answer and rubric: the grade is reused
+    assert not failed.passed and "score 0.50 < 0.6" in failed.reason
+
+
+def test_a_grader_reply_without_a_verdict_fails_the_check_and_says_so(home, fake_api, agents) -> None:
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[evals.Case("hi", [{"type": "llm-rubric", "value": "Greets back"}])],
+        grader_prompt="Grade it, please.",  # no marker: the stand-in echoes instead of grading
+    )
+    sample = evals.run(suite, progress=False).samples[0]
+    assert sample.status == "fail"
+    assert sample.checks[0].reason == "no JSON object in the grader's answer"
+    assert sample.checks[0].grade.answer.startswith("model=claude-sonnet-5-5 system=Grade it, please.")
+
+
+def test_rate_limits_are_retried_with_backoff_and_then_reported(home, fake_api, agents) -> None:
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review a"])
+    fake_api.script("status:429", "status:529", "ok")
+    results = evals.run(suite, progress=False, max_retries=0, retries=2, retry_wait_s=0.01)
+    assert fake_api.count == 3 and results.samples[0].status == "pass"
+
+    fake_api.reset()
+    fake_api.script("status:429", "status:429", "status:429")
+    failed = evals.run(suite, progress=False, max_retries=0, retries=2, retry_wait_s=0.01, no_cache=True)
+    assert fake_api.count == 3
+    sample = failed.samples[0]
+    assert sample.status == "error" and "HTTP 429" in sample.error
+    assert failed.summary()["errors"].tolist() == [1]
+    assert failed.problems() == ["reviewer: 1 sample could not be judged (errors)"]
+
+
+def test_a_stream_cut_short_is_retried_and_a_bad_request_is_not(home, fake_api, agents) -> None:
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review b"])
+    fake_api.script("drop:2", "ok")
+    results = evals.run(suite, progress=False, max_retries=0, retries=1, retry_wait_s=0.01)
+    assert fake_api.count == 2 and results.samples[0].status == "pass"
+    fake_api.reset()
+    bad = evals.run(
+        evals.Suite(agents=[str(agents / "reviewer.md")], cases=["[[status:400]] x"]), progress=False
+    )
+    assert fake_api.count == 1 and bad.samples[0].status == "error" and "HTTP 400" in bad.samples[0].error
+
+
+def test_concurrency_is_limited(home, fake_api, agents, monkeypatch) -> None:
+    import threading
+    import time
+
+    from agentkit.evals import _answers
+
+    inflight, peak, lock = 0, 0, threading.Lock()
+    real_run = live.run
+
+    def counting_run(*args, **kwargs):
+        nonlocal inflight, peak
+        with lock:
+            inflight += 1
+            peak = max(peak, inflight)
+        try:
+            time.sleep(0.05)
+            return real_run(*args, **kwargs)
+        finally:
+            with lock:
+                inflight -= 1
+
+    monkeypatch.setattr(_answers.live, "run", counting_run)
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")], cases=[f"Review {i}" for i in range(8)], concurrency=2
+    )
+    results = evals.run(suite, progress=False)
+    assert peak == 2 and fake_api.count == 8
+    assert [s.case for s in results.samples] == [f"case-{i}" for i in range(1, 9)]  # suite order
+
+
+def test_replay_answers_from_recordings_and_lists_what_is_missing(
+    home, fake_api, agents, monkeypatch
+) -> None:
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review c"], repeat=2)
+    evals.run(suite, progress=False)
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    fake_api.reset()
+    replayed = evals.run(suite, progress=False)
+    assert fake_api.count == 0 and all(s.cached for s in replayed.samples)
+    with pytest.raises(evals.ReplayMiss) as raised:
+        evals.run(suite, repeat=3, progress=False)
+    assert str(raised.value) == (
+        "replay mode (AGENTKIT_REPLAY=1): 1 of 3 samples are not recorded: "
+        "reviewer x own model x case-1 sample 3 (sample 3 is not recorded)"
+    )
+    assert fake_api.count == 0
+
+
+def test_without_a_key_the_run_stops_at_once(home, fake_api, agents, monkeypatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    live._clients.clear()
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=[f"Review {i}" for i in range(5)])
+    with pytest.raises(agentkit.MissingKeyError):
+        evals.run(suite, progress=False)
+    assert fake_api.count == 0
+
+
+def test_stand_in_answers_are_labelled(home, fake_api, agents, monkeypatch) -> None:
+    results = evals.run(evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review d"]), progress=False)
+    assert results.sources == ["stand-in"] and results.from_stand_in
+    assert "(from the stand-in, not Claude)" in results.detail("case-1", "reviewer")
+    assert results.source_note().startswith("Answers came from the stand-in Messages API")
+    assert results.report().splitlines()[0].startswith("NOTE: Answers came from the stand-in")
+    # Replayed later with no server configured, the recorded answers still say where they came from.
+    monkeypatch.delenv("ANTHROPIC_BASE_URL")
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    assert evals.run(results.suite, progress=False).sources == ["stand-in"]
+
+
+@pytest.mark.parametrize(
+    ("url", "source"),
+    [
+        ("", "anthropic"),
+        ("https://api.anthropic.com", "anthropic"),
+        ("http://127.0.0.1:8765", "stand-in"),
+        ("http://localhost:9000", "stand-in"),
+        ("http://[::1]:9000", "stand-in"),
+        ("https://gateway.example.com/anthropic", "gateway.example.com"),
+    ],
+)
+def test_endpoint_source(monkeypatch, url, source) -> None:
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
+    assert endpoint_source() == source
+
+
+def test_models_override_and_the_frame_has_one_row_per_sample(home, fake_api, agents) -> None:
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md"), str(agents / "strict.md")],
+        cases=[evals.Case("Review e", [{"type": "contains", "value": "model=claude-haiku"}])],
+        models=["haiku", None],
+        repeat=2,
+    )
+    results = evals.run(suite, progress=False)
+    frame = results.to_frame()
+    assert len(frame) == 2 * 2 * 1 * 2
+    assert sorted(set(frame["model"])) == ["claude-haiku-5-5", "claude-opus-5-5", "claude-sonnet-5-5"]
+    summary = results.summary().set_index(["version", "model_axis"])
+    assert summary.loc[("reviewer", "haiku"), "pass_rate"] == 1.0
+    assert summary.loc[("strict", "(own)"), "pass_rate"] == 0.0
+    assert list(results.matrix().columns) == [
+        "reviewer · haiku",
+        "reviewer · (own)",
+        "strict · haiku",
+        "strict · (own)",
+    ]
+
+
+# -- statistics -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 5), (5, 5), (17, 20), (3, 10), (850, 1000), (1, 1)])
+def test_wilson_matches_scipy(k, n) -> None:
+    from scipy.stats import binomtest
+
+    expected = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert evals.wilson(k, n) == pytest.approx((expected.low, expected.high), abs=1e-12)
+
+
+@pytest.mark.parametrize(("b", "c"), [(0, 0), (1, 4), (0, 6), (0, 5), (3, 7), (12, 30)])
+def test_exact_mcnemar_matches_scipys_binomial_test(b, c) -> None:
+    from scipy.stats import binomtest
+
+    expected = 1.0 if b + c == 0 else binomtest(min(b, c), b + c, 0.5).pvalue
+    assert evals.mcnemar_exact(b, c) == pytest.approx(expected, abs=1e-12)
+    assert smallest_p(5) == pytest.approx(0.0625) and smallest_p(6) == pytest.approx(0.03125)
+
+
+def test_sign_flip_test_matches_scipys_permutation_test() -> None:
+    import numpy as np
+    from scipy.stats import permutation_test
+
+    a = [0.0, 1 / 3, 1.0, 2 / 3, 0.5, 0.0, 1.0]
+    b = [1.0, 1.0, 1.0, 1 / 3, 0.9, 2 / 3, 1.0]
+    expected = permutation_test(
+        (np.array(b), np.array(a)),
+        lambda x, y, axis: np.mean(x - y, axis=axis),
+        permutation_type="samples",
+        vectorized=True,
+    ).pvalue
+    result = evals.paired_bootstrap(a, b)
+    assert result.p_value == pytest.approx(expected, abs=1e-9)
+    assert result.difference == pytest.approx(np.mean(np.array(b) - np.array(a)))
+    assert result.low < result.difference < result.high
+    assert evals.paired_bootstrap(a, b) == result  # seeded: the same data, the same numbers
+    assert evals.sign_flip_p([1, 1, 1]) == pytest.approx(0.25)  # = McNemar with 3 discordant pairs
+
+
+def sample(case: str, version: str, passed: bool, index: int = 0, score: float | None = None) -> SampleResult:
+    return SampleResult(
+        case, "p", version, version, None, "(own)", "m", index, "pass" if passed else "fail",
+        float(passed) if score is None else score, "answer", (), None, 1, 1, 0.001, 0.0, 0.1, False,
+        "anthropic", None,
+    )  # fmt: skip
+
+
+def results_of(passes: dict[str, list[bool]], repeat: int = 1) -> EvalResults:
+    """Hand-made results: passes[version][case * repeat + sample]."""
+    versions = list(passes)
+    n_cases = len(next(iter(passes.values()))) // repeat
+    suite = evals.Suite.__new__(evals.Suite)
+    object.__setattr__(suite, "agents", tuple(evals.Version(v, None, "test") for v in versions))
+    object.__setattr__(suite, "cases", tuple(evals.Case(f"p{i}", (), f"c{i}") for i in range(n_cases)))
+    for name, value in (("models", (None,)), ("repeat", repeat), ("min_pass_rate", None), ("path", None)):
+        object.__setattr__(suite, name, value)
+    rows = [
+        sample(f"c{i // repeat}", v, outcome, i % repeat)
+        for v in versions
+        for i, outcome in enumerate(passes[v])
+    ]
+    return EvalResults(suite, tuple(rows))
+
+
+def test_paired_comparison_in_words_with_mcnemar() -> None:
+    # 10 cases: A passes 5, B passes 8; B alone passes 4, A alone passes 1.
+    a = [True] * 4 + [False] * 4 + [True] + [False]
+    b = [True] * 4 + [True] * 4 + [False] + [False]
+    comparison = results_of({"A": a, "B": b}).compare("A", "B")
+    assert (comparison.a_better, comparison.b_better, comparison.method) == (1, 4, "exact McNemar")
+    assert comparison.p_value == pytest.approx(0.375)
+    assert not comparison.significant and comparison.better is None
+    assert comparison.sentence == (
+        "B passes 3 more cases than A (8 vs 5 of 10); with 5 discordant cases (4 only B passes, 1 only A) "
+        "this is not more than noise (exact McNemar p=0.38). With 5 discordant cases no difference can "
+        "reach p < 0.05: add cases."
+    )
+    clear = results_of({"A": [False] * 7, "B": [True] * 6 + [False]}).compare("A", "B")
+    assert clear.p_value == pytest.approx(0.03125) and clear.better == "B"
+    assert clear.sentence.endswith("this is more than noise (exact McNemar p=0.031).")
+    same = results_of({"A": [True, False], "B": [True, False]}).compare("A", "B")
+    assert same.sentence == "A and B pass the same 1 of 2 cases: nothing tells them apart."
+
+
+def test_paired_comparison_with_repeats_uses_the_permutation_test() -> None:
+    # 4 cases x 3 samples: B is better on 3 cases, equal on 1.
+    a = [True, False, False, False, False, False, True, True, True, False, False, True]
+    b = [True, True, True, True, True, False, True, True, True, True, True, True]
+    results = results_of({"A": a, "B": b}, repeat=3)
+    comparison = results.compare("A", "B")
+    assert comparison.method == "paired permutation" and comparison.cases == 4
+    assert comparison.a_mean == pytest.approx(5 / 12) and comparison.b_mean == pytest.approx(11 / 12)
+    assert comparison.p_value == pytest.approx(evals.sign_flip_p([2 / 3, 2 / 3, 0, 2 / 3]))  # 0.25
+    assert comparison.sentence.startswith(
+        "B's pass rate is 50 points higher than A's (92% vs 42%, 4 cases x 3 samples"
+    )
+    assert "not more than noise (paired permutation test over cases, p=0.25)" in comparison.sentence
+    swapped = results_of(
+        {"A": [True, True, False, False], "B": [False, False, True, True]}, repeat=2
+    ).compare("A", "B")
+    assert swapped.sentence == (
+        "A and B have the same pass rate (50%, 2 cases x 2 samples) but not on the same cases "
+        "(A better on 1, B on 1): no difference (paired permutation test over cases, p=1)."
+    )
+    summary = results.summary().set_index("version")
+    assert summary.loc["A", "flaky"] == 2 and summary.loc["A", "cases_all_pass"] == 1
+    assert summary.loc["B", "pass_rate"] == pytest.approx(11 / 12)
+    low, high = evals.wilson(11, 12)
+    assert (summary.loc["B", "ci_low"], summary.loc["B", "ci_high"]) == pytest.approx((low, high))
+    assert results.matrix().loc["c1", "A"] == "0/3" and results.matrix().loc["c1", "B"] == "2/3"
+
+
+def test_json_and_junit_outputs(home, fake_api, agents) -> None:
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md"), str(agents / "strict.md")],
+        cases=[evals.Case("Review f", [{"type": "contains", "value": "careful"}]), "Review g"],
+    )
+    results = evals.run(suite, progress=False)
+    data = json.loads(json.dumps(results.to_json(min_pass_rate=0.9)))
+    assert len(data["results"]) == 4
+    assert {r["version"] for r in data["results"]} == {"reviewer", "strict"}
+    assert data["results"][0]["checks"][0]["reason"] == 'found "careful" in the answer'
+    assert [v["pass_rate"] for v in data["summary"]["versions"]] == [1.0, 0.5]
+    assert data["summary"]["problems"] == ["strict: pass rate 50% is below the minimum 90%"]
+    assert data["summary"]["comparisons"][0]["sentence"].startswith("reviewer passes 1 more case than strict")
+    root = ET.fromstring(results.to_junit())
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "1", "0")
+    failure = root.find("./testsuite[@name='strict']/testcase[@name='case-1']/failure")
+    assert failure is not None and failure.get("message") == 'contains "careful": no "careful" in the answer'
+
+
+# -- routing ----------------------------------------------------------------------------------------
+
+ROUTED = {
+    "sql": "---\nname: sql-pro\ndescription: Writes and tunes SQL queries for the warehouse.\n---\nSQL.\n",
+    "css": "---\nname: css-pro\ndescription: Styles web pages.\n---\nCSS.\n",
+}
+REQUESTS = {
+    "speed up the slow queries in the warehouse": "sql-pro",
+    "make the pricing page layout responsive": "css-pro",
+    "what is the capital of France": None,
+}
+
+
+def test_routing_with_both_routers_and_a_description_fix(home, fake_api) -> None:
+    sql, css = (agentkit.loads(text, path=f"{key}.md") for key, text in ROUTED.items())
+    fixed_css = agentkit.edit(css, description="Styles web pages: layout, responsive pricing page design.")
+    results = evals.run_routing({"before": [sql, css], "after": [sql, fixed_css]}, REQUESTS)
+    live_before = results._rows("before", "live")
+    assert [r.picked for r in live_before] == ["sql-pro", "none", "none"]
+    assert fake_api.count == 6 and all(r.source == "stand-in" for r in live_before)
+    accuracy = results.accuracy().set_index(["set", "router"])
+    assert (
+        accuracy.loc[("before", "live"), "correct"] == 2 and accuracy.loc[("after", "live"), "correct"] == 3
+    )
+    lost = results.lost("live", "before")
+    assert lost.to_dict("records") == [
+        {"agent": "css-pro", "request": "make the pricing page layout responsive", "went_to": "none"}
+    ]
+    matrix = results.confusion("live", "before")
+    assert matrix.loc["css-pro", "none"] == 1 and matrix.loc["sql-pro", "sql-pro"] == 1
+    change = results.compare("before", "after", "live")
+    assert [r.request for r in change.fixed] == [
+        "make the pricing page layout responsive"
+    ] and not change.broken
+    assert change.sentence == (
+        "live router, before -> after: accuracy 67% -> 100%; fixed 'make the pricing page layout responsive' "
+        "now goes to css-pro."
+    )
+    offline = results._rows("before", "offline")
+    assert offline[0].picked == "sql-pro" and offline[0].answer.startswith("score ")
+    again = evals.run_routing({"before": [sql, css], "after": [sql, fixed_css]}, REQUESTS)
+    assert fake_api.count == 6 and all(r.cached for r in again.rows if r.router == "live")
+
+
+def test_routing_replay_misses_are_listed(home, fake_api, monkeypatch) -> None:
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    agents_ = [agentkit.loads(text, path=f"{key}.md") for key, text in ROUTED.items()]
+    with pytest.raises(
+        evals.ReplayMiss, match=r"3 live routing decision\(s\) are not recorded: agents: 'speed"
+    ):
+        evals.run_routing(agents_, REQUESTS)
+    only_offline = evals.run_routing(agents_, REQUESTS, routers=["offline"])
+    assert fake_api.count == 0 and len(only_offline.rows) == 3
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agentkit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_the_eval_command_gates_on_the_pass_rate(home, fake_api, tmp_path, agents) -> None:
+    body = (
+        "agents: [agents/reviewer.md, agents/strict.md]\n"
+        "cases:\n"
+        "  - prompt: Review h\n"
+        "    assert: [{type: contains, value: carefully}]\n"
+        "  - prompt: Review i\n"
+    )
+    write_suite(tmp_path, body)
+    ok = run_cli("eval", "suite.yaml", "--min-pass-rate", "0.5", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "NOTE: Answers came from the stand-in Messages API" in ok.stdout
+    assert "reviewer passes 1 more case than strict (2 vs 1 of 2)" in ok.stdout
+    assert ok.stdout.rstrip().endswith("OK")
+    failing = run_cli("eval", "suite.yaml", "--min-pass-rate", "0.75", "--format", "json", cwd=tmp_path)
+    assert failing.returncode == 1
+    data = json.loads(failing.stdout)
+    assert len(data["results"]) == 4 and data["summary"]["ok"] is False
+    assert "agentkit eval: strict: pass rate 50% is below the minimum 75%" in failing.stderr
+    junit = run_cli("eval", "suite.yaml", "--format", "junit", cwd=tmp_path)
+    assert junit.returncode == 0 and ET.fromstring(junit.stdout).get("failures") == "1"
+
+
+def test_the_eval_command_errors(tmp_path, agents) -> None:
+    write_suite(
+        tmp_path, "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert: [{type: nope}]\n"
+    )
+    broken = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    assert broken.returncode == 1
+    assert broken.stderr.startswith("agentkit eval: suite.yaml:4: unknown assertion type 'nope'")
+    missing = run_cli("eval", "nowhere.yaml", cwd=tmp_path)
+    assert missing.returncode == 2
+    bad = run_cli("eval", "suite.yaml", "--min-pass-rate", "1.5", cwd=tmp_path)
+    assert bad.returncode == 2 and "must be a number between 0 and 1" in bad.stderr
+
+
+def test_live_options_pass_through_or_are_refused(home, fake_api, agents) -> None:
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")], cases=["Review m"], live_options={"mode": "api"}
+    )
+    if "mode" in __import__("inspect").signature(live.run).parameters:
+        assert evals.run(suite, progress=False).samples[0].status == "pass"
+    else:  # until agentkit.live has modes, a suite that asks for one says so instead of ignoring it
+        with pytest.raises(evals.EvalError, match=r"agentkit.live.run takes no mode= in this version"):
+            evals.run(suite, progress=False)
+
+
+def test_replay_reads_recordings_and_never_writes_them(home, fake_api, agents, monkeypatch) -> None:
+    agent = agentkit.load(agents / "reviewer.md")[0]
+    suite = evals.Suite(agents=[agent], cases=["Review n"])
+    evals.run(suite, progress=False)
+    live.run(agent, "Review p")  # in live's history only (a Playground run): not a recorded eval sample
+    recorded = evals.cache_path().read_bytes()
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    fake_api.reset()
+    results = evals.run(suite, progress=False)
+    assert fake_api.count == 0 and results.samples[0].cached and results.samples[0].status == "pass"
+    with pytest.raises(evals.ReplayMiss, match="1 of 1 samples are not recorded"):
+        evals.run(evals.Suite(agents=[agent], cases=["Review p"]), progress=False)
+    assert evals.cache_path().read_bytes() == recorded
+
+
+def test_a_replay_miss_names_samples_and_routing_together(home, fake_api, agents, monkeypatch) -> None:
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    routing = evals.routing_suite(agentkit.load(agents), {"review this diff": "reviewer"}, routers=["live"])
+    suite = evals.Suite(agents=[str(agents / "strict.md")], cases=["Review o"], routing=routing)
+    with pytest.raises(evals.ReplayMiss) as raised:
+        evals.run(suite, progress=False)
+    message = str(raised.value)
+    assert message.startswith(
+        "replay mode (AGENTKIT_REPLAY=1): 1 of 1 samples are not recorded: strict x own model"
+    )
+    assert message.endswith("; 1 live routing decision(s) are not recorded: agents: 'review this diff'")
+
+
+def test_a_comparison_with_nothing_to_pair_says_so() -> None:
+    results = results_of({"A": [True, False], "B": [True, True]})
+    broken = tuple(
+        s if s.version == "A" else dataclasses.replace(s, status="error", error="HTTP 500")
+        for s in results.samples
+    )
+    comparison = dataclasses.replace(results, samples=broken).compare("A", "B")
+    assert comparison.cases == 0 and comparison.excluded == 2
+    assert (
+        comparison.sentence
+        == "A and B answered no case both without errors: nothing to compare (2 cases with errors left out)."
+    )

@@ -1,0 +1,114 @@
+"""The Evaluator widget, driven without a browser against the stand-in Messages API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentkit import evals
+from agentkit.widgets import Evaluator
+from agentkit.widgets._evaluator import cell_style, detail_html
+
+REVIEWER = """---
+name: reviewer
+description: Reviews code diffs for bugs. Use after writing code.
+model: sonnet
+---
+You review code carefully and kindly.
+"""
+STRICT = """---
+name: strict
+description: Strict review before merging. Use before a release.
+model: opus
+---
+You are a demanding reviewer who blocks merges.
+"""
+
+
+@pytest.fixture
+def suite_file(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("AGENTKIT_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("AGENTKIT_REPLAY", raising=False)
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "reviewer.md").write_text(REVIEWER)
+    (tmp_path / "agents" / "strict.md").write_text(STRICT)
+    path = tmp_path / "suite.yaml"
+    path.write_text(
+        "description: two reviewers\n"
+        "agents: [agents/reviewer.md, agents/strict.md]\n"
+        "repeat: 2\n"
+        "cases:\n"
+        "  - {id: kind, prompt: Review k, assert: [{type: contains, value: carefully}]}\n"
+        "  - {id: any, prompt: Review l}\n"
+    )
+    return path
+
+
+def test_cell_styles_and_detail_markup() -> None:
+    assert [cell_style(2, 2), cell_style(1, 2), cell_style(0, 2), cell_style(0, 0)] == [
+        "success",
+        "warning",
+        "danger",
+        "",
+    ]
+    assert cell_style(0, 2, errors=1) == "warning"  # an error is not a verdict on the agent
+    marked = detail_html('-- sample 1: FAIL\n   ✗ contains "<x>": no\n   ✓ cost 1: ok')
+    assert "<b>-- sample 1: FAIL</b>" in marked
+    assert "<span style='color:#c62828'>   ✗ contains &quot;&lt;x&gt;&quot;: no</span>" in marked
+
+
+def test_evaluator_runs_fills_the_matrix_and_explains_a_cell(suite_file, fake_api) -> None:
+    evaluator = Evaluator(suite_file)
+    assert repr(evaluator) == "Evaluator(suite.yaml: 2 versions x 2 cases x 2 samples)"
+    assert evaluator.status.value == "8 samples to run: click Run"
+    assert evaluator.cell("kind", "strict").description == "-"
+    evaluator.run_button.click()
+    evaluator.wait()
+    assert evaluator.status.value == "done: 8 samples, 6 pass, 2 fail, 0 errors; 0 from recorded answers"
+    assert fake_api.count == 8 and evaluator.progress.value == 8
+    assert evaluator.cell("kind", "reviewer").description == "2/2"
+    assert evaluator.cell("kind", "reviewer").button_style == "success"
+    assert (evaluator.cell("kind", "strict").description, evaluator.cell("kind", "strict").button_style) == (
+        "0/2",
+        "danger",
+    )
+    assert "stand-in Messages API" in evaluator.banner.value
+    evaluator.cell("kind", "strict").click()
+    text = evaluator.detail_text()
+    assert text.startswith("kind x strict (claude-opus-5-5): 0 of 2 samples pass")
+    assert '✗ contains "carefully": no "carefully" in the answer' in text
+    assert "answer (from the stand-in, not Claude):" in text
+    assert "color:#c62828" in evaluator.detail.value
+    assert evaluator.verdict.value.startswith("reviewer's pass rate is 50 points higher than strict's")
+    evaluator.compare_a.value, evaluator.compare_b.value = "strict", "reviewer"
+    assert "(paired permutation test over cases, p=1)" in evaluator.verdict.value
+    assert evaluator.matrix_text().splitlines()[-2:] == ["kind      2/2    0/2", "any       2/2    2/2"]
+
+    evaluator.run(wait=True)  # again: every answer is recorded now
+    assert fake_api.count == 8
+    assert evaluator.status.value.endswith("8 from recorded answers")
+
+
+def test_evaluator_reports_a_replay_miss_in_its_status(suite_file, fake_api, monkeypatch) -> None:
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    evaluator = Evaluator(suite_file)
+    evaluator.run(wait=True)
+    assert evaluator.status.value.startswith(
+        "failed: replay mode (AGENTKIT_REPLAY=1): 8 of 8 samples are not recorded"
+    )
+    assert not evaluator.run_button.disabled and evaluator.stop_button.disabled
+
+
+def test_evaluator_shows_given_results_and_routing(suite_file, fake_api) -> None:
+    results = evals.run(suite_file, progress=False)
+    evaluator = Evaluator(results.suite, results)
+    assert evaluator.cell("any", "strict").description == "2/2"
+    assert "pass_rate" in evaluator.summary_text().splitlines()[0]
+    routed = suite_file.parent / "routing.yaml"
+    routed.write_text(
+        "routing:\n  agents: [agents/]\n  routers: [offline]\n  requests:\n"
+        "    - {request: strict review before the release, expect: strict}\n"
+    )
+    routing = Evaluator(routed, evals.run(routed, progress=False))
+    assert "agents · offline router: 1/1 correct" in routing.routing.value
