@@ -593,3 +593,27 @@ def test_scale_the_collector_resumes_after_load_and_lint(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_scale_the_walk_builds_the_same_paths_as_pathlib() -> None:
+    """load() builds child paths with pathlib's own _make_child_relpath and caches their text (speed):
+    they must be the paths `directory / name` gives, text, parent, name and hash alike."""
+    from agentkit._reader.scan import _child
+
+    for directory, name in [
+        (Path("a/b"), "c.md"),
+        (Path("/"), "x.md"),
+        (Path("//"), "x.md"),
+        (Path("."), "z.md"),
+        (Path("./a"), "b.md"),
+        (Path("a/b/"), "q.md"),
+        (Path("rel"), "a b.md"),
+    ]:
+        child, expected = _child(directory, name), directory / name
+        assert (child, str(child), child.parent, child.name, hash(child)) == (
+            expected,
+            str(expected),
+            expected.parent,
+            expected.name,
+            hash(expected),
+        )

@@ -41,7 +41,6 @@ class Agent:
     text: str  # the whole file, byte-order mark included: render() returns it unchanged
     parse: str  # "strict", "fallback" (line-rewrite path), "failed", or "none" (no front matter block)
     fields: dict[str, Any]  # every front matter key as parsed ({} when Claude Code reads none)
-    body: str  # what follows the front matter, untrimmed
     loaded: bool  # would Claude Code load it?
     reason: str | None  # why not, in words; None when loaded
     block: Block | None = None
@@ -111,6 +110,14 @@ class Agent:
         return self.fields.get("color")
 
     @property
+    def body(self) -> str:
+        """What follows the front matter, untrimmed. Sliced from `text` when asked for, so the record does
+        not hold the file twice (at 100,000 files that is most of load()'s memory)."""
+        if self.block is None:
+            return self.text[self._offset :]
+        return self.text[self._offset + self.block.body_start :]
+
+    @property
     def prompt(self) -> str:
         """The system prompt Claude Code uses: the trimmed body."""
         return self.body.strip()
@@ -118,7 +125,8 @@ class Agent:
     @property
     def qualified_name(self) -> str | None:
         """The name Claude Code shows: `<plugin>:<name>` for plugin agents."""
-        name = self.name if isinstance(self.name, str) and self.name else None
+        name = self.fields.get("name")
+        name = name if isinstance(name, str) and name else None
         if self.plugin:
             return f"{self.plugin}:{name or self.path.stem}"
         return name
@@ -207,7 +215,6 @@ def agent_from_text(
         text=text,
         parse=parsed.parse if parsed is not None else "none",
         fields=parsed.fields if parsed is not None else {},
-        body=content[block.body_start :] if block is not None else content,
         loaded=False,
         reason=None,
         block=block,
@@ -240,7 +247,6 @@ def unreadable_agent(
         "",
         "none",
         {},
-        "",
         False,
         problem,
         scope=scope,

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from agentkit._reader.claude_code import NAME_MAX_CHARS
 from agentkit._reader.yaml12 import (
@@ -39,8 +38,7 @@ _FALLBACK_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _LEADING_TABS = re.compile(r"^\t+")
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):  # immutable; a tuple is built 5x faster than a frozen dataclass (one per file)
     """Where the front matter sits in the text (offsets into the text without its byte-order mark)."""
 
     start: int  # first character of the YAML block
@@ -104,8 +102,7 @@ def _keeps_value(value: str) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedBlock:
+class ParsedBlock(NamedTuple):  # immutable; a NamedTuple for the same reason as Block
     fields: dict[str, Any]
     parse: str  # "strict", "fallback" or "failed"
     error: str | None  # the strict parser's complaint, when it had one
@@ -258,6 +255,8 @@ def expand_newlines(description: str) -> str:
 
 def js_length(text: str) -> int:
     """JavaScript's `text.length`: UTF-16 code units (a character outside the BMP counts twice)."""
+    if text.isascii():  # nearly every name: no need to look at each character
+        return len(text)
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -44,13 +45,26 @@ def load(*paths: str | Path) -> AgentSet:
                     agents.append(_read(path_text, problem, path=path))
             else:
                 agents.append(read_agent(root))
-    return AgentSet(resolve_shadowing(agents, lambda agent: 0))
+    return AgentSet(resolve_shadowing(agents, lambda agent: 0, fresh=True))
 
 
-def path_order(path: Path) -> bytes:
+def path_order(path: Path) -> str:
     """The key Claude Code sorts agent files by: the path's UTF-16 code units (JavaScript's default sort),
-    so a character outside the BMP sorts before U+E000-U+FFFF, unlike Python's code-point order."""
-    return str(path).encode("utf-16-be", "surrogatepass")
+    so a character outside the BMP sorts before U+E000-U+FFFF, unlike Python's code-point order. As text
+    whose code points are those units (each such character spelled as its two surrogates): most paths
+    are their own key."""
+    text = str(path)
+    if text.isascii() or not _OUTSIDE_BMP.search(text):
+        return text
+    return _OUTSIDE_BMP.sub(_surrogates, text)
+
+
+_OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _surrogates(match: re.Match[str]) -> str:
+    code = ord(match.group()) - 0x10000
+    return chr(0xD800 + (code >> 10)) + chr(0xDC00 + (code & 0x3FF))
 
 
 # Why a path that is not a regular file is not read. Opening a FIFO blocks until a writer comes, and
@@ -157,7 +171,13 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[tuple[str, P
 
 
 def _fast_child(directory: Path, name: str) -> Path:
-    return directory._make_child_relpath(name)  # type: ignore[attr-defined]
+    child = directory._make_child_relpath(name)  # type: ignore[attr-defined]
+    if _CACHES_TEXT:  # Python 3.11 leaves the text to be built on first use: name-clash sorting uses it
+        parent = str(directory)  # built once per folder, then cached
+        child._str = (
+            name if parent == "." else parent + name if parent.endswith(os.sep) else parent + os.sep + name
+        )
+    return child
 
 
 def _slow_child(directory: Path, name: str) -> Path:
@@ -167,6 +187,9 @@ def _slow_child(directory: Path, name: str) -> Path:
 # `directory / name` parses the whole path again (3 µs, a tenth of load()'s time per file). pathlib's own
 # iterdir() builds children with _make_child_relpath, which skips that; where it is missing, use `/`.
 _child = _fast_child if hasattr(Path, "_make_child_relpath") else _slow_child
+_CACHES_TEXT = "_str" in getattr(Path, "__slots__", ()) or any(
+    "_str" in getattr(klass, "__slots__", ()) for klass in Path.__mro__
+)
 
 
 def _entry_name(entry: os.DirEntry[str]) -> str:
@@ -356,28 +379,43 @@ def discover(
                 agent = _read(path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path)
                 rank[id(agent)] = index
                 agents.append(agent)
-    return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)]))
+    return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)], fresh=True))
 
 
-def resolve_shadowing(agents: list[Agent], precedence: Callable[[Agent], int]) -> list[Agent]:
-    """The agents, each loaded one whose name another file wins marked with `shadowed_by` (new records;
-    the given ones are unchanged).
+def resolve_shadowing(
+    agents: list[Agent], precedence: Callable[[Agent], int], *, fresh: bool = False
+) -> list[Agent]:
+    """The agents, each loaded one whose name another file wins marked with `shadowed_by` (a new record
+    where the mark changes; the given ones are unchanged). `fresh=True` says the records were just built
+    by the caller and nobody else holds them (load(), discover()): they are marked in place, since building
+    each one again costs as much as reading the file.
 
     As in Claude Code: the folder of higher precedence wins; inside one folder, the file whose path sorts
     last in UTF-16 order (JavaScript's default sort, which Claude Code applies to the paths it finds) wins.
     """
     best: dict[str, Agent] = {}
-    for agent in agents:
-        name = agent.qualified_name
-        if not (agent.loaded and name):
+    keys: dict[int, tuple[int, str]] = {}  # id(agent) -> its precedence key, computed on a clash only
+
+    def key(agent: Agent) -> tuple[int, str]:
+        if id(agent) not in keys:
+            keys[id(agent)] = (precedence(agent), path_order(agent.path))
+        return keys[id(agent)]
+
+    names = [agent.qualified_name if agent.loaded else None for agent in agents]
+    for agent, name in zip(agents, names, strict=True):
+        if not name:
             continue
         current = best.get(name)
-        key = (precedence(agent), path_order(agent.path))
-        if current is None or key > (precedence(current), path_order(current.path)):
+        if current is None or key(agent) > key(current):
             best[name] = agent
     marked = []
-    for agent in agents:
-        winner = best.get(agent.qualified_name or "")
-        beaten = agent.loaded and winner is not None and winner is not agent
-        marked.append(replace(agent, shadowed_by=winner.path if beaten and winner is not None else None))
+    for agent, name in zip(agents, names, strict=True):
+        winner = best.get(name) if name else None
+        shadowed_by = winner.path if winner is not None and winner is not agent else None
+        if agent.shadowed_by != shadowed_by:
+            if fresh:  # just built by the caller and not shared yet: mark it in place
+                object.__setattr__(agent, "shadowed_by", shadowed_by)
+            else:
+                agent = replace(agent, shadowed_by=shadowed_by)
+        marked.append(agent)
     return marked
