@@ -46,10 +46,10 @@ def _need(*servers: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of notebooks/ and agents/ (JupyterLab may write to what it serves)."""
+    """A copy of what the notebooks read: notebooks/, agents/, evals/ (JupyterLab may write to what it serves)."""
     root = tmp_path_factory.mktemp("site")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "agents", root / "agents")
+    for folder in ("notebooks", "agents", "evals"):
+        shutil.copytree(ROOT / folder, root / folder)
     return root
 
 

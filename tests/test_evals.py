@@ -18,7 +18,6 @@ import pytest
 
 import agentkit
 from agentkit import evals, live
-from agentkit.evals._answers import endpoint_source
 from agentkit.evals._grader import GRADER_MARKER, grader_message, parse_verdict
 from agentkit.evals._results import EvalResults, SampleResult
 from agentkit.evals._stats import smallest_p
@@ -454,8 +453,7 @@ def test_replay_answers_from_recordings_and_lists_what_is_missing(
 
 
 def test_without_a_key_the_run_stops_at_once(home, fake_api, agents, monkeypatch) -> None:
-    monkeypatch.delenv("ANTHROPIC_API_KEY")
-    live._clients.clear()
+    monkeypatch.delenv("ANTHROPIC_API_KEY")  # the SDK client is cached per key: a new one finds none
     suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=[f"Review {i}" for i in range(5)])
     with pytest.raises(agentkit.MissingKeyError):
         evals.run(suite, progress=False)
@@ -474,20 +472,16 @@ def test_stand_in_answers_are_labelled(home, fake_api, agents, monkeypatch) -> N
     assert evals.run(results.suite, progress=False).sources == ["stand-in"]
 
 
-@pytest.mark.parametrize(
-    ("url", "source"),
-    [
-        ("", "anthropic"),
-        ("https://api.anthropic.com", "anthropic"),
-        ("http://127.0.0.1:8765", "stand-in"),
-        ("http://localhost:9000", "stand-in"),
-        ("http://[::1]:9000", "stand-in"),
-        ("https://gateway.example.com/anthropic", "gateway.example.com"),
-    ],
-)
-def test_endpoint_source(monkeypatch, url, source) -> None:
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
-    assert endpoint_source() == source
+def test_answers_say_where_they_came_from(home, fake_api, agents, monkeypatch) -> None:
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[evals.Case("Review e", [{"type": "contains", "value": "user=Review e"}])],
+    )
+    frame = evals.run(suite, progress=False).to_frame()
+    assert list(frame["source"]) == ["stand-in"] and list(frame["status"]) == ["pass"]
+    # The same vocabulary as live: a loopback port that is not the stand-in is just another endpoint.
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+    assert live.current_source() == "endpoint"
 
 
 def test_models_override_and_the_frame_has_one_row_per_sample(home, fake_api, agents) -> None:
@@ -799,3 +793,15 @@ def test_a_comparison_with_nothing_to_pair_says_so() -> None:
         comparison.sentence
         == "A and B answered no case both without errors: nothing to compare (2 cases with errors left out)."
     )
+
+
+def test_a_suite_runs_in_claude_code_mode_too(home, fake_api, agents, claude_code) -> None:
+    # The same case through the API directly and through Claude Code itself (the real binary, offline).
+    case = evals.Case("Review the helper", [{"type": "contains", "value": "Review the helper"}])
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=[case])
+    direct = evals.run(suite, progress=False)
+    through_claude_code = evals.run(suite, progress=False, mode="claude-code")
+    assert [s.status for s in direct.samples] == [s.status for s in through_claude_code.samples] == ["pass"]
+    # Claude Code sends the agent's model far more than the body: the identity line, its notes, context.
+    assert through_claude_code.samples[0].input_tokens > 2 * direct.samples[0].input_tokens
+    assert through_claude_code.samples[0].source == "stand-in"

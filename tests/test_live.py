@@ -413,9 +413,13 @@ def test_claude_code_model_variables(home, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_DEFAULT_OPUS_MODEL")
     monkeypatch.setenv("AGENTKIT_MODELS", "sonnet=claude-sonnet-4-5")  # agentkit's own table wins
     assert live.resolve_model("sonnet") == "claude-sonnet-4-5"
-    monkeypatch.setenv("CLAUDE_CODE_SUBAGENT_MODEL", "haiku")  # every subagent runs on it, as in Claude Code
-    assert live.resolve_model("opus") == "claude-haiku-5-5"
-    assert live.resolve_model("opus", model="opus") == "claude-opus-5-5"  # an explicit model still wins
+    # As the binary shows (tests/test_claude_code_facts.py): the model of agents that name none; an agent's
+    # own model, `inherit` included, is kept.
+    monkeypatch.setenv("CLAUDE_CODE_SUBAGENT_MODEL", "haiku")
+    assert live.resolve_model(None) == "claude-haiku-5-5"
+    assert live.resolve_model("opus") == "claude-opus-5-5"
+    assert live.resolve_model("inherit") == live.resolve_model("opus")
+    assert live.resolve_model(None, model="opus") == "claude-opus-5-5"  # an explicit model still wins
 
 
 def test_bad_alias_configuration_is_a_plain_error(home, monkeypatch):
@@ -1060,9 +1064,9 @@ def test_claude_code_mode_runs_the_agent_as_a_subagent(home, fake_api, agent, cl
         if isinstance(b, dict)
     ]
     assert "Review this: x = 1" in user_texts
-    # The stand-in echoes the request it got: the agent's answer shows Claude Code's subagent request.
-    assert r.text.startswith("model=claude-opus-5-5 system=x-anthropic-billing-header:")
-    assert "cc_is_subagent=true" in r.text
+    # The stand-in echoes the request it got: the agent's answer shows Claude Code's identity line (after
+    # the billing header) and the prompt, as the subagent received them.
+    assert r.text == "model=claude-opus-5-5 system=You are a Claude agent, user=Review this: x = 1"
     # Tokens are the agent's own request (the stand-in counts words); the session cost adds the delegation.
     from tests.fake_messages_api import count_tokens
 
@@ -1227,7 +1231,7 @@ def test_cli_try_in_claude_code_mode(home, fake_api, claude_code):
         "try", "agents/code-reviewer.md", "review in claude code", "--mode", "claude-code", "--max-turns", "3"
     )
     assert out.returncode == 0, out.stderr
-    assert "cc_is_subagent=true" in out.stdout
+    assert "system=You are a Claude agent, user=review in claude code" in out.stdout
     assert (
         "Claude Code · claude-sonnet-5-5" in out.stderr and "stand-in API — not Claude's answer" in out.stderr
     )
@@ -1380,3 +1384,44 @@ def test_the_readme_try_examples_replay_without_a_key(tmp_path):
         )
         assert out.returncode == 0, (args, out.stderr)
         assert "stand-in API — not Claude's answer" in out.stderr + out.stdout, args
+
+
+# -- would Claude confuse two agents? (the live counterpart of the same-role verdict) ----------------------
+
+
+def test_confusion_asks_once_per_pair_and_labels_the_answer(home, fake_api):
+    agents = agentkit.load(ROOT / "agents")
+    reviewers = live.confusion(agents["code-reviewer"], agents["strict-reviewer"])
+    assert (reviewers.a, reviewers.b) == ("code-reviewer", "strict-reviewer")
+    # The stand-in answers from the word overlap of the two descriptions, and says it is the stand-in.
+    assert reviewers.confused is True and reviewers.share == pytest.approx(0.33)
+    assert reviewers.words() == "the stand-in: confused (share 0.33) · stand-in API — not Claude's answer"
+    request = fake_api.requests[-1].body
+    system = request["system"] if isinstance(request["system"], str) else request["system"][0]["text"]
+    assert system.startswith("agentkit-confusion/1") and "- strict-reviewer: " in system
+    distinct = live.confusion(agents["code-reviewer"], agents["planner"])
+    assert distinct.confused is False
+    again = live.confusion(agents["code-reviewer"], agents["planner"])
+    assert again.run.cached and fake_api.count == 2  # cached like any run
+    # Agents sharing a name (one shadows the other) are both shown to Claude: the question is about them.
+    twins = live.confusion(agents["data-analyst.md"], agents["sql-helper.md"])
+    assert twins.confused is not None and twins.answer.startswith("{")
+
+
+def test_an_unreadable_confusion_answer_is_said_so(home, fake_api, monkeypatch):
+    from agentkit.live import _routing
+
+    monkeypatch.setattr(_routing, "CONFUSION_MARKER", "not-the-stand-ins-marker")  # the stand-in echoes
+    agents = agentkit.load(ROOT / "agents")
+    answer = live.confusion(agents["code-reviewer"], agents["planner"])
+    assert answer.confused is None and answer.share is None
+    assert answer.words().startswith("the stand-in's answer could not be read")
+
+
+def test_cli_overlap_asks_claude_beside_the_offline_verdict(home, fake_api):
+    out = agentkit_cli("overlap", "agents", "--ask-claude", "1", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    pairs = json.loads(out.stdout)["pairs"]
+    assert pairs[0]["claude"].startswith("the stand-in: confused") and pairs[0]["claude_confused"] is True
+    assert all("claude" not in p for p in pairs[1:])  # only the first N pairs are asked
+    assert fake_api.count == 1

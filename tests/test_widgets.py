@@ -709,3 +709,22 @@ def test_notebook_03_under_nbval_leaves_no_scratch_folder(tmp_path: Path) -> Non
     while list(temp.glob("agentkit-edit-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(temp.glob("agentkit-edit-*")) == []
+
+
+def test_overlap_explorer_shows_merge_guidance_and_asks_claude_on_request(
+    samples, fake_api, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("AGENTKIT_HOME", str(tmp_path / "home"))
+    view = OverlapExplorer(samples)
+    assert view.guidance_text().startswith("Keep code-reviewer: it covers the most")
+    assert "Keep code-reviewer" in view.guidance.value and "same job" in view.groups_title.value
+    assert fake_api.count == 0  # offline by default: nothing is asked until the button is clicked
+    view.ask_claude.click()
+    assert (
+        view.claude_answer.value == "the stand-in: confused (share 0.33) · stand-in API — not Claude's answer"
+    )
+    assert fake_api.count == 1
+    view.second.value = "planner"
+    assert view.claude_answer.value == ""  # a new pair: the old answer is gone
+    view.kind.value = "body"
+    assert view.guidance.value == "" and "Groups by body" in view.groups_title.value

@@ -334,8 +334,10 @@ def subagent_requests(
     world: ScratchWorld | None = None,
     args: tuple[str, ...] = (),
     batch: int = SPAWN_BATCH,
+    env: Mapping[str, str] | None = None,
 ) -> dict[str, SubagentRequest | SubagentNotSpawned]:
     """Spawn each named agent once and return the first request each sent, or why it was not spawned.
+    `env` adds variables to Claude Code's (scratch) environment, e.g. CLAUDE_CODE_SUBAGENT_MODEL.
 
     Up to `batch` agents are spawned in one run of Claude Code (one answer calling the Agent tool once per
     agent); each prompt gets a marker (`agentkit-spawn-<index>`) so the requests can be told apart.
@@ -345,19 +347,32 @@ def subagent_requests(
     if world is None:
         with ScratchWorld(binary) as fresh:
             return subagent_requests(
-                project, wanted, prompt, user=user, timeout=timeout, world=fresh, args=args, batch=batch
+                project,
+                wanted,
+                prompt,
+                user=user,
+                timeout=timeout,
+                world=fresh,
+                args=args,
+                batch=batch,
+                env=env,
             )
     world.clear_agents()
     _write(world, project, "project")
     _write(world, user, "user")
     out: dict[str, SubagentRequest | SubagentNotSpawned] = {}
     for first in range(0, len(wanted), max(1, batch)):
-        out.update(_spawn(world, wanted[first : first + max(1, batch)], prompt, timeout, args))
+        out.update(_spawn(world, wanted[first : first + max(1, batch)], prompt, timeout, args, env or {}))
     return out
 
 
 def _spawn(
-    world: ScratchWorld, wanted: list[str], prompt: str, timeout: float, args: tuple[str, ...]
+    world: ScratchWorld,
+    wanted: list[str],
+    prompt: str,
+    timeout: float,
+    args: tuple[str, ...],
+    env: Mapping[str, str],
 ) -> dict[str, SubagentRequest | SubagentNotSpawned]:
     tags = {f"agentkit-spawn-{index}": name for index, name in enumerate(wanted)}
     call_ids = {f"toolu_agentkit_standin_{index}": name for index, name in enumerate(wanted)}
@@ -370,7 +385,7 @@ def _spawn(
             return len(_tagged(api, tags).keys() | failed) >= len(tags)
 
         # Claude Code runs at most 20 subagents at once unless told otherwise.
-        limit = {"CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS": str(max(20, len(tags)))}
+        limit = {"CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS": str(max(20, len(tags))), **env}
         run = world.run((*PRINT_ARGS, *args), api, timeout=timeout, until=done, env=limit)
         got = _tagged(api, tags)
         failed = _failures(api, run.stdout)

@@ -155,6 +155,9 @@ def is_subagent_request(body: Any) -> bool:
     return SUBAGENT_MARKER in _text_of(body.get("system"))
 
 
+BILLING_HEADER = "x-anthropic-billing-header:"  # Claude Code's first system block
+
+
 def _text_of(content: Any) -> str:
     """The text of a `system` value or a message `content`: a string or a list of text blocks."""
     if isinstance(content, str):
@@ -173,8 +176,28 @@ def count_tokens(body: dict[str, Any]) -> int:
 
 
 def _user_text(body: dict[str, Any]) -> str:
-    messages = body.get("messages") or []
-    return _text_of(messages[-1].get("content")) if messages else ""
+    """What the user asked last: the last user message's own text, without the context blocks Claude Code
+    wraps around it (`<system-reminder>` blocks, environment messages with role "system")."""
+    messages = [m for m in body.get("messages") or [] if m.get("role") == "user"]
+    if not messages:
+        return ""
+    content = messages[-1].get("content")
+    if isinstance(content, list):
+        texts = [
+            b.get("text", "") for b in content if isinstance(b, dict) and b.get("type", "text") == "text"
+        ]
+        own = [t for t in texts if not t.lstrip().startswith("<system-reminder>")]
+        return " ".join(own or texts)
+    return _text_of(content)
+
+
+def _prompt_text(system: Any) -> str:
+    """The system prompt without Claude Code's billing header block (it says nothing about the agent)."""
+    if isinstance(system, list):
+        system = [
+            b for b in system if not (isinstance(b, dict) and b.get("text", "").startswith(BILLING_HEADER))
+        ]
+    return _text_of(system)
 
 
 def _route(system: str, request: str) -> str | None:
@@ -229,6 +252,24 @@ def _grade(system: str, user: str) -> str | None:
     return json.dumps({"reason": reason, "score": score, "pass": score >= 0.5})
 
 
+CONFUSION_MARKER = "agentkit-confusion/1"
+
+
+def _confusion(system: str) -> str | None:
+    """An answer to agentkit's "would you confuse these two agents?" from the word overlap (Jaccard) of
+    their listed descriptions: deterministic, and plainly not Claude's judgement."""
+    if CONFUSION_MARKER not in system:
+        return None
+    entries = [
+        line.split(": ", 1)[1] for line in system.splitlines() if line.startswith("- ") and ": " in line
+    ]
+    if len(entries) != 2:
+        return None
+    a, b = ({w for w in _WORD.findall(e.lower()) if len(w) > 3} for e in entries)
+    share = round(len(a & b) / len(a | b), 2) if a | b else 0.0
+    return json.dumps({"confused": share >= 0.3, "share": share, "example": None})
+
+
 def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     """The text deltas of the reply: deterministic, and derived from the request."""
     if behaviour.chunks is not None:
@@ -238,10 +279,11 @@ def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     routed = _route(system, user)
     if routed is not None:
         return [routed]
-    verdict = _grade(system, user)
+    verdict = _grade(system, user) or _confusion(system)
     if verdict is not None:
         return [verdict]
-    words = f"model={body.get('model')} system={' '.join(system.split()[:5])} user={user}".split()
+    prompt = _prompt_text(body.get("system"))
+    words = f"model={body.get('model')} system={' '.join(prompt.split()[:5])} user={user}".split()
     return [w + " " for w in words[:-1]] + words[-1:]
 
 
@@ -267,9 +309,9 @@ class FakeMessagesAPI:
 
     @property
     def count(self) -> int:
-        """How many requests arrived (every retry counts)."""
+        """How many Messages API requests arrived (every retry counts; not the identity probe)."""
         with self._lock:
-            return len(self.requests)
+            return sum(1 for r in self.requests if r.method == "POST")
 
     def script(self, *specs: str) -> None:
         """Queue one behaviour per coming request (in order); later requests behave normally."""

@@ -179,6 +179,8 @@ class Agent:
             "name": self.name,
             "description": self.description,
             "tools": self.tools,
+            "granted_tools": self.granted_tools,
+            "listed_tools": self.listed_tools,
             "model": self.model,
             "color": self.color,
             "scope": self.scope,

@@ -235,7 +235,7 @@ MODEL_ALIAS_VARIABLES = {
     "sonnet": "ANTHROPIC_DEFAULT_SONNET_MODEL",
     "haiku": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
 }
-SUBAGENT_MODEL_VARIABLE = "CLAUDE_CODE_SUBAGENT_MODEL"
+SUBAGENT_MODEL_VARIABLE = "CLAUDE_CODE_SUBAGENT_MODEL"  # the model of agents that name none (not `inherit`)
 
 # -- export shapes ------------------------------------------------------------------------------------
 # The keys `claude --agents '<json>'` takes besides description, prompt and tools, in its order.

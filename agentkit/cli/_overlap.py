@@ -48,6 +48,13 @@ def _unit_interval(_ctx: click.Context, _param: click.Parameter, value: float | 
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most N pairs (table default 30; 0 = all).")
 @click.option("--no-guidance", is_flag=True, help="Do not say which version of each group to keep.")
+@click.option(
+    "--ask-claude",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Also ask Claude (one cached request per pair, needs ANTHROPIC_API_KEY) whether it would confuse "
+    "each of the first N pairs: the live counterpart of the offline verdict.",
+)
 def overlap(
     paths: tuple[Path, ...],
     fmt: str,
@@ -56,6 +63,7 @@ def overlap(
     group_threshold: float | None,
     limit: int | None,
     no_guidance: bool,
+    ask_claude: int | None,
 ) -> int:
     """Which agents under PATH... do the same job, and how alike each pair is.
 
@@ -78,6 +86,8 @@ def overlap(
     if limit is None:
         limit = 0 if fmt == "json" else 30
     shown = pairs if not limit else pairs.head(limit)
+    if ask_claude:
+        shown = _ask_claude(result, shown, ask_claude)
 
     if fmt == "json":
         echo_json(
@@ -113,8 +123,28 @@ def overlap(
     return OK
 
 
+def _ask_claude(result: Any, shown: Any, count: int) -> Any:
+    """The pairs with a `claude` column: what Claude answers, live, for the first `count` of them."""
+    from agentkit import live
+
+    shown = shown.copy()
+    answers: list[Any] = []
+    for k, row in enumerate(shown.itertuples(index=False)):
+        if k < count:
+            answers.append(
+                live.confusion(result.agents[result.index(row.a)], result.agents[result.index(row.b)])
+            )
+        else:
+            answers.append(None)
+    shown["claude"] = [a.words() if a is not None else "" for a in answers]
+    shown["claude_confused"] = [a.confused if a is not None else None for a in answers]
+    return shown
+
+
 def _pair_json(row: dict[str, Any], scores: list[str]) -> dict[str, Any]:
     out = {k: row[k] for k in ("a", "b", "a_name", "b_name")}
+    if row.get("claude"):
+        out["claude"], out["claude_confused"] = row["claude"], row["claude_confused"]
     for k in scores:
         out[k] = float(row[k])
         for words in {"same_role": "verdict", "description": "routing", "body": "copy"}.get(k, "").split():
@@ -165,4 +195,6 @@ def _pairs_text(kind: str, shown: Any) -> str:
             f"  {row['verdict']:26}{row['description']:12.2f}{row['body']:6.2f}{row['topic']:7.2f}"
             f"{row['tools']:7.2f}  {row['a_label']}  <->  {row['b_label']}"
         )
+        if row.get("claude"):
+            lines.append(f"  {'':26}asked live: {row['claude']}")
     return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ from typing import Any
 
 from agentkit._errors import EvalError, ReplayMiss, SuiteError
 from agentkit.evals._agents import Version
-from agentkit.evals._answers import cache_path, endpoint_source
+from agentkit.evals._answers import cache_path
 from agentkit.evals._checks import ASSERTION_TYPES, Assertion, Check
 from agentkit.evals._grader import DEFAULT_GRADER_MODEL, GRADER_MARKER, GRADER_SYSTEM_PROMPT, Grade
 from agentkit.evals._results import Comparison, EvalResults, SampleResult
@@ -61,7 +61,6 @@ __all__ = [
     "SuiteError",
     "Version",
     "cache_path",
-    "endpoint_source",
     "load_suite",
     "mcnemar_exact",
     "paired_bootstrap",

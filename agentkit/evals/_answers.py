@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import ipaddress
 import json
 import os
 import random
@@ -33,7 +32,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import urlparse
 
 from agentkit import live
 from agentkit._errors import EvalError, LiveError, MissingKeyError, ReplayMiss
@@ -48,25 +46,9 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
-def endpoint_source() -> str:
-    """Who answers requests now: "anthropic", "stand-in" (a loopback base URL), or the endpoint's host."""
-    base = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
-    if not base:
-        return "anthropic"
-    host = urlparse(base).hostname or base
-    if host == "localhost":
-        return "stand-in"
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return "stand-in"
-    except ValueError:
-        pass
-    return "anthropic" if host == "api.anthropic.com" else host
-
-
 def source_of(result: Any) -> str:
-    """A run's source: its own label once `live` records one, else the endpoint configured now."""
-    return getattr(result, "source", None) or endpoint_source()
+    """A run's source ("anthropic", "stand-in", "endpoint"; see `live.SOURCES`), as `live` recorded it."""
+    return getattr(result, "source", None) or live.current_source()
 
 
 @dataclass(frozen=True)

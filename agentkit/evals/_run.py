@@ -248,7 +248,7 @@ def _grade(suite: Suite, assertion: Any, request: str, text: str, asker: Asker) 
 
 
 def _error(task: Task, axis: str, model: str, message: str, answer: Answer | None = None) -> SampleResult:
-    from agentkit.evals._answers import endpoint_source
+    from agentkit import live
 
     return SampleResult(
         case=task.case.id,
@@ -270,6 +270,6 @@ def _error(task: Task, axis: str, model: str, message: str, answer: Answer | Non
         grader_cost_usd=None,
         latency_s=answer.latency_s if answer else None,
         cached=answer.cached if answer else False,
-        source=answer.source if answer else endpoint_source(),
+        source=answer.source if answer else live.current_source(),
         run_id=answer.run_id if answer else None,
     )

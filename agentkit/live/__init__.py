@@ -38,7 +38,15 @@ from agentkit.live._prices import (
     resolve_model,
 )
 from agentkit.live._result import API, CLAUDE_CODE, MODES, Comparison, RunResult, to_frame
-from agentkit.live._routing import LiveRoute, compare_routing, parse_choice, route_live, router_prompt
+from agentkit.live._routing import (
+    LiveConfusion,
+    LiveRoute,
+    compare_routing,
+    confusion,
+    parse_choice,
+    route_live,
+    router_prompt,
+)
 from agentkit.live._run import (
     DEFAULT_MAX_COST_USD,
     DEFAULT_MAX_RETRIES,
@@ -56,6 +64,7 @@ from agentkit.live._run import (
     run,
     stream,
 )
+from agentkit.live._source import SOURCES, base_url
 from agentkit.live._source import label as source_label
 
 __all__ = [
@@ -86,6 +95,8 @@ __all__ = [
     "claude_code_version",
     "compare",
     "compare_routing",
+    "confusion",
+    "LiveConfusion",
     "cost_usd",
     "count_tokens",
     "history",
@@ -101,7 +112,17 @@ __all__ = [
     "route_live",
     "router_prompt",
     "run",
+    "SOURCES",
+    "current_source",
     "source_label",
     "stream",
     "to_frame",
 ]
+
+
+def current_source() -> str:
+    """Where answers come from now ("anthropic", "stand-in" or "endpoint"), from `ANTHROPIC_BASE_URL`: what
+    a run records when no response can be seen. A loopback URL is asked whether it is agentkit's stand-in."""
+    from agentkit.live._source import without_response
+
+    return without_response(base_url())

@@ -158,9 +158,10 @@ def price_table() -> dict[str, Price]:
 def resolve_model(agent_model: object = None, model: str | None = None) -> str:
     """The API model id for an agent's `model` value, or for an explicit `model` that overrides it.
 
-    As in Claude Code, CLAUDE_CODE_SUBAGENT_MODEL (when set) replaces every agent's own `model`.
+    As in Claude Code, CLAUDE_CODE_SUBAGENT_MODEL (when set) is the model of every agent that names none;
+    an agent's own `model` (`inherit` included: the main conversation's model) is kept.
     """
-    name = model or os.environ.get(SUBAGENT_MODEL_VARIABLE, "").strip() or agent_model
+    name = model or agent_model or os.environ.get(SUBAGENT_MODEL_VARIABLE, "").strip()
     if name is None or (isinstance(name, str) and not name.strip()):
         name = "inherit"
     name = str(name).strip()

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from agentkit.widgets._base import Panel, text_label
+from agentkit.widgets._base import Panel, panel_box, row, text_label
 from agentkit.widgets._logic import frame_html
 
 PASS, MIXED, FAIL, NOT_RUN = "success", "warning", "danger", ""
@@ -49,6 +49,8 @@ class Evaluator(Panel):
     `verdict.value` after setting `compare_a` and `compare_b`. `results` holds the EvalResults. Answers
     that did not come from Claude (the stand-in test server) are labelled as such in `banner`.
     """
+
+    SHOWS_HINT = True
 
     def __init__(self, suite: Any, results: Any = None, *, concurrency: int | None = None) -> None:
         from agentkit.evals._suite import suite_from
@@ -94,20 +96,21 @@ class Evaluator(Panel):
         for control in (self.compare_a, self.compare_b):
             control.observe(lambda _c: self.refresh_verdict(), names="value")
         self._build_matrix()
-        self.widget = w.VBox(
+        self.widget = panel_box(
             [
                 w.HTML(f"<b>{html.escape(self._title())}</b>"),
-                w.HBox([self.run_button, self.stop_button, self.ask_again, self.model]),
-                w.HBox([self.progress, self.status]),
+                row(self.run_button, self.stop_button, self.ask_again, self.model),
+                row(self.progress, self.status),
                 self.banner,
                 self.matrix,
                 self.detail,
                 w.HTML("<b>Summary</b> (pass rate with its 95% Wilson interval)"),
                 self.summary,
-                w.HBox([self.compare_a, self.compare_b]),
+                row(self.compare_a, self.compare_b),
                 self.verdict,
                 self.routing,
-            ]
+            ],
+            "evaluator",
         )
         if results is not None:
             self.refresh()
@@ -271,8 +274,25 @@ class Evaluator(Panel):
         self.banner.value = (
             f"<p style='color:#a15c00;margin:0'><b>{html.escape(note)}</b></p>" if note else ""
         )
+        import pandas as pd
+
         table = results.summary()
-        self.summary.value = frame_html(table[table["model_axis"] == axis].round(3))
+        table = table[table["model_axis"] == axis]
+        shown = {  # the columns a person compares versions by; summary() has them all
+            "version": table["version"],
+            "model": table["model"],
+            "passed": [f"{p} of {n}" for p, n in zip(table["passed"], table["samples"], strict=True)],
+            "pass rate (95% interval)": [
+                f"{r:.0%} ({lo:.0%}-{hi:.0%})"
+                for r, lo, hi in zip(table["pass_rate"], table["ci_low"], table["ci_high"], strict=True)
+            ],
+            "cases always passing": table["cases_all_pass"],
+            "flaky cases": table["flaky"],
+            "mean score": table["mean_score"].round(2),
+            "cost USD": table["cost_usd"].round(4),
+            "answers from": table["source"],
+        }
+        self.summary.value = frame_html(pd.DataFrame(shown))
         self.routing.value = "" if results.routing is None else self._routing_html(results.routing)
         self.refresh_verdict()
         if self.selected is not None:

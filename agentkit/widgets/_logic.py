@@ -757,6 +757,16 @@ def groups_html(groups: Sequence[Any]) -> str:
     return f"<ul style='margin:0'>{''.join(items)}</ul>"
 
 
+def guidance_html(guides: Sequence[Any]) -> str:
+    """Merge guidance for same-role groups: which version to keep and what the others add, per group."""
+    parts = []
+    for guide in guides:
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in guide.summary().splitlines())
+        names = ", ".join(guide.members["label"])
+        parts.append(f"<div><b>{html.escape(names)}</b><ul style='margin:2px 0 6px'>{lines}</ul></div>")
+    return "".join(parts)
+
+
 def figure_png(figure: Any, dpi: int = 90) -> bytes:
     """A matplotlib figure as PNG bytes (works with any backend, in or out of a kernel)."""
     import io

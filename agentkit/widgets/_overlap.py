@@ -16,6 +16,7 @@ from agentkit.widgets._logic import (
     figure_png,
     frame_html,
     groups_html,
+    guidance_html,
     plural,
     shared_terms,
     short_path,
@@ -26,13 +27,16 @@ from agentkit.widgets._logic import (
 
 
 class OverlapExplorer(Panel):
-    """Where agents overlap: a heatmap, the most similar pairs, a side-by-side view of a pair with the
-    passages they share highlighted, near-duplicate groups, and routing conflicts for sample requests.
+    """Which agents do the same job: same-role groups with merge guidance (which version to keep, what the
+    others add), a heatmap, the most similar pairs, a side-by-side view of a pair with the passages they
+    share highlighted (and, on request, Claude's own answer whether it would confuse them), and routing
+    conflicts for sample requests.
 
     Controls: `kind` (same_role, the default: a calibrated probability that two agents do the same job;
     or one score: description, body, topic, tools), `threshold` (pairs and groups), `pair` (the top
-    pairs) or `first`/`second`, `requests` (one per line) and `margin`. Read `pairs_text()`,
-    `groups_text()`, `passages_text()`, `conflicts_text()`; `overlap` is the `agentkit.overlap` result.
+    pairs) or `first`/`second`, `requests` (one per line) and `margin`; `ask_claude` (or `ask()`). Read
+    `pairs_text()`, `groups_text()`, `guidance_text()`, `passages_text()`, `conflicts_text()`; `overlap`
+    is the `agentkit.overlap` result.
     With the `description` score the comparison shows the two descriptions and the phrases and words
     they share; with the others, the two files and the passages their bodies share.
     """
@@ -79,6 +83,18 @@ class OverlapExplorer(Panel):
         self.side_by_side = w.HTML()
         self.side_by_side.add_class("agentkit-compare")
         self.groups = w.HTML()
+        self.groups_title = w.HTML()
+        self.guidance = w.HTML()
+        self.guidance.add_class("agentkit-guidance")
+        self.ask_claude = w.Button(
+            description="Ask Claude",
+            icon="comments",
+            tooltip=(
+                "Ask Claude whether it would confuse these two agents (one request, cached; needs an API key "
+                "or a recorded answer). The offline verdict needs nothing."
+            ),
+        )
+        self.claude_answer = text_label(cls="agentkit-claude-answer")
         self.requests = w.Textarea(
             value="\n".join(requests),
             description="Requests",
@@ -104,6 +120,7 @@ class OverlapExplorer(Panel):
         self.second.observe(self._show_pair, names="value")
         self.requests.observe(self._route, names="value")
         self.margin.observe(self._route, names="value")
+        self.ask_claude.on_click(lambda _b: self.ask())
         pairs_box = w.VBox(
             [w.HTML("<b>Most similar pairs</b>"), self.pairs],
             layout=w.Layout(min_width="0", max_width=FULL_WIDTH),
@@ -112,12 +129,14 @@ class OverlapExplorer(Panel):
             [
                 row(self.kind, self.threshold),
                 row(self.heatmap, pairs_box, grid_gap="8px 16px"),
-                w.HTML("<b>Near-duplicate groups</b>"),
+                self.groups_title,
                 self.groups,
+                self.guidance,
                 self.compare_title,
                 self.pair,
                 row(self.first, self.second),
                 self.pair_label,
+                row(self.ask_claude, self.claude_answer),
                 self.side_by_side,
                 w.HTML("<b>Routing conflicts</b>: requests several agents claim about equally"),
                 row(self.requests, self.margin),
@@ -159,8 +178,44 @@ class OverlapExplorer(Panel):
         ]
         self.pair.options = [("(pick a pair)", None), *options]
         self.pair.value = options[0][1] if options else None
-        self.groups.value = groups_html(self.group_list())
+        groups = self.group_list()
+        same_role = kind == "same_role"
+        self.groups_title.value = (
+            "<b>Groups of agents that do the same job</b> (which version to keep, what the others add)"
+            if same_role
+            else f"<b>Groups by {kind}</b> (linked by a {kind} score at least the threshold)"
+        )
+        self.groups.value = groups_html(groups)
+        self.guidance.value = guidance_html(self.guidance_list()) if same_role else ""
         self._show_pair()
+
+    def guidance_list(self) -> list[Any]:
+        """Merge guidance for each same-role group shown (`Overlap.merge_guidance`)."""
+        if self.kind.value != "same_role":
+            return []
+        return [self.overlap.merge_guidance(g.agents) for g in self.group_list()]
+
+    def guidance_text(self) -> str:
+        return "\n\n".join(g.summary() for g in self.guidance_list()) or "no same-role group"
+
+    def ask(self) -> Any:
+        """Ask Claude (live, cached) whether it would confuse the two agents compared; show the answer."""
+        from agentkit import live
+        from agentkit._errors import AgentkitError
+
+        a, b = self.first.value, self.second.value
+        if a is None or b is None or a == b:
+            self.claude_answer.value = "pick two different agents"
+            return None
+        agent_a = self.overlap.agents[self.overlap.index(a)]
+        agent_b = self.overlap.agents[self.overlap.index(b)]
+        try:
+            answer = live.confusion(agent_a, agent_b)
+        except AgentkitError as exc:
+            self.claude_answer.value = f"not asked: {exc}"
+            return None
+        self.claude_answer.value = answer.words()
+        return answer
 
     def group_list(self) -> list[Any]:
         return [g for g in self.overlap.groups(self.kind.value, self.threshold.value) if len(g) > 1]
@@ -180,6 +235,7 @@ class OverlapExplorer(Panel):
             if by_description
             else "(the two files: the passages both bodies contain are highlighted)"
         )
+        self.claude_answer.value = ""
         if a is None or b is None or a == b:
             self.pair_label.value = "pick two different agents"
             self.side_by_side.value = ""

@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as w
 
 from agentkit._reader.agent import Agent, AgentSet
-from agentkit.widgets._base import Panel, as_agent_set, text_label
+from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, panel_box, row, text_label
 from agentkit.widgets._logic import (
     common_root,
     frame_html,
@@ -39,6 +39,8 @@ class Playground(Panel):
     key in replay mode (`AGENTKIT_REPLAY=1`), answering from recorded runs: `recorded` then offers the
     recorded prompts.
     """
+
+    SHOWS_HINT = True
 
     def __init__(
         self,
@@ -102,18 +104,18 @@ class Playground(Panel):
         self.recorded.observe(self._pick_recorded, names="value")
         self.picker.observe(lambda _c: self.refresh_recorded(), names="value")
         self.mode.observe(lambda _c: self.refresh_recorded(), names="value")
-        self.widget = w.VBox(
+        self.widget = panel_box(
             [
-                w.HBox([self.picker, w.VBox([self.model, self.mode])], layout=w.Layout(flex_flow="row wrap")),
+                row(self.picker, w.VBox([self.model, self.mode])),
                 self.prompt,
                 self.recorded,
-                w.HBox([self.run_button, self.stop_button]),
+                row(self.run_button, self.stop_button),
                 self.status,
                 self.panes,
                 w.HTML("<b>History</b>"),
                 self.history,
             ],
-            layout=w.Layout(width="100%"),
+            "playground",
         )
         self.refresh_recorded()
         self.refresh_history()
@@ -174,7 +176,7 @@ class Playground(Panel):
             return
         self._stop = threading.Event()
         self.results = [None] * len(labels)
-        fill = {"width": "100%", "min_width": "0"}  # may shrink to the pane's width
+        fill = {"width": FULL_WIDTH, "min_width": "0"}  # may shrink to the pane's width
         heads = [w.HTML(_head(label), layout=w.Layout(**fill)) for label in labels]
         texts = [w.HTML(value="", layout=w.Layout(**fill)) for _ in labels]
         stats = [w.HTML(_footer("running…"), layout=w.Layout(**fill)) for _ in labels]
