@@ -25,6 +25,7 @@ from agentkit._errors import (
     MissingKeyError,
     ReplayMiss,
     SuiteError,
+    TooLargeError,
     UnknownRuleError,
 )
 from agentkit._lint.engine import Finding, findings, lint
@@ -59,6 +60,7 @@ __all__ = [
     "ReplayMiss",
     "Router",
     "SuiteError",
+    "TooLargeError",
     "UnknownRuleError",
     "__version__",
     "agents_json",

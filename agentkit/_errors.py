@@ -21,6 +21,11 @@ class ExportError(AgentkitError):
     """An agent cannot be exported (for example, its name would write outside the target folder)."""
 
 
+class TooLargeError(AgentkitError):
+    """The work asked for would exceed agentkit's bounds on time or memory; refused before it starts,
+    with what it would need and what to run instead."""
+
+
 class LiveError(AgentkitError):
     """Running an agent live against the Anthropic API failed (the message says why, never the key)."""
 

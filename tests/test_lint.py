@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -20,7 +21,7 @@ from agentkit._lint.rules import RULES, render_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "lint_fixtures"
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("AGENTKIT_CORPORA") or ROOT.parent / "shared" / "corpora")
 EXPECTED = CORPORA / "claude-code-2.1.330.expected.json"
 SAMPLES = ROOT / "agents"
 

@@ -305,8 +305,14 @@ def test_alias_bomb_is_bounded() -> None:
 
 
 def test_deep_nesting_is_a_record_not_a_crash() -> None:
+    from agentkit._reader.yaml12 import DEEPER_TEXT, MAX_NESTING
+
     agent = agentkit.loads(fm("name: a\ndescription: d\nx: " + "[" * 500 + "]" * 500 + "\n"))
     assert agent.loaded and agent.parse == "strict"
+    value = agent.fields["x"]  # kept MAX_NESTING levels deep (the mapping is the first), then a text
+    for _ in range(MAX_NESTING - 2):
+        value = value[0]
+    assert value == [DEEPER_TEXT]
     for opener, closer in (("[", "]"), ("{a: ", "}")):
         agent = agentkit.loads(
             fm("name: a\ndescription: d\nx: " + opener * 200_000 + closer * 200_000 + "\n")

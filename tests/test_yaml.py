@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentkit._reader.yaml12 import YAMLError, load_simple_mapping, load_yaml12, load_yaml12_full
+from agentkit._reader.yaml12 import (
+    YAMLError,
+    load_simple_mapping,
+    load_yaml12,
+    load_yaml12_full,
+    node_spans,
+    simple_spans,
+)
 
 _value = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
@@ -121,6 +128,18 @@ def test_fast_path_never_answers_differently_on_tricky_lines(lines: list[str]) -
     fast = load_simple_mapping(text)
     if fast is not None:
         assert fast == load_yaml12_full(text), text
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_line, min_size=1, max_size=6), st.booleans())
+def test_fast_spans_agree_with_composed_spans(lines: list[str], final_newline: bool) -> None:
+    """Where the fast path reads a block, its key lines are what composing the YAML gives (lint's and
+    the editor's line numbers)."""
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    fast = simple_spans(text)
+    if fast is None:
+        return
+    assert fast == node_spans(text), text
 
 
 def test_fast_path_answers_for_ordinary_front_matter() -> None:

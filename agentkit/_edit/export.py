@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentkit._edit.write import atomic_write
-from agentkit._errors import ExportError
+from agentkit._edit.write import atomic_write, must_not_exist
+from agentkit._errors import ConflictError, ExportError
 from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import AGENTS_JSON_KEYS, SDK_DEFINITION_KEYS
 from agentkit._reader.frontmatter import split_tools
@@ -43,9 +44,16 @@ def sdk_definitions(agents: Iterable[Agent]) -> dict[str, dict[str, Any]]:
 
 
 def safe_file_name(name: Any, target: Path) -> Path:
-    """`<name>.md` inside `target`, or ExportError if the name could write anywhere else."""
+    """`<name>.md` inside `target`, or ExportError if the name could write anywhere else or is too long
+    for a file name (Claude Code allows 256 characters; most file systems 255 bytes)."""
     if not isinstance(name, str) or not _SAFE_FILE_NAME.fullmatch(name) or ".." in name:
         raise ExportError(f"agent name {name!r} is not a safe file name; it could write outside {target}")
+    limit = _name_max(target)
+    if len(f"{name}.md".encode()) > limit:
+        raise ExportError(
+            f"the name is too long for a file name ({len(name)} characters + '.md'; "
+            f"the file system allows {limit} bytes); --agents-json and --sdk can still export it"
+        )
     path = (target / f"{name}.md").resolve()
     if path.parent != target.resolve():
         raise ExportError(f"agent name {name!r} would write outside {target}")
@@ -79,10 +87,13 @@ def export(
     if shape not in SHAPES:
         raise ExportError(f"unknown export shape {shape!r}: use one of {', '.join(SHAPES)}")
     target = Path(target)
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; {shape} export writes one JSON file")
     if target.exists() and not overwrite:
         raise ExportError(f"{target} exists; pass overwrite=True (--overwrite) to replace it")
     value = agents_json(agents) if shape == "agents-json" else sdk_definitions(agents)
-    atomic_write(target, (json_text(value) + "\n").encode("utf-8"))
+    check = None if overwrite else (lambda current: must_not_exist(current, target))
+    atomic_write(target, (json_text(value) + "\n").encode("utf-8"), check=check)
     winners = {a.name: a for a in _exportable(agents)}  # later names win, as in the JSON
     skipped = [(a.path, _why_not(a, winners)) for a in agents if winners.get(a.name) is not a]
     return ExportReport([target], skipped)
@@ -100,6 +111,13 @@ def _why_not(agent: Agent, winners: dict[Any, Agent]) -> str:
     if agent.name in winners:
         return f"{winners[agent.name].path} defines the same name and wins"
     return "it has no name"
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # not a POSIX system, or the folder is not there yet
+        return 255
 
 
 def _export_folder(agents: list[Agent], target: Path, *, overwrite: bool) -> ExportReport:
@@ -123,7 +141,15 @@ def _export_folder(agents: list[Agent], target: Path, *, overwrite: bool) -> Exp
         if out.exists() and not overwrite:
             skipped.append((agent.path, f"{out} exists (use overwrite)"))
             continue
-        atomic_write(out, agent.render().encode("utf-8"))
+        check = None if overwrite else (lambda current, out=out: must_not_exist(current, out))
+        try:
+            atomic_write(out, agent.render().encode("utf-8"), check=check)
+        except ConflictError:
+            skipped.append((agent.path, f"{out} exists (use overwrite)"))
+            continue
+        except OSError as exc:  # a full disk, a read-only folder: say so for this agent, go on
+            skipped.append((agent.path, f"not written: {exc.strerror or exc}"))
+            continue
         taken[out] = agent.path
         written.append(out)
     return ExportReport(written, skipped)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
 import re
-import tempfile
-from collections.abc import Mapping
+import secrets
+import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,6 @@ from agentkit._errors import ConflictError, EditError
 from agentkit._reader.agent import Agent, agent_from_text, with_text
 from agentkit._reader.frontmatter import (
     JS_SPACE_RUN,
-    TOP_KEY,
     expand_newlines,
     key_spans,
     split_lines,
@@ -27,6 +28,8 @@ from agentkit._reader.yaml12 import load_yaml12
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9 _.,/()+=;?'*-]*")
 _SIMPLE_ITEM = re.compile(r"[A-Za-z0-9_*.()-]+")
+# Keys written without quotes; any other key (`<<`, a tab, `true`, `&k`, ...) is double-quoted.
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Characters YAML would fold or drop inside a double-quoted scalar: escape them.
 _RISKY_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
 LIST_KEYS = {"tools", "disallowedTools", "skills"}
@@ -67,7 +70,7 @@ def _plain_is_safe(value: str) -> bool:
 
 def render_value(key: str, value: Any, old_style: str | None, indent: str, newline: str) -> list[str]:
     """The lines for `key: value`. `old_style` is "block" or "flow" for an existing list, else None."""
-    head = key if TOP_KEY.fullmatch(f"{key}:") and ":" not in key else quote(key)
+    head = key if _PLAIN_KEY.fullmatch(key) and _plain_is_safe(key) else quote(key)
     if isinstance(value, tuple | list):
         items = [str(v) if not isinstance(v, str) else v for v in value]
         if old_style == "block":
@@ -108,6 +111,7 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
         raise EditError(
             f"{agent.path}: {'; '.join(agent.problems) or 'not editable'}; agentkit will not rewrite it"
         )
+    _refuse_surrogates(agent.path, changes)
     new_body = changes.pop("body", None)
     if agent.parsed is not None and agent.parsed.not_mapping not in (None, "nothing"):
         raise EditError(
@@ -116,6 +120,8 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
     bom = "\ufeff" if agent.has_bom else ""
     content = agent.text[len(bom) :]
     newline = agent.newline
+    if agent.block is None and changes:
+        _refuse_second_block(agent.path, content)
     if agent.block is None:
         head_lines = [
             line
@@ -132,6 +138,9 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
         edits: list[tuple[int, int, list[str]]] = []  # (start, end, replacement)
         for key, value in changes.items():
             mine = [(s, e) for k, s, e in spans if k == key]
+            if agent.parse == "failed":
+                for start, end in mine:
+                    _refuse_unsure_lines(agent, key, lines, start, end)
             if value is None:
                 edits.extend((s, e, []) for s, e in mine)
                 continue
@@ -153,6 +162,62 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
     return edited
 
 
+def _refuse_surrogates(path: Path, changes: Mapping[str, Any]) -> None:
+    """A lone surrogate (from a bad decode, `surrogateescape`) cannot be written as UTF-8."""
+    stack: list[Any] = [*changes.keys(), *changes.values()]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise EditError(
+                    f"{path}: {value[:40]!r} holds a lone surrogate (U+{ord(value[exc.start]):04X}), "
+                    "which UTF-8 cannot write; nothing was changed"
+                ) from None
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+
+
+def _refuse_second_block(path: Path, content: str) -> None:
+    """With no front matter found, an edit puts a new block at the top; refuse when the file already
+    tries to have one, which would then sit in the body."""
+    first_line = content.split("\n", 1)[0].rstrip("\r")
+    if first_line.rstrip() == "---":
+        raise EditError(
+            f"{path}: its front matter is never closed (no second '---' line); "
+            "close it by hand, or agentkit would add a second block in front of it"
+        )
+    if content.startswith("---"):
+        raise EditError(
+            f"{path}: its first line is {first_line[:40]!r}, not '---' alone; fix it by hand, "
+            "or agentkit would add a second block in front of it"
+        )
+    if content.lstrip().startswith("---"):
+        raise EditError(
+            f"{path}: a blank line or spaces come before its opening '---'; remove them by hand, "
+            "or agentkit would add a second block in front of it"
+        )
+
+
+def _refuse_unsure_lines(agent: Agent, key: str, lines: list[str], start: int, end: int) -> None:
+    """In front matter that does not parse, which lines a key's value takes is a guess. Lines indented
+    with spaces, list items and blank lines are taken as its continuation; any other line (a comment,
+    a tab-indented line) could belong to it or not, so the edit is refused rather than risk losing it."""
+    unsure = [i for i in range(start + 1, end) if lines[i].strip() and lines[i][0] not in " -"]
+    if unsure:
+        # Name the line that causes the doubt (a comment is only in the way because of a later line).
+        index = next((i for i in unsure if not lines[i].startswith("#")), unsure[0])
+        number = (agent.block_start_line or 1) + index
+        raise EditError(
+            f"{agent.path}: its front matter does not parse, and line {number} ({lines[index].rstrip()!r}) "
+            f"could be part of {key!r} or not; edit that key by hand, or fix line {number} first"
+        )
+
+
 def _list_style(lines: list[str]) -> tuple[str | None, str]:
     """Whether an existing value is a block list (and its indent) or a flow list."""
     if len(lines) > 1:
@@ -168,6 +233,11 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
     """Refuse an edit that Claude Code would read differently from what was asked."""
     if before.parse in ("strict", "fallback", "none") and after.parse == "failed":
         raise EditError(f"{before.path}: the edited front matter would not parse; nothing was changed")
+    if before.parse == "failed" and after.parse == "failed" and changes:
+        raise EditError(
+            f"{before.path}: its front matter would still not parse after the edit ({after.reason}); "
+            "fix that first; nothing was changed"
+        )
     for key, value in changes.items():
         got = after.fields.get(key)
         want = value
@@ -206,74 +276,162 @@ def unified_diff(before: str, after: str, name: str) -> str:
 def save(agent: Agent, path: str | Path | None = None, *, force: bool = False) -> Agent:
     """Write `agent` atomically to its file (or `path`) and return the saved record.
 
-    Raises ConflictError if the file changed on disk since it was loaded (`force=True` overwrites).
+    Raises ConflictError if the file changed on disk since it was loaded, or if `path` names another file
+    that exists (`force=True` overwrites). The check runs as late as it can: after the new text is written
+    and synced to a temporary file, just before the rename (see `atomic_write` for the window that
+    remains). A symlink is followed (its target is written, the link stays); hard links stay shared.
     """
     if not agent.editable:
         raise EditError(f"{agent.path}: {'; '.join(agent.problems)}; agentkit will not rewrite it")
     target = Path(path) if path is not None else agent.path
-    data = agent.text.encode("utf-8")
-    if not force:
-        _check_disk(agent, target)
-    atomic_write(target, data)
+    data = encode(agent.text, agent.path)
+    same_file = path_key(target) == path_key(agent.path)
+    loaded = agent.disk_text.encode("utf-8") if same_file and agent.disk_text is not None else None
+
+    def unchanged(current: bytes | None) -> None:
+        if force:
+            return
+        if loaded is not None:
+            if current is None:
+                raise ConflictError(
+                    f"{target} was deleted since it was loaded; save with force=True to write it again"
+                )
+            if current != loaded:
+                raise ConflictError(
+                    f"{target} changed on disk since it was loaded; reload it and edit again, "
+                    "or save with force=True to overwrite"
+                )
+        elif current is not None and current != data:
+            raise ConflictError(f"{target} already exists; save with force=True to overwrite it")
+
+    atomic_write(target, data, check=unchanged)
     return agent_from_text(agent.text, target, scope=agent.scope, plugin=agent.plugin, disk_text=agent.text)
 
 
-def _check_disk(agent: Agent, target: Path) -> None:
-    same_file = path_key(target) == path_key(agent.path)
+def encode(text: str, path: Path) -> bytes:
     try:
-        current = target.read_bytes()
-    except FileNotFoundError:
-        if same_file and agent.disk_text is not None:
-            raise ConflictError(
-                f"{target} was deleted since it was loaded; save with force=True to write it again"
-            ) from None
-        return
-    except OSError as exc:
-        raise ConflictError(
-            f"{target} cannot be read to check for changes ({exc.strerror}); nothing was written"
-        ) from exc
-    if same_file and agent.disk_text is not None:
-        if current != agent.disk_text.encode("utf-8"):
-            raise ConflictError(
-                f"{target} changed on disk since it was loaded; reload it and edit again, "
-                "or save with force=True to overwrite"
-            )
-    elif current != agent.text.encode("utf-8"):
-        raise ConflictError(f"{target} already exists; save with force=True to overwrite it")
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EditError(
+            f"{path}: the text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset "
+            f"{exc.start}, which UTF-8 cannot write"
+        ) from None
 
 
 def path_key(path: Path) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Temporary file in the same folder, fsync, rename: a reader sees the old file or the new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
+def must_not_exist(current: bytes | None, target: Path) -> None:
+    if current is not None:
+        raise ConflictError(f"{target} already exists; pass overwrite=True (--overwrite) to replace it")
+
+
+def atomic_write(target: Path, data: bytes, *, check: Callable[[bytes | None], None] | None = None) -> None:
+    """Write `data` to `target` so that a reader sees the old file or the new one, never a mix.
+
+    The data goes to a temporary file next to the real file (a short name: a long target name must not
+    make the temporary one too long), is synced, and is renamed over the file. A symlink is followed: the
+    file it points to is replaced and the link stays. A new file gets the mode `open()` would give it
+    (0666 less the umask); an existing file keeps its mode (and its owner, where allowed).
+
+    `check(current)` is called last, with the file's bytes as they are now (None if it is missing), just
+    before the rename, and may raise to abort. A change made in the remaining window (between that read
+    and the rename, microseconds) is still overwritten; closing it would need a lock every writer honours,
+    which editors do not take. A file with several hard links is rewritten in place, so the links stay one
+    file: a crash during that write can leave it incomplete, with the complete new text kept beside it in
+    the temporary file.
+    """
+    real = Path(os.path.realpath(target))
     try:
-        mode = target.stat().st_mode & 0o7777
-    except OSError:
-        pass
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        before = os.stat(real)
+    except FileNotFoundError:
+        before = None
+    if before is not None and not stat.S_ISREG(before.st_mode):
+        raise EditError(f"{target} is not a regular file; agentkit writes only regular files")
+    real.parent.mkdir(parents=True, exist_ok=True)
+    tmp = real.parent / f".{real.name[:32]}.{secrets.token_hex(4)}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    keep_tmp = False
+    try:
         try:
+            if before is not None and hasattr(os, "fchmod"):  # POSIX; owner first: chown clears setuid
+                with contextlib.suppress(OSError):  # only root may give a file to someone else
+                    os.fchown(fd, before.st_uid, before.st_gid)
+                os.fchmod(fd, stat.S_IMODE(before.st_mode))
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        current, identity = _read_current(real)
+        if check is not None:
+            check(current)
+        if _identity(real) != identity:
+            raise ConflictError(f"{target} changed on disk while it was being saved; nothing was written")
+        if identity is not None and identity[0] > 1:  # hard links: rewrite in place, they stay one file
+            keep_tmp = True  # until the file itself holds the new text
+            _write_in_place(real, data)
+            keep_tmp = False
             os.unlink(tmp)
-        except OSError:
-            pass
+        else:
+            os.replace(tmp, real)
+    except BaseException as exc:
+        if not keep_tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None:  # name the file, not the temporary one
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(target.parent, os.O_RDONLY)
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(real.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-    except OSError:
-        pass
+
+
+Identity = tuple[int, int, int, int, int, int]  # links, device, inode, size, mtime, ctime (ns)
+
+
+def _identity(path: Path) -> Identity | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_nlink, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _read_current(path: Path) -> tuple[bytes | None, Identity | None]:
+    """The file's bytes and identity, read through one descriptor (so they belong together)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None, None
+    try:
+        st = os.fstat(fd)
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        identity = (st.st_nlink, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        return b"".join(chunks), identity
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _write_all(fd, data)
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+    finally:
+        os.close(fd)

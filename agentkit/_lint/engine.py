@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit._errors import UnknownRuleError
 from agentkit._lint.rules import RULES, SEVERITIES, Rule, View
+from agentkit._progress import gc_paused, progress
 from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 from agentkit._version import __version__
@@ -89,16 +90,18 @@ def findings(
     items = _as_list(agents)
     order = {id(a): i for i, a in enumerate(items)}
     out: list[tuple[int, Finding]] = []
-    for agent in items:
-        view = View(agent)
+    file_rules = [r for r in rules if r.scope == "file"]
+    with gc_paused():
+        for position, agent in enumerate(progress(items, desc="lint")):
+            view = View(agent)
+            for r in file_rules:
+                for hit in r.check(view):
+                    out.append((position, _finding(r, agent, hit)))
         for r in rules:
-            if r.scope == "file":
-                out.extend((order[id(agent)], _finding(r, agent, hit)) for hit in r.check(view))
-    for r in rules:
-        if r.scope == "set":
-            for hit in r.check(items):
-                target = hit.agent or items[0]
-                out.append((order.get(id(target), 0), _finding(r, target, hit)))
+            if r.scope == "set":
+                for hit in r.check(items):
+                    target = hit.agent or items[0]
+                    out.append((order.get(id(target), 0), _finding(r, target, hit)))
     out.sort(key=lambda pair: (pair[0], pair[1].line, pair[1].rule))
     return [f for _, f in out]
 
@@ -123,7 +126,8 @@ def lint(
     """
     import pandas as pd
 
-    rows = [asdict(f) for f in findings(agents, select, ignore)]
+    # Plain tuples: asdict() deep-copies every field, a third of lint()'s time on large sets.
+    rows = [tuple(getattr(f, column) for column in COLUMNS) for f in findings(agents, select, ignore)]
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["line"] = frame["line"].astype("int64")
     frame["column"] = frame["column"].astype("Int64")

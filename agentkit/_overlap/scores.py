@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agentkit._errors import TooLargeError
 from agentkit._overlap.route import (
     clean_text,
     description_text,
@@ -45,6 +46,7 @@ from agentkit._overlap.route import (
     stop_words,
 )
 from agentkit._overlap.verdict import SameRole
+from agentkit._progress import progress
 from agentkit._reader.claude_code import BUILTIN_TOOLS
 
 if TYPE_CHECKING:
@@ -228,20 +230,43 @@ def shingle_sets(bodies: Sequence[str], k: int = SHINGLE) -> sp.csr_matrix:
 
 _BLOCK = 512
 _DENSE_UP_TO = 3000  # sets this small may keep whole N x N score matrices (72 MB each at most)
+# Bounds on one call, checked before the work starts (issue 10: large sets finish in bounded memory or
+# are refused up front). A listed pair costs about 300 bytes as a table row, so 5 million is ~1.5 GB.
+MAX_LISTED_PAIRS = 5_000_000
+# Pairs compared per score: 200 million (20,000 agents) take about a minute each for description and
+# topic on a laptop core; body compares sparse shingle sets and goes further (1.25 billion: 50,000).
+MAX_COMPARED_PAIRS = {"description": 200_000_000, "topic": 200_000_000, "body": 1_250_000_000}
 
 
 def _workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+class _TooManyPairs(Exception):
+    pass
+
+
 def _blocked(n: int, block: int, run: Callable[[int, int], tuple[np.ndarray, ...]]) -> list[np.ndarray]:
-    """Run `run(b0, b1)` over row blocks (two threads: scipy and BLAS release the GIL) and concatenate."""
+    """Run `run(b0, b1)` over row blocks (two threads: scipy and BLAS release the GIL) and concatenate.
+
+    Stops with _TooManyPairs once the blocks found more than MAX_LISTED_PAIRS (memory stays bounded).
+    """
     starts = range(0, n, block)
     if n <= block:
         parts = [run(0, n)]
     else:
-        with ThreadPoolExecutor(_workers()) as pool:
-            parts = list(pool.map(lambda b0: run(b0, min(n, b0 + block)), starts))
+        parts = []
+        found = 0
+        pool = ThreadPoolExecutor(_workers())
+        try:
+            blocks = pool.map(lambda b0: run(b0, min(n, b0 + block)), starts)
+            for part in progress(blocks, total=len(starts), desc="comparing", min_items=20):
+                parts.append(part)
+                found += len(part[0])
+                if found > MAX_LISTED_PAIRS:
+                    raise _TooManyPairs
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     if not parts:
         return [np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)]
     return [np.concatenate(column) for column in zip(*parts, strict=True)]
@@ -466,6 +491,49 @@ class Overlap:
         _check_column(kind)
         return float(self.column(kind, [self.index(a)], [self.index(b)])[0])
 
+    def check_size(self, kinds: Sequence[str], threshold: float) -> None:
+        """Raise TooLargeError, before any work, when finding the pairs of `kinds` at `threshold` would
+        compare or list more pairs than agentkit allows (MAX_COMPARED_PAIRS, MAX_LISTED_PAIRS)."""
+        n = len(self)
+        compared = n * (n - 1) // 2
+        smaller = "compare fewer agents at once (one folder, or a slice of the set)"
+        if threshold <= 0 and compared > MAX_LISTED_PAIRS:
+            raise TooLargeError(
+                f"{n:,} agents make {compared:,} pairs, and a minimum score of 0 lists every one "
+                f"(agentkit lists at most {MAX_LISTED_PAIRS:,}); give a minimum score above 0, or {smaller}"
+            )
+        for kind in dict.fromkeys(kinds):
+            _check_kind(kind)
+            if kind == "tools":
+                count = self._tool_pair_count(threshold)
+                if count > MAX_LISTED_PAIRS:
+                    raise TooLargeError(
+                        f"the tools score of {n:,} agents reaches {threshold:g} for {count:,} pairs (agents "
+                        f"that inherit every tool all match), more than the {MAX_LISTED_PAIRS:,} agentkit "
+                        "lists; let other scores decide (--kind body, description or topic; kind= in "
+                        "Python), or raise the minimum score"
+                    )
+            elif compared > MAX_COMPARED_PAIRS[kind]:
+                limit = MAX_COMPARED_PAIRS[kind]
+                agents = int((2 * limit) ** 0.5)
+                raise TooLargeError(
+                    f"the {kind} score of {n:,} agents would compare {compared:,} pairs, more than agentkit "
+                    f"compares at once ({limit:,}: about {agents:,} agents); {smaller}"
+                    + (
+                        ", or compare only verbatim copies (--kind body)"
+                        if kind != "body" and compared <= MAX_COMPARED_PAIRS["body"]
+                        else ""
+                    )
+                )
+
+    def _tool_pair_count(self, threshold: float) -> int:
+        """How many pairs reach `threshold` on tools, counted from the distinct tool sets (no listing)."""
+        which, jaccard = self._tool_sets
+        sizes = np.bincount(which, minlength=len(jaccard)).astype(np.float64)
+        reach = (jaccard >= threshold - 1e-12).astype(np.float64)
+        ordered = sizes @ reach @ sizes - float(np.dot(np.diag(reach), sizes))  # (a, b) with a != b
+        return int(round(ordered / 2))
+
     def pairs_at_least(self, kind: str, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(i, j, score) of every pair i < j whose `kind` score is >= threshold, sorted by (i, j).
 
@@ -480,23 +548,36 @@ class Overlap:
             keep = v >= threshold - 1e-12
             self._cache[key] = (i[keep], j[keep], v[keep])
         if key not in self._cache:
-            if threshold <= 0:
-                i, j = _all_pairs(len(self))
-                found = (
-                    i,
-                    j,
-                    self._full(kind)[i, j] if len(self) <= _DENSE_UP_TO else self.scores(kind, i, j),
-                )
-            elif kind == "body":
-                found = self._body_pairs(threshold)
-            elif kind == "tools":
-                found = self._tool_pairs(threshold)
-            else:
-                vectors = self.description_vectors if kind == "description" else self.topic_vectors
-                found = _cosine_pairs(vectors, threshold - 1e-12)
-            order = np.lexsort((found[1], found[0]))
-            self._cache[key] = (found[0][order], found[1][order], found[2][order])
+            try:
+                self._search(kind, threshold, key)
+            except _TooManyPairs:
+                raise TooLargeError(
+                    f"the {kind} score reaches {threshold:g} for more than {MAX_LISTED_PAIRS:,} pairs of "
+                    f"these {len(self):,} agents, more than agentkit lists; raise the minimum score"
+                ) from None
         return self._cache[key]
+
+    def _search(self, kind: str, threshold: float, key: tuple[str, float]) -> None:
+        if threshold <= 0:
+            i, j = _all_pairs(len(self))
+            found = (
+                i,
+                j,
+                self._full(kind)[i, j] if len(self) <= _DENSE_UP_TO else self.scores(kind, i, j),
+            )
+        elif kind == "body":
+            found = self._body_pairs(threshold)
+        elif kind == "tools":
+            if self._tool_pair_count(threshold) > MAX_LISTED_PAIRS:
+                raise _TooManyPairs  # count first: listing them is what would not fit
+            found = self._tool_pairs(threshold)
+        else:
+            vectors = self.description_vectors if kind == "description" else self.topic_vectors
+            found = _cosine_pairs(vectors, threshold - 1e-12)
+        if len(found[0]) > MAX_LISTED_PAIRS:
+            raise _TooManyPairs
+        order = np.lexsort((found[1], found[0]))
+        self._cache[key] = (found[0][order], found[1][order], found[2][order])
 
     def _body_pairs(self, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Exact: intersections are the entries of S @ S.T; a pair with Jaccard > 0 shares a shingle,
@@ -563,6 +644,7 @@ class Overlap:
             _check_column(k)
         if min_score is None:
             min_score = LIKELY if kind == "same_role" else 0.5
+        self.check_size([_searched_as(kind)], min_score)
         known: dict[str, np.ndarray] = {}  # scores the search computed already, reused for the columns
         if kind == "same_role":
             i, j, selected, features = self.same_role.scored_features(min_score)
@@ -670,6 +752,7 @@ class Overlap:
 
         _check_column(kind)
         n = len(self)
+        self.check_size([_searched_as(kind)], 0.8 if threshold is None else threshold)
         if kind == "same_role":
             threshold = LIKELY if threshold is None else threshold
             members_list = [np.asarray(m, np.int64) for m in self.same_role.groups(threshold)]
@@ -916,6 +999,11 @@ def _short(label: str, width: int = 48) -> str:
         return label
     keep = (width - 1) // 2
     return f"{label[:keep]}…{label[-(width - 1 - keep) :]}"
+
+
+def _searched_as(kind: str) -> str:
+    # The same-role verdict finds its candidates by description (and name) cosine, as that score does.
+    return "description" if kind == "same_role" else kind
 
 
 def _check_column(kind: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -41,7 +41,6 @@ class Agent:
     text: str  # the whole file, byte-order mark included: render() returns it unchanged
     parse: str  # "strict", "fallback" (line-rewrite path), "failed", or "none" (no front matter block)
     fields: dict[str, Any]  # every front matter key as parsed ({} when Claude Code reads none)
-    body: str  # what follows the front matter, untrimmed
     loaded: bool  # would Claude Code load it?
     reason: str | None  # why not, in words; None when loaded
     block: Block | None = None
@@ -111,6 +110,14 @@ class Agent:
         return self.fields.get("color")
 
     @property
+    def body(self) -> str:
+        """What follows the front matter, untrimmed. Sliced from `text` when asked for, so the record does
+        not hold the file twice (at 100,000 files that is most of load()'s memory)."""
+        if self.block is None:
+            return self.text[self._offset :]
+        return self.text[self._offset + self.block.body_start :]
+
+    @property
     def prompt(self) -> str:
         """The system prompt Claude Code uses: the trimmed body."""
         return self.body.strip()
@@ -118,7 +125,8 @@ class Agent:
     @property
     def qualified_name(self) -> str | None:
         """The name Claude Code shows: `<plugin>:<name>` for plugin agents."""
-        name = self.name if isinstance(self.name, str) and self.name else None
+        name = self.fields.get("name")
+        name = name if isinstance(name, str) and name else None
         if self.plugin:
             return f"{self.plugin}:{name or self.path.stem}"
         return name
@@ -209,7 +217,6 @@ def agent_from_text(
         text=text,
         parse=parsed.parse if parsed is not None else "none",
         fields=parsed.fields if parsed is not None else {},
-        body=content[block.body_start :] if block is not None else content,
         loaded=False,
         reason=None,
         block=block,
@@ -223,10 +230,14 @@ def agent_from_text(
     loaded, reason = judge(agent, content)
     if problems and not loaded:
         reason = f"{'; '.join(problems)}; {reason}"
-    fields = agent.fields
-    if loaded and plugin and fields.get("description") is None:
-        fields = {**fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
-    return replace(agent, loaded=loaded, reason=reason, fields=fields)
+    # The record is not shared yet: complete it in place (dataclasses.replace would build it twice, and
+    # this is load()'s per-file path).
+    object.__setattr__(agent, "loaded", loaded)
+    object.__setattr__(agent, "reason", reason)
+    if loaded and plugin and agent.fields.get("description") is None:
+        fields = {**agent.fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
+        object.__setattr__(agent, "fields", fields)
+    return agent
 
 
 def unreadable_agent(
@@ -238,7 +249,6 @@ def unreadable_agent(
         "",
         "none",
         {},
-        "",
         False,
         problem,
         scope=scope,

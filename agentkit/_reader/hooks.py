@@ -112,7 +112,7 @@ def guard_problem(fields: dict[str, Any]) -> tuple[str, str] | None:
                 f"{key} hooks sit outside 'hooks'"
             )
     for key, value in fields.items():
-        if key == "hooks" or key in _UNSCANNED:
+        if key == "hooks" or key in _UNSCANNED or not isinstance(value, dict | list):  # text holds no hooks
             continue
         if holds_guard(value, matchers_count=key not in _EVENTS, unscanned=_UNSCANNED):
             return key, (

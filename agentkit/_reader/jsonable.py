@@ -1,26 +1,48 @@
-"""JSON text of agentkit's records, safe for any front matter: deep nesting never raises."""
+"""JSON text of agentkit's records, safe for any front matter: deep nesting and NaN never break it."""
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import Any
 
-from agentkit._reader.yaml12 import MAX_FLOW_DEPTH
+from agentkit._reader.yaml12 import MAX_NESTING
 
 
-def json_text(value: Any, *, indent: int | None = 2) -> str:
-    """`json.dumps` with non-JSON values as text, for front matter nested as deep as the parser allows.
+def json_text(value: Any, *, indent: int | None = 2, ensure_ascii: bool = False) -> str:
+    """`json.dumps` for front matter values: non-JSON values become text, and `.nan` / `.inf` become
+    null, as JavaScript's JSON.stringify writes them (NaN is not JSON; strict readers reject it).
 
-    The parser accepts MAX_FLOW_DEPTH levels of nesting; the encoder recurses once per level (twice
-    with indentation), so the recursion limit is raised around the call to fit.
+    The parser accepts MAX_NESTING levels; the encoder recurses a few frames per level, and may be called
+    from a deep stack (a notebook, a test runner), so the recursion limit is raised around the call.
     """
-    needed = 4 * MAX_FLOW_DEPTH + 200
+    needed = _stack_depth() + 4 * (MAX_NESTING + 10) + 200
     previous = sys.getrecursionlimit()
     if previous < needed:
         sys.setrecursionlimit(needed)
     try:
-        return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+        try:
+            return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, default=str, allow_nan=False)
+        except ValueError:  # a NaN or an infinity somewhere: rare, so only then walk the value
+            return json.dumps(_finite(value), indent=indent, ensure_ascii=ensure_ascii, default=str)
     finally:
         if previous < needed:
             sys.setrecursionlimit(previous)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth

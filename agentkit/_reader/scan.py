@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from agentkit._progress import gc_paused, progress
 from agentkit._reader.agent import Agent, AgentSet, agent_from_text, unreadable_agent
 from agentkit._reader.claude_code import MAX_FILE_BYTES, managed_agents_dir
 
 
 def loads(text: str, path: str | Path = "<string>", *, plugin: str | None = None) -> Agent:
     """One agent from its text, as Claude Code would read a file holding exactly this text."""
-    return agent_from_text(text, Path(path), plugin=plugin, scope="plugin" if plugin else None)
+    path = Path(path)
+    scope = "plugin" if plugin else None
+    try:
+        return agent_from_text(text, path, scope=scope, plugin=plugin)
+    except Exception as exc:  # a bug in agentkit: still a record, never an exception (README)
+        return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
 
 
 def load(*paths: str | Path) -> AgentSet:
@@ -27,28 +36,84 @@ def load(*paths: str | Path) -> AgentSet:
     """
     agents: list[Agent] = []
     seen: set[tuple[int, int]] = set()
-    for root in paths or (".",):
-        root = Path(root)
-        if root.is_dir():
-            files: Iterator[Path] = _walk(root, seen)
-        else:
-            files = iter([root])
-        agents.extend(read_agent(path) for path in files)
-    return AgentSet(resolve_shadowing(agents, lambda agent: 0))
+    with gc_paused():
+        for root in paths or (".",):
+            root = Path(root)
+            if root.is_dir():
+                files = list(_walk(root, seen))  # listing first (fast) gives the progress bar its total
+                for path_text, path, problem in progress(files, desc=f"reading {root}"):
+                    agents.append(_read(path_text, problem, path=path))
+            else:
+                agents.append(read_agent(root))
+    return AgentSet(resolve_shadowing(agents, lambda agent: 0, fresh=True))
 
 
-def path_order(path: Path) -> bytes:
+def path_order(path: Path) -> str:
     """The key Claude Code sorts agent files by: the path's UTF-16 code units (JavaScript's default sort),
-    so a character outside the BMP sorts before U+E000-U+FFFF, unlike Python's code-point order."""
-    return str(path).encode("utf-16-be", "surrogatepass")
+    so a character outside the BMP sorts before U+E000-U+FFFF, unlike Python's code-point order. As text
+    whose code points are those units (each such character spelled as its two surrogates): most paths
+    are their own key."""
+    text = str(path)
+    if text.isascii() or not _OUTSIDE_BMP.search(text):
+        return text
+    return _OUTSIDE_BMP.sub(_surrogates, text)
 
 
-def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Path]:
-    """Depth-first, sorted, following symlinks but never entering a directory twice (no loops)."""
+_OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _surrogates(match: re.Match[str]) -> str:
+    code = ord(match.group()) - 0x10000
+    return chr(0xD800 + (code >> 10)) + chr(0xDC00 + (code & 0x3FF))
+
+
+# Why a path that is not a regular file is not read. Opening a FIFO blocks until a writer comes, and
+# reading a device may never end: only regular files are opened.
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+}
+NOT_REGULAR_SUFFIX = ", not a regular file; agentkit reads only regular files"
+LOOP = "it is a symbolic link loop"
+DANGLING = "the file does not exist (or is a broken link)"
+
+
+def file_problem(path: str | Path) -> str | None:
+    """Why `path` is not a regular file agentkit can open, or None when it is one (links followed)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return _os_problem(exc)
+    if stat.S_ISREG(mode):
+        return None
+    kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
+    if kind == "a folder":
+        return "it is a folder, not a file"
+    return f"it is {kind}{NOT_REGULAR_SUFFIX}"
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return LOOP
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return DANGLING
+    return f"the file cannot be read ({exc.strerror or exc})"
+
+
+def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[tuple[str, Path, str | None]]:
+    """Every `*.md` file under `root` (as text and as a Path) with the reason it cannot be read (None for
+    a regular file).
+
+    Depth-first, sorted, following symlinks but never entering a directory twice (no loops). The kind of
+    an entry comes with the directory listing (d_type), so a regular file costs no extra system call.
+    """
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [str(root)]
+    stack = [(str(root), root)]
     while stack:
-        directory = stack.pop()
+        directory, directory_path = stack.pop()
         try:
             info = os.stat(directory)
         except OSError:
@@ -58,65 +123,146 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Path]:
         seen_dirs.add((info.st_dev, info.st_ino))
         try:
             with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
+                entries = sorted(it, key=_entry_name)
+        except OSError as exc:
+            if directory != str(root):  # the root itself was checked by the caller
+                yield (
+                    directory,
+                    directory_path,
+                    f"this folder cannot be read ({exc.strerror}); agent files in it are missed",
+                )
             continue
-        subdirs: list[str] = []
+        subdirs: list[tuple[str, Path]] = []
+        device = info.st_dev
         for entry in entries:
-            try:
-                is_dir = entry.is_dir()  # follows symlinks
-            except OSError:
-                continue
-            if is_dir:
-                subdirs.append(entry.path)
-            elif entry.name.endswith(".md"):
+            name = entry.name
+            problem: str | None = None
+            if entry.is_file(follow_symlinks=False):  # the common case, no system call (d_type)
+                if not name.endswith(".md"):
+                    continue
+                key = (device, entry.inode())
+            else:
+                try:
+                    is_dir = entry.is_dir()  # follows symlinks
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    subdirs.append((entry.path, _child(directory_path, name)))
+                    continue
+                if not name.endswith(".md"):
+                    continue
                 try:
                     if entry.is_symlink():
                         st = entry.stat()
                         key = (st.st_dev, st.st_ino)
-                    else:  # no extra system call: the inode comes with the directory listing
-                        key = (info.st_dev, entry.inode())
-                except OSError:
-                    key = (-1, hash(entry.path))  # a dangling link: still reported, once
-                if key in seen_files:
-                    continue
-                seen_files.add(key)
-                yield Path(entry.path)
+                        if not stat.S_ISREG(st.st_mode):
+                            problem = file_problem(entry.path)
+                    else:  # a FIFO, a socket, a device
+                        key = (device, entry.inode())
+                        problem = file_problem(entry.path)
+                except OSError as exc:  # a dangling link or a loop: still reported, once
+                    key = (-1, hash(entry.path))
+                    problem = _os_problem(exc)
+            if key in seen_files:
+                continue
+            seen_files.add(key)
+            yield entry.path, _child(directory_path, name), problem
         stack.extend(reversed(subdirs))
 
 
+def _fast_child(directory: Path, name: str) -> Path:
+    child = directory._make_child_relpath(name)  # type: ignore[attr-defined]
+    if _CACHES_TEXT:  # Python 3.11 leaves the text to be built on first use: name-clash sorting uses it
+        parent = str(directory)  # built once per folder, then cached
+        child._str = (
+            name if parent == "." else parent + name if parent.endswith(os.sep) else parent + os.sep + name
+        )
+    return child
+
+
+def _slow_child(directory: Path, name: str) -> Path:
+    return directory / name
+
+
+# `directory / name` parses the whole path again (3 µs, a tenth of load()'s time per file). pathlib's own
+# iterdir() builds children with _make_child_relpath, which skips that; where it is missing, use `/`.
+_child = _fast_child if hasattr(Path, "_make_child_relpath") else _slow_child
+_CACHES_TEXT = "_str" in getattr(Path, "__slots__", ()) or any(
+    "_str" in getattr(klass, "__slots__", ()) for klass in Path.__mro__
+)
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = None) -> Agent:
-    """Read one file into a record. Unreadable, huge, binary or invalid UTF-8 files get a reason."""
+    """Read one file into a record. Unreadable, special, huge, binary or invalid UTF-8 files get a reason."""
+    return _read(str(path), file_problem(path), scope=scope, plugin=plugin, path=path)
 
-    def unreadable(problem: str) -> Agent:
+
+def _read(
+    path_text: str,
+    problem: str | None,
+    *,
+    scope: str | None = None,
+    plugin: str | None = None,
+    path: Path | None = None,
+) -> Agent:
+    """The record for the file at `path_text`; `problem` says why it is not a regular file to read."""
+    if path is None:
+        path = Path(path_text)
+    if problem is not None:
         return unreadable_agent(path, problem, scope=scope, plugin=plugin)
-
     try:
-        # Plain system calls, no buffered file object: this loop is most of load()'s time.
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            # Read in 64 KiB steps: asking for 1 MiB at once costs a large allocation per file.
-            data = os.read(fd, 65536)
-            if len(data) == 65536:
-                chunks = [data]
-                total = len(data)
-                while total <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
-                    chunks.append(chunk)
-                    total += len(chunk)
-                if total > MAX_FILE_BYTES:
-                    size = max(total, os.fstat(fd).st_size)
-                    return unreadable(
-                        f"it is larger than 1 MiB ({size:,} bytes); Claude Code skips such files"
-                    )
-                data = b"".join(chunks)
-        finally:
-            os.close(fd)
+        data = _read_bytes(path_text)
+    except _TooLarge as exc:
+        message = f"it is larger than 1 MiB ({exc.size:,} bytes); Claude Code skips such files"
+        return unreadable_agent(path, message, scope=scope, plugin=plugin)
     except FileNotFoundError:
-        return unreadable("the file does not exist (or is a broken link)")
+        return unreadable_agent(path, DANGLING, scope=scope, plugin=plugin)
     except IsADirectoryError:
-        return unreadable("it is a folder, not a file")
+        return unreadable_agent(path, "it is a folder, not a file", scope=scope, plugin=plugin)
     except OSError as exc:
-        return unreadable(f"the file cannot be read ({exc.strerror or exc})")
+        return unreadable_agent(path, _os_problem(exc), scope=scope, plugin=plugin)
+    try:
+        return _record(data, path, scope, plugin)
+    except Exception as exc:  # a bug in agentkit: still a record, and the other files still load
+        return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+# O_NONBLOCK: should a FIFO appear between the listing and the open, opening it must not wait for a writer.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _read_bytes(path: str) -> bytes:
+    # Plain system calls, no buffered file object: this loop is most of load()'s time.
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        # Read in 64 KiB steps: asking for 1 MiB at once costs a large allocation per file.
+        data = os.read(fd, 65536)
+        if len(data) < 65536:
+            return data
+        chunks = [data]
+        total = len(data)
+        while total <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _TooLarge(max(total, os.fstat(fd).st_size))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _record(data: bytes, path: Path, scope: str | None, plugin: str | None) -> Agent:
     problems: list[str] = []
     editable = True
     try:
@@ -131,6 +277,14 @@ def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = Non
         editable = False
     return agent_from_text(
         text, path, scope=scope, plugin=plugin, problems=tuple(problems), editable=editable, disk_text=text
+    )
+
+
+def _internal_error(exc: Exception) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    return (
+        f"agentkit failed to read it (internal error: {type(exc).__name__}: {detail}); "
+        "please report it with the file"
     )
 
 
@@ -217,35 +371,51 @@ def discover(
     agents: list[Agent] = []
     rank: dict[int, int] = {}  # id(agent) -> precedence of its folder
     seen: set[tuple[int, int]] = set()
-    for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
-        if not folder.path.is_dir():
-            continue
-        for path in _walk(folder.path, seen):
-            agent = read_agent(path, scope=folder.scope, plugin=folder.plugin)
-            rank[id(agent)] = index
-            agents.append(agent)
-    return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)]))
+    with gc_paused():
+        for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
+            if not folder.path.is_dir():
+                continue
+            for path_text, path, problem in _walk(folder.path, seen):
+                agent = _read(path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path)
+                rank[id(agent)] = index
+                agents.append(agent)
+    return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)], fresh=True))
 
 
-def resolve_shadowing(agents: list[Agent], precedence: Callable[[Agent], int]) -> list[Agent]:
-    """The agents, each loaded one whose name another file wins marked with `shadowed_by` (new records;
-    the given ones are unchanged).
+def resolve_shadowing(
+    agents: list[Agent], precedence: Callable[[Agent], int], *, fresh: bool = False
+) -> list[Agent]:
+    """The agents, each loaded one whose name another file wins marked with `shadowed_by` (a new record
+    where the mark changes; the given ones are unchanged). `fresh=True` says the records were just built
+    by the caller and nobody else holds them (load(), discover()): they are marked in place, since building
+    each one again costs as much as reading the file.
 
     As in Claude Code: the folder of higher precedence wins; inside one folder, the file whose path sorts
     last in UTF-16 order (JavaScript's default sort, which Claude Code applies to the paths it finds) wins.
     """
     best: dict[str, Agent] = {}
-    for agent in agents:
-        name = agent.qualified_name
-        if not (agent.loaded and name):
+    keys: dict[int, tuple[int, str]] = {}  # id(agent) -> its precedence key, computed on a clash only
+
+    def key(agent: Agent) -> tuple[int, str]:
+        if id(agent) not in keys:
+            keys[id(agent)] = (precedence(agent), path_order(agent.path))
+        return keys[id(agent)]
+
+    names = [agent.qualified_name if agent.loaded else None for agent in agents]
+    for agent, name in zip(agents, names, strict=True):
+        if not name:
             continue
         current = best.get(name)
-        key = (precedence(agent), path_order(agent.path))
-        if current is None or key > (precedence(current), path_order(current.path)):
+        if current is None or key(agent) > key(current):
             best[name] = agent
     marked = []
-    for agent in agents:
-        winner = best.get(agent.qualified_name or "")
-        beaten = agent.loaded and winner is not None and winner is not agent
-        marked.append(replace(agent, shadowed_by=winner.path if beaten and winner is not None else None))
+    for agent, name in zip(agents, names, strict=True):
+        winner = best.get(name) if name else None
+        shadowed_by = winner.path if winner is not None and winner is not agent else None
+        if agent.shadowed_by != shadowed_by:
+            if fresh:  # just built by the caller and not shared yet: mark it in place
+                object.__setattr__(agent, "shadowed_by", shadowed_by)
+            else:
+                agent = replace(agent, shadowed_by=shadowed_by)
+        marked.append(agent)
     return marked

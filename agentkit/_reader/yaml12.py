@@ -43,6 +43,13 @@ MAX_EXPANDED_NODES = 100_000
 MAX_FLOW_DEPTH = 1_000
 # Documents libyaml refuses as too deep are parsed by pure-Python PyYAML, up to this depth.
 MAX_DEEP_NESTING = 2_000  # pure Python scans flow collections in quadratic time: ~2 s at this depth
+# How deep a value is kept. Python walks nested values recursively everywhere (repr, ==, json, copy,
+# pandas), a frame or more per level against a limit of 1,000, so a value 900 levels deep would load and
+# then raise in whatever touches it. Levels past this one (the front matter's own mapping is level 1) are
+# replaced by DEEPER_TEXT: nothing Claude Code decides (loaded or not, name, description, tools, hooks)
+# looks that deep. Real front matter nests a few levels (hooks: 5).
+MAX_NESTING = 100
+DEEPER_TEXT = f"[deeper than {MAX_NESTING} levels: not kept by agentkit]"
 
 
 class Yaml12Resolver(BaseResolver):
@@ -197,19 +204,62 @@ class AliasBombError(YAMLError):
     """The document expands to more nodes than agentkit is willing to walk."""
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = 1  # guards against recursive aliases while counting
-    if isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(child, memo) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
-    else:
-        size = 1
-    memo[key] = size
-    return size
+def _check_aliases(node: yaml.Node) -> None:
+    """Refuse a document whose aliases expand to more than MAX_EXPANDED_NODES values, or whose alias
+    refers to a value that contains it. Iterative and post-order, each node once: the document may be
+    deeper than recursion allows."""
+    size: dict[int, int] = {}  # id(node) -> values it expands to
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        key = id(current)
+        if isinstance(current, yaml.ScalarNode):
+            size[key] = 1
+            continue
+        children = _children(current)
+        if children_done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            if size[key] > MAX_EXPANDED_NODES:
+                raise AliasBombError(f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:  # reached again from inside itself
+            raise AliasBombError("an alias refers to a value that contains it")
+        open_nodes.add(key)
+        stack.append((current, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return list(node.value)
+
+
+def _cut_deep(root: yaml.Node) -> None:
+    """Replace every collection deeper than MAX_NESTING levels by the text DEEPER_TEXT, in the composed
+    document (before construction, so nothing deep is ever built). Walks each path, aliases included (a
+    chain of aliases can nest deeper than any one anchor): _check_aliases has bounded how many there are."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth == MAX_NESTING:  # its collections would be one level too deep
+            deeper = yaml.ScalarNode(STR_TAG, DEEPER_TEXT, node.start_mark, node.end_mark)
+
+            def cut(child: yaml.Node, deeper: yaml.ScalarNode = deeper) -> yaml.Node:
+                return child if isinstance(child, yaml.ScalarNode) else deeper
+
+            if isinstance(node, yaml.MappingNode):
+                node.value = [(cut(k), cut(v)) for k, v in node.value]
+            else:
+                node.value = [cut(item) for item in node.value]
+            continue
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
 def _flow_depth(text: str) -> int:
@@ -231,7 +281,7 @@ class TooDeepError(YAMLError):
 # Most front matter is a flat list of `key: value` lines. Those are read here without building a YAML
 # event stream (several times faster); anything else, or anything in doubt, goes to libyaml.
 # tests/test_yaml.py checks that this path agrees with the full parser wherever it answers.
-_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,999}):(?: +(.*))?")
 _UNSAFE_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 _PLAIN_START_BAD = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _JSON_ESCAPES = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
@@ -246,58 +296,74 @@ _KEYWORDS: dict[str, Any] = {
 }
 
 
-def _plain_value(value: str) -> Any:
-    if value[0] in _PLAIN_START_BAD or ": " in value or " #" in value or value[-1] == ":":
-        raise _NotSimple
-    if value in _KEYWORDS:
-        return _KEYWORDS[value]
-    if value[0] in _TYPED_START and (_INT.match(value) or _FLOAT.match(value)):
-        raise _NotSimple  # numbers are rare in front matter: let the full resolver type them
-    return value
-
-
-class _NotSimple(Exception):
-    pass
-
-
 def load_simple_mapping(text: str) -> dict[str, Any] | None:
-    """The mapping of a flat `key: value` document, or None when the full parser is needed."""
+    """The mapping of a flat `key: value` document, or None when the full parser is needed.
+
+    This is most of load()'s parsing time: one regex per line, then C-speed string tests.
+    """
     if _UNSAFE_CHARS.search(text):
         return None
     result: dict[str, Any] = {}
-    try:
-        for line in text.split("\n"):
+    for line in text.split("\n"):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None:
             if not line or line[0] == "#" or line.isspace():
                 if line.lstrip(" ")[:1] not in ("", "#"):
                     return None
                 continue
-            match = _SIMPLE_LINE.fullmatch(line)
-            if match is None:
-                return None
-            key, value = match.group(1), (match.group(2) or "").rstrip(" ")
-            if key in _RESERVED_KEYS or len(key) > 1000:
-                return None
-            if not value:
-                result[key] = None
-            elif value[0] == "'":
+            return None
+        key, value = match.groups()
+        if key in _RESERVED_KEYS:
+            return None
+        if value is not None and value[-1:] == " ":
+            value = value.rstrip(" ")
+        if not value:
+            result[key] = None
+            continue
+        first = value[0]
+        if first in _PLAIN_START_BAD:
+            if first == "'":
                 if len(value) < 2 or value[-1] != "'" or "'" in value[1:-1].replace("''", ""):
                     return None
                 result[key] = value[1:-1].replace("''", "'")
-            elif value[0] == '"':
+            elif first == '"':
                 inner = value[1:-1]
-                if len(value) < 2 or value[-1] != '"' or '"' in _JSON_ESCAPES.sub("", inner):
+                if len(value) < 2 or value[-1] != '"':
                     return None
-                if "\\" in inner:
-                    if "\\" in _JSON_ESCAPES.sub("", inner):
+                if "\\" in inner or '"' in inner:
+                    rest = _JSON_ESCAPES.sub("", inner)
+                    if '"' in rest or "\\" in rest:
                         return None
-                    result[key] = json.loads(value)
+                    try:
+                        result[key] = json.loads(value)
+                    except ValueError:
+                        return None
                 else:
                     result[key] = inner
             else:
-                result[key] = _plain_value(value)
-    except (_NotSimple, ValueError):
-        return None
+                return None
+        elif ": " in value or " #" in value or value[-1] == ":":
+            return None
+        elif value in _KEYWORDS:
+            result[key] = _KEYWORDS[value]
+        elif first in _TYPED_START and (_INT.match(value) or _FLOAT.match(value)):
+            return None  # numbers are rare in front matter: let the full resolver type them
+        else:
+            result[key] = value
     return result or None
+
+
+def simple_spans(text: str) -> list[tuple[str, int, int]] | None:
+    """For a flat document load_simple_mapping reads, each key's line: (key, line, line + 1), 0-based;
+    what node_spans returns for it, without composing the document. None for any other document."""
+    if load_simple_mapping(text) is None:
+        return None
+    spans = []
+    for index, line in enumerate(text.split("\n")):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is not None:
+            spans.append((match.group(1), index, index + 1))
+    return spans
 
 
 def load_yaml12(text: str) -> Any:
@@ -450,6 +516,11 @@ def _load_libyaml(text: str) -> Any:
         sys.setrecursionlimit(limit)
 
 
+def _may_nest_deeper(text: str) -> bool:
+    """Cheap: can this text nest deeper than MAX_NESTING? Brackets, or enough lines for block nesting."""
+    return text.count("[") + text.count("{") + text.count("\n") + text.count("- ") >= MAX_NESTING - 1
+
+
 def _load_with(loader_class: type, text: str) -> Any:
     loader = loader_class(text)
     try:
@@ -458,8 +529,10 @@ def _load_with(loader_class: type, text: str) -> Any:
             return None
         _retag(node, loader)
         # Anchors are rare in front matter; only then pay for the expansion check.
-        if "&" in text and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            raise AliasBombError(f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+        if "&" in text:
+            _check_aliases(node)
+        if _may_nest_deeper(text):
+            _cut_deep(node)
         return loader.construct_document(node)
     except RecursionError as exc:
         raise YAMLError("nesting is too deep to parse") from exc

@@ -25,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from agentkit.cli._app import cli
 
     args = list(sys.argv[1:] if argv is None else argv)
+    _tolerate_narrow_terminals()
     try:
         result = cli.main(args=args, prog_name="agentkit", standalone_mode=False)
     except click.exceptions.Exit as exc:  # --help, --version
@@ -65,6 +66,22 @@ def _one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         text = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
     return " ".join(text.split("\n"))
+
+
+def _tolerate_narrow_terminals() -> None:
+    # An agent's text may hold any character; a stream that cannot encode one (PYTHONIOENCODING=ascii,
+    # a Latin-1 console) gets an escape instead of an exception half way through the output.
+    for stream in (sys.stdout, sys.stderr):
+        if not stream_is_utf8(stream) and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (OSError, ValueError):
+                pass
+
+
+def stream_is_utf8(stream: object) -> bool:
+    encoding = getattr(stream, "encoding", None) or ""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
 
 
 def _silence_stdout() -> None:

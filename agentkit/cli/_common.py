@@ -39,8 +39,11 @@ def echo_json(value: Any, *, compact: bool = False) -> None:
     """JSON on standard output; values JSON cannot hold become text. `compact` (one line, no indent) is
     several times faster to write for large outputs."""
     from agentkit._reader.jsonable import json_text
+    from agentkit.cli import stream_is_utf8
 
-    sys.stdout.write(json_text(value, indent=None if compact else 2) + "\n")
+    # \u escapes where the stream cannot hold the characters: still the same JSON.
+    ascii_only = not stream_is_utf8(sys.stdout)
+    sys.stdout.write(json_text(value, indent=None if compact else 2, ensure_ascii=ascii_only) + "\n")
 
 
 def warn(message: str) -> None:

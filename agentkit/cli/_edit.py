@@ -79,14 +79,15 @@ def edit(
 
     changes: dict[str, Any] = {**sets, **dict.fromkeys(unset)}
     if body_file is not None:
+        if not body_file.is_file():  # a FIFO or a device would block or never end
+            raise click.BadParameter(f"{body_file} is not a regular file", param_hint="--body-file")
         changes["body"] = _text(body_file.read_text("utf-8", errors="surrogateescape"))
     if not changes:
         raise click.UsageError("nothing to change: give --set KEY=VALUE, --unset KEY or --body-file")
     agent = agentkit.load(file)[0]
     edited = agentkit.edit(agent, changes)
-    new_errors = _new_findings(agent, edited)
-    for finding in new_errors:
-        warn(f"{finding.severity}: {finding.rule} {finding.message}")
+    for finding in _new_findings(agent, edited):  # as lint would report them, file and line first
+        warn(f"{file}:{finding.line}: {finding.severity} {finding.rule} {finding.message}")
     if dry_run:
         sys.stdout.write(agentkit.diff(edited, agent))
         return OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -261,6 +262,12 @@ def key_suggestion(key: str) -> str | None:
     exact = [k for k in KNOWN_FIELDS if k.lower() == norm]
     if exact:
         return exact[0]
+    return _close_field(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _close_field(key: str) -> str | None:
+    # difflib is slow and the same unknown keys recur across thousands of files: remember the answers.
     close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.8)
     return close[0] if close else None
 

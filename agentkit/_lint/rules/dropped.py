@@ -402,5 +402,7 @@ def unreadable_file(view: View) -> Iterator[Hit]:
     for problem in view.agent.problems:
         if "larger than 1 MiB" in problem:
             continue
-        state = "" if view.agent.loaded else f"; Claude Code does not load it ({view.agent.reason})"
+        reason = view.agent.reason
+        detail = "" if reason in (None, problem) else f" ({reason})"  # an unreadable file: said already
+        state = "" if view.agent.loaded else f"; Claude Code does not load it{detail}"
         yield Hit(1, f"{problem}{state}")

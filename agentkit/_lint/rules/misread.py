@@ -43,7 +43,7 @@ def comment_truncates_value(view: View) -> Iterator[Hit]:
 
     Fix: quote the value (`description: "Expert in C# code #dotnet"`).
     """
-    if not view.usable:
+    if not view.usable or not _COMMENT.search(view.agent.block_text or ""):  # no ' #' anywhere: done
         return
     for key, start, end in view.spans:
         value = view.fields.get(key)
@@ -191,6 +191,9 @@ def duplicate_key(view: View) -> Iterator[Hit]:
             )
 
 
+_ANY_BAD = re.compile(f"[{re.escape(STRUCTURAL_BAD)}]")
+
+
 @rule(
     "AK206",
     "invisible-character",
@@ -206,6 +209,8 @@ def invisible_character(view: View) -> Iterator[Hit]:
 
     Fix: retype the spaces; delete the invisible characters.
     """
+    if not _ANY_BAD.search(view.agent.block_text or ""):  # nearly every file: skip the per-character scan
+        return
     for index, line in enumerate(view.lines):
         lead = len(line) - len(line.lstrip(" \t" + STRUCTURAL_BAD))
         colon = re.match(r"[^:'\"]{0,80}:", line[lead:])

@@ -102,8 +102,12 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
             continue
         win = _winner(group)
         for agent in group:
-            others = [a for a in group if a is not agent]
+            # At most three others by name: a name copied into hundreds of files must not make each
+            # message list all of them (quadratic in time and size).
+            others = [a for a in group[:4] if a is not agent][:3]
             listing = ", ".join(_where(a) for a in others)
+            if len(group) - 1 > len(others):
+                listing += f" and {len(group) - 1 - len(others)} more"
             line = agent.block_start_line or 1
             why = _why(win, group)
             if agent is win:

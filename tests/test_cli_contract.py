@@ -1,0 +1,190 @@
+"""The exit-code contract, the same for every command (README, "The command line"):
+0 fine, 1 problems found or an error with a one-line message, 2 a usage error. `agentkit try`'s runs are
+covered with the fake Messages API in tests/test_live.py (test_cli_try_exit_codes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentkit.cli import main
+
+GOOD = (
+    "---\nname: {0}\ndescription: Does {0} things. Use when {0} is needed.\ntools: Read\n---\nYou do {0}.\n"
+)
+DROPPED = "---\nname: dropped\n---\nNo description, so Claude Code drops it.\n"
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> dict[str, Path]:
+    good, bad, empty = tmp_path / "good", tmp_path / "bad", tmp_path / "empty"
+    for folder in (good, bad, empty):
+        folder.mkdir()
+    (good / "alpha.md").write_text(GOOD.format("alpha"))
+    (good / "beta.md").write_text(GOOD.format("beta").replace("things", "other work"))
+    (bad / "alpha.md").write_text(GOOD.format("alpha"))
+    (bad / "dropped.md").write_text(DROPPED)
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".claude" / "agents").mkdir(parents=True)
+    (repo / ".claude" / "agents" / "alpha.md").write_text(GOOD.format("alpha"))
+    dropped_repo = tmp_path / "dropped-repo"
+    (dropped_repo / ".git").mkdir(parents=True)
+    (dropped_repo / ".claude" / "agents").mkdir(parents=True)
+    (dropped_repo / ".claude" / "agents" / "dropped.md").write_text(DROPPED)
+    return {
+        "good": good,
+        "bad": bad,
+        "empty": empty,
+        "repo": repo,
+        "dropped_repo": dropped_repo,
+        "home": tmp_path / "home",
+        "out": tmp_path / "out",
+        "missing": tmp_path / "missing",
+    }
+
+
+CASES = [
+    # inventory
+    ("inventory {good}", 0),
+    ("inventory {bad}", 1),  # Claude Code drops a file
+    ("inventory {empty}", 1),  # no agent file at all
+    ("inventory {missing}", 2),
+    ("inventory {good} --format xml", 2),
+    # discover
+    ("discover {repo} --home {home} --managed {missing}", 0),
+    ("discover {dropped_repo} --home {home} --managed {missing}", 1),
+    ("discover {missing}", 2),
+    # lint
+    ("lint {good}", 0),
+    ("lint {bad}", 1),  # an error-level finding
+    ("lint {empty}", 1),
+    ("lint {good} --select AK999", 2),
+    ("lint {missing}", 2),
+    # edit
+    ("edit {good}/alpha.md --set model=opus", 0),
+    ("edit {good}/alpha.md --set model=opus --dry-run", 0),
+    ("edit {good}/alpha.md --set name=-x", 1),  # Claude Code would drop it: refused without --force
+    ("edit {bad}/dropped.md --set tools=Read", 1),  # written, but Claude Code still drops it
+    ("edit {good}/alpha.md --set novalue", 2),
+    ("edit {good} --set model=opus", 2),
+    ("edit {good}/alpha.md", 2),
+    # export
+    ("export {good} --to {out}", 0),
+    ("export {good} --agents-json -", 0),
+    ("export {bad} --to {out}", 1),  # an agent is skipped (with the reason)
+    ("export {empty} --to {out}", 1),
+    ("export {good}", 2),
+    # overlap
+    ("overlap {good}", 0),
+    ("overlap {empty}", 1),
+    ("overlap {good} --min-score 2", 2),
+    ("overlap {good} --kind nope", 2),
+    # try (usage only here)
+    ("try", 2),
+    ("try {good}/alpha.md", 2),
+    ("try {missing}/x.md hello", 2),
+    # the group
+    ("--version", 0),
+    ("--help", 0),
+    ("no-such-command", 2),
+]
+
+
+@pytest.mark.parametrize(("command", "code"), CASES, ids=[c for c, _ in CASES])
+def test_exit_code(
+    folders: dict[str, Path], capsys: pytest.CaptureFixture[str], command: str, code: int
+) -> None:
+    args = [part.format(**folders) for part in command.split()]
+    assert main(args) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if code == 2 and args[0] != "no-such-command":
+        assert "Error:" in err  # click's usage message names the problem
+
+
+def test_edit_warns_as_lint_does(folders: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path = folders["good"] / "alpha.md"
+    assert main(["edit", str(path), "--set", "model=gpt4"]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}:5: warning AK408 'model' is 'gpt4'" in err
+    assert "model: gpt4" in path.read_text()
+
+
+def test_edit_that_drops_the_agent_is_refused_unless_forced(
+    folders: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = folders["good"] / "alpha.md"
+    before = path.read_text()
+    assert main(["edit", str(path), "--unset", "description"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:2: error AK107" in err and "not written: Claude Code would drop" in err
+    assert path.read_text() == before
+    assert main(["edit", str(path), "--unset", "description", "--force"]) == 1
+    assert "description" not in path.read_text()
+    assert "Claude Code would not load it" in capsys.readouterr().err
+
+
+def test_set_on_a_file_without_front_matter_is_refused_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("Just notes.\n")
+    assert main(["edit", str(path), "--set", "model=opus"]) == 1
+    assert "has no front matter" in capsys.readouterr().err
+    assert path.read_text() == "Just notes.\n"
+    assert main(["edit", str(path), "--set", "model=opus", "--force"]) == 1  # written; still dropped
+    assert path.read_text() == "---\nmodel: opus\n---\nJust notes.\n"
+
+
+def test_an_edit_error_is_one_line_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "latin1.md"
+    path.write_bytes(b"---\nname: caf\xe9\ndescription: d\n---\n")
+    assert main(["edit", str(path), "--set", "model=opus"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("agentkit edit: ") and len(err.strip().splitlines()) == 1
+    assert "UTF-8" in err
+
+
+def test_a_conflict_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    path = tmp_path / "a.md"
+    path.write_text(GOOD.format("a"))
+    real_fsync = os.fsync
+
+    def someone_writes(fd: int) -> None:
+        real_fsync(fd)
+        if "theirs" not in path.read_text():
+            path.write_text(GOOD.format("theirs"))
+
+    monkeypatch.setattr(os, "fsync", someone_writes)
+    assert main(["edit", str(path), "--set", "model=opus"]) == 1
+    err = capsys.readouterr().err
+    assert "changed on disk" in err and len(err.strip().splitlines()) == 1
+    assert "theirs" in path.read_text()
+
+
+def test_a_terminal_that_cannot_encode_a_name_gets_escapes(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "a.md").write_text("---\nname: café\ndescription: d — x\n---\nB\n", "utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    for fmt in ("table", "json", "csv"):
+        result = subprocess.run(
+            [sys.executable, "-m", "agentkit", "inventory", str(tmp_path), "--format", fmt],
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        if fmt == "json":
+            assert json.loads(result.stdout)[0]["name"] == "café"
+        else:
+            assert b"caf\\xe9" in result.stdout
