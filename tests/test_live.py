@@ -1423,5 +1423,5 @@ def test_cli_overlap_asks_claude_beside_the_offline_verdict(home, fake_api):
     assert out.returncode == 0, out.stderr
     pairs = json.loads(out.stdout)["pairs"]
     assert pairs[0]["claude"].startswith("the stand-in: confused") and pairs[0]["claude_confused"] is True
-    assert all("claude" not in p for p in pairs[1:])  # only the first N pairs are asked
+    assert all(p["claude"] is None for p in pairs[1:])  # only the first N pairs are asked
     assert fake_api.count == 1

@@ -707,3 +707,19 @@ def test_the_stop_words_are_scikit_learns() -> None:
     from agentkit._overlap.route import ENGLISH_STOP_WORDS as ours
 
     assert ours == frozenset(ENGLISH_STOP_WORDS)
+
+
+def test_body_scores_of_many_pairs_match_pair_by_pair(corpus_agents) -> None:
+    # Past _MANY_PAIRS, body scores are read off block products: exact, as pair by pair.
+    from agentkit._overlap import scores
+
+    result = overlap(corpus_agents)
+    rng = np.random.default_rng(3)
+    n = len(result)
+    i, j = rng.integers(0, n, 30_000), rng.integers(0, n, 30_000)
+    found = result.scores("body", i, j)
+    inter = scores._rowwise_dot(result.shingles, i, j)
+    union = result._shingle_counts[i] + result._shingle_counts[j] - inter
+    expected = np.divide(inter, union, out=np.zeros(len(i)), where=union > 0)
+    assert len(i) > scores._MANY_PAIRS and np.array_equal(found, expected)
+    assert (found > 0).sum() > 100 and (found[i == j] == 1).all()

@@ -230,6 +230,7 @@ def shingle_sets(bodies: Sequence[str], k: int = SHINGLE) -> sp.csr_matrix:
 
 _BLOCK = 512
 _DENSE_UP_TO = 3000  # sets this small may keep whole N x N score matrices (72 MB each at most)
+_MANY_PAIRS = 20_000  # from this many pairs, body scores come from block products (see _intersections)
 # Bounds on one call, checked before the work starts (issue 10: large sets finish in bounded memory or
 # are refused up front). A listed pair costs about 300 bytes as a table row, so 5 million is ~1.5 GB.
 MAX_LISTED_PAIRS = 5_000_000
@@ -411,6 +412,15 @@ class Overlap:
         """Unique display labels: the name, followed by the path when names repeat."""
         return _labels(self.names, self.paths)
 
+    def prefetch(self, *features: str) -> None:
+        """Start computing `features` ("shingles", "same_role") in a background thread now, to overlap with
+        other work on a second core (the verdict's tokenising holds the GIL; the shingles' numpy work
+        mostly does not). Each is still computed once: cached_property waits for the thread's result."""
+        import threading
+
+        for feature in features:
+            threading.Thread(target=getattr, args=(self, feature), daemon=True).start()
+
     # -- features (each computed once, on first use) --------------------------------------------------
     @cached_property
     def shingles(self) -> sp.csr_matrix:
@@ -471,7 +481,7 @@ class Overlap:
         if len(self) <= _DENSE_UP_TO and len(i) > 2000:  # many pairs of a small set: one dense matrix
             return self._full(kind)[i, j]
         if kind == "body":
-            inter = _rowwise_dot(self.shingles, i, j)
+            inter = self._intersections(i, j) if len(i) > _MANY_PAIRS else _rowwise_dot(self.shingles, i, j)
             union = self._shingle_counts[i] + self._shingle_counts[j] - inter
             return np.divide(inter, union, out=np.zeros(len(i)), where=union > 0)
         if kind == "tools":
@@ -479,6 +489,38 @@ class Overlap:
             return jaccard[which[i], which[j]]
         vectors = self.description_vectors if kind == "description" else self.topic_vectors
         return np.clip(_rowwise_dot(vectors, i, j), 0.0, 1.0)
+
+    def _intersections(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Shared shingles of many pairs, read off row blocks of S @ S.T (the product the body search runs)
+        rather than pair by pair: exact, and several times faster for hundreds of thousands of pairs."""
+        import scipy.sparse as sp
+
+        n, shingles = len(self), self.shingles
+        low, high = np.minimum(i, j), np.maximum(i, j)
+        out = np.zeros(len(i))
+        by_block = np.argsort(low // _BLOCK, kind="stable")
+        starts = np.searchsorted((low // _BLOCK)[by_block], np.arange(0, n // _BLOCK + 2))
+
+        def run(block: int) -> None:
+            wanted = by_block[starts[block] : starts[block + 1]]
+            if not len(wanted):
+                return
+            b0, b1 = block * _BLOCK, min(n, (block + 1) * _BLOCK)
+            product = sp.csr_matrix(_rows_from(shingles, b0) @ shingles[b0:b1].T)
+            product.sort_indices()  # row-major with sorted columns: the codes below come out sorted
+            width = b1 - b0
+            rows = np.repeat(np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr))
+            codes = rows * width + product.indices
+            keys = (high[wanted] - b0) * width + (low[wanted] - b0)
+            at = np.minimum(np.searchsorted(codes, keys), max(len(codes) - 1, 0))
+            hit = codes[at] == keys if len(codes) else np.zeros(len(keys), bool)
+            out[wanted[hit]] = product.data[at[hit]]
+
+        with ThreadPoolExecutor(_workers()) as pool:
+            list(pool.map(run, range(len(starts) - 1)))
+        same = i == j
+        out[same] = self._shingle_counts[i[same]]
+        return out
 
     def _full(self, kind: str) -> np.ndarray:
         """The whole dense matrix of one score, kept (small sets only)."""
@@ -676,6 +718,24 @@ class Overlap:
                 frame["copy"] = [copy_phrase(float(x)) for x in values]
         return frame
 
+    def _known_column(self, kind: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """`column`, reading the values a pair search already found (i < j) instead of scoring them again."""
+        if kind == "same_role":
+            return self.column(kind, i, j)  # SameRole remembers what it scored
+        searched = [t for k, t in self._cache if k == kind and t > 0]
+        if not searched:
+            return self.column(kind, i, j)
+        fi, fj, fv = self._cache[(kind, min(searched))]
+        n = max(len(self), 1)
+        codes, wanted = fi * n + fj, i * n + j  # the cache is sorted by (i, j): so are its codes
+        at = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
+        hit = codes[at] == wanted if len(codes) else np.zeros(len(wanted), bool)
+        values = np.empty(len(wanted))
+        values[hit] = fv[at[hit]]
+        if (~hit).any():
+            values[~hit] = self.column(kind, i[~hit], j[~hit])
+        return values
+
     def column(self, kind: str, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray) -> np.ndarray:
         """The `kind` values of pairs: one of the four scores, or `same_role` (the probability)."""
         if kind == "same_role":
@@ -770,7 +830,7 @@ class Overlap:
         firsts = [m[a] for m, (a, _) in zip(members_list, pair_index, strict=True)]
         seconds = [m[b] for m, (_, b) in zip(members_list, pair_index, strict=True)]
         every = (
-            self.column(kind, np.concatenate(firsts), np.concatenate(seconds))
+            self._known_column(kind, np.concatenate(firsts), np.concatenate(seconds))
             if members_list
             else np.zeros(0)
         )

@@ -46,6 +46,26 @@ def echo_json(value: Any, *, compact: bool = False) -> None:
     sys.stdout.write(json_text(value, indent=None if compact else 2, ensure_ascii=ascii_only) + "\n")
 
 
+def echo_json_records(head: dict[str, Any], key: str, frame: Any) -> None:
+    """`head` as a JSON object with one more key, `key`, holding the rows of a DataFrame as objects, written
+    a few thousand rows at a time by pandas' C encoder: hundreds of thousands of rows stay fast and never
+    sit in memory as one text."""
+    from agentkit._reader.jsonable import json_text
+    from agentkit.cli import stream_is_utf8
+
+    ascii_only = not stream_is_utf8(sys.stdout)
+    opening = json_text({**head, key: []}, indent=None, ensure_ascii=ascii_only)
+    write = sys.stdout.write
+    write(opening[: -len("[]}")] + "[")
+    for first in range(0, len(frame), 5000):
+        rows = frame.iloc[first : first + 5000].to_json(
+            orient="records", force_ascii=ascii_only, double_precision=15
+        )
+        # pandas escapes every "/" as "\/" (valid JSON, but paths read badly): every "\/" is such an escape.
+        write(("," if first else "") + "\n" + rows[1:-1].replace("\\/", "/"))
+    write("\n]}\n")
+
+
 def warn(message: str) -> None:
     click.echo(message, err=True)
 

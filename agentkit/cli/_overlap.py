@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from agentkit.cli._common import OK, echo_json, existing_paths, format_option, no_agents
+from agentkit.cli._common import OK, echo_json_records, existing_paths, format_option, no_agents
 
 # agentkit._overlap.scores.COLUMNS, without importing numpy here
 KINDS = ("same_role", "description", "body", "topic", "tools")
@@ -86,6 +86,8 @@ def overlap(
     if not len(agents):
         return no_agents(paths)
     result = agentkit.overlap(agents)
+    if kind == "same_role":
+        result.prefetch("shingles")  # the copies need them; built beside the verdict's vectors
     scores = list(KINDS) if kind == "same_role" else [kind]
     pairs = result.pairs(min_score, kind=kind, scores=scores)
     groups = result.groups(kind, group_threshold) if kind != "tools" else []
@@ -97,7 +99,7 @@ def overlap(
         shown = _ask_claude(result, shown, ask_claude)
 
     if fmt == "json":
-        echo_json(
+        echo_json_records(
             {
                 "agents": len(result),
                 "kind": kind,
@@ -114,9 +116,9 @@ def overlap(
                     }
                     for g, guide in zip(groups, [*guides, *[None] * (len(groups) - len(guides))], strict=True)
                 ],
-                "pairs": _pairs_json(shown, scores),
             },
-            compact=True,  # hundreds of thousands of pairs: the indented encoder is several times slower
+            "pairs",
+            _pairs_table(shown, scores),  # hundreds of thousands: written in chunks, never all in memory
         )
         return OK
 
@@ -152,20 +154,17 @@ def _ask_claude(result: Any, shown: Any, count: int) -> Any:
 WORDS = {"same_role": "verdict", "description": "routing", "body": "copy"}  # each score's meaning, in words
 
 
-def _pairs_json(shown: Any, scores: list[str]) -> list[dict[str, Any]]:
-    """One object per pair, built column-wise (to_dict("records") is slow on 250,000 rows)."""
+def _pairs_table(shown: Any, scores: list[str]) -> Any:
+    """The columns of the JSON pairs: who, then each score with its meaning in words."""
     columns = ["a", "b", "a_name", "b_name"]
     if "claude" in shown:
         columns += ["claude", "claude_confused"]
     for k in scores:
         columns += [k, *([WORDS[k]] if k in WORDS else [])]
-    values = [shown[c].tolist() for c in columns]
-    out = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-    if "claude" in shown:
-        for pair in out:
-            if not pair["claude"]:
-                del pair["claude"], pair["claude_confused"]
-    return out
+    table = shown[columns]
+    if "claude" in shown:  # only the pairs asked about carry Claude's answer
+        table = table.assign(claude=table["claude"].where(table["claude"] != "", None))
+    return table
 
 
 def _headline(n: int, kind: str, pairs: Any, groups: list[Any], min_score: float | None) -> str:
