@@ -12,8 +12,6 @@ imported explicitly, so `import agentkit` stays light (overlap, routing and fixi
 
 from typing import TYPE_CHECKING, Any
 
-from agentkit._edit.export import ExportReport, agents_json, export, sdk_definitions
-from agentkit._edit.write import diff, edit, save
 from agentkit._errors import (
     AgentkitError,
     ClaudeCodeNotFound,
@@ -28,13 +26,14 @@ from agentkit._errors import (
     TooLargeError,
     UnknownRuleError,
 )
-from agentkit._lint.engine import Finding, findings, lint
 from agentkit._reader.agent import Agent, AgentSet
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 from agentkit._reader.scan import discover, load, loads
-from agentkit._version import __version__
 
 if TYPE_CHECKING:
+    from agentkit._edit.export import ExportReport, agents_json, export, sdk_definitions
+    from agentkit._edit.write import diff, edit, save
+    from agentkit._lint.engine import Finding, findings, lint
     from agentkit._lint.fixes import FixResult, fix
     from agentkit._overlap.route import Router, conflicts, route
     from agentkit._overlap.scores import Group, Overlap, Passage, overlap
@@ -80,8 +79,20 @@ __all__ = [
     "sdk_definitions",
 ]
 
-# Overlap and routing pull in numpy, scipy and scikit-learn: load them on first use.
+# Each capability loads on first use: reading agents needs none of them (and the command line's overlap and
+# inventory start faster).
 _LAZY = {
+    "ExportReport": "agentkit._edit.export",
+    "agents_json": "agentkit._edit.export",
+    "export": "agentkit._edit.export",
+    "sdk_definitions": "agentkit._edit.export",
+    "diff": "agentkit._edit.write",
+    "edit": "agentkit._edit.write",
+    "save": "agentkit._edit.write",
+    "Finding": "agentkit._lint.engine",
+    "findings": "agentkit._lint.engine",
+    "lint": "agentkit._lint.engine",
+    "__version__": "agentkit._version",
     "fix": "agentkit._lint.fixes",
     "FixResult": "agentkit._lint.fixes",
     "overlap": "agentkit._overlap.scores",

@@ -194,6 +194,19 @@ def _chunk_hashes(bodies: Sequence[str], offset: int, k: int) -> tuple[np.ndarra
     return hashes, owner + offset
 
 
+def _sort_in_parts(key: np.ndarray, rows: np.ndarray) -> None:
+    """Sort `key` (row * width + column) in place, `rows` (row * width, ascending) saying where each row's
+    values sit: parts cut at row boundaries are sorted on their own threads (numpy releases the GIL),
+    and since every value of a part is below every value of the next, together they are sorted."""
+    parts = _workers()
+    if parts < 2 or len(key) < 1_000_000:
+        key.sort()
+        return
+    cuts = [0, *(int(np.searchsorted(rows, rows[len(rows) * p // parts])) for p in range(1, parts)), len(key)]
+    with ThreadPoolExecutor(parts) as pool:
+        list(pool.map(lambda ab: key[ab[0] : ab[1]].sort(), zip(cuts[:-1], cuts[1:], strict=True)))
+
+
 def shingle_sets(bodies: Sequence[str], k: int = SHINGLE) -> sp.csr_matrix:
     """A 0/1 CSR matrix, one row per body, one column per distinct word k-shingle of all bodies."""
     import pandas as pd
@@ -209,7 +222,7 @@ def shingle_sets(bodies: Sequence[str], k: int = SHINGLE) -> sp.csr_matrix:
     key = column
     np.multiply(owner, width, out=owner)
     key += owner
-    key.sort()
+    _sort_in_parts(key, owner)
     key -= owner  # back to column ids, now in order within each row
     repeat = np.zeros(len(key), bool)
     np.equal(key[1:], key[:-1], out=repeat[1:])
