@@ -38,7 +38,7 @@ You are a benchmark agent. Reply as told.
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "agentkit._oracle.standin", "--port", "0"],
+        [sys.executable, "-c", "from agentkit._oracle.standin import main; main()", "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
