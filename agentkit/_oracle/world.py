@@ -26,6 +26,7 @@ from typing import Any
 
 from agentkit._oracle.binary import ClaudeCode, find_claude
 from agentkit._oracle.standin import FAKE_KEY, FakeMessagesAPI
+from agentkit._reader.claude_code import CONFIG_DIR_VARIABLE
 
 # Passed through from the caller's environment: finding programs and the locale, nothing else.
 PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LANGUAGE", "TZ")
@@ -173,20 +174,27 @@ class ScratchWorld:
         except OSError:
             return ""
 
+    def folders_env(self) -> dict[str, str]:
+        """The variables that send every program's home, config, cache and temporary files into the
+        scratch folder (Claude Code, git, and whatever the agent's tools start)."""
+        return {
+            "HOME": str(self.home),
+            "USERPROFILE": str(self.home),
+            CONFIG_DIR_VARIABLE: str(self.config_dir),
+            "TMPDIR": str(self.tmp),
+            "TMP": str(self.tmp),
+            "TEMP": str(self.tmp),
+            "XDG_CONFIG_HOME": str(self.home / ".config"),
+            "XDG_CACHE_HOME": str(self.home / ".cache"),
+            "XDG_DATA_HOME": str(self.home / ".local" / "share"),
+            "XDG_STATE_HOME": str(self.home / ".local" / "state"),
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+
     def _base_env(self) -> dict[str, str]:
         env = {k: os.environ[k] for k in PASSED_THROUGH if k in os.environ}
         env.setdefault("PATH", os.defpath)
-        env.update(
-            HOME=str(self.home),
-            USERPROFILE=str(self.home),
-            CLAUDE_CONFIG_DIR=str(self.config_dir),
-            TMPDIR=str(self.tmp),
-            XDG_CONFIG_HOME=str(self.home / ".config"),
-            XDG_CACHE_HOME=str(self.home / ".cache"),
-            XDG_DATA_HOME=str(self.home / ".local" / "share"),
-            XDG_STATE_HOME=str(self.home / ".local" / "state"),
-            GIT_CONFIG_NOSYSTEM="1",
-        )
+        env.update(self.folders_env())
         return env
 
     def env(self, api: FakeMessagesAPI, extra: dict[str, str] | None = None) -> dict[str, str]:

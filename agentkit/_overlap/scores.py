@@ -46,6 +46,7 @@ from agentkit._overlap.route import (
     stop_words,
 )
 from agentkit._overlap.verdict import SameRole
+from agentkit._overlap.words import GOLD, M2, joined, mix, word_keys
 from agentkit._progress import progress
 from agentkit._reader.claude_code import BUILTIN_TOOLS
 
@@ -83,7 +84,6 @@ _UNICODE_SEPARATORS = re.compile(
     rb"\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xc2[\xa0-\xbf]|\xe2\x86[\x90-\xbf]|\xe2[\x94\x95][\x80-\xbf]"
     rb"|\xe2\x96[\xa0-\xbf]|\xe2\x97[\x80-\xbf]"
 )
-_M1, _M2, _GOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
 
 
 def _blank(match: re.Match[bytes]) -> bytes:
@@ -103,15 +103,6 @@ def word_tokens(body: str) -> list[bytes]:
     return _word_bytes(body).split()
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: spreads structured 64-bit values over all bits."""
-    x = x ^ (x >> np.uint64(30))
-    x *= _M1
-    x ^= x >> np.uint64(27)
-    x *= _M2
-    return x ^ (x >> np.uint64(31))
-
-
 def _shingle_hashes(bodies: Sequence[str], k: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of every word k-shingle of every body, and the index of the body each came from.
 
@@ -129,9 +120,6 @@ def _shingle_hashes(bodies: Sequence[str], k: int = SHINGLE) -> tuple[np.ndarray
     return np.concatenate([h for h, _ in parts]), np.concatenate([o for _, o in parts])
 
 
-_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [2**64 - 1], np.uint64)  # keep the first n bytes
-
-
 def _word_hashes(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """A 64-bit value per word of each body (in order) and the number of words of each body.
 
@@ -140,27 +128,9 @@ def _word_hashes(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     is its own bytes (then bijectively mixed): no two short words collide; longer words chain
     their chunks through the mixer.
     """
-    parts = [_word_bytes(b) for b in bodies]
-    sizes = np.fromiter(map(len, parts), np.int64, len(parts))
-    data = b" " + b" ".join(parts) + b" " + bytes(8)  # spaces around every body, room to read 8 bytes
-    text = np.frombuffer(data, np.uint8)
-    in_word = text[: len(text) - 8] != 32
-    edges = np.flatnonzero(in_word[1:] != in_word[:-1]) + 1  # alternating word starts and ends
-    starts, ends = edges[0::2], edges[1::2]
-    length = ends - starts
-    # An unaligned uint64 view at every byte offset: view[k] is bytes k..k+7.
-    view = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
-    values = view[starts] & _MASKS[np.minimum(length, 8)]
-    longer = np.flatnonzero(length > 8)
-    offset = 8
-    with np.errstate(over="ignore"):
-        while len(longer):
-            chunk = view[starts[longer] + offset] & _MASKS[np.minimum(length[longer] - offset, 8)]
-            values[longer] = _mix(values[longer] ^ _GOLD) + chunk
-            offset += 8
-            longer = longer[length[longer] > offset]
-        values = _mix(values ^ (length.astype(np.uint64) * _M1))
-    first_word = np.searchsorted(starts, np.cumsum(sizes + 1) - sizes)  # body k starts at byte 1 + sum
+    data, starts, ends, text_start = joined([_word_bytes(b) for b in bodies])
+    values = mix(word_keys(data, starts, ends))
+    first_word = np.searchsorted(starts, text_start)
     counts = np.diff(np.append(first_word, len(starts)))
     return values, counts
 
@@ -172,7 +142,7 @@ def _chunk_hashes(bodies: Sequence[str], offset: int, k: int) -> tuple[np.ndarra
     hashes = words[:m].copy()
     with np.errstate(over="ignore"):
         for s in range(1, k):  # a polynomial in the word values, mod 2**64 (in place: no temporaries)
-            hashes *= _GOLD
+            hashes *= GOLD
             hashes += words[s : m + s]
     owner = np.repeat(np.arange(len(counts)), counts)[:m]
     ends = np.cumsum(counts)
@@ -185,9 +155,9 @@ def _chunk_hashes(bodies: Sequence[str], offset: int, k: int) -> tuple[np.ndarra
             for n, body in enumerate(short):
                 value = np.uint64(counts[body])
                 for w in words[ends[body] - counts[body] : ends[body]]:
-                    value = value * _M2 + w
+                    value = value * M2 + w
                 extra[n] = value
-        hashes = np.concatenate([hashes, _mix(extra)])
+        hashes = np.concatenate([hashes, mix(extra)])
         owner = np.concatenate([owner, short])
         order = np.argsort(owner, kind="stable")  # keep owner sorted (shingle_sets relies on it)
         hashes, owner = hashes[order], owner[order]

@@ -52,6 +52,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agentkit._overlap.words import joined, word_keys
+
 if TYPE_CHECKING:
     import pandas as pd
     import scipy.sparse as sp
@@ -186,19 +188,6 @@ def _prepared(text: Any, name: bool) -> bytes:
     return data.translate(_NAME_BYTES if name else _PROSE_BYTES)
 
 
-_M1, _M2, _GOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
-_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [2**64 - 1], np.uint64)  # keep the first n bytes
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser."""
-    x = x ^ (x >> np.uint64(30))
-    x *= _M1
-    x ^= x >> np.uint64(27)
-    x *= _M2
-    return x ^ (x >> np.uint64(31))
-
-
 def _word_codes(parts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """The words of space-separated byte strings, without a Python object per word.
 
@@ -209,25 +198,8 @@ def _word_codes(parts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, list[by
     """
     import pandas as pd
 
-    sizes = np.fromiter(map(len, parts), np.int64, len(parts))
-    data = b" " + b" ".join(parts) + b" " + bytes(8)
-    text = np.frombuffer(data, np.uint8)
-    in_word = text[: len(text) - 8] != 32
-    edges = np.flatnonzero(in_word[1:] != in_word[:-1]) + 1  # alternating word starts and ends
-    starts, ends = edges[0::2], edges[1::2]
-    length = ends - starts
-    view = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))  # view[k]: bytes k..k+7
-    values = view[starts] & _MASKS[np.minimum(length, 8)]
-    longer = np.flatnonzero(length > 8)
-    offset = 8
-    with np.errstate(over="ignore"):
-        while len(longer):
-            chunk = view[starts[longer] + offset] & _MASKS[np.minimum(length[longer] - offset, 8)]
-            values[longer] = _mix(values[longer] ^ _GOLD) + chunk
-            offset += 8
-            longer = longer[length[longer] > offset]
-        values ^= length.astype(np.uint64) * _M1
-    text_start = np.cumsum(sizes + 1) - sizes  # text k starts at byte 1 + sum of the sizes before + k
+    data, starts, ends, text_start = joined(parts)
+    values = word_keys(data, starts, ends)
     owner = np.searchsorted(text_start, starts, side="right") - 1
     codes, distinct = pd.factorize(values)
     first = np.zeros(len(distinct), np.int64)

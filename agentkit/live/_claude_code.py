@@ -48,7 +48,6 @@ from agentkit._reader.claude_code import (
     CALLER_VARIABLE_PREFIXES,
     CLAUDE_AGENT_SDK_VERSION,
     CLAUDE_CODE_MODEL_VERSION,
-    CONFIG_DIR_VARIABLE,
     MAX_OUTPUT_TOKENS_VARIABLE,
     QUIET_ENVIRONMENT,
 )
@@ -133,19 +132,7 @@ def seed(
 def environment(world: ScratchWorld, spec: RunSpec) -> dict[str, str]:
     """What Claude Code runs with, on top of the caller's environment (which the SDK passes on)."""
     env = {name: "" for name in os.environ if name.upper().startswith(CALLER_VARIABLE_PREFIXES)}
-    env.update(
-        HOME=str(world.home),
-        USERPROFILE=str(world.home),
-        TMPDIR=str(world.tmp),
-        TMP=str(world.tmp),
-        TEMP=str(world.tmp),
-        XDG_CONFIG_HOME=str(world.home / ".config"),
-        XDG_CACHE_HOME=str(world.home / ".cache"),
-        XDG_DATA_HOME=str(world.home / ".local" / "share"),
-        XDG_STATE_HOME=str(world.home / ".local" / "state"),
-        GIT_CONFIG_NOSYSTEM="1",
-    )
-    env[CONFIG_DIR_VARIABLE] = str(world.config_dir)
+    env.update(world.folders_env())
     env.update(QUIET_ENVIRONMENT)
     url = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
     if url:
