@@ -35,8 +35,11 @@ if TYPE_CHECKING:
     from agentkit._edit.write import diff, edit, save
     from agentkit._lint.engine import Finding, findings, lint
     from agentkit._lint.fixes import FixResult, fix
+    from agentkit._oracle.verify import VerifyReport, verify
+    from agentkit._overlap.guidance import MergeGuidance
     from agentkit._overlap.route import Router, conflicts, route
     from agentkit._overlap.scores import Group, Overlap, Passage, overlap
+    from agentkit.live import Comparison, LiveConfusion, LiveRoute, RunResult
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -77,6 +80,13 @@ __all__ = [
     "route",
     "save",
     "sdk_definitions",
+    "verify",
+    "MergeGuidance",
+    "RunResult",
+    "Comparison",
+    "LiveRoute",
+    "LiveConfusion",
+    "VerifyReport",
 ]
 
 # Each capability loads on first use: reading agents needs none of them (and the command line's overlap and
@@ -102,6 +112,14 @@ _LAZY = {
     "route": "agentkit._overlap.route",
     "conflicts": "agentkit._overlap.route",
     "Router": "agentkit._overlap.route",
+    "MergeGuidance": "agentkit._overlap.guidance",
+    "verify": "agentkit._oracle.verify",
+    "VerifyReport": "agentkit._oracle.verify",
+    # The live result types, also here so that annotations need one import (runs are `agentkit.live.run`).
+    "RunResult": "agentkit.live",
+    "Comparison": "agentkit.live",
+    "LiveRoute": "agentkit.live",
+    "LiveConfusion": "agentkit.live",
 }
 
 

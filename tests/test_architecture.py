@@ -93,3 +93,12 @@ def test_the_check_sees_late_imports(tmp_path: Path) -> None:
     tree = ast.parse("def f():\n    from agentkit.widgets import Editor\n    import agentkit.cli\n")
     fake = PACKAGE / "_reader" / "fake.py"
     assert [name for _, name in _imports(tree, fake)] == ["agentkit.widgets", "agentkit.cli"]
+
+
+def test_every_public_name_resolves_and_private_modules_stay_out() -> None:
+    import agentkit
+
+    for name in agentkit.__all__:
+        assert getattr(agentkit, name) is not None, name
+    assert sorted(agentkit.__all__) == sorted(set(agentkit.__all__))
+    assert not [n for n in dir(agentkit) if n.startswith("_") and not n.startswith("__")]

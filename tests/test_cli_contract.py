@@ -188,3 +188,46 @@ def test_a_terminal_that_cannot_encode_a_name_gets_escapes(tmp_path: Path) -> No
             assert json.loads(result.stdout)[0]["name"] == "café"
         else:
             assert b"caf\\xe9" in result.stdout
+
+
+def test_version_names_the_package_and_the_claude_code_it_reads_as(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from agentkit import CLAUDE_CODE_MODEL_VERSION, __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == (
+        f"agentkit {__version__} (reads agents as Claude Code {CLAUDE_CODE_MODEL_VERSION} does)\n"
+    )
+
+
+def test_discover_lists_every_folder_it_searched_found_or_not(
+    folders: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty_repo = folders["empty"]
+    code = main(
+        ["discover", str(empty_repo), "--home", str(folders["home"]), "--managed", str(folders["missing"])]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Folders Claude Code searches, lowest precedence first (later ones win a name):"
+    listed = [line.split()[:2] for line in lines[1:] if line.startswith("  ")]
+    assert listed == [
+        ["user", str(folders["home"] / ".claude" / "agents")],
+        ["project", str(empty_repo.resolve() / ".claude" / "agents")],
+        ["managed", str(folders["missing"])],
+    ]
+    assert out.count("[not found]") == 3 and "No agent files in any of them." in out
+    code = main(
+        [
+            "discover",
+            str(folders["repo"]),
+            "--home",
+            str(folders["home"]),
+            "--managed",
+            str(folders["missing"]),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "[1 agent file]" in out and out.count("[not found]") == 2

@@ -75,7 +75,8 @@ def folders_table(folders: list[Any], rows: list[dict[str, Any]]) -> str:
     for folder in folders:
         label = f"{folder.scope} ({folder.plugin})" if folder.plugin else folder.scope
         if folder.path.is_dir():
-            found = f"{counts.get(str(folder.path), 0)} agent files"
+            count = counts.get(str(folder.path), 0)
+            found = f"{count} agent file{'' if count == 1 else 's'}"
         else:
             found = "not found"
         lines.append(f"  {label:10} {folder.path}  [{found}]")
