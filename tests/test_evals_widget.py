@@ -9,21 +9,7 @@ import pytest
 from agentkit import evals
 from agentkit.widgets import Evaluator
 from agentkit.widgets._evaluator import cell_style, detail_html
-
-REVIEWER = """---
-name: reviewer
-description: Reviews code diffs for bugs. Use after writing code.
-model: sonnet
----
-You review code carefully and kindly.
-"""
-STRICT = """---
-name: strict
-description: Strict review before merging. Use before a release.
-model: opus
----
-You are a demanding reviewer who blocks merges.
-"""
+from tests.test_evals import REVIEWER, STRICT
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from agentkit._reader.claude_code import GUARDED_HOOK_EVENTS, HOOK_EVENTS, HOOK_TYPES, UNSCANNED_TOP_KEYS
+from agentkit._reader.frontmatter import type_name
 
 _GUARDED = frozenset(GUARDED_HOOK_EVENTS)
 _EVENTS = frozenset(HOOK_EVENTS)
@@ -123,17 +124,8 @@ def guard_problem(fields: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+    # Hook messages say "null" where front-matter messages say "empty": a hook value is JSON-shaped.
+    return "null" if value is None else type_name(value)
 
 
 def _number(value: Any) -> bool:
