@@ -9,8 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import agentkit
+from agentkit._reader.frontmatter import JS_SPACE_CHARS, split_scanning, split_tools
 
 
 def fm(block: str, body: str = "Body.\n") -> str:
@@ -68,6 +71,13 @@ def test_a_names_length_counts_utf16_code_units():
 )
 def test_tools_are_read_as_claude_code_reads_them(line, tools):
     assert agent(line + "\n").tools == tools
+
+
+@given(st.text(alphabet=st.sampled_from(["R", "e", "a", ",", " ", "*", "\t", "\x85", *JS_SPACE_CHARS[:6]])))
+def test_the_fast_split_gives_the_scanning_splits_entries(text):
+    """Text without parentheses takes a C-speed split; it must give what the character scan gives."""
+    scanned = split_scanning(text)
+    assert split_tools(text) == (["*"] if "*" in scanned else scanned)
 
 
 @pytest.mark.parametrize(

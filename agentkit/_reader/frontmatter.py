@@ -16,6 +16,7 @@ from agentkit._reader.yaml12 import (
     AliasBombError,
     TooDeepError,
     YAMLError,
+    flat_spans,
     load_simple_mapping,
     load_yaml12,
     load_yaml12_full,
@@ -110,6 +111,7 @@ class ParsedBlock(NamedTuple):  # immutable; a NamedTuple for the same reason as
     quoted_lines: tuple[int, ...]  # block line indexes the fallback quoted
     not_mapping: str | None  # the YAML type name when the document was not a mapping
     refused: bool = False  # agentkit would not parse it at all (alias bomb, nesting too deep)
+    flat: bool = False  # read by the fast path (one `key: value` per line): lint finds keys without YAML
 
 
 def parse_block(block: str) -> ParsedBlock:
@@ -120,7 +122,7 @@ def parse_block(block: str) -> ParsedBlock:
     parser gives up; only if the rewritten text hits them too is the front matter refused."""
     simple = load_simple_mapping(block)  # most front matter: string keys, nothing to convert
     if simple is not None:
-        return ParsedBlock(simple, "strict", None, None, (), None)
+        return ParsedBlock(simple, "strict", None, None, (), None, flat=True)
     try:
         value = load_yaml12_full(block)
     except YAMLError as exc:
@@ -210,28 +212,37 @@ def split_tools(value: Any) -> list[str]:
         return []
     entries: list[str] = []
     for text in texts:
-        if not text:
-            continue
-        current = ""
-        inside = False
-        for char in text:
-            if char == "(":
-                inside = True
-                current += char
-            elif char == ")":
-                inside = False
-                current += char
-            elif char == "," and not inside or char == " " and not inside:
-                if js_trim(current):
-                    entries.append(js_trim(current))
-                    current = ""
-                elif char == ",":
-                    current = ""
-            elif current or js_trim(char):
-                current += char
-        if js_trim(current):
-            entries.append(js_trim(current))
+        if "(" in text or ")" in text:
+            entries.extend(split_scanning(text))
+        else:
+            # Without parentheses the scan is a split on ',' and ' ' with each piece trimmed (a piece never
+            # keeps leading white space): the same entries at C speed. lint reads every file's `tools`.
+            entries.extend(t for piece in text.replace(",", " ").split(" ") if (t := js_trim(piece)))
     return ["*"] if "*" in entries else entries
+
+
+def split_scanning(text: str) -> list[str]:
+    """One text's entries, scanned character by character as Claude Code does: ',' and ' ' separate
+    except between '(' and the next ')'; leading white space is skipped; each entry is trimmed."""
+    entries: list[str] = []
+    current = ""
+    inside = False
+    for char in text:
+        if char == "(":
+            inside = True
+            current += char
+        elif char == ")":
+            inside = False
+            current += char
+        elif (char == "," or char == " ") and not inside:
+            if js_trim(current):
+                entries.append(js_trim(current))
+            current = ""
+        elif current or js_trim(char):
+            current += char
+    if js_trim(current):
+        entries.append(js_trim(current))
+    return entries
 
 
 def listed_tools(tools: list[str] | None, disallowed: list[str] | None) -> str:
@@ -322,6 +333,8 @@ def key_spans(block: str, parsed: ParsedBlock | None) -> list[tuple[str, int, in
     source = block
     if parsed is not None and parsed.parse == "fallback":
         source = fallback_rewrite(block)[0]  # line-for-line the same as the file
+    if parsed is not None and parsed.flat:
+        return flat_spans(source)
     if parsed is not None and parsed.parse in ("strict", "fallback") and parsed.not_mapping is None:
         spans = simple_spans(source)  # most front matter: one line per key, no YAML composing needed
         if spans is not None:

@@ -358,6 +358,11 @@ def simple_spans(text: str) -> list[tuple[str, int, int]] | None:
     what node_spans returns for it, without composing the document. None for any other document."""
     if load_simple_mapping(text) is None:
         return None
+    return flat_spans(text)
+
+
+def flat_spans(text: str) -> list[tuple[str, int, int]]:
+    """simple_spans for a document already known to be flat (load_simple_mapping read it)."""
     spans = []
     for index, line in enumerate(text.split("\n")):
         match = _SIMPLE_LINE.fullmatch(line)

@@ -101,6 +101,7 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
         if len(group) < 2:
             continue
         win = _winner(group)
+        why = _why(win, group)
         for agent in group:
             # At most three others by name: a name copied into hundreds of files must not make each
             # message list all of them (quadratic in time and size).
@@ -109,7 +110,6 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
             if len(group) - 1 > len(others):
                 listing += f" and {len(group) - 1 - len(others)} more"
             line = agent.block_start_line or 1
-            why = _why(win, group)
             if agent is win:
                 text = f"the name '{qualified}' is also defined in {listing}; this file wins ({why})"
             else:
