@@ -516,3 +516,47 @@ def test_corpus_cli_fix_leaves_no_fallback(corpus, tmp_path: Path) -> None:
         rel = str(agent.path.relative_to(tmp_path))
         assert agent.description == expected[rel]["description"]
         assert len(agent.body) == expected[rel]["body_chars"] or agent.body == agents[rel].body
+
+
+# -- the engine's shortcuts change nothing ------------------------------------------------------------
+
+
+def _every_rule_on_every_file(agents: list) -> list:
+    """The findings without the engine's shortcuts: every rule on every file, then one sort."""
+    from agentkit._lint.engine import _finding
+    from agentkit._lint.rules import View
+
+    out = []
+    for position, agent in enumerate(agents):
+        view = View(agent)
+        for r in RULES.values():
+            if r.scope == "file":
+                out += [(position, h.line, r.id, _finding(r, agent, h)) for h in r.check(view)]
+    order = {id(a): i for i, a in enumerate(agents)}
+    for r in RULES.values():
+        if r.scope == "set":
+            for h in r.check(agents):
+                target = h.agent or agents[0]
+                out.append((order[id(target)], h.line, r.id, _finding(r, target, h)))
+    out.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in out]
+
+
+def test_skipping_rules_by_key_and_sorting_per_file_change_no_finding(corpus_agents, tmp_path) -> None:
+    """The engine runs a rule only on files having one of its `keys`, and sorts each file's findings
+    alone. Over the lint fixtures, the sample agents, the generated differential files (every reading
+    rule) and the corpora, that gives exactly what every rule on every file gives: a rule declaring
+    the wrong keys would lose findings here."""
+    from tests.oracle_cases import generate
+
+    for folder in generate(per_folder=10_000):
+        for case in folder.cases:
+            target = tmp_path / folder.name / case.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(case.data)
+    agents = [*agentkit.load(FIXTURES), *agentkit.load(SAMPLES), *agentkit.load(tmp_path), *corpus_agents]
+    gated = [r.id for r in RULES.values() if r.keys]
+    assert len(gated) >= 20  # the shortcut is in use
+    expected = _every_rule_on_every_file(agents)
+    assert findings(agents) == expected
+    assert {f.rule for f in expected} >= set(gated)  # every gated rule finds something here

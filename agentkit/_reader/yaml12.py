@@ -362,13 +362,14 @@ def simple_spans(text: str) -> list[tuple[str, int, int]] | None:
 
 
 def flat_spans(text: str) -> list[tuple[str, int, int]]:
-    """simple_spans for a document already known to be flat (load_simple_mapping read it)."""
-    spans = []
-    for index, line in enumerate(text.split("\n")):
-        match = _SIMPLE_LINE.fullmatch(line)
-        if match is not None:
-            spans.append((match.group(1), index, index + 1))
-    return spans
+    """simple_spans for a document already known to be flat (load_simple_mapping read it). In such a
+    document a line is `key: value` with the key at column 0 and free of ':', or blank, or a comment (no
+    tabs or carriage returns get that far): the key lines are those starting with neither ' ' nor '#'."""
+    return [
+        (line[: line.index(":")], index, index + 1)
+        for index, line in enumerate(text.split("\n"))
+        if line and line[0] != " " and line[0] != "#"
+    ]
 
 
 def load_yaml12(text: str) -> Any:

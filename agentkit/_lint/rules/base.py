@@ -62,6 +62,7 @@ TRIGGER_WORDS = re.compile(
     r"for tasks|for requests|for questions)\b",
     re.I,
 )
+TRIGGER_WORDS_LOWER = re.compile(TRIGGER_WORDS.pattern)  # for lowercased ASCII text
 # Labels of example dialogues in descriptions that end up as keys when they start at column 0.
 PROSE_KEYS = {
     "user",
@@ -147,6 +148,9 @@ class Rule:
     fix: Fix | None
     scope: Literal["file", "set"]
     check: Callable[..., Iterable[Hit]] = field(repr=False)
+    # The front matter keys without which the check finds nothing (as read: a usable view's fields). The
+    # engine skips the check for a file that has none of them; () runs it on every file.
+    keys: tuple[str, ...] = ()
 
     @property
     def fixable(self) -> bool:
@@ -173,11 +177,12 @@ def rule(
     *,
     fix: Fix | None = None,
     scope: Literal["file", "set"] = "file",
+    keys: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
     def register(check: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
         assert id not in RULES, id
         doc = inspect.cleandoc(check.__doc__ or summary)
-        RULES[id] = Rule(id, name, severity, category, summary, doc, fix, scope, check)
+        RULES[id] = Rule(id, name, severity, category, summary, doc, fix, scope, check, keys)
         return check
 
     return register
@@ -191,10 +196,12 @@ class View:
 
     def __init__(self, agent: Agent) -> None:
         self.agent = agent
-        self.content = agent.text[1:] if agent.has_bom else agent.text
-        block = agent.block_text
-        self.lines: list[str] = block.split("\n") if block is not None else []
-        self.first = agent.block_start_line or 1
+        text = agent.text
+        self.content = text[1:] if text.startswith("\ufeff") else text  # as Claude Code reads it
+        block = agent.block
+        # The block's text, sliced once (several rules search it), and the file line it starts on.
+        self.block_text = self.content[block.start : block.end] if block is not None else ""
+        self.first = self.content.count("\n", 0, block.start) + 1 if block is not None else 1
         parsed = agent.parsed
         self.usable = (
             parsed is not None and parsed.parse in ("strict", "fallback") and parsed.not_mapping is None
@@ -203,13 +210,18 @@ class View:
             parsed.quoted_lines if parsed is not None and agent.parse == "fallback" else ()
         )
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The block's lines ([] without a block)."""
+        return self.block_text.split("\n") if self.agent.block is not None else []
+
     def line(self, index: int) -> int:
         """File line (1-based) of a block line index."""
         return self.first + index
 
     @cached_property
     def spans(self) -> list[tuple[str, int, int]]:
-        return key_spans(self.agent.block_text or "", self.agent.parsed) if self.usable else []
+        return key_spans(self.block_text, self.agent.parsed) if self.usable else []
 
     def span(self, key: str) -> tuple[int, int] | None:
         found = [(s, e) for k, s, e in self.spans if k == key]
@@ -232,6 +244,17 @@ class View:
     @property
     def fields(self) -> dict[str, Any]:
         return self.agent.fields if self.usable else {}
+
+    @cached_property
+    def tools(self) -> list[str]:
+        """`tools` as Claude Code splits it ([] when absent or unreadable); six rules read it."""
+        return (self.agent.tools or []) if self.usable and "tools" in self.agent.fields else []
+
+    @cached_property
+    def disallowed_tools(self) -> list[str]:
+        """`disallowedTools` as Claude Code splits it ([] when absent or unreadable)."""
+        fields = self.agent.fields
+        return (self.agent.disallowed_tools or []) if self.usable and "disallowedTools" in fields else []
 
 
 def plugin_note(agent: Agent) -> str:

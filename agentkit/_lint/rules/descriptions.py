@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from agentkit._lint.rules.base import (
     LONG_DESCRIPTION,
     TRIGGER_WORDS,
+    TRIGGER_WORDS_LOWER,
     Hit,
     View,
     rule,
@@ -29,12 +30,21 @@ def _description(view: View) -> str | None:
     return value
 
 
+def _has_trigger(text: str) -> bool:
+    # Lowercasing ASCII text and matching case-sensitively gives the same answer at twice the speed;
+    # other text keeps the case-insensitive pattern (Unicode lowercasing can change lengths).
+    if text.isascii():
+        return TRIGGER_WORDS_LOWER.search(text.lower()) is not None
+    return TRIGGER_WORDS.search(text) is not None
+
+
 @rule(
     "AK601",
     "description-no-trigger",
     "warning",
     "descriptions",
     "The description never says when to use the agent, so Claude rarely delegates to it.",
+    keys=("description",),
 )
 def description_no_trigger(view: View) -> Iterator[Hit]:
     """Claude picks a subagent by its description. Descriptions that only say what the agent is
@@ -42,7 +52,7 @@ def description_no_trigger(view: View) -> Iterator[Hit]:
     "Use this agent to ...", "Use PROACTIVELY after ...", "Invoke for ...".
     """
     text = _description(view)
-    if text and not TRIGGER_WORDS.search(text):
+    if text and not _has_trigger(text):
         yield Hit(
             view.key_line("description"),
             "the description does not say when to use the agent (e.g. "
@@ -57,6 +67,7 @@ def description_no_trigger(view: View) -> Iterator[Hit]:
     "warning",
     "descriptions",
     f"A description over {LONG_DESCRIPTION:,} characters crowds Claude's list of agents.",
+    keys=("description",),
 )
 def description_too_long(view: View) -> Iterator[Hit]:
     """Every description is sent with each request that may delegate. Long example dialogues belong in

@@ -324,6 +324,7 @@ def description_missing(view: View) -> Iterator[Hit]:
     "dropped",
     "A `name` that starts with `-`, contains `:` (after NFKC normalisation) or is longer than 256 UTF-16 "
     "code units is rejected.",
+    keys=("name",),
 )
 def invalid_name(view: View) -> Iterator[Hit]:
     """Claude Code rejects such names and drops the agent (`:` is reserved for `<plugin>:<name>`). It looks

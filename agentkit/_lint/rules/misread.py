@@ -43,7 +43,7 @@ def comment_truncates_value(view: View) -> Iterator[Hit]:
 
     Fix: quote the value (`description: "Expert in C# code #dotnet"`).
     """
-    if not view.usable or not _COMMENT.search(view.agent.block_text or ""):  # no ' #' anywhere: done
+    if not view.usable or "#" not in view.block_text or not _COMMENT.search(view.block_text):
         return
     for key, start, end in view.spans:
         value = view.fields.get(key)
@@ -209,7 +209,8 @@ def invisible_character(view: View) -> Iterator[Hit]:
 
     Fix: retype the spaces; delete the invisible characters.
     """
-    if not _ANY_BAD.search(view.agent.block_text or ""):  # nearly every file: skip the per-character scan
+    # Nearly every file: no such character (all are outside ASCII), so no per-character scan.
+    if view.block_text.isascii() or not _ANY_BAD.search(view.block_text):
         return
     for index, line in enumerate(view.lines):
         lead = len(line) - len(line.lstrip(" \t" + STRUCTURAL_BAD))

@@ -30,6 +30,7 @@ def _good_name(view: View) -> str | None:
     "warning",
     "names",
     "Agent names should be lowercase letters, digits and hyphens (`code-reviewer`).",
+    keys=("name",),
 )
 def name_not_kebab_case(view: View) -> Iterator[Hit]:
     """The documentation asks for lowercase letters and hyphens; names with spaces, capitals or
@@ -53,6 +54,7 @@ def name_not_kebab_case(view: View) -> Iterator[Hit]:
     "info",
     "names",
     "The agent is called by its `name`, not its file name; they differ.",
+    keys=("name",),
 )
 def name_differs_from_file(view: View) -> Iterator[Hit]:
     """Claude Code uses the front matter `name`. When it differs from the file name, people look for the
@@ -102,22 +104,26 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
             continue
         win = _winner(group)
         why = _why(win, group)
+        loses = f"{_where(win)} wins ({why}), so this file is never used"
+        head = group[:4]
+        beyond_head = _listing(head[:3], len(group))  # what every file after the first four lists
         for agent in group:
             # At most three others by name: a name copied into hundreds of files must not make each
             # message list all of them (quadratic in time and size).
-            others = [a for a in group[:4] if a is not agent][:3]
-            listing = ", ".join(_where(a) for a in others)
-            if len(group) - 1 > len(others):
-                listing += f" and {len(group) - 1 - len(others)} more"
-            line = agent.block_start_line or 1
-            if agent is win:
-                text = f"the name '{qualified}' is also defined in {listing}; this file wins ({why})"
+            if any(a is agent for a in head):
+                listing = _listing([a for a in head if a is not agent][:3], len(group))
             else:
-                text = (
-                    f"the name '{qualified}' is also defined in {listing}; {_where(win)} wins ({why}), "
-                    "so this file is never used"
-                )
-            yield Hit(_name_line(agent, line), text, agent=agent)
+                listing = beyond_head
+            outcome = f"this file wins ({why})" if agent is win else loses
+            text = f"the name '{qualified}' is also defined in {listing}; {outcome}"
+            yield Hit(_name_line(agent, agent.block_start_line or 1), text, agent=agent)
+
+
+def _listing(others: list[Agent], group_size: int) -> str:
+    listing = ", ".join(_where(a) for a in others)
+    if group_size - 1 > len(others):
+        listing += f" and {group_size - 1 - len(others)} more"
+    return listing
 
 
 def _winner(group: list[Agent]) -> Agent:

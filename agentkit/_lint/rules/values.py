@@ -97,10 +97,7 @@ def _suggest_tool(entry: str) -> str:
 
 
 def _tool_entries(view: View, key: str) -> list[str]:
-    if not view.usable or key not in view.fields:
-        return []
-    entries = view.agent.tools if key == "tools" else view.agent.disallowed_tools
-    return entries or []
+    return view.tools if key == "tools" else view.disallowed_tools
 
 
 @rule(
@@ -109,6 +106,7 @@ def _tool_entries(view: View, key: str) -> list[str]:
     "warning",
     "values",
     "A `tools`/`disallowedTools` entry that is not a Claude Code tool is silently ignored.",
+    keys=("tools", "disallowedTools"),
 )
 def unknown_tool(view: View) -> Iterator[Hit]:
     """Claude Code ignores names it does not know, so the agent lacks the tool the author meant (a typo
@@ -172,6 +170,7 @@ def _fix_tool_aliases(agent: Agent) -> Agent | None:
         changes="grants the replacement tool, which Claude Code ignored under the old name",
         may_change=("tools", "disallowedTools"),
     ),
+    keys=("tools", "disallowedTools"),
 )
 def removed_tool_name(view: View) -> Iterator[Hit]:
     """They survive only as permission-rule names. Replacements: MultiEdit -> Edit, NotebookRead -> Read,
@@ -200,6 +199,7 @@ def removed_tool_name(view: View) -> Iterator[Hit]:
     "values",
     "An old tool name Claude Code still maps to the new one (Task -> Agent, KillShell -> TaskStop, ...).",
     fix=Fix(_fix_tool_aliases, may_change=("tools", "disallowedTools")),
+    keys=("tools", "disallowedTools"),
 )
 def legacy_tool_alias(view: View) -> Iterator[Hit]:
     """Task -> Agent, `Task(a, b)` -> `Agent(a, b)`, KillShell/KillBash -> TaskStop,
@@ -223,6 +223,7 @@ def legacy_tool_alias(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     "A permission pattern like `Bash(git diff:*)` in `tools` grants the whole tool, not just the pattern.",
+    keys=("tools",),
 )
 def permission_pattern_grants_whole_tool(view: View) -> Iterator[Hit]:
     """In an agent's `tools`, Claude Code keeps only the tool name: `Bash(npm run:*)` gives the agent
@@ -245,6 +246,7 @@ def permission_pattern_grants_whole_tool(view: View) -> Iterator[Hit]:
     "error",
     "values",
     "`tools` lists names of which none is a tool a subagent can get: Claude Code refuses to start the agent.",
+    keys=("tools",),
 )
 def tools_grant_nothing(view: View) -> Iterator[Hit]:
     """A non-empty `tools` list in which no entry is a real tool (only unknown names, removed names such as
@@ -254,7 +256,7 @@ def tools_grant_nothing(view: View) -> Iterator[Hit]:
     """
     if not view.usable or "tools" not in view.fields:
         return
-    entries = view.agent.tools or []
+    entries = view.tools
     if not entries or entries == ["*"] or view.agent.granted_tools != entries:
         return  # empty (AK420), every tool, or memory adds real tools
     if not any(_grants(entry) for entry in entries):
@@ -271,6 +273,7 @@ def tools_grant_nothing(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     'An empty `tools` (`tools:`, `tools: []`, `tools: ""`) runs the agent with no tools at all.',
+    keys=("tools",),
 )
 def tools_empty(view: View) -> Iterator[Hit]:
     """Claude Code starts such an agent with zero tools: it can only answer from its prompt. Its agent
@@ -406,6 +409,7 @@ def _valid_model(value: Any) -> bool:
     "warning",
     "values",
     "`model` must be an alias (sonnet, opus, haiku, inherit, ...), a `[1m]` variant or a full model id.",
+    keys=("model",),
 )
 def invalid_model(view: View) -> Iterator[Hit]:
     """Valid: `sonnet`, `opus`, `haiku`, `inherit`, `fable`, `best`, `opusplan`, their `[1m]` variants,
@@ -422,6 +426,7 @@ def invalid_model(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     "A `color` outside the eight allowed names is silently dropped.",
+    keys=("color",),
 )
 def invalid_color(view: View) -> Iterator[Hit]:
     """Allowed: red, blue, green, yellow, purple, orange, pink, cyan (lowercase). Hex codes and other
@@ -436,6 +441,7 @@ def invalid_color(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     "`permissionMode` must be one of default, acceptEdits, auto, bypassPermissions, dontAsk, plan.",
+    keys=("permissionMode",),
 )
 def invalid_permission_mode(view: View) -> Iterator[Hit]:
     """Values are case-sensitive camelCase (`manual` is read as `default`)."""
@@ -450,6 +456,7 @@ def invalid_permission_mode(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     "`effort` must be low, medium, high, xhigh, max or an integer.",
+    keys=("effort",),
 )
 def invalid_effort(view: View) -> Iterator[Hit]:
     """Any other value is not understood."""
@@ -474,13 +481,27 @@ def _effort_ok(value: Any) -> bool:
     return False
 
 
-@rule("AK412", "invalid-memory", "warning", "values", "`memory` must be user, project or local.")
+@rule(
+    "AK412",
+    "invalid-memory",
+    "warning",
+    "values",
+    "`memory` must be user, project or local.",
+    keys=("memory",),
+)
 def invalid_memory(view: View) -> Iterator[Hit]:
     """Any other value is not understood."""
     yield from _enum(view, "memory", MEMORIES, "not a memory scope")
 
 
-@rule("AK413", "invalid-isolation", "warning", "values", "`isolation` must be worktree or remote.")
+@rule(
+    "AK413",
+    "invalid-isolation",
+    "warning",
+    "values",
+    "`isolation` must be worktree or remote.",
+    keys=("isolation",),
+)
 def invalid_isolation(view: View) -> Iterator[Hit]:
     """Any other value is not understood."""
     yield from _enum(view, "isolation", ISOLATIONS, "not an isolation mode")
@@ -501,7 +522,14 @@ def _positive_integer(value: Any) -> int | None:
     return int(number) if float(number).is_integer() and number > 0 else None
 
 
-@rule("AK414", "invalid-max-turns", "warning", "values", "`maxTurns` must be a positive integer.")
+@rule(
+    "AK414",
+    "invalid-max-turns",
+    "warning",
+    "values",
+    "`maxTurns` must be a positive integer.",
+    keys=("maxTurns",),
+)
 def invalid_max_turns(view: View) -> Iterator[Hit]:
     """`0`, `-1`, `2.5` or `ten` are not positive integers, and Claude Code ignores them (with a warning).
     Text that starts with digits (`"10"`) is read as the number.
@@ -516,7 +544,14 @@ def invalid_max_turns(view: View) -> Iterator[Hit]:
             )
 
 
-@rule("AK415", "invalid-background", "warning", "values", "`background` must be true or false.")
+@rule(
+    "AK415",
+    "invalid-background",
+    "warning",
+    "values",
+    "`background` must be true or false.",
+    keys=("background",),
+)
 def invalid_background(view: View) -> Iterator[Hit]:
     """`background: yes` is a string in YAML 1.2, not a boolean, and Claude Code ignores it (the text
     `"true"` or `"false"` it accepts)."""
@@ -534,6 +569,7 @@ def invalid_background(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     "`mcpServers` must be a list of server names or single-key maps `{name: config}`.",
+    keys=("mcpServers",),
 )
 def invalid_mcp_servers(view: View) -> Iterator[Hit]:
     """Each entry is a string naming a configured server, or a mapping with exactly one key (the server
@@ -556,7 +592,14 @@ def invalid_mcp_servers(view: View) -> Iterator[Hit]:
             return
 
 
-@rule("AK417", "invalid-skills", "warning", "values", "`skills` must be a string or a list of skill names.")
+@rule(
+    "AK417",
+    "invalid-skills",
+    "warning",
+    "values",
+    "`skills` must be a string or a list of skill names.",
+    keys=("skills",),
+)
 def invalid_skills(view: View) -> Iterator[Hit]:
     """A comma/space-separated string or a list of strings."""
     if "skills" not in view.fields:
@@ -567,7 +610,14 @@ def invalid_skills(view: View) -> Iterator[Hit]:
         yield Hit(view.key_line("skills"), f"'skills' is {type_name(value)}, not a string or a list of names")
 
 
-@rule("AK418", "invalid-initial-prompt", "warning", "values", "`initialPrompt` must be a string.")
+@rule(
+    "AK418",
+    "invalid-initial-prompt",
+    "warning",
+    "values",
+    "`initialPrompt` must be a string.",
+    keys=("initialPrompt",),
+)
 def invalid_initial_prompt(view: View) -> Iterator[Hit]:
     """Quote values YAML would read as numbers or booleans."""
     if "initialPrompt" in view.fields and not isinstance(view.fields["initialPrompt"], str):
@@ -581,6 +631,7 @@ def invalid_initial_prompt(view: View) -> Iterator[Hit]:
     "info",
     "values",
     "The same entry is listed twice in `tools` or `disallowedTools`.",
+    keys=("tools", "disallowedTools"),
 )
 def duplicate_tool(view: View) -> Iterator[Hit]:
     """Harmless to Claude Code, but usually a sign of a merge or copy-paste slip: the list may not say
@@ -600,6 +651,7 @@ def duplicate_tool(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     f"`autoCompactWindow` must be an integer of at least {AUTO_COMPACT_WINDOW_MIN:,} (tokens).",
+    keys=("autoCompactWindow",),
 )
 def invalid_auto_compact_window(view: View) -> Iterator[Hit]:
     """The context size at which Claude Code compacts this agent's conversation. Any other value is
@@ -622,6 +674,7 @@ def invalid_auto_compact_window(view: View) -> Iterator[Hit]:
     "warning",
     "values",
     f"`experimental.cacheTtl` must be one of {', '.join(CACHE_TTLS)}.",
+    keys=("experimental",),
 )
 def invalid_cache_ttl(view: View) -> Iterator[Hit]:
     """The prompt-cache lifetime for this agent. Claude Code finds the key case- and dash-insensitively
@@ -657,6 +710,7 @@ _FLAGS = {  # key -> (what Claude Code accepts, in words; the check)
     "values",
     "`omitClaudeMd`, `observeSubagents`, `observeToolResults` take true/false; `observer`, "
     "`observerMessage` take text.",
+    keys=tuple(_FLAGS),
 )
 def invalid_flag_value(view: View) -> Iterator[Hit]:
     """Keys Claude Code reads but does not document. Any other value is silently ignored (`omitClaudeMd:
