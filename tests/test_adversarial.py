@@ -543,6 +543,19 @@ def test_scale_overlap_refuses_up_front_with_what_it_would_need(
             agentkit.overlap(agentkit.load(many_agents)).pairs(min_score=0.05, kind="description")
 
 
+def test_scale_overlap_says_when_verbatim_copies_fill_the_pairs(tmp_path: Path, capsys) -> None:
+    """Thousands of copies of one agent make millions of pairs scoring 1, which no minimum score removes:
+    the message says so and names the body they share, instead of "raise the minimum score"."""
+    text = good("copied") + "Review the code for bugs, races and missing tests.\n"
+    for index in range(3400):  # 3400 * 3399 / 2 = 5.78 million pairs, above the 5 million agentkit lists
+        (tmp_path / f"c{index:04d}.md").write_text(text)
+    (tmp_path / "other.md").write_text(good("other") + "Write release notes from the changelog.\n")
+    code, out, err = cli(capsys, "overlap", str(tmp_path), "--kind", "body")
+    assert code == 1 and out == "" and one_line_error(err)
+    assert "3,400 of them share their body with another (3,400 files have the body of" in err
+    assert "c0000.md" in err and "raise the minimum score" not in err
+
+
 def test_scale_long_work_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     import fcntl
     import pty

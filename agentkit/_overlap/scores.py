@@ -578,9 +578,28 @@ class Overlap:
             except _TooManyPairs:
                 raise TooLargeError(
                     f"the {kind} score reaches {threshold:g} for more than {MAX_LISTED_PAIRS:,} pairs of "
-                    f"these {len(self):,} agents, more than agentkit lists; raise the minimum score"
+                    f"these {len(self):,} agents, more than agentkit lists; {self._fewer_pairs_advice()}"
                 ) from None
         return self._cache[key]
+
+    def _fewer_pairs_advice(self) -> str:
+        """What to do when too many pairs score high. Verbatim copies score 1 on every kind, so when their
+        pairs alone fill most of the list, a higher minimum score cannot help: say so, and where."""
+        copies: dict[str, list[int]] = {}
+        for position, agent in enumerate(self.agents):
+            body = agent.body.strip() if isinstance(agent.body, str) else ""
+            if body:
+                copies.setdefault(body, []).append(position)
+        sets = [members for members in copies.values() if len(members) > 1]
+        copy_pairs = sum(len(m) * (len(m) - 1) // 2 for m in sets)
+        if copy_pairs * 2 < MAX_LISTED_PAIRS:
+            return "raise the minimum score"
+        largest = max(sets, key=len)
+        return (
+            f"{sum(map(len, sets)):,} of them share their body with another ({len(largest):,} files have "
+            f"the body of {self.paths[largest[0]]}), and such copies match at every minimum score: keep "
+            "one file of each body (or set the copies aside) and compare again"
+        )
 
     def _search(self, kind: str, threshold: float, key: tuple[str, float]) -> None:
         if threshold <= 0:
