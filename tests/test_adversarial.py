@@ -530,9 +530,16 @@ def test_scale_overlap_refuses_up_front_with_what_it_would_need(
         agentkit.TooLargeError, match=r"description score of 40 agents would compare 780 pairs.*--kind body"
     ):
         result.pairs(kind="description")
+    # Refused before any work starts, background work included (at 100,000 agents it took 1.3 GB).
+    started: list[tuple[str, ...]] = []
+    monkeypatch.setattr(scores.Overlap, "prefetch", lambda self, *features: started.append(features))
+    with pytest.raises(agentkit.TooLargeError, match="would compare 780 pairs"):
+        result.pairs()  # the same-role verdict, which searches by description
+    assert started == [] and "shingles" not in result.__dict__
     # The command says the same in one line, exit 1, before doing the work.
     code, out, err = cli(capsys, "overlap", str(many_agents))
     assert code == 1 and out == "" and one_line_error(err) and "would compare 780 pairs" in err
+    assert started == []  # the command started nothing in the background either
     monkeypatch.setattr(scores, "MAX_COMPARED_PAIRS", {"description": 10**9, "topic": 10**9, "body": 10**9})
     # Too many found while searching: still bounded, still a message. One block; then several blocks,
     # stopped as soon as they find too many.

@@ -402,6 +402,8 @@ class Overlap:
         import threading
 
         for feature in features:
+            if feature in self.__dict__:  # computed already
+                continue
             threading.Thread(target=getattr, args=(self, feature), daemon=True).start()
 
     # -- features (each computed once, on first use) --------------------------------------------------
@@ -689,6 +691,8 @@ class Overlap:
         if min_score is None:
             min_score = LIKELY if kind == "same_role" else 0.5
         self.check_size([_searched_as(kind)], min_score)
+        if kind == "same_role":  # only now: a refused request starts no work (100,000 agents: 1.3 GB)
+            self.prefetch("shingles")  # the copies need them; built beside the verdict's vectors
         known: dict[str, np.ndarray] = {}  # scores the search computed already, reused for the columns
         if kind == "same_role":
             i, j, selected, features = self.same_role.scored_features(min_score)

@@ -86,8 +86,6 @@ def overlap(
     if not len(agents):
         return no_agents(paths)
     result = agentkit.overlap(agents)
-    if kind == "same_role":
-        result.prefetch("shingles")  # the copies need them; built beside the verdict's vectors
     scores = list(KINDS) if kind == "same_role" else [kind]
     pairs = result.pairs(min_score, kind=kind, scores=scores)
     groups = result.groups(kind, group_threshold) if kind != "tools" else []
