@@ -272,6 +272,8 @@ def main() -> None:
     if not args.corpora.is_dir():
         raise SystemExit(f"no corpora at {args.corpora}")
 
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="agentkit-overlap-bench-", dir=args.workdir) as tmp:
         work = Path(tmp)
         folder = work / "agents"
