@@ -98,6 +98,32 @@ def test_1_discover_does_not_hang_on_a_fifo(tmp_path: Path) -> None:
     assert "named pipe" in json.loads(result.stdout)[0]["reason"]
 
 
+def test_1_files_opened_ahead_are_read_in_order_and_all_closed(tmp_path: Path) -> None:
+    """load() opens files a few places ahead (the disk reads them while earlier ones are parsed). Every
+    descriptor is closed, also when the reading stops early, and a FIFO among them is never opened."""
+    from agentkit._reader.scan import _opened_ahead, _walk
+
+    def open_descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    for index in range(100):
+        (tmp_path / f"a{index:03d}.md").write_text(good(f"a{index:03d}"))
+    os.mkfifo(tmp_path / "a050-fifo.md")
+    before = open_descriptors()
+    agents = agentkit.load(tmp_path)
+    assert [a.name for a in agents.loaded] == [f"a{index:03d}" for index in range(100)]
+    assert "named pipe" in agents["a050-fifo.md"].reason
+    assert open_descriptors() == before
+    files = list(_walk(tmp_path, set()))
+    opened = _opened_ahead(files, ahead=8)
+    path_text, _path, _problem, fd = next(opened)
+    assert fd is not None and os.read(fd, 100).startswith(b"---\nname: a000")
+    os.close(fd)  # the reader's to close
+    assert open_descriptors() == before + 8  # the next eight, opened ahead
+    opened.close()  # stopped early
+    assert open_descriptors() == before
+
+
 # -- 2. one file never makes load() raise --------------------------------------------------------------
 
 
