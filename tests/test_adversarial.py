@@ -641,6 +641,26 @@ def test_scale_the_collector_resumes_after_load_and_lint(
         gc.enable()
 
 
+def test_scale_what_load_built_is_filed_as_old_and_a_programs_frozen_objects_stay_frozen(
+    tmp_path: Path,
+) -> None:
+    """Records come out of load() in the collector's oldest generation, so no young collection walks
+    them again; objects the program froze itself (before a fork) are left frozen."""
+    import gc
+
+    (tmp_path / "a.md").write_text(good())
+    agent = agentkit.load(tmp_path)[0]
+    assert any(o is agent for o in gc.get_objects(generation=2))
+    assert gc.get_freeze_count() == 0
+
+    gc.freeze()
+    try:
+        agentkit.lint(agentkit.load(tmp_path))
+        assert gc.get_freeze_count() > 0  # unfreezing would have emptied the permanent generation
+    finally:
+        gc.unfreeze()
+
+
 def test_scale_the_walk_builds_the_same_paths_as_pathlib() -> None:
     """load() builds child paths with pathlib's own _make_child_relpath and caches their text (speed):
     they must be the paths `directory / name` gives, text, parent, name and hash alike."""

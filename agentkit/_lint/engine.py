@@ -151,11 +151,12 @@ def lint(
 
     # Plain tuples: asdict() deep-copies every field, a third of lint()'s time on large sets.
     row = attrgetter(*COLUMNS)
-    rows = [row(f) for f in findings(agents, select, ignore)]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["line"] = frame["line"].astype("int64")
-    frame["column"] = frame["column"].astype("Int64")
-    frame["fixable"] = frame["fixable"].astype(bool)
+    items = findings(agents, select, ignore)
+    with gc_paused():
+        frame = pd.DataFrame([row(f) for f in items], columns=COLUMNS)
+        frame["line"] = frame["line"].astype("int64")
+        frame["column"] = frame["column"].astype("Int64")
+        frame["fixable"] = frame["fixable"].astype(bool)
     return frame
 
 

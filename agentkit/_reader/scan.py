@@ -49,7 +49,7 @@ def load(*paths: str | Path) -> AgentSet:
                     agents.append(_read(path_text, problem, path=path, fd=fd))
             else:
                 agents.append(read_agent(root))
-    return AgentSet(resolve_shadowing(agents, lambda agent: 0, fresh=True))
+        return AgentSet(resolve_shadowing(agents, lambda agent: 0, fresh=True))
 
 
 def path_order(path: Path) -> str:
@@ -424,7 +424,7 @@ def discover(
                 agent = _read(path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path)
                 rank[id(agent)] = index
                 agents.append(agent)
-    return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)], fresh=True))
+        return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)], fresh=True))
 
 
 def resolve_shadowing(
