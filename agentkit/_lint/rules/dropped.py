@@ -334,10 +334,13 @@ def invalid_name(view: View) -> Iterator[Hit]:
     name = view.fields.get("name")
     if not isinstance(name, str) or not name or view.agent.plugin:
         return
+    colon = nfkc_colon(name)
+    too_long = js_length(name) > NAME_MAX_CHARS
+    if not (name.startswith("-") or colon is not None or too_long):
+        return  # the common case: no need to find the key's line
     line = view.key_line("name")
     if name.startswith("-"):
         yield Hit(line, f"the name {snippet(name)} starts with '-': Claude Code drops the agent")
-    colon = nfkc_colon(name)
     if colon == ":":
         yield Hit(
             line,
@@ -349,7 +352,7 @@ def invalid_name(view: View) -> Iterator[Hit]:
             f"the name {snippet(name)} contains {colon!r} (U+{ord(colon):04X}), which becomes ':' under NFKC "
             "normalisation (reserved for plugin:name): Claude Code drops the agent",
         )
-    if js_length(name) > NAME_MAX_CHARS:
+    if too_long:
         yield Hit(
             line,
             f"the name is {js_length(name)} UTF-16 code units long (at most {NAME_MAX_CHARS}): "
