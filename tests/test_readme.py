@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,15 @@ def test_ci_runs_the_readme_test_command() -> None:
     command = readme[marker:].split("\n")[2]
     assert "pytest" in command and "--nbval" in command
     assert "test-command" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_every_test_the_readme_names_exists() -> None:
+    """The README backs its promises with named tests: a renamed or deleted test must not leave a claim
+    pointing at nothing."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    named = set(re.findall(r"`(test_\w+)`", readme))
+    defined = set()
+    for module in (ROOT / "tests").glob("test_*.py"):
+        defined |= set(re.findall(r"^(?:async )?def (test_\w+)", module.read_text("utf-8"), re.M))
+    assert len(named) >= 6
+    assert named <= defined, sorted(named - defined)
