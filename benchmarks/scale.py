@@ -12,6 +12,9 @@
      read     walk the folders and read every *.md file's bytes (os.walk, open, read): the floor;
      keep     the same, keeping every file's bytes in memory, as anything returning the texts must (fresh
               memory costs page faults that `read`, reusing one buffer, never pays): a second reference;
+     naive    the least a Python reader with a record per file does: read, decode, cut the block, split
+              its `key: value` lines, one small object per file (a third reference: Python's floor for
+              this job, with none of Claude Code's rules, validation or name clashes);
      frontmatter  python-frontmatter on every file (a reference: a plain parser, no records);
      load     `agentkit.load(folder)`;
      lint     `agentkit.lint(agentkit.load(folder))`, every rule;
@@ -28,10 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("read", "keep", "frontmatter", "load", "lint", "overlap")
+STEPS = ("read", "keep", "naive", "frontmatter", "load", "lint", "overlap")
 
 
 def default_corpora() -> Path:
@@ -77,6 +81,37 @@ def step_keep(folder: str) -> str:
                 with open(os.path.join(directory, name), "rb") as f:
                     kept.append(f.read())
     return f"{len(kept)} files, {sum(map(len, kept)) / 2**20:.0f} MiB kept"
+
+
+@dataclass(frozen=True, slots=True)
+class NaiveRecord:
+    path: str
+    text: str
+    fields: dict[str, str]
+
+
+def naive_fields(text: str) -> dict[str, str]:
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    fields = {}
+    for line in text[4:end].split("\n"):
+        key, colon, value = line.partition(":")
+        if colon:
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def step_naive(folder: str) -> str:
+    records = []
+    for directory, _subdirs, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".md"):
+                path = os.path.join(directory, name)
+                with open(path, "rb") as f:
+                    text = f.read().decode("utf-8", "replace")
+                records.append(NaiveRecord(path, text, naive_fields(text)))
+    return f"{len(records)} naive records"
 
 
 def step_frontmatter(folder: str) -> str:
@@ -196,14 +231,13 @@ def main() -> None:
             best = min(runs, key=lambda r: r[0])
             rows[step] = (best[0], max(r[1] for r in runs), best[2], best[3])
 
-    floor = rows.get("read", (None,))[0]
-    kept = rows.get("keep", (None,))[0]
-    print(f"\n{'step':12}{'seconds':>9}{'x read':>8}{'x keep':>8}{'peak RSS MB':>13}  result")
+    references = [(f"x {name}", rows[name][0]) for name in ("read", "keep", "naive") if name in rows]
+    print(f"\n{'step':12}{'seconds':>9}" + "".join(f"{title:>9}" for title, _ in references), end="")
+    print(f"{'peak RSS MB':>13}  result")
     for step, (seconds, rss, result, complaint) in rows.items():
-        ratio = f"{seconds / floor:8.2f}" if floor else f"{'':8}"
-        ratio_kept = f"{seconds / kept:8.2f}" if kept else f"{'':8}"
+        ratios = "".join(f"{seconds / reference:9.2f}" for _, reference in references)
         note = f"  ({complaint})" if complaint and result != "exit 0" else ""
-        print(f"{step:12}{seconds:9.2f}{ratio}{ratio_kept}{rss:13.0f}  {result}{note}")
+        print(f"{step:12}{seconds:9.2f}{ratios}{rss:13.0f}  {result}{note}")
     cache = "page cache emptied before every run" if args.cold else "warm page cache"
     print(f"(whole processes, best of {args.repeat}; overlap once; {cache})")
 
