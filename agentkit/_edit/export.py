@@ -94,9 +94,14 @@ def export(
     value = agents_json(agents) if shape == "agents-json" else sdk_definitions(agents)
     check = None if overwrite else (lambda current: must_not_exist(current, target))
     atomic_write(target, (json_text(value) + "\n").encode("utf-8"), check=check)
+    return ExportReport([target], json_skips(agents))
+
+
+def json_skips(agents: Iterable[Agent]) -> list[tuple[Path, str]]:
+    """The agents a JSON export leaves out, each with the reason."""
+    agents = list(agents)
     winners = {a.name: a for a in _exportable(agents)}  # later names win, as in the JSON
-    skipped = [(a.path, _why_not(a, winners)) for a in agents if winners.get(a.name) is not a]
-    return ExportReport([target], skipped)
+    return [(a.path, _why_not(a, winners)) for a in agents if winners.get(a.name) is not a]
 
 
 def _exportable(agents: Iterable[Agent]) -> list[Agent]:
@@ -126,9 +131,10 @@ def _export_folder(agents: list[Agent], target: Path, *, overwrite: bool) -> Exp
     written: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     taken: dict[Path, Path] = {}
+    winners = {a.name: a for a in _exportable(agents)}  # the file Claude Code uses for each name
     for agent in agents:
-        if not agent.loaded:
-            skipped.append((agent.path, f"Claude Code does not load it: {agent.reason}"))
+        if winners.get(agent.name) is not agent:
+            skipped.append((agent.path, _why_not(agent, winners)))
             continue
         try:
             out = safe_file_name(agent.name, target)

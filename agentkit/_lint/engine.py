@@ -15,6 +15,7 @@ from agentkit._lint.rules import RULES, SEVERITIES, Rule, View
 from agentkit._progress import gc_paused, progress
 from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
+from agentkit._reader.jsonable import escape_surrogates
 from agentkit._version import __version__
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def to_text(items: Sequence[Finding], files: int, *, color: bool = False) -> str
 
 
 def to_json(items: Sequence[Finding]) -> str:
-    return json.dumps([asdict(f) for f in items], indent=2, ensure_ascii=False) + "\n"
+    return escape_surrogates(json.dumps([asdict(f) for f in items], indent=2, ensure_ascii=False)) + "\n"
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

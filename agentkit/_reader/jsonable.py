@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from typing import Any
 
@@ -23,12 +24,27 @@ def json_text(value: Any, *, indent: int | None = 2, ensure_ascii: bool = False)
         sys.setrecursionlimit(needed)
     try:
         try:
-            return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, default=str, allow_nan=False)
+            text = json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, default=str, allow_nan=False)
         except ValueError:  # a NaN or an infinity somewhere: rare, so only then walk the value
-            return json.dumps(_finite(value), indent=indent, ensure_ascii=ensure_ascii, default=str)
+            text = json.dumps(_finite(value), indent=indent, ensure_ascii=ensure_ascii, default=str)
     finally:
         if previous < needed:
             sys.setrecursionlimit(previous)
+    return escape_surrogates(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """JSON text with every lone surrogate as a `\\uXXXX` escape, as JavaScript's JSON.stringify writes it.
+
+    A file name that is not UTF-8 (Python holds its bytes as U+DC80-U+DCFF) or an escaped surrogate in
+    front matter (`"\\udfff"`) would otherwise make the text impossible to write as UTF-8. Surrogates
+    occur only inside JSON strings, where the escape is valid."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _finite(value: Any) -> Any:

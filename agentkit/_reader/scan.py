@@ -48,8 +48,22 @@ def load(*paths: str | Path) -> AgentSet:
                 ):
                     agents.append(_read(path_text, problem, path=path, fd=fd))
             else:
+                identity = _identity(root)
+                if identity in seen:  # the same file again (`ag ag/a.md`, `a.md ./a.md`): one record
+                    continue
+                if identity is not None:
+                    seen.add(identity)
                 agents.append(read_agent(root))
         return AgentSet(resolve_shadowing(agents, lambda agent: 0, fresh=True))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file behind `path` (links followed), as the folder walk keys it; None when it cannot be told."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def path_order(path: Path) -> str:
@@ -286,7 +300,26 @@ _OPEN_FLAGS = (
 )
 
 
-def _read_bytes(path: str, fd: int | None = None) -> bytes:
+def read_text_safely(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most `limit` bytes, or ValueError saying why not. For the
+    other files agentkit reads (plugin.json, suites): a FIFO is never opened (it would wait for a writer)
+    and a device is never read to its end."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise ValueError(problem)
+    try:
+        data = _read_bytes(str(path), limit=limit)
+    except _TooLarge as exc:
+        raise ValueError(f"it is larger than {limit:,} bytes ({exc.size:,} bytes)") from None
+    except OSError as exc:
+        raise ValueError(_os_problem(exc)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"it is not valid UTF-8 (first bad byte at offset {exc.start})") from None
+
+
+def _read_bytes(path: str, fd: int | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
     # Plain system calls, no buffered file object: this loop is most of load()'s time.
     if fd is None:
         fd = os.open(path, _OPEN_FLAGS)
@@ -297,10 +330,10 @@ def _read_bytes(path: str, fd: int | None = None) -> bytes:
             return data
         chunks = [data]
         total = len(data)
-        while total <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
+        while total <= limit and (chunk := os.read(fd, 1 << 20)):
             chunks.append(chunk)
             total += len(chunk)
-        if total > MAX_FILE_BYTES:
+        if total > limit:
             raise _TooLarge(max(total, os.fstat(fd).st_size))
         return b"".join(chunks)
     finally:
@@ -395,11 +428,13 @@ def _installed_plugins(config: Path) -> list[Path]:
 
 
 def _plugin_name(plugin_dir: Path) -> str:
+    """The plugin's `name` from its plugin.json, else the folder's name. Whatever that file is (a FIFO, a
+    link to /dev/zero, JSON nested too deep for Python), discovery goes on."""
     try:
-        name = json.loads((plugin_dir / ".claude-plugin" / "plugin.json").read_text("utf-8")).get("name")
+        name = json.loads(read_text_safely(plugin_dir / ".claude-plugin" / "plugin.json")).get("name")
         if isinstance(name, str) and name:
             return name
-    except (OSError, ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         pass
     return plugin_dir.name
 

@@ -10,6 +10,7 @@ Subcommands are imported only when run, so `agentkit --help` stays fast.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from collections.abc import Sequence
@@ -22,9 +23,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     import click
 
     from agentkit._errors import AgentkitError
-    from agentkit.cli._app import cli
+    from agentkit.cli._app import StdoutGone, cli
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with stdout closed (`>&-`): nowhere to write the answer
+        if sys.stderr is not None:
+            print(f"agentkit {_command(args)}: standard output is closed", file=sys.stderr)
+        return PROBLEMS
     _tolerate_narrow_terminals()
     try:
         result = cli.main(args=args, prog_name="agentkit", standalone_mode=False)
@@ -39,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except (BrokenPipeError, StdoutGone):
         _silence_stdout()
         return OK
     except (AgentkitError, OSError) as exc:
@@ -70,13 +75,33 @@ def _one_line(exc: BaseException) -> str:
 
 def _tolerate_narrow_terminals() -> None:
     # An agent's text may hold any character; a stream that cannot encode one (PYTHONIOENCODING=ascii,
-    # a Latin-1 console) gets an escape instead of an exception half way through the output.
+    # a Latin-1 console) gets an escape instead of an exception half way through the output. A UTF-8
+    # stream still meets lone surrogates: a file name that is not UTF-8 (Python spells its bytes as
+    # U+DC80-U+DCFF) is written back as those bytes, as `ls` shows it; an escaped surrogate in front
+    # matter ("\udfff") is written as that escape.
     for stream in (sys.stdout, sys.stderr):
-        if not stream_is_utf8(stream) and hasattr(stream, "reconfigure"):
-            try:
-                stream.reconfigure(errors="backslashreplace")
-            except (OSError, ValueError):
-                pass
+        if stream is None or not hasattr(stream, "reconfigure"):
+            continue
+        errors = _SURROGATES if stream_is_utf8(stream) else "backslashreplace"
+        try:
+            stream.reconfigure(errors=errors)
+        except (OSError, ValueError):
+            pass
+
+
+_SURROGATES = "agentkit.surrogates"
+
+
+def _write_surrogates(error: UnicodeError) -> tuple[bytes | str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    if all("\udc80" <= char <= "\udcff" for char in bad):
+        return bytes(ord(char) - 0xDC00 for char in bad), error.end
+    return "".join(f"\\u{ord(char):04x}" for char in bad), error.end  # UTF-8 refuses only surrogates
+
+
+codecs.register_error(_SURROGATES, _write_surrogates)
 
 
 def stream_is_utf8(stream: object) -> bool:

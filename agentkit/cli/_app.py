@@ -45,7 +45,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class StdoutGone(Exception):
+    """The reader of standard output went away (`| head -1`). Not an OSError, so that click, which ends
+    such a pipe with exit 1, lets it through to `main`: a reader that stops early is not a failure."""
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise StdoutGone() from exc
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 

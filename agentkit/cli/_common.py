@@ -58,9 +58,11 @@ def echo_json_records(head: dict[str, Any], key: str, frame: Any) -> None:
     write = sys.stdout.write
     write(opening[: -len("[]}")] + "[")
     for first in range(0, len(frame), 5000):
-        rows = frame.iloc[first : first + 5000].to_json(
-            orient="records", force_ascii=ascii_only, double_precision=15
-        )
+        chunk = frame.iloc[first : first + 5000]
+        try:
+            rows = chunk.to_json(orient="records", force_ascii=ascii_only, double_precision=15)
+        except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): pandas cannot
+            rows = json_text(chunk.to_dict(orient="records"), indent=None, ensure_ascii=ascii_only)
         # pandas escapes every "/" as "\/" (valid JSON, but paths read badly): every "\/" is such an escape.
         write(("," if first else "") + "\n" + rows[1:-1].replace("\\/", "/"))
     write("\n]}\n")

@@ -147,24 +147,33 @@ def export(
 
     if not target and not agents_json and not sdk:
         raise click.UsageError("say where to export: --to DIR, --agents-json FILE or --sdk FILE")
+    if agents_json == "-" and sdk == "-":
+        raise click.UsageError(
+            "--agents-json - and --sdk - would write two JSON documents to stdout: send one to a file"
+        )
+    from agentkit._edit.export import json_skips
+
     agents = agentkit.load(*paths)
     if not len(agents):
         return no_agents(paths)
-    status = OK
+    skipped: dict[tuple[Path, str], None] = {}  # each skipped agent said once, whatever the shapes
     if target:
         report = agentkit.export(agents, target, overwrite=overwrite)
         for out in report.written:
             click.echo(f"wrote {out}")
-        for source, why in report.skipped:
-            warn(f"skipped {source}: {why}")
-        status = PROBLEMS if report.skipped else OK
+        skipped.update(dict.fromkeys(report.skipped))
     for destination, shape, build in (
         (agents_json, "agents-json", agentkit.agents_json),
         (sdk, "sdk", agentkit.sdk_definitions),
     ):
         if destination == "-":
             echo_json(build(agents))
+            skipped.update(dict.fromkeys(json_skips(agents)))
         elif destination:
-            agentkit.export(agents, destination, shape=shape, overwrite=overwrite)
+            report = agentkit.export(agents, destination, shape=shape, overwrite=overwrite)
             click.echo(f"wrote {destination}")
+            skipped.update(dict.fromkeys(report.skipped))
+    for source, why in skipped:
+        warn(f"skipped {source}: {why}")
+    status = PROBLEMS if skipped else OK
     return status

@@ -65,6 +65,7 @@ def lint(
     import agentkit
     from agentkit._errors import AgentkitError
     from agentkit._lint.engine import findings, resolve_rules, summary_line, to_json, to_sarif, to_text
+    from agentkit._reader.jsonable import escape_surrogates
 
     agents: list[Any] = list(agentkit.load(*paths))
     if not agents:
@@ -99,9 +100,8 @@ def lint(
     if fmt == "json":
         sys.stdout.write(to_json(items))
     elif fmt == "sarif":
-        sys.stdout.write(
-            json.dumps(to_sarif(items, resolve_rules(select, ignore)), indent=2, ensure_ascii=False) + "\n"
-        )
+        sarif = json.dumps(to_sarif(items, resolve_rules(select, ignore)), indent=2, ensure_ascii=False)
+        sys.stdout.write(escape_surrogates(sarif) + "\n")
     else:
         sys.stdout.write(to_text(items, len(agents), color=_use_color(sys.stdout)))
     if fmt != "text":

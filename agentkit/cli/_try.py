@@ -141,7 +141,7 @@ def try_(
     (AGENTKIT_REPLAY=1 answers only from there). The line after each answer says where it came from.
     Exit 1 when a run fails or is cut short.
     """
-    text = sys.stdin.read() if prompt == "-" else prompt
+    text = _prompt_text(prompt)
     agents = [_find_agent(spec, folder) for spec in (agent, *compare)]
     for a in agents:
         if not a.loaded:
@@ -193,3 +193,22 @@ def try_(
 def _echo(chunk: str) -> None:
     sys.stdout.write(chunk)
     sys.stdout.flush()  # show text as it arrives
+
+
+def _prompt_text(prompt: str) -> str:
+    """PROMPT, or standard input for `-`: text, or a usage error (a prompt that is not UTF-8 can't be sent)."""
+    if prompt == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise click.UsageError("PROMPT is '-' but standard input is closed")
+        try:
+            return stream.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise click.UsageError(
+                f"the prompt on standard input is not valid UTF-8 (first bad byte at offset {exc.start})"
+            ) from None
+    try:
+        prompt.encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.BadParameter(f"{prompt!r} is not valid UTF-8 text", param_hint="'PROMPT'") from None
+    return prompt

@@ -33,6 +33,7 @@ from typing import Any
 from agentkit import live
 from agentkit._errors import SuiteError
 from agentkit._reader.agent import Agent
+from agentkit._reader.scan import read_text_safely
 from agentkit.evals._agents import Version, agent_label, versions_from_spec
 from agentkit.evals._checks import ASSERTION_KEYS, Assertion, did_you_mean, load_callable, validate
 from agentkit.evals._grader import DEFAULT_GRADER_MODEL, GRADER_SYSTEM_PROMPT
@@ -484,16 +485,24 @@ def _kind(value: Any) -> str:
 def load_suite(path: str | Path) -> Suite:
     """Read a suite file (YAML). Raises SuiteError with the file and line of the first problem."""
     path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise SuiteError(f"{path}: no such suite file")
     try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise SuiteError(f"{path}: no such suite file") from None
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_text_safely(path, limit=SUITE_MAX_BYTES)
+    except ValueError as e:
         raise SuiteError(f"{path}: cannot read it: {e}") from None
-    document = load_located(text, str(path))
-    if document is None:
-        raise SuiteError(f"{path}: the suite is empty")
-    return _Reader(path).suite(document)
+    try:
+        document = load_located(text, str(path))
+        if document is None:
+            raise SuiteError(f"{path}: the suite is empty")
+        return _Reader(path).suite(document)
+    except RecursionError:  # an alias inside itself (`a: &a [*a]`), or nesting deeper than Python's stack
+        raise SuiteError(
+            f"{path}: the suite refers to itself (an alias inside its own anchor) or is nested too deeply"
+        ) from None
+
+
+SUITE_MAX_BYTES = 16 * 1024 * 1024
 
 
 def suite_from(value: Suite | str | Path) -> Suite:

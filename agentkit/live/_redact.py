@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 REDACTED = "[redacted]"
 MIN_PREFIX = 12  # a shown prefix this long identifies a key; shorter ones ("sk-ant-") are everyone's
@@ -69,3 +69,33 @@ def _redact_form(text: str, form: str) -> str:
         out.append(text[start:found])
         out.append(REDACTED)
         start = end
+
+
+def redacted_chunks(chunks: Iterable[str], secret_values: Iterable[str]) -> Iterator[str]:
+    """`chunks` as they stream, with every spelling of a secret redacted, also one split across chunks.
+
+    A key's spellings hold no whitespace, so text is passed on up to its last whitespace character and the
+    word after it waits for the next chunk (or the end). Without a secret, chunks pass unchanged.
+    """
+    forms = [form for secret in secret_values if secret and secret.strip() for form in spellings(secret)]
+    if not forms:
+        yield from chunks
+        return
+
+    def redacted(text: str) -> str:
+        for form in forms:
+            text = _redact_form(text, form)
+        return text
+
+    pending = ""
+    for chunk in chunks:
+        pending += chunk
+        cut = max(pending.rfind(space) for space in _WHITESPACE) + 1
+        if cut:
+            yield redacted(pending[:cut])
+            pending = pending[cut:]
+    if pending:
+        yield redacted(pending)
+
+
+_WHITESPACE = (" ", "\n", "\t", "\r")

@@ -22,7 +22,7 @@ from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, Repla
 from agentkit.live import _api, _claude_code
 from agentkit.live._history import cache_key, lookup, recorded_prompts, store, warn_unusable
 from agentkit.live._prices import cost_usd, resolve_model
-from agentkit.live._redact import redact, secrets
+from agentkit.live._redact import redact, redacted_chunks, secrets
 from agentkit.live._result import API, CLAUDE_CODE, MODES, Comparison, Draft, RunResult, RunSpec
 from agentkit.live._source import base_url, is_anthropic
 
@@ -264,7 +264,7 @@ class LiveStream:
         mode = " in claude-code mode" if self.mode == CLAUDE_CODE else ""
         message = (
             f"replay mode (AGENTKIT_REPLAY=1): no recorded run of agent {name!r} ({path}){mode} "
-            f"with model {self.model!r} and prompt {_abbrev(self.prompt)!r}"
+            f"with model {self.model!r} and prompt {_abbrev(redact(self.prompt))!r}"
         )
         if self.no_cache:
             return message + " (no_cache=True always needs a request)"
@@ -285,7 +285,8 @@ class LiveStream:
         backend = _api.stream if self.mode == API else _claude_code.stream
         record = True
         try:
-            yield from backend(self.spec, draft, self.stop_event, self._set_cancel)
+            chunks = backend(self.spec, draft, self.stop_event, self._set_cancel)
+            yield from redacted_chunks(chunks, secrets(self._api_key))
         except MissingKeyError:
             record = False  # nothing was attempted
             raise
@@ -307,7 +308,7 @@ class LiveStream:
             model=self.model,
             agent=name,
             path=path,
-            prompt=self.prompt,
+            prompt=redact(self.prompt, known),
             input_tokens=draft.input_tokens,
             output_tokens=draft.output_tokens,
             time_to_first_token_s=draft.time_to_first_token_s,
