@@ -249,3 +249,21 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("AGENTKIT_REPLAY", "AGENTKIT_MODELS"):
         monkeypatch.delenv(name, raising=False)
     return path
+
+
+# -- the Python API misused: a plain TypeError or agentkit's own error, never a crash deep inside -------
+
+
+def test_misuse_of_the_api_says_what_was_expected(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="not bytes"):
+        agentkit.loads(b"---\nname: a\n---\n")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not NoneType"):
+        agentkit.loads(None)  # type: ignore[arg-type]
+    (tmp_path / "a.md").write_text(agent_file("a"))
+    with pytest.raises(TypeError, match="not a path"):
+        agentkit.lint(str(tmp_path / "a.md"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not NoneType"):
+        agentkit.lint([None])  # type: ignore[list-item]
+    with pytest.raises(agentkit.ExportError, match="is a file"):
+        agentkit.export(agentkit.load(tmp_path), tmp_path / "a.md")
+    assert (tmp_path / "a.md").read_text() == agent_file("a")

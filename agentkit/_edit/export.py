@@ -127,6 +127,8 @@ def _name_max(folder: Path) -> int:
 
 def _export_folder(agents: list[Agent], target: Path, *, overwrite: bool) -> ExportReport:
     """One file per loaded agent, named after the agent, with its text unchanged."""
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} is a file; a folder export needs a folder (or use shape='agents-json')")
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     skipped: list[tuple[Path, str]] = []

@@ -79,7 +79,15 @@ def resolve_rules(
 
 
 def _as_list(agents: Iterable[Agent] | Agent) -> list[Agent]:
-    return [agents] if isinstance(agents, Agent) else list(agents)
+    if isinstance(agents, Agent):
+        return [agents]
+    if isinstance(agents, str | bytes | Path):  # a path: lint() takes records
+        raise TypeError(f"lint() takes agents, not a path: agentkit.lint(agentkit.load({str(agents)!r}))")
+    items = list(agents)
+    for item in items:
+        if not isinstance(item, Agent):
+            raise TypeError(f"lint() takes agents (from agentkit.load), not {type(item).__name__}")
+    return items
 
 
 def findings(

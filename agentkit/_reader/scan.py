@@ -19,6 +19,11 @@ from agentkit._reader.claude_code import MAX_FILE_BYTES, managed_agents_dir
 
 def loads(text: str, path: str | Path = "<string>", *, plugin: str | None = None) -> Agent:
     """One agent from its text, as Claude Code would read a file holding exactly this text."""
+    if not isinstance(text, str):  # a misuse, not a bad file: say so rather than make a record of it
+        hint = (
+            " (decode it, or read the file with agentkit.load)" if isinstance(text, bytes | bytearray) else ""
+        )
+        raise TypeError(f"loads() takes the file's text as str, not {type(text).__name__}{hint}")
     path = Path(path)
     scope = "plugin" if plugin else None
     try:
