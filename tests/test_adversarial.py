@@ -683,3 +683,130 @@ def test_scale_the_walk_builds_the_same_paths_as_pathlib() -> None:
             expected.name,
             hash(expected),
         )
+
+
+# -- 15. an edit never changes a key it was not asked to change --------------------------------------------
+
+ANCHORED = "---\nname: guard\ndescription: Use when reviewing code.\ntools: &t [Read, Bash]\ndisallowedTools: *t\n---\nbody\n"
+
+
+def test_15_a_key_using_an_anchor_on_the_edited_line_is_an_edit_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(ANCHORED)
+    for args in (["--set", "tools=Read,Grep"], ["--unset", "tools"]):
+        code, _, err = cli(capsys, "edit", str(path), *args)
+        assert code == 1 and one_line_error(err), err
+        assert "'disallowedTools' uses the anchor &t defined on the lines being replaced" in err
+        assert path.read_text() == ANCHORED  # nothing written
+    agent = agentkit.loads("---\nname: &n a\ndescription: *n\n---\n", "n.md")
+    for change in ({"name": "x"}, {"name": None}):
+        with pytest.raises(agentkit.EditError, match="'description' uses the anchor &n"):
+            agentkit.edit(agent, change)
+    # Both keys at once, or the key holding the alias alone: written, the other key kept.
+    both = agentkit.edit(agent, name="x", description="y")
+    assert both.text == "---\nname: x\ndescription: y\n---\n"
+    alias = agentkit.edit(agentkit.loads(ANCHORED, "a.md"), disallowedTools=["Bash"])
+    assert alias.text == ANCHORED.replace("disallowedTools: *t", "disallowedTools: Bash")
+    assert alias.granted_tools == ["Read"] and alias.parse == "strict"
+    # An alias on the line after its key goes with it.
+    text = "---\nname: n\nl: &x\n  - 1\n\n# c\ndescription:\n  *x\n# d\nmodel: m\n---\n"
+    edited = agentkit.edit(agentkit.loads(text, "m.md"), description="y")
+    assert edited.text == text.replace("description:\n  *x\n", "description: y\n")
+
+
+def test_15_an_edit_that_changes_how_the_file_parses_keeps_every_other_key() -> None:
+    # Claude Code's fallback reads `x: a #c` as 'a #c'; quoting the description makes the file strict
+    # YAML, where the same line reads 'a': refused rather than changing x behind the caller's back.
+    agent = agentkit.loads("---\nname: a\ndescription: Use when: x\nx: a #c\n---\n", "f.md")
+    assert agent.parse == "fallback" and agent.fields["x"] == "a #c"
+    with pytest.raises(agentkit.EditError, match=r"'x' would read 'a' instead of 'a #c' \(the front matter"):
+        agentkit.edit(agent, description="Use when: x")
+    # NaN is NaN: a key reading .nan does not block an edit of another key.
+    agent = agentkit.loads("---\nname: a\ndescription: d\nx: .nan\n---\n", "n.md")
+    assert agentkit.edit(agent, description="e").parse == "strict"
+
+
+# -- 16. values are written as given, never as Python's repr -------------------------------------------------
+
+FAITHFUL = [
+    [{"a": 1}],
+    [True, 1.5],
+    [[1, 2]],
+    [None],
+    [False, 0, -3, 1e-05, 1e100, "1", "true", "a b", "*x"],
+    {"k": [1, None, {"z": True}], 2: "two", None: "null key"},
+    [float("inf"), float("-inf")],
+]
+
+
+@pytest.mark.parametrize("value", FAITHFUL, ids=repr)
+def test_16_lists_and_mappings_of_any_scalars_read_back_as_given(value: object) -> None:
+    agent = agentkit.loads("---\nname: a\ndescription: b\n---\n", "x.md")
+    edited = agentkit.edit(agent, {"x": value})
+    assert edited.fields["x"] == value and edited.parse == "strict"
+    assert yaml.safe_load(edited.block_text)["x"] == value  # YAML 1.1 (PyYAML) reads it the same
+
+
+def test_16_list_keys_and_block_lists_keep_non_text_entries() -> None:
+    agent = agentkit.loads("---\nname: a\ndescription: b\n---\n", "x.md")
+    assert agentkit.edit(agent, tools=[None]).fields["tools"] == [None]
+    assert agentkit.edit(agent, skills=["a", 2]).fields["skills"] == ["a", 2]
+    block = agentkit.loads("---\nname: a\ndescription: b\nx:\n  - a\n---\n", "y.md")
+    edited = agentkit.edit(block, x=["a", True, [1], {"k": None}])
+    assert edited.fields["x"] == ["a", True, [1], {"k": None}]
+    assert 'x:\n  - a\n  - true\n  - [1]\n  - {"k": null}\n' in edited.text
+    assert agentkit.edit(block, x=[]).fields["x"] == []  # not `x:` alone, which reads as null
+    for value in ({1, 2}, b"x", [object()], {(1, 2): 3}):
+        with pytest.raises(agentkit.EditError, match="front matter"):
+            agentkit.edit(agent, x=value)
+
+
+# -- 17. a value that contains itself, or nests too deep, is refused at once ---------------------------------
+
+
+def test_17_self_containing_and_huge_values_are_an_edit_error_at_once() -> None:
+    code = (
+        "import agentkit\n"
+        "a = agentkit.loads('---\\nname: a\\ndescription: b\\n---\\n', 'x.md')\n"
+        "loop = []; loop.append(loop)\n"
+        "own = {}; own['own'] = own\n"
+        "inner = [1]; loop2 = {'a': [inner, {'b': inner}]}; inner.append(loop2)\n"
+        "shared = []\n"
+        "for _ in range(60): shared = [shared, shared]\n"  # 2**60 entries written out
+        "for value in (loop, own, loop2, shared):\n"
+        "    try:\n"
+        "        agentkit.edit(a, model=value)\n"
+        "    except agentkit.EditError as exc:\n"
+        "        print(str(exc).split(': ', 1)[1])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "the value of 'model' refers to itself (a list inside itself); front matter cannot hold it; "
+        "nothing was changed",
+        "the value of 'model' refers to itself (a dict inside itself); front matter cannot hold it; "
+        "nothing was changed",
+        "the value of 'model' refers to itself (a dict inside itself); front matter cannot hold it; "
+        "nothing was changed",
+        "the value of 'model' holds more than 100,000 values (a list shared many times is written out "
+        "each time); nothing was changed",
+    ]
+
+
+def test_17_values_nest_as_deep_as_agentkit_reads_them_back() -> None:
+    agent = agentkit.loads("---\nname: a\ndescription: b\n---\n", "x.md")
+
+    def nested(depth: int, make: object) -> object:
+        value: object = "x"
+        for _ in range(depth):
+            value = make(value)  # type: ignore[operator]
+        return value
+
+    for make in (lambda v: [v], lambda v: {"k": v}):
+        deepest = nested(MAX_NESTING - 1, make)  # the front matter's own mapping is the first level
+        assert agentkit.edit(agent, x=deepest).fields["x"] == deepest
+        for depth in (MAX_NESTING, 2000):
+            with pytest.raises(agentkit.EditError, match=f"nested deeper than {MAX_NESTING - 1} levels"):
+                agentkit.edit(agent, x=nested(depth, make))

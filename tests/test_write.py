@@ -286,6 +286,30 @@ def test_edit_then_load_gives_the_values_and_keeps_other_lines(
         assert line in edited.render()
 
 
+_json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _text,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_text, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["name", "model", "color", "x-note", "hooks", "mcpServers"]), _json_like)
+def test_any_json_like_value_reads_back_as_written(key: str, value: object) -> None:
+    """`edit(a, {k: v}).fields[k] == v` for every JSON-like value (None removes the key), in both
+    YAML 1.2 (Claude Code) and YAML 1.1 (PyYAML) readers; other keys are untouched."""
+    agent = agentkit.loads("---\nname: base\ndescription: Base agent.\ntools: Read, Grep\n---\nBody\n")
+    edited = agentkit.edit(agent, {key: value})
+    if value is None:
+        assert key not in edited.fields
+        return
+    assert edited.fields[key] == value and edited.parse == "strict"
+    assert yaml.safe_load(edited.block_text)[key] == value
+    others = {k: v for k, v in agent.fields.items() if k != key}
+    assert {k: v for k, v in edited.fields.items() if k != key} == others
+    assert edited.body == "Body\n"
+
+
 # -- export ------------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+import math
 import os
 import re
 import secrets
@@ -20,11 +21,19 @@ from agentkit._reader.agent import Agent, agent_from_text, with_text
 from agentkit._reader.frontmatter import (
     JS_SPACE_RUN,
     expand_newlines,
+    fallback_rewrite,
     key_spans,
     split_lines,
     split_tools,
 )
-from agentkit._reader.yaml12 import load_yaml12
+from agentkit._reader.yaml12 import (
+    MAX_EXPANDED_NODES,
+    MAX_NESTING,
+    Yaml12Loader,
+    YAMLError,
+    load_yaml12,
+    yaml12_tabs,
+)
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9 _.,/()+=;?'*-]*")
 _SIMPLE_ITEM = re.compile(r"[A-Za-z0-9_*.()-]+")
@@ -34,6 +43,11 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _RISKY_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
 LIST_KEYS = {"tools", "disallowedTools", "skills"}
 DASHES_ESCAPED = "-\\u002d-"  # `---` inside a double-quoted value, hidden from the block regex
+# How deep a value may nest (a list or mapping is one level) and still read back whole: agentkit keeps
+# MAX_NESTING levels of front matter, and the front matter's own mapping is the first of them.
+MAX_VALUE_DEPTH = MAX_NESTING - 1
+# An anchor (`&name`) on a line: a name runs to white space or a flow indicator.
+_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
 
 
 def quote(value: str) -> str:
@@ -46,15 +60,47 @@ def quote(value: str) -> str:
 
 def scalar(value: Any) -> str:
     """How a scalar value is written: plain when every YAML reader agrees it is this string."""
+    if isinstance(value, str):
+        return value if _plain_is_safe(value) else quote(value)
+    return _non_text(value)
+
+
+def _non_text(value: Any) -> str:
+    """A boolean, number or None as YAML 1.2 (Claude Code) and YAML 1.1 read it back: `true`, `null`,
+    `1.0e-05` (1.1 wants the dot), `.inf`, `.nan`."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if not isinstance(value, str):
-        raise EditError(f"cannot write a {type(value).__name__} as a YAML scalar")
-    if _plain_is_safe(value):
-        return value
-    return quote(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = float.__repr__(value)
+        mantissa, e, exponent = text.partition("e")
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+    raise EditError(f"cannot write a {type(value).__name__} in front matter")
+
+
+def _flow(value: Any, json_style: bool) -> str:
+    """A value on one line, in YAML flow style. In `json_style` (inside a mapping, as mappings were
+    always written) every text is double-quoted; otherwise simple list entries stay plain. The value was
+    checked first (`_refuse_unwritable`): no cycles, at most MAX_VALUE_DEPTH levels, known types."""
+    if isinstance(value, str):
+        if not json_style and _SIMPLE_ITEM.fullmatch(value) and _plain_is_safe(value):
+            return value
+        return quote(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(item, json_style) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = (
+            f"{quote(k) if isinstance(k, str) else _non_text(k)}: {_flow(v, True)}" for k, v in value.items()
+        )
+        return "{" + ", ".join(pairs) + "}"
+    return _non_text(value)
 
 
 def _plain_is_safe(value: str) -> bool:
@@ -72,20 +118,21 @@ def render_value(key: str, value: Any, old_style: str | None, indent: str, newli
     """The lines for `key: value`. `old_style` is "block" or "flow" for an existing list, else None."""
     head = key if _PLAIN_KEY.fullmatch(key) and _plain_is_safe(key) else quote(key)
     if isinstance(value, tuple | list):
-        items = [str(v) if not isinstance(v, str) else v for v in value]
-        if old_style == "block":
-            return [f"{head}:{newline}"] + [f"{indent}- {scalar(item)}{newline}" for item in items]
-        if key in LIST_KEYS and old_style is None and all(_joinable(item) for item in items):
-            joined = ", ".join(items)
-            return [f"{head}: {scalar(joined) if items else '[]'}{newline}"]
-        flow = ", ".join(
-            item if _SIMPLE_ITEM.fullmatch(item) and _plain_is_safe(item) else quote(item) for item in items
-        )
-        return [f"{head}: [{flow}]{newline}"]
+        if old_style == "block" and value:
+            return [f"{head}:{newline}"] + [f"{indent}- {_block_item(item)}{newline}" for item in value]
+        joinable = all(isinstance(item, str) and _joinable(item) for item in value)
+        if key in LIST_KEYS and old_style is None and joinable:
+            joined = ", ".join(value)
+            return [f"{head}: {scalar(joined) if value else '[]'}{newline}"]
+        return [f"{head}: {_flow(value, False)}{newline}"]
     if isinstance(value, dict):
-        mapping = json.dumps(value, ensure_ascii=False).replace("---", DASHES_ESCAPED)
-        return [f"{head}: {mapping}{newline}"]
+        return [f"{head}: {_flow(value, True)}{newline}"]
     return [f"{head}: {scalar(value)}{newline}"]
+
+
+def _block_item(item: Any) -> str:
+    """One `- item` of a block list: a text as a scalar, anything else on one line in flow style."""
+    return scalar(item) if isinstance(item, str) else _flow(item, False)
 
 
 def _joinable(item: str) -> bool:
@@ -103,15 +150,18 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
     """A copy of `agent` with front matter keys changed (None removes a key) and/or `body=` replaced.
 
     Only the lines of the changed keys differ; every other byte stays. Keys that are not Python names
-    go in `changes`. Raises EditError when Claude Code would read the result differently from what was
-    asked (nothing is changed then).
+    go in `changes`. Values are text, numbers, booleans, None (inside lists and mappings) and lists and
+    mappings of them. Raises EditError when Claude Code would read the result differently from what was
+    asked, or would read any other key differently (an alias of an anchor on a replaced line, a file
+    that would parse another way), or the value cannot be written (it contains itself, nests deeper than
+    agentkit reads back, holds another type); nothing is changed then.
     """
     changes = {**(changes or {}), **more}
     if not agent.editable:
         raise EditError(
             f"{agent.path}: {'; '.join(agent.problems) or 'not editable'}; agentkit will not rewrite it"
         )
-    _refuse_surrogates(agent.path, changes)
+    _refuse_unwritable(agent.path, changes)
     new_body = changes.pop("body", None)
     if agent.parsed is not None and agent.parsed.not_mapping not in (None, "nothing"):
         raise EditError(
@@ -122,6 +172,8 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
     newline = agent.newline
     if agent.block is None and changes:
         _refuse_second_block(agent.path, content)
+    replaced = ""  # the lines the edit replaces or removes (to name an anchor defined on them)
+    spans: list[tuple[str, int, int]] = []
     if agent.block is None:
         head_lines = [
             line
@@ -134,7 +186,7 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
     else:
         block = content[agent.block.start : agent.block.end]
         lines = split_lines(block)
-        spans = key_spans(agent.block_text or "", agent.parsed)
+        spans = _whole_spans(key_spans(agent.block_text or "", agent.parsed), lines, agent)
         edits: list[tuple[int, int, list[str]]] = []  # (start, end, replacement)
         for key, value in changes.items():
             mine = [(s, e) for k, s, e in spans if k == key]
@@ -152,6 +204,7 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
                 if lines and not lines[-1].endswith("\n"):
                     lines[-1] += newline  # the block ended mid-line: give the new key its own line
                 edits.append((len(lines), len(lines), render_value(key, value, None, "  ", newline)))
+        replaced = "".join("".join(lines[start:end]) for start, end, _ in edits)
         for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             lines[start:end] = replacement
         body_part = content[agent.block.end : agent.block.body_start]
@@ -159,27 +212,82 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
         new_content = content[: agent.block.start] + "".join(lines) + body_part + body
     edited = with_text(agent, bom + new_content)
     _check(agent, edited, changes, new_body)
+    _check_others(agent, edited, changes, replaced, spans)
     return edited
 
 
-def _refuse_surrogates(path: Path, changes: Mapping[str, Any]) -> None:
-    """A lone surrogate (from a bad decode, `surrogateescape`) cannot be written as UTF-8."""
-    stack: list[Any] = [*changes.keys(), *changes.values()]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as exc:
+_LEAVE = object()  # marks, on the walk's stack, the end of a list's or mapping's items
+
+
+def _refuse_unwritable(path: Path, changes: Mapping[str, Any]) -> None:
+    """Refuse, before anything is written, a value front matter cannot hold as given: a lone surrogate
+    (from a bad decode, `surrogateescape`; UTF-8 cannot write it), a type YAML has no scalar for, a
+    list or mapping that contains itself, one nested deeper than agentkit reads back (MAX_VALUE_DEPTH),
+    or more than MAX_EXPANDED_NODES values (shared lists count each time they appear: they are written
+    out in full). The walk uses its own stack: no value makes it recurse, loop or run long."""
+    for key, value in changes.items():
+        if not isinstance(key, str):
+            raise EditError(f"{path}: the key {key!r} is not text; front matter keys are written as text")
+        _refuse_surrogate(path, key)
+        if key == "body" and value is not None and not isinstance(value, str):
+            raise EditError(f"{path}: the body must be text, not a {type(value).__name__}")
+        count = 0
+        open_ids: set[int] = set()  # the lists and mappings being walked (a value's ancestors)
+        stack: list[tuple[Any, int]] = [(value, 0)]
+        while stack:
+            item, depth = stack.pop()
+            if item is _LEAVE:
+                open_ids.discard(depth)  # here `depth` holds the id of the collection left
+                continue
+            count += 1
+            if count > MAX_EXPANDED_NODES:
                 raise EditError(
-                    f"{path}: {value[:40]!r} holds a lone surrogate (U+{ord(value[exc.start]):04X}), "
-                    "which UTF-8 cannot write; nothing was changed"
-                ) from None
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
+                    f"{path}: the value of {key!r} holds more than {MAX_EXPANDED_NODES:,} values "
+                    "(a list shared many times is written out each time); nothing was changed"
+                )
+            if isinstance(item, str):
+                _refuse_surrogate(path, item)
+            elif isinstance(item, list | tuple | dict):
+                if id(item) in open_ids:
+                    raise EditError(
+                        f"{path}: the value of {key!r} refers to itself (a {type(item).__name__} inside "
+                        "itself); front matter cannot hold it; nothing was changed"
+                    )
+                if depth >= MAX_VALUE_DEPTH:
+                    raise EditError(
+                        f"{path}: the value of {key!r} is nested deeper than {MAX_VALUE_DEPTH} levels; "
+                        f"agentkit reads front matter {MAX_NESTING} levels deep (the front matter itself "
+                        "is the first), so it would not read back as written; nothing was changed"
+                    )
+                open_ids.add(id(item))
+                stack.append((_LEAVE, id(item)))
+                if isinstance(item, dict):
+                    for k, v in item.items():
+                        if isinstance(k, str):
+                            _refuse_surrogate(path, k)
+                        elif not (k is None or isinstance(k, bool | int | float)):
+                            raise EditError(
+                                f"{path}: the value of {key!r} has a {type(k).__name__} as a key; front "
+                                "matter keys are text, numbers, booleans or null; nothing was changed"
+                            )
+                        stack.append((v, depth + 1))
+                else:
+                    stack.extend((v, depth + 1) for v in item)
+            elif not (item is None or isinstance(item, bool | int | float)):
+                raise EditError(
+                    f"{path}: the value of {key!r} holds a {type(item).__name__}, which front matter "
+                    "cannot hold (text, numbers, booleans, null, lists and mappings); nothing was changed"
+                )
+
+
+def _refuse_surrogate(path: Path, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EditError(
+            f"{path}: {value[:40]!r} holds a lone surrogate (U+{ord(value[exc.start]):04X}), "
+            "which UTF-8 cannot write; nothing was changed"
+        ) from None
 
 
 def _refuse_second_block(path: Path, content: str) -> None:
@@ -218,6 +326,53 @@ def _refuse_unsure_lines(agent: Agent, key: str, lines: list[str], start: int, e
         )
 
 
+def _whole_spans(
+    spans: list[tuple[str, int, int]], lines: list[str], agent: Agent
+) -> list[tuple[str, int, int]]:
+    """The spans, with a key whose value is an alias (`key: *t`) running to the next key (blank lines
+    and column-0 comments after it excluded). YAML marks an alias's node with the place of its anchor,
+    earlier in the file, so the span read from the nodes ends too early: the alias would be left behind,
+    or the new line inserted above the old one."""
+    block = agent.block_text or ""
+    if "*" not in block or agent.parsed is None or agent.parse not in ("strict", "fallback"):
+        return spans  # no alias (a file that does not parse has heuristic spans, which are whole)
+    if all(end > start + 1 for _, start, end in spans):
+        return spans  # an alias's span is at most its key's line
+    source = fallback_rewrite(block)[0] if agent.parse == "fallback" else block
+    aliased = _alias_key_lines(source)
+    if not aliased:
+        return spans
+    whole = []
+    for index, (key, start, end) in enumerate(spans):
+        if start in aliased:
+            end = spans[index + 1][1] if index + 1 < len(spans) else len(lines)
+            end = max(end, start + 1)
+            while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+                end -= 1
+        whole.append((key, start, end))
+    return whole
+
+
+def _alias_key_lines(source: str) -> set[int]:
+    """The lines of the top-level keys whose whole value is an alias."""
+    for text in (source, yaml12_tabs(source)):
+        if text is None:
+            break
+        loader = Yaml12Loader(text)
+        try:
+            node = loader.get_single_node()
+        except YAMLError:
+            continue
+        finally:
+            loader.dispose()
+        if not isinstance(node, yaml.MappingNode):
+            return set()
+        return {
+            key.start_mark.line for key, value in node.value if value.start_mark.index < key.start_mark.index
+        }
+    return set()
+
+
 def _list_style(lines: list[str]) -> tuple[str | None, str]:
     """Whether an existing value is a block list (and its indent) or a flow list."""
     if len(lines) > 1:
@@ -242,12 +397,12 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
         got = after.fields.get(key)
         want = value
         if isinstance(value, tuple | list):
-            want = [str(v) for v in value]
-            if key in LIST_KEYS and key in after.fields:
-                got = split_tools(after.fields[key])
+            want = list(value)
+            if key in LIST_KEYS and key in after.fields and all(isinstance(v, str) for v in value):
+                got = split_tools(after.fields[key])  # entries, whether written as a list or a string
         if key == "description" and isinstance(value, str):
             got, want = after.description, expand_newlines(value)
-        if got != want:
+        if not same(got, want):
             raise EditError(
                 f"{before.path}: after the edit Claude Code would read {key} as {got!r}, not {want!r}; "
                 "nothing was changed"
@@ -257,6 +412,116 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
         raise EditError(
             f"{before.path}: the new body would not survive as written (does it start with '---'?)"
         )
+
+
+_PARSE_RANK = {"failed": 0, "fallback": 1, "strict": 2}
+
+
+def _check_others(
+    before: Agent, after: Agent, changes: Mapping[str, Any], replaced: str, spans: list[tuple[str, int, int]]
+) -> None:
+    """Refuse an edit that changes a key it was not asked to change, or how the front matter parses.
+
+    Lines can depend on each other: an alias (`*t`) reads the anchor (`&t`) another key's line defines,
+    a merge key (`<<: *b`) copies keys, and Claude Code's fallback reads the whole block again if the
+    strict parse fails. So the edited text (already read again as `after`) must read every other key
+    exactly as before, and parse no worse (strict stays strict). A file that did not parse before has
+    nothing to compare with: `_check` covers it."""
+    if before.parse not in ("strict", "fallback"):
+        return
+    old, new = before.fields, after.fields
+    for key in [*old, *(k for k in new if k not in old)]:  # in file order: the first one is named
+        if key in changes or (key in old and key in new and same(old[key], new[key])):
+            continue
+        raise EditError(f"{before.path}: {_why_other_changes(before, after, key, replaced, spans)}")
+    if _PARSE_RANK.get(after.parse, 0) < _PARSE_RANK[before.parse]:
+        raise EditError(
+            f"{before.path}: the edited front matter would parse only through Claude Code's line-rewrite "
+            f"fallback ({after.parsed.error if after.parsed else 'strict YAML rejects it'}), where it "
+            "parses as strict YAML now; nothing was changed"
+        )
+
+
+def _why_other_changes(
+    before: Agent, after: Agent, key: str, replaced: str, spans: list[tuple[str, int, int]]
+) -> str:
+    old, new = before.fields, after.fields
+    if key not in new:
+        what = f"{key!r} would disappear (it reads {_short(old[key])} now)"
+    elif key not in old:
+        what = f"a key {key!r} would appear (reading {_short(new[key])})"
+    else:
+        what = f"{key!r} would read {_short(new[key])} instead of {_short(old[key])}"
+    lines = split_lines(before.block_text or "")
+    own = "".join("".join(lines[start:end]) for k, start, end in spans if k == key)
+    for anchor in dict.fromkeys(_ANCHOR.findall(replaced)):
+        if re.search(rf"\*{re.escape(anchor)}(?![^\s,\[\]{{}}])", own):
+            why = f"{key!r} uses the anchor &{anchor} defined on the lines being replaced"
+            return f"{why}: {what}; edit both keys together, or by hand; nothing was changed"
+    if after.parse != before.parse:
+        why = f"the front matter would parse {_PARSE_WORDS.get(after.parse, after.parse)} instead of "
+        why += _PARSE_WORDS[before.parse]
+        return f"{what} ({why}); nothing was changed"
+    return f"{what}; the edit would change a key it was not asked to change; nothing was changed"
+
+
+_PARSE_WORDS = {
+    "strict": "as strict YAML",
+    "fallback": "only through Claude Code's line-rewrite fallback",
+    "failed": "not at all",
+}
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two parsed values are the same value: lists, mappings and scalars alike, `True` is not
+    `1` nor `1.0`, and NaN is NaN. Walks with its own stack (values are cut at MAX_NESTING levels)."""
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if x is y:
+            continue
+        kind = _kind(x)
+        if kind != _kind(y):
+            return False
+        if kind == "list":
+            if len(x) != len(y):
+                return False
+            stack.extend(zip(x, y, strict=True))
+        elif kind == "dict":
+            if x.keys() != y.keys():
+                return False
+            keys_of_y = {k: k for k in y}  # y's own key objects: `1` and `True` are equal dict keys
+            for k, v in x.items():
+                if _kind(k) != _kind(keys_of_y[k]):
+                    return False
+                stack.append((v, y[k]))
+        elif kind == "float":
+            if not (x == y or (math.isnan(x) and math.isnan(y))):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    if isinstance(value, str):
+        return "str"
+    return type(value).__name__
 
 
 def diff(agent: Agent, base: Agent | None = None) -> str:
