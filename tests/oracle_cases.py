@@ -6,8 +6,8 @@ one run of Claude Code per folder tells which files load and how; the same-name 
 purpose. Nothing here says what the right reading is: the binary does (tests/test_differential.py).
 
 Families (`Case.rule`): plain, quoting, comment, dashes, crlf, tabs, bom, nfkc, tools, memory, disallowed,
-hooks, guard, notmap, types, newline, names, bomb, deep, fallback, dupkeys, structure, yaml12, unicode,
-files, samename, scopes, keys.
+hooks, guard, notmap, types, newline, names, bomb, anchors, emptykeys, blockend, deep, fallback, dupkeys,
+structure, yaml12, unicode, files, samename, scopes, keys.
 """
 
 from __future__ import annotations
@@ -576,6 +576,139 @@ def bombs(g: Gen) -> Iterator[tuple[str, bytes]]:
     yield "bomb", doc([f"name: &n {g.uid('bomb')}", "description: *n"])
 
 
+def anchors(g: Gen) -> Iterator[tuple[str, bytes]]:
+    """Anchor and alias names beyond letters, digits, '-' and '_' (any character but white space and `,[]{}`),
+    aliases to them, empty names, and anchors defined twice."""
+    chars = list("!\"#$%&'()*+./:;<=>?@\\^`|~,[]{}") + [
+        "\u00e9",
+        "\u4e2d",
+        ASTRAL,
+        "\u00a0",
+        "\u3000",
+        "\x85",
+    ]
+    for char in chars:
+        yield "anchors", doc([f"name: {g.uid('anchors')}", f"description: &a{char}b {g.desc()}"])
+        yield (
+            "anchors",
+            doc([f"name: {g.uid('anchors')}", f"k: &a{char}b {g.desc()}", f"description: *a{char}b"]),
+        )
+    forms = [
+        ["description: &a.b"],
+        ["description: &\\"],
+        ["description: & x"],
+        ["description: &a: {d}"],
+        ["k: &a: {d}", "description: *a:"],
+        ["k: &a {d}", "description: *a:"],
+        ["k: &a v", "*a: w", "description: {d}"],
+        ["&k.1 description: {d}"],
+        ["k: &k.2 key", "*k.2 : w", "description: {d}"],
+        ["description: [&a.b x, *a.b]"],
+        ["tools: [&a.b Read, *a.b]", "description: {d}"],
+        ["description: &a.b", "  {d}"],
+        ["description: &a.b |", "  {d}"],
+        ["description: !!str &a.b {d}"],
+        ["description: &a.b !!str {d}"],
+        ["k: &a.b [Read, Grep]", "tools: *a.b", "description: {d}"],
+        ["description: *undefined.x"],
+        ["k: &\u00e9 {d}", "description: *\u00e9 # c"],
+        ["k: &a.b {d}", "description: {{*a.b: x}}"],
+        ["k: &a.b v", "description: {{*a.b : x}}"],
+        ["description: &a.b", "tools: x"],
+        ["k: &a v", "k2: &a {d}", "description: *a"],
+        ["k: &a {d}", "description: *a", "k2: &a w"],
+        ["k: &a.b v", "k2: &a.b {d}", "description: *a.b"],
+        ["k: &a Read", "k2: &a [*a, Grep]", "tools: *a", "description: {d}"],
+        ["description: -&a.b x {d}"],
+        ["description: x &a.b y {d}"],
+        ["description: |", "  **Bold** {d}", "  *a.b x"],
+    ]
+    for form in forms:
+        yield "anchors", doc([f"name: {g.uid('anchors')}", *(line.format(d=g.desc()) for line in form)])
+
+
+def emptykeys(g: Gen) -> Iterator[tuple[str, bytes]]:
+    """Block mapping entries with an empty key (`: v`, `:`), read as the key null."""
+    forms = [
+        [": v"],
+        [":"],
+        [":\tv"],
+        [":  v # c"],
+        [": &e v", "k: *e"],
+        [":", "  - a", "  - b"],
+        [":", "  k: v"],
+        [": a", ": b"],
+        ["null: a", ": b"],
+        [": [a, b]"],
+        [": |", "  blk"],
+        ["k:", "  : v"],
+        ["k:", "  a: 1", "  : v"],
+        ["k:", "  - : v"],
+        ["k:", "  - - : v"],
+        ["? : v"],
+        [":v"],
+        ["  : v"],
+        ["- : v"],
+        [": : v"],
+        ["k:", "  - : : v"],
+        [":- v"],
+        ["\t: v"],
+        ["::"],
+        [":x: v"],
+    ]
+    for form in forms:
+        yield "emptykeys", doc([f"name: {g.uid('emptykeys')}", f"description: {g.desc()}", *form])
+    yield "emptykeys", doc([": v", f"name: {g.uid('emptykeys')}", f"description: {g.desc()}"])
+    yield "emptykeys", doc([f": &e {g.desc()}", f"name: {g.uid('emptykeys')}", "description: *e"])
+    yield "emptykeys", doc([f"name: {g.uid('emptykeys')}", "description: |", f"  {g.desc()}", ": v"])
+    yield "emptykeys", doc([f"name: {g.uid('emptykeys')}", f"description: {g.desc()}", "  more", ": v"])
+    yield (
+        "emptykeys",
+        doc([f"name: {g.uid('emptykeys')}", "tools: Read", ": v", f"description: Use: {g.desc()}"]),
+    )
+
+
+def blockend(g: Gen) -> Iterator[tuple[str, bytes]]:
+    """Block scalars whose last line the closing `---` cuts (no line break at the end of the block)."""
+    for header in ("|", "|-", "|+", ">", ">-", ">+", "|2", "|1+", "|2+"):
+        for lines in (
+            [" {d}"],
+            ["  {d}"],
+            [" a", " {d}"],
+            [" a", "", " {d}"],
+            [" {d}", "  "],
+            [" {d}", " "],
+            [" {d}", "", " "],
+            [" "],
+            ["  "],
+            ["", " "],
+            ["   {d}"],
+            [" {d}  "],
+            [" {d} # not a comment"],
+        ):
+            body = "\n".join(line.format(d=g.desc()) for line in lines)
+            text = f"---\nname: {g.uid('blockend')}\ndescription: {header}\n{body}---\nBody\n"
+            yield "blockend", text.encode()
+    ends = [
+        "description: |",
+        "description: |+",
+        "description: !!str |\n {d}",
+        "description: &x |\n {d}",
+        "description: &x.y |\n {d}",
+        "description:\n  |\n  {d}",
+        "description: |\n a\r\n {d}",
+        "description: {d}\ntools: |\n Read",
+        "description: {d}\ntools:\n  - |\n    Read",
+        "description: {d}\nk: |+\n ",
+        "description: {d}\nk:\n  d: |+\n ",
+        "description: |\n {d}\r",
+        "description: >\n a\n  {d}",
+    ]
+    for end in ends:
+        text = f"---\nname: {g.uid('blockend')}\n{end.format(d=g.desc())}---\nBody\n"
+        yield "blockend", text.encode()
+
+
 def deep(g: Gen) -> Iterator[tuple[str, bytes]]:
     for depth in (10, 100, 500, 999):
         yield "deep", g.simple("deep", f"x: {'[' * depth}{']' * depth}")
@@ -871,6 +1004,9 @@ FAMILIES = (
     newline,
     names,
     bombs,
+    anchors,
+    emptykeys,
+    blockend,
     deep,
     fallback,
     dupkeys,

@@ -260,3 +260,26 @@ def test_discover_picks_the_last_path_inside_the_winning_folder(tmp_path):
     shadowed = {read.description: read.shadowed_by for read in agents}
     winner = repo / ".claude" / "agents" / "z.md"
     assert shadowed == {"user": winner, "project a/x": winner, "project z": None}
+
+
+# -- anchors, empty keys, block scalars cut by the closing dashes (reported against 2.1.332) -----------------
+
+
+def test_anchor_names_beyond_letters_and_digits_resolve():
+    assert agentkit.loads(fm("name: t8\ndescription: &a.b x\n")).description == "x"
+    assert agentkit.loads(fm("name: t9\nk: &é v\ndescription: *é\n")).description == "v"
+    dropped = agentkit.loads(fm("name: t10\ndescription: &\\\n"))  # an anchor named `\` on nothing
+    assert not dropped.loaded and "description" in dropped.reason
+
+
+def test_a_line_with_an_empty_key_keeps_the_agent():
+    loaded = agentkit.loads(fm("name: c4\ndescription: Use when x\n: v\n"))
+    assert loaded.loaded and loaded.description == "Use when x"
+    assert loaded.fields["null"] == "v" and loaded.parse == "strict"  # the key null, as a property name
+
+
+@pytest.mark.parametrize(("header", "description"), [("|", "Use when x\n"), (">", "Use when x\n"),
+                                                     ("|+", "Use when x\n"), ("|-", "Use when x")])  # fmt: skip
+def test_a_block_scalar_cut_by_the_closing_dashes_keeps_its_line_break(header, description):
+    loaded = agentkit.loads(f"---\nname: b1\ndescription: {header}\n Use when x---\n")
+    assert loaded.description == description

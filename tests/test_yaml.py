@@ -206,3 +206,86 @@ def test_a_tab_only_blank_line_keeps_front_matter_strict() -> None:
     assert (
         agentkit.edit(agent, model="opus").render().count("\t") == 2
     )  # the editor finds the keys' lines too
+
+
+# -- Claude Code's parser (Bun's) where libyaml reads otherwise, as the binary shows (tests/oracle_cases.py:
+# anchors, emptykeys, blockend) ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("d: &a.b x\n", {"d": "x"}),  # a name runs up to white space or one of ,[]{}
+        ("k: &é v\nd: *é\n", {"k": "v", "d": "v"}),
+        ("k: &a:b v\nd: *a:b\n", {"k": "v", "d": "v"}),  # not the anchor `a` before ':b v'
+        ("k: &a: v\nd: *a:\n", {"k": "v", "d": "v"}),
+        ('k: &a"b\\ v\nd: *a"b\\\n', {"k": "v", "d": "v"}),
+        ("k: &a!?#b v\nd: *a!?#b # c\n", {"k": "v", "d": "v"}),
+        ("k: &a\u00a0b v\nd: *a\u00a0b\n", {"k": "v", "d": "v"}),  # no-break space is no white space here
+        ("d: [&a.b x, *a.b]\n", {"d": ["x", "x"]}),
+        ("d: {&k.1 a: x}\n", {"d": {"a": "x"}}),
+        ("&k.1 d: v\n", {"d": "v"}),
+        ("d: &\\\n", {"d": None}),  # the anchor `\` on an empty value
+        ("d: &a.b\n  x\n", {"d": "x"}),
+        ("d: !!str &a.b x\n", {"d": "x"}),
+        ("k: &a v\nk2: &a w\nd: *a\n", {"k": "v", "k2": "w", "d": "w"}),  # defined again: the newest
+        ("k: &a v\nk2: &a [*a, x]\n", {"k": "v", "k2": ["v", "x"]}),  # an alias inside: the old value
+        ("d: |\n  **bold** *a.b x\n", {"d": "**bold** *a.b x\n"}),  # not names: block scalar text
+    ],
+)
+def test_anchor_names_as_claude_code_reads_them(text: str, value: object) -> None:
+    assert load_yaml12(text) == value
+
+
+@pytest.mark.parametrize("text", ["d: *a.b\n", "k: &a v\n*a: w\n", "d: {*a.b: x}\n", "d: & x\n"])
+def test_undefined_aliases_and_empty_names_are_errors(text: str) -> None:
+    with pytest.raises(YAMLError):
+        load_yaml12(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("d: x\n: v\n", {"d": "x", None: "v"}),
+        ("d: x\n:\n", {"d": "x", None: None}),
+        (": v\nd: x\n", {None: "v", "d": "x"}),
+        ("d: x\n:\tv\n", {"d": "x", None: "v"}),
+        ("d: x\n: a\n: b\n", {"d": "x", None: "b"}),
+        ("d: x\n:\n  - a\n", {"d": "x", None: ["a"]}),
+        ("d: x\nk:\n  a: 1\n  : v\n", {"d": "x", "k": {"a": 1, None: "v"}}),
+        ("d: x\nk:\n  - : v\n", {"d": "x", "k": [{None: "v"}]}),
+        ("d: |\n  : not a key\n: v\n", {"d": ": not a key\n", None: "v"}),
+    ],
+)
+def test_an_empty_key_is_null(text: str, value: object) -> None:
+    assert load_yaml12(text) == value
+
+
+@pytest.mark.parametrize("text", ["d: x\n: : v\n", "d: x\n  : v\n", "d: x\n- : v\n", "d: x\n:v\n"])
+def test_empty_keys_where_yaml_12_has_none(text: str) -> None:
+    with pytest.raises(YAMLError):
+        load_yaml12(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("d: |\n Use when x", "Use when x\n"),  # the end of the text ends the line
+        ("d: |-\n Use when x", "Use when x"),
+        ("d: |+\n Use when x", "Use when x\n"),
+        ("d: >\n a\n b", "a b\n"),
+        ("d: >+\n a\n b", "a b\n"),
+        ("d: |\n a\n  ", "a\n \n"),  # white space past the indentation is content
+        ("d: |+\n a\n ", "a\n"),  # a white-space line after content adds nothing
+        ("d: |+\n ", "\n"),  # with no content, kept
+        ("d: |+\n\n ", "\n\n"),
+        ("d: |2+\n  ", "\n"),
+        ("d: |2+\n ", ""),  # short of the indentation
+        ("d: |\n ", ""),
+        ("d: |", ""),  # a header alone
+        ("d: &x !!str |\n a", "a\n"),
+        ("d: |\n a\r", "a\n"),
+    ],
+)
+def test_a_block_scalar_cut_at_the_end_of_the_text(text: str, value: str) -> None:
+    assert load_yaml12(text) == {"d": value}

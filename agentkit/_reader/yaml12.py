@@ -200,6 +200,96 @@ class _PurePythonLoader(  # type: ignore[misc]
         Yaml12Resolver.__init__(self)
 
 
+# -- what Claude Code's parser (Bun's) reads that libyaml does not ------------------------------------
+# Such documents are read by _BunLoader, pure-Python PyYAML with three of Bun's rules; only they pay for it.
+# 1. An anchor or alias name runs up to white space or a flow indicator (`,[]{}`): `&a.b`, `&é`, `&a:`,
+#    `*x\` are names, and `*a.b` refers to `&a.b`. libyaml takes only letters, digits, '-' and '_', and
+#    reads `&a:b x` as the anchor `a` before the text `:b x`, so a document that has such a name anywhere an
+#    anchor or alias can start goes to _BunLoader before libyaml sees it (_ODD_NAME; a false alarm, say
+#    `**bold**` inside a block scalar, only costs speed: both parsers read the rest alike).
+# 2. A block mapping entry may have an empty key: a line `: v` (or `:` alone) at the mapping's indentation,
+#    or right after `- ` or `? `, is an entry whose key is null (the property `null` at the top level).
+#    `: : v` stays an error, as in YAML 1.2. libyaml refuses them ("did not find expected key").
+# 3. An anchor may be defined again: later aliases refer to the newest value, an alias inside the new value
+#    still to the old one. libyaml refuses the second definition.
+# Rules 2 and 3 are tried only after libyaml has refused the text.
+_NAME_END = frozenset("\0 \t\r\n,[]{}")
+_ODD_NAME = re.compile(r"(?:^|[ \t\r\n,\[\]{}])[&*][0-9A-Za-z_-]*[^0-9A-Za-z_\- \t\r\n,\[\]{}]", re.M)
+_EMPTY_KEY = re.compile(r"^[ \t]*(?:[-?][ \t]+)*:(?:[ \t]|$)", re.M)
+_ENTRY_START = re.compile(r"[ \t]*(?:[-?][ \t]+)*")
+
+
+def _odd_names(text: str) -> bool:
+    """Does the text hold an anchor or alias name libyaml cannot read as Bun does (rule 1)?"""
+    return ("&" in text or "*" in text) and _ODD_NAME.search(text) is not None
+
+
+def _bun_may_read(text: str, refused: YAMLError) -> bool:
+    """After libyaml refused the text: may Bun's rules 2 or 3 read it?"""
+    context = getattr(refused, "context", None) or ""
+    return "duplicate anchor" in context or _EMPTY_KEY.search(text) is not None
+
+
+class _BunLoader(_PurePythonLoader):  # type: ignore[misc]
+    """_PurePythonLoader with Bun's anchor names, empty keys and anchors defined again (see above)."""
+
+    def scan_anchor(self, TokenClass: type) -> Any:  # noqa: N803 - PyYAML's own signature
+        start_mark = self.get_mark()
+        kind = "alias" if self.peek() == "*" else "anchor"
+        self.forward()
+        length = 0
+        while self.peek(length) not in _NAME_END:
+            length += 1
+        if not length:
+            raise yaml.scanner.ScannerError(
+                f"while scanning an {kind}", start_mark, "expected a name", self.get_mark()
+            )
+        value = self.prefix(length)
+        self.forward(length)
+        return TokenClass(value, start_mark, self.get_mark())
+
+    def scan_to_next_token(self) -> None:
+        """PyYAML's, with libyaml's tabs: white space between tokens may hold tabs in flow context, after a
+        simple key's ':' (and here after an empty key's ':'), not as indentation."""
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        tabs = (
+            self.flow_level
+            or not self.allow_simple_key
+            or self.buffer[self.pointer - 1 : self.pointer] == ":"
+        )
+        while True:
+            while self.peek() == " " or (tabs and self.peek() == "\t"):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+            tabs = bool(self.flow_level)
+
+    def parse_block_mapping_key(self) -> Any:
+        if self.check_token(yaml.tokens.ValueToken):
+            mark = self.peek_token().start_mark
+            line_start = self.buffer.rfind("\n", 0, mark.pointer) + 1
+            if _ENTRY_START.fullmatch(self.buffer, line_start, mark.pointer):
+                self.state = self.parse_block_mapping_value
+                return self.process_empty_scalar(mark)
+        return super().parse_block_mapping_key()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is None or anchor not in self.anchors or isinstance(event, yaml.AliasEvent):
+            return super().compose_node(parent, index)
+        event.anchor = None  # composed without it, so an alias inside still means the old value
+        node = super().compose_node(parent, index)
+        self.anchors[anchor] = node
+        return node
+
+
 class AliasBombError(YAMLError):
     """The document expands to more nodes than agentkit is willing to walk."""
 
@@ -459,24 +549,34 @@ def yaml12_tabs(text: str) -> str | None:
 
 
 def load_yaml12_full(text: str) -> Any:
-    """load_yaml12 without the fast path: always libyaml. When libyaml refuses the text, it is tried again
-    with the leniencies of Claude Code's parser that libyaml lacks (tabs as separation, a plain scalar
-    starting with ','), line for line the same document."""
+    """load_yaml12 without the fast path: libyaml, or _BunLoader for anchor names only Bun reads. When the
+    parser refuses the text, it is tried again with the leniencies of Claude Code's parser that libyaml lacks
+    (empty keys, anchors defined again, tabs as separation, a plain scalar starting with ','), line for line
+    the same document."""
     if _STAND_IN_RE.search(text):  # the stand-ins cannot be used: read the text as it is
-        return _load_libyaml(text)
+        return _load_libyaml(text, bun=_odd_names(text))
     swapped = _swap_in(text)
+    bun = _odd_names(swapped)
     try:
-        value = _load_libyaml(swapped)
+        value = _load_libyaml(swapped, bun=bun)
         return _restore(value) if swapped != text else value
     except (AliasBombError, TooDeepError):
         raise
     except YAMLError as refused:
+        retry_bun = not bun and _bun_may_read(swapped, refused)
+        bun = bun or retry_bun
         tabs = yaml12_tabs(swapped)
-        for fixed in (tabs, _comma_starts(swapped), _comma_starts(tabs) if tabs else None):
+        attempts = (
+            swapped if retry_bun else None,
+            tabs,
+            _comma_starts(swapped),
+            _comma_starts(tabs) if tabs else None,
+        )
+        for fixed in attempts:
             if fixed is None:
                 continue
             try:
-                value = _load_libyaml(fixed)
+                value = _load_libyaml(fixed, bun=bun)
                 return _restore(value) if _STAND_IN_RE.search(fixed) else value
             except (AliasBombError, TooDeepError):
                 raise
@@ -495,7 +595,10 @@ def _libyaml_limits_nesting() -> bool:
     return False
 
 
-def _load_libyaml(text: str) -> Any:
+def _load_libyaml(text: str, bun: bool = False) -> Any:
+    """libyaml's reading (pure Python past its nesting limit), or with `bun` _BunLoader's."""
+    if bun:
+        return _load_pure(_BunLoader, text)
     if (
         text.count("[") + text.count("{") > MAX_FLOW_DEPTH
         and _flow_depth(text) > MAX_FLOW_DEPTH
@@ -507,8 +610,13 @@ def _load_libyaml(text: str) -> Any:
     except YAMLError as exc:
         if "maximum nesting depth" not in str(exc):
             raise
-    # libyaml stops at 1,000 levels; Claude Code's parser does not. Pure Python PyYAML has no limit of its
-    # own but composes recursively: allow it the depth this document needs, up to MAX_DEEP_NESTING.
+    # libyaml stops at 1,000 levels; Claude Code's parser does not.
+    return _load_pure(_PurePythonLoader, text)
+
+
+def _load_pure(loader_class: type, text: str) -> Any:
+    """Pure Python PyYAML has no nesting limit of its own but composes recursively: allow it the depth this
+    document needs, up to MAX_DEEP_NESTING."""
     depth = _flow_depth(text) + text.count("\n")
     if depth > MAX_DEEP_NESTING:
         raise TooDeepError(f"it nests deeper than {MAX_DEEP_NESTING:,} levels")
@@ -517,7 +625,7 @@ def _load_libyaml(text: str) -> Any:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 4 * depth + 1000))
     try:
-        return _load_with(_PurePythonLoader, text)
+        return _load_with(loader_class, text)
     finally:
         sys.setrecursionlimit(limit)
 
@@ -534,6 +642,8 @@ def _load_with(loader_class: type, text: str) -> Any:
         if node is None:
             return None
         _retag(node, loader)
+        if text[-1] not in "\n\r" and ("|" in text or ">" in text):  # cut mid-line by the closing `---`
+            _end_of_input_break(node, text)
         # Anchors are rare in front matter; only then pay for the expansion check.
         if "&" in text:
             _check_aliases(node)
@@ -549,23 +659,85 @@ def _load_with(loader_class: type, text: str) -> Any:
         loader.dispose()
 
 
+# A block scalar's header, from the start of its node (its anchor and tag, if any, come first).
+_BLOCK_HEADER = re.compile(r"(?:[!&][^ \t\r\n]*[ \t\r\n]+)*[|>]([-+0-9]*)")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _end_of_input_break(root: yaml.Node, text: str) -> None:
+    """Claude Code's parser ends a block scalar's last line at the end of a text that has no final line
+    break (the closing `---` cut the line) as if a line break followed; libyaml adds none. So, unless the
+    scalar is stripped (`|-`, `>-`), a last line with content gets its line break (`|` then ` Use when x`
+    at the end: 'Use when x\\n'); a kept scalar (`|+`, `>+`) with no content at all also counts a last line
+    of white space reaching its indentation (`|+` then ` `: '\\n'). A white-space line after content adds
+    nothing (`|+`, ` a`, ` `: 'a\\n')."""
+    last_start = text.rfind("\n") + 1
+    last = text[last_start:]
+    if not last:
+        return
+    last_line = len(_LINE_BREAK.findall(text))
+    stack: list[tuple[yaml.Node, yaml.Node | None]] = [(root, None)]
+    seen: set[int] = set()
+    while stack:
+        node, parent = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if not isinstance(node, yaml.ScalarNode):
+            stack.extend((child, node) for child in _children(node))
+            continue
+        if node.style not in ("|", ">") or node.end_mark.line != last_line:
+            continue
+        header = _BLOCK_HEADER.match(text, node.start_mark.index)
+        if header is None or header.end() > last_start:  # not a block scalar header, or on the last line
+            continue
+        chomping = header.group(1)
+        if "-" in chomping:
+            continue
+        if node.end_mark.column == len(last):  # the last line is content
+            node.value += "\n"
+        elif "+" in chomping and not node.value.strip("\n") and not last.strip(" "):
+            digits = chomping.strip("+")
+            indent = -1 if parent is None else parent.start_mark.column
+            if len(last) >= indent + (int(digits) if digits else 1):
+                node.value += "\n"
+
+
 def node_spans(text: str) -> list[tuple[str, int, int]] | None:
     """(key, first line, line after the value) of each top-level key, 0-based, in document order.
 
     Used by the editor to know exactly which lines a key occupies. None if not a mapping.
     """
-    loader = Yaml12Loader(text)
+    loader_class: type = _BunLoader if _odd_names(text) else Yaml12Loader
     try:
-        node = loader.get_single_node()
-    except YAMLError:
+        node = _compose(loader_class, text)
+    except YAMLError as refused:
+        if loader_class is Yaml12Loader and _bun_may_read(text, refused):
+            loader_class = _BunLoader
+            try:
+                node = _compose(loader_class, text)
+            except YAMLError:
+                node = None
+            if node is not None:
+                return _spans(text, node)
         fixed = yaml12_tabs(text)  # line for line the same document, as load_yaml12_full reads it
         if fixed is None:
             raise
-        loader.dispose()
-        loader = Yaml12Loader(fixed)
-        node = loader.get_single_node()
+        node = _compose(loader_class, fixed)
+    return _spans(text, node)
+
+
+def _compose(loader_class: type, text: str) -> yaml.Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    except RecursionError as exc:
+        raise YAMLError("nesting is too deep to parse") from exc
     finally:
         loader.dispose()
+
+
+def _spans(text: str, node: yaml.Node | None) -> list[tuple[str, int, int]] | None:
     if not isinstance(node, yaml.MappingNode):
         return None
     lines = text.split("\n")
@@ -582,5 +754,12 @@ def node_spans(text: str) -> list[tuple[str, int, int]] | None:
         while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
             end -= 1
         key = key_node.value if isinstance(key_node.value, str) else str(key_node.value)
+        if (
+            not key
+            and not key_node.style
+            and key_node.tag != STR_TAG
+            and isinstance(key_node, yaml.ScalarNode)
+        ):
+            key = "null"  # an empty key
         spans.append((key, start, end))
     return spans
