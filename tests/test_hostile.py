@@ -267,3 +267,15 @@ def test_misuse_of_the_api_says_what_was_expected(tmp_path: Path) -> None:
     with pytest.raises(agentkit.ExportError, match="is a file"):
         agentkit.export(agentkit.load(tmp_path), tmp_path / "a.md")
     assert (tmp_path / "a.md").read_text() == agent_file("a")
+
+
+def test_a_key_written_without_a_value_is_said_so() -> None:
+    """`description:` or `description: &x` (an anchor alone) is null: the reason must not claim the key is
+    missing and then name that very key as the one with other case."""
+    for line in ("description:", "description: &x"):
+        agent = agentkit.loads(f"---\nname: a\n{line}\n---\nBody.\n")
+        assert not agent.loaded and agent.reason == "its 'description' has no value"
+    other_case = agentkit.loads("---\nname: a\nDescription: x\n---\nBody.\n")
+    assert other_case.reason == (
+        "it has no 'description' in its front matter (it has 'Description'; keys are case-sensitive)"
+    )

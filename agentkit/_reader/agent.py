@@ -305,8 +305,10 @@ def judge(agent: Agent, content: str) -> tuple[bool, str | None]:
         problem = "its " + problem.removeprefix("'") if problem else None
     if problem and problem.startswith("it has no '"):
         wanted = problem.split("'")[1]
-        near = [k for k in agent.fields if k.strip().lower() == wanted.lower()]
-        if near:
+        near = [k for k in agent.fields if k != wanted and k.strip().lower() == wanted.lower()]
+        if wanted in agent.fields:  # written without a value (`description:`, or an anchor alone)
+            problem = f"its '{wanted}' has no value"
+        elif near:
             problem += f" (it has {near[0]!r}; keys are case-sensitive)"
     if problem:
         return False, problem
