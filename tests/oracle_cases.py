@@ -6,7 +6,7 @@ one run of Claude Code per folder tells which files load and how; the same-name 
 purpose. Nothing here says what the right reading is: the binary does (tests/test_differential.py).
 
 Families (`Case.rule`): plain, quoting, comment, dashes, crlf, tabs, bom, nfkc, tools, memory, disallowed,
-hooks, guard, notmap, types, newline, names, bomb, anchors, emptykeys, blockend, deep, fallback, dupkeys,
+hooks, guard, notmap, types, newline, names, bomb, anchors, emptykeys, blockend, blocktabs, deep, fallback, dupkeys,
 structure, yaml12, unicode, files, samename, scopes, keys.
 """
 
@@ -709,6 +709,36 @@ def blockend(g: Gen) -> Iterator[tuple[str, bytes]]:
         yield "blockend", text.encode()
 
 
+def blocktabs(g: Gen) -> Iterator[tuple[str, bytes]]:
+    """Blank lines holding a tab after a block scalar's text: right after its last line one ends the scalar
+    (even `|+` keeps nothing after it); after another blank line, or a second one, the file is refused."""
+    for header in ("|", "|-", "|+", ">", ">-", ">+", "|2"):
+        for lines in (
+            ["  {d}", "\t"],
+            ["  {d}", "\t", "model: sonnet"],
+            ["  {d}", " \t", "model: sonnet"],
+            ["  {d}", "\t ", "color: red"],
+            ["  {d}", "\t", "", "model: sonnet"],
+            ["  {d}", "", "\t", "model: sonnet"],
+            ["  {d}", "\t", "\t"],
+            ["  {d}", " \t  ", "\t", "color: red"],
+            ["  {d}", "\t", "  more"],
+            ["\t", "  {d}"],
+            ["  a", "  {d}", "\t"],
+        ):
+            body = "\n".join(line.format(d=g.desc()) for line in lines)
+            text = f"---\nname: {g.uid('blocktabs')}\ndescription: {header}\n{body}\n---\nBody\n"
+            yield "blocktabs", text.encode()
+    nested = [
+        "description: {d}\ntools:\n  - |\n    Read\n\t\n  - Grep",
+        "description: {d}\nk:\n  d: |\n    x\n\t\nmodel: haiku",
+        "description: |\n {d}\r\n\t\r\nmodel: sonnet\r",
+    ]
+    for form in nested:
+        text = f"---\nname: {g.uid('blocktabs')}\n{form.format(d=g.desc())}\n---\nBody\n"
+        yield "blocktabs", text.encode()
+
+
 def deep(g: Gen) -> Iterator[tuple[str, bytes]]:
     for depth in (10, 100, 500, 999):
         yield "deep", g.simple("deep", f"x: {'[' * depth}{']' * depth}")
@@ -1007,6 +1037,7 @@ FAMILIES = (
     anchors,
     emptykeys,
     blockend,
+    blocktabs,
     deep,
     fallback,
     dupkeys,

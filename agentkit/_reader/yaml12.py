@@ -513,7 +513,7 @@ def _comma_starts(text: str) -> str | None:
 # after `key:` with no value a tab in column 0 is indentation, an error in YAML 1.2 too), and a tab
 # between a sequence dash and a plain item (`-<TAB>Read`). Rewritten line for line, and only after libyaml
 # has refused the text, so nothing libyaml already reads changes. Inside a block scalar (`key: |`) a
-# white-space line is content, and a tab-only one is an error in YAML 1.2 too: those stay as they are.
+# white-space line is content and stays as it is, but for one holding a tab right after the last text line.
 _DASH_TAB_ITEM = re.compile(r"^( *)-\t+(?=[^\s:#][^:#]*$)")
 _BLOCK_SCALAR_HEADER = re.compile(r"( *)\S.*?[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
@@ -523,9 +523,26 @@ def yaml12_tabs(text: str) -> str | None:
     if "\t" not in text:
         return None
     lines = text.split("\n")
+    original = lines.copy()
     block_indent: int | None = None  # the indentation of the key that opened a block scalar
+    content_indent: int | None = None  # that scalar's content indentation (its first non-blank line's)
     awaiting_node = False  # after `key:` or `-` with nothing on the line, a tab would be indentation
     for index, line in enumerate(lines):
+        if (
+            block_indent is not None
+            and "\t" in line
+            and not line.strip(" \t\r")
+            and original[index - 1].strip(" \t\r")  # right after a line with text
+            and _ends_scalar(lines, index, block_indent)
+        ):
+            # A blank line holding a tab, less indented than the scalar's content, ends the scalar for
+            # Claude Code's parser (libyaml wants spaces there), but only right after its last text
+            # line: after another blank line it is an error there too (probed with the binary).
+            lead = len(line) - len(line.lstrip(" "))
+            if content_indent is None or lead < content_indent:
+                # A comment ends the scalar, so even `|+` keeps nothing after it.
+                lines[index] = "#\r" if line.endswith("\r") else "#"
+            continue
         stripped = line.strip(" \t")
         if not stripped:
             at_end = all(not rest.strip(" \t") for rest in lines[index:])
@@ -538,14 +555,26 @@ def yaml12_tabs(text: str) -> str | None:
         indent = len(line) - len(line.lstrip(" "))
         if block_indent is not None and indent <= block_indent:
             block_indent = None
+        elif block_indent is not None and content_indent is None:
+            content_indent = indent
         if block_indent is None:
             header = _BLOCK_SCALAR_HEADER.match(line)
             if header:
                 block_indent = len(header.group(1))
+                content_indent = None
             else:
                 lines[index] = _DASH_TAB_ITEM.sub(lambda m: f"{m.group(1)}- ", line, count=1)
     fixed = "\n".join(lines)
     return fixed if fixed != text else None
+
+
+def _ends_scalar(lines: list[str], index: int, block_indent: int) -> bool:
+    """Does the block scalar open at `block_indent` end after the blank line `index` (the next non-blank
+    line is no more indented than its key, or there is none)?"""
+    for rest in lines[index + 1 :]:
+        if rest.strip(" \t\r"):
+            return len(rest) - len(rest.lstrip(" ")) <= block_indent
+    return True
 
 
 def load_yaml12_full(text: str) -> Any:
