@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -279,3 +280,18 @@ def test_a_key_written_without_a_value_is_said_so() -> None:
     assert other_case.reason == (
         "it has no 'description' in its front matter (it has 'Description'; keys are case-sensitive)"
     )
+
+
+def test_functions_that_take_an_agent_say_so() -> None:
+    agent = agentkit.loads(agent_file("a"))
+    calls = {
+        "edit()": lambda: agentkit.edit(None, model="x"),  # type: ignore[arg-type]
+        "save()": lambda: agentkit.save("a.md"),  # type: ignore[arg-type]
+        "fix()": lambda: agentkit.fix(agentkit.AgentSet([agent])),  # type: ignore[arg-type]
+        "diff() (as the base)": lambda: agentkit.diff(agent, "x"),  # type: ignore[arg-type]
+        "export": lambda: agentkit.agents_json([None]),  # type: ignore[list-item]
+        "AgentSet()": lambda: agentkit.AgentSet([1]),  # type: ignore[list-item]
+    }
+    for taker, call in calls.items():
+        with pytest.raises(TypeError, match=rf"^{re.escape(taker)} takes an agent, not "):
+            call()

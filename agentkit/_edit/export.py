@@ -11,7 +11,7 @@ from typing import Any
 
 from agentkit._edit.write import atomic_write, must_not_exist
 from agentkit._errors import ConflictError, ExportError
-from agentkit._reader.agent import Agent
+from agentkit._reader.agent import Agent, require_agent
 from agentkit._reader.claude_code import AGENTS_JSON_KEYS, SDK_DEFINITION_KEYS
 from agentkit._reader.frontmatter import split_tools
 from agentkit._reader.jsonable import json_text
@@ -105,6 +105,9 @@ def json_skips(agents: Iterable[Agent]) -> list[tuple[Path, str]]:
 
 
 def _exportable(agents: Iterable[Agent]) -> list[Agent]:
+    agents = list(agents)
+    for agent in agents:
+        require_agent(agent, "export")
     return [a for a in agents if a.loaded and a.shadowed_by is None and isinstance(a.name, str)]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from agentkit._errors import ConflictError, EditError
-from agentkit._reader.agent import Agent, agent_from_text, with_text
+from agentkit._reader.agent import Agent, agent_from_text, require_agent, with_text
 from agentkit._reader.frontmatter import (
     JS_SPACE_RUN,
     expand_newlines,
@@ -156,6 +156,7 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
     that would parse another way), or the value cannot be written (it contains itself, nests deeper than
     agentkit reads back, holds another type); nothing is changed then.
     """
+    require_agent(agent, "edit()")
     changes = {**(changes or {}), **more}
     if not agent.editable:
         raise EditError(
@@ -526,6 +527,9 @@ def _kind(value: Any) -> str:
 
 def diff(agent: Agent, base: Agent | None = None) -> str:
     """Unified diff from `base` (default: the file as it was on disk when loaded) to `agent`."""
+    require_agent(agent, "diff()")
+    if base is not None:
+        require_agent(base, "diff() (as the base)")
     before = base.render() if base is not None else (agent.disk_text or "")
     return unified_diff(before, agent.render(), str(agent.path))
 
@@ -546,6 +550,7 @@ def save(agent: Agent, path: str | Path | None = None, *, force: bool = False) -
     and synced to a temporary file, just before the rename (see `atomic_write` for the window that
     remains). A symlink is followed (its target is written, the link stays); hard links stay shared.
     """
+    require_agent(agent, "save()")
     if not agent.editable:
         raise EditError(f"{agent.path}: {'; '.join(agent.problems)}; agentkit will not rewrite it")
     target = Path(path) if path is not None else agent.path

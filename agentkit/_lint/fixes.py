@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from agentkit._errors import EditError
 from agentkit._lint.engine import findings, resolve_rules
 from agentkit._lint.rules import RULES, Fix
-from agentkit._reader.agent import Agent
+from agentkit._reader.agent import Agent, require_agent
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def fix(
     tool) and removed tool names (AK402; MultiEdit becomes Edit, which the agent then really gets).
     A fix that cannot be made without another change is skipped and reported in `failed`.
     """
+    require_agent(agent, "fix()")
     chosen = {r.id for r in resolve_rules(select, ignore) if r.fix is not None}
     if not agent.editable:
         return FixResult(agent)

@@ -347,6 +347,8 @@ class AgentSet:
 
     def __init__(self, agents: Iterable[Agent] = ()) -> None:
         self._agents = list(agents)
+        for agent in self._agents:
+            require_agent(agent, "AgentSet()")
 
     def __iter__(self) -> Iterator[Agent]:
         return iter(self._agents)
@@ -395,3 +397,16 @@ class AgentSet:
     def with_agent(self, old: Agent, new: Agent) -> AgentSet:
         """A copy of the set with one agent replaced (after an edit or a save)."""
         return AgentSet(new if a is old else a for a in self._agents)
+
+
+def require_agent(value: object, taker: str) -> None:
+    """TypeError, saying what was meant, unless `value` is an agent record: a misuse of the API is told at
+    the door, not as an AttributeError from deep inside."""
+    if isinstance(value, Agent):
+        return
+    hint = ""
+    if isinstance(value, str | Path):
+        hint = f" (read the file first: agentkit.load({str(value)!r})[0])"
+    elif isinstance(value, AgentSet):
+        hint = " (one agent of the set: agents[0] or agents['name'])"
+    raise TypeError(f"{taker} takes an agent, not {type(value).__name__}{hint}")
