@@ -295,3 +295,20 @@ def test_functions_that_take_an_agent_say_so() -> None:
     for taker, call in calls.items():
         with pytest.raises(TypeError, match=rf"^{re.escape(taker)} takes an agent, not "):
             call()
+
+
+def test_a_broken_pipe_to_a_child_process_is_an_error_not_an_early_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Only a broken standard output is a reader that stopped early (exit 0, silent); another pipe that
+    breaks (to Claude Code, say) is an error with a message."""
+    from agentkit.cli import main
+
+    (tmp_path / "a.md").write_text(agent_file("a"))
+
+    def broken(*_paths: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(agentkit, "load", broken)
+    assert main(["inventory", str(tmp_path)]) == 1
+    assert capfd.readouterr().err.strip() == "agentkit inventory: a pipe broke (Broken pipe)"

@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import click
 
     from agentkit._errors import AgentkitError
-    from agentkit.cli._app import StdoutGone, cli
+    from agentkit.cli._app import PipeBroken, StdoutGone, cli
 
     args = list(sys.argv[1:] if argv is None else argv)
     if sys.stdout is None:  # started with stdout closed (`>&-`): nowhere to write the answer
@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BrokenPipeError, StdoutGone):
         _silence_stdout()
         return OK
-    except (AgentkitError, OSError) as exc:
+    except (AgentkitError, OSError, PipeBroken) as exc:
         print(f"agentkit {_command(args)}: {_one_line(exc)}", file=sys.stderr)
         return PROBLEMS
     except Exception as exc:  # a bug: still one line, the traceback only on request

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import select
+import sys
 from typing import Any
 
 import click
@@ -47,7 +49,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 class StdoutGone(Exception):
     """The reader of standard output went away (`| head -1`). Not an OSError, so that click, which ends
-    such a pipe with exit 1, lets it through to `main`: a reader that stops early is not a failure."""
+    such a pipe with exit 1 and no word, lets it through to `main`: a reader that stops early is not a
+    failure."""
+
+
+class PipeBroken(Exception):
+    """Another pipe broke (to a child process): an error with a message, not an early reader."""
 
 
 class LazyGroup(click.Group):
@@ -55,7 +62,9 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BrokenPipeError as exc:
-            raise StdoutGone() from exc
+            if stdout_reader_gone():
+                raise StdoutGone() from exc
+            raise PipeBroken(f"a pipe broke ({exc.strerror or exc})") from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -104,3 +113,15 @@ def cli() -> None:
     Exit codes: 0 done and nothing wrong found; 1 problems found, or an error with a plain message;
     2 a usage error (a bad option, a path that does not exist).
     """
+
+
+def stdout_reader_gone() -> bool:
+    """Has the reader of standard output closed its end? (poll reports an error on a pipe without one.)
+    When it cannot be told (no poll, not a file), assume so, as the broken pipe most likely was stdout's."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        events = poller.poll(0)
+    except (AttributeError, OSError, ValueError):
+        return True
+    return any(event & (select.POLLERR | select.POLLHUP) for _, event in events)
