@@ -312,3 +312,44 @@ def test_a_broken_pipe_to_a_child_process_is_an_error_not_an_early_reader(
     monkeypatch.setattr(agentkit, "load", broken)
     assert main(["inventory", str(tmp_path)]) == 1
     assert capfd.readouterr().err.strip() == "agentkit inventory: a pipe broke (Broken pipe)"
+
+
+# -- found by attacking the widgets: the library underneath them -----------------------------------------
+
+
+def test_an_edit_that_makes_the_file_larger_than_1_mib_reads_as_dropped(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(agent_file("a"))
+    edited = agentkit.edit(agentkit.load(tmp_path)[0], description="Use when " + "x" * 1_100_000)
+    assert not edited.loaded and edited.reason.startswith("it is larger than 1 MiB (1,100,")
+    assert "AK109" in set(agentkit.lint(edited)["rule"])
+    assert agentkit.loads(agent_file("b", body="y" * 1_048_000)).loaded  # just under: still read
+
+
+@pytest.mark.parametrize("target", ["o\x00x", "o\ud800", "o\ud800.json"])
+def test_an_export_path_no_file_system_can_hold_is_an_export_error(tmp_path: Path, target: str) -> None:
+    (tmp_path / "a.md").write_text(agent_file("a"))
+    shape = "agents-json" if target.endswith(".json") else "folder"
+    with pytest.raises(agentkit.ExportError, match="cannot export to"):
+        agentkit.export(agentkit.load(tmp_path), f"{tmp_path}/{target}", shape=shape)
+
+
+def test_a_refused_save_does_not_make_the_deleted_folder_again(tmp_path: Path) -> None:
+    import shutil
+
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "a.md").write_text(agent_file("a"))
+    edited = agentkit.edit(agentkit.load(tmp_path / "f")[0], description="Use when changed.")
+    shutil.rmtree(tmp_path / "f")
+    with pytest.raises(agentkit.ConflictError, match="deleted since it was loaded"):
+        agentkit.save(edited)
+    assert not (tmp_path / "f").exists()
+
+
+def test_a_prompt_or_agent_with_a_lone_surrogate_is_refused_before_any_request(home, fake_api) -> None:
+    reviewer = agentkit.loads(agent_file("reviewer"), path="agents/reviewer.md")
+    with pytest.raises(live.LiveError, match="lone surrogate"):
+        live.run(reviewer, "x\ud800y")
+    broken = agentkit.loads(agent_file("broken", body="x\ud800"), path="agents/broken.md")
+    with pytest.raises(live.LiveError, match="lone surrogate"):
+        live.run(broken, "hi")
+    assert fake_api.requests == []

@@ -82,6 +82,9 @@ def export(
     are not exported (not loaded, shadowed, an unsafe name) are listed in `skipped` with the reason.
     """
     agents = list(agents)
+    problem = _path_problem(target)
+    if problem:
+        raise ExportError(f"cannot export to {str(target)!r}: {problem}")
     if shape == "folder":
         return _export_folder(agents, Path(target), overwrite=overwrite)
     if shape not in SHAPES:
@@ -102,6 +105,20 @@ def json_skips(agents: Iterable[Agent]) -> list[tuple[Path, str]]:
     agents = list(agents)
     winners = {a.name: a for a in _exportable(agents)}  # later names win, as in the JSON
     return [(a.path, _why_not(a, winners)) for a in agents if winners.get(a.name) is not a]
+
+
+def _path_problem(target: str | Path) -> str | None:
+    """Why no file system could hold `target` (a NUL byte, text that is not UTF-8), or None."""
+    text = str(target)
+    if not text:
+        return "the path is empty"
+    if "\x00" in text:
+        return "the path holds a NUL byte"
+    try:
+        os.fsencode(text)
+    except UnicodeError:
+        return "the path holds characters that cannot be a file name here (a lone surrogate)"
+    return None
 
 
 def _exportable(agents: Iterable[Agent]) -> list[Agent]:

@@ -619,6 +619,8 @@ def atomic_write(target: Path, data: bytes, *, check: Callable[[bytes | None], N
         before = None
     if before is not None and not stat.S_ISREG(before.st_mode):
         raise EditError(f"{target} is not a regular file; agentkit writes only regular files")
+    if before is None and check is not None and not real.parent.is_dir():
+        check(None)  # a file deleted with its folder since it was loaded: refuse before making anything
     real.parent.mkdir(parents=True, exist_ok=True)
     tmp = real.parent / f".{real.name[:32]}.{secrets.token_hex(4)}.tmp"
     try:

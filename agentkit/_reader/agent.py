@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from agentkit._reader.claude_code import MEMORIES, MEMORY_TOOLS, PLUGIN_PLACEHOLDER
+from agentkit._reader.claude_code import MAX_FILE_BYTES, MEMORIES, MEMORY_TOOLS, PLUGIN_PLACEHOLDER
 from agentkit._reader.frontmatter import (
     Block,
     ParsedBlock,
@@ -210,6 +210,15 @@ def agent_from_text(
 ) -> Agent:
     """The record for a file holding `text`. `problems` are file-level troubles found while reading it."""
     content = text[1:] if text.startswith("\ufeff") else text  # Claude Code drops a byte-order mark
+    too_large = None
+    # An edit (or loads()) can make a text Claude Code would skip; a file read from disk was checked already.
+    if (
+        len(text) > MAX_FILE_BYTES // 4
+        and (size := len(text.encode("utf-8", "surrogatepass"))) > MAX_FILE_BYTES
+    ):
+        too_large = f"it is larger than 1 MiB ({size:,} bytes); Claude Code skips such files"
+        if too_large not in problems:
+            problems = (*problems, too_large)
     block = find_block(content)
     parsed = parse_block(content[block.start : block.end]) if block is not None else None
     agent = Agent(
@@ -228,7 +237,9 @@ def agent_from_text(
         disk_text=disk_text,
     )
     loaded, reason = judge(agent, content)
-    if problems and not loaded:
+    if too_large is not None:
+        loaded, reason = False, too_large
+    elif problems and not loaded:
         reason = f"{'; '.join(problems)}; {reason}"
     # The record is not shared yet: complete it in place (dataclasses.replace would build it twice, and
     # this is load()'s per-file path).

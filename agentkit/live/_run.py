@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import threading
 import time
 import uuid
@@ -59,6 +60,9 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def check_options(
     *,
     prompt: object = "",
@@ -76,6 +80,12 @@ def check_options(
         raise TypeError(f"prompt must be a str, not {type(prompt).__name__}")
     if not prompt.strip():
         raise InvalidRunOption("the prompt is empty: the API refuses an empty user message")
+    surrogate = _LONE_SURROGATE.search(prompt)
+    if surrogate is not None:  # not text UTF-8 can carry: the request, the history and the cache key refuse it
+        raise InvalidRunOption(
+            f"the prompt holds a lone surrogate (U+{ord(surrogate.group()):04X} at character "
+            f"{surrogate.start()}), which is not text: it cannot be sent"
+        )
     if mode not in MODES:
         raise InvalidRunOption(f"mode must be one of {', '.join(map(repr, MODES))}, not {mode!r}")
     if max_tokens is not None and not (_is_int(max_tokens) and 1 <= max_tokens <= MAX_OUTPUT_TOKENS):  # type: ignore[operator]
@@ -191,6 +201,12 @@ class LiveStream:
         self.result: RunResult | None = None
         self._history_unusable = False
         self._text = agent.render()
+        surrogate = _LONE_SURROGATE.search(self._text)
+        if surrogate is not None:
+            raise InvalidRunOption(
+                f"the agent's text holds a lone surrogate (U+{ord(surrogate.group()):04X}), which is not text: "
+                "its system prompt cannot be sent"
+            )
         seeded = tuple(sorted((str(k), str(v)) for k, v in (files or {}).items()))
         self.spec = RunSpec(
             agent=agent,
