@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from agentkit import evals
+from agentkit._errors import LiveError
 from agentkit.widgets import Evaluator
 from agentkit.widgets._evaluator import cell_style, detail_html
 from tests.test_evals import REVIEWER, STRICT
@@ -98,3 +99,104 @@ def test_evaluator_shows_given_results_and_routing(suite_file, fake_api) -> None
     )
     routing = Evaluator(routed, evals.run(routed, progress=False))
     assert "agents · offline router: 1/1 correct" in routing.routing.value
+
+
+def test_evaluator_stop_when_nothing_runs_keeps_the_summary(suite_file, fake_api) -> None:
+    evaluator = Evaluator(suite_file)
+    evaluator.stop()
+    assert evaluator.status.value == "8 samples to run: click Run"
+    evaluator.run(wait=True)
+    done = evaluator.status.value
+    assert done.startswith("done: 8 samples")
+    evaluator.stop()
+    assert evaluator.status.value == done and not evaluator.running
+
+
+def test_evaluator_after_a_failed_run_shows_the_previous_results(suite_file, fake_api, monkeypatch) -> None:
+    evaluator = Evaluator(suite_file)
+    evaluator.run(wait=True)
+    cells = {key: (b.description, b.button_style) for key, b in evaluator._buttons.items()}
+    matrix, summary = evaluator.matrix_text(), evaluator.summary.value
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    evaluator.ask_again.value = True
+    evaluator.run(wait=True)
+    assert evaluator.status.value.startswith("failed: ")
+    assert evaluator.status.value.endswith("; the matrix shows the previous results")
+    assert {key: (b.description, b.button_style) for key, b in evaluator._buttons.items()} == cells
+    assert evaluator.matrix_text() == matrix and evaluator.summary.value == summary
+    assert evaluator.progress.value == 8
+
+
+def test_evaluator_failing_on_its_first_run_shows_no_results(suite_file, fake_api, monkeypatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    evaluator = Evaluator(suite_file)
+    evaluator.run(wait=True)
+    assert evaluator.status.value.startswith("failed: ") and "previous" not in evaluator.status.value
+    assert {b.description for b in evaluator._buttons.values()} == {"-"}
+    assert evaluator.matrix_text() == "not run yet" and evaluator.progress.value == 0
+
+
+def _bad_suites(tmp_path: Path, suite_file: Path) -> dict[str, Path]:
+    import os
+
+    bad = {
+        "invalid YAML": "cases: [unclosed",
+        "empty": "",
+        "missing agent": "agents: [agents/nobody.md]\ncases:\n  - {id: a, prompt: p}\n",
+    }
+    paths = {}
+    for what, text in bad.items():
+        paths[what] = suite_file.parent / f"{what.replace(' ', '-')}.yaml"
+        paths[what].write_text(text)
+    paths["binary"] = suite_file.parent / "binary.yaml"
+    paths["binary"].write_bytes(b"\xff\xfe\x00\x81\x00")
+    paths["folder"] = suite_file.parent / "agents"
+    if hasattr(os, "mkfifo"):
+        paths["fifo"] = suite_file.parent / "fifo.yaml"
+        os.mkfifo(paths["fifo"])
+    return paths
+
+
+def test_evaluator_on_a_suite_it_cannot_read_shows_why(tmp_path, suite_file, fake_api) -> None:
+    for what, path in _bad_suites(tmp_path, suite_file).items():
+        evaluator = Evaluator(path)  # no traceback
+        assert evaluator.status.value.startswith("failed: cannot load the suite: "), what
+        assert evaluator.run_button.disabled, what
+        assert repr(evaluator) == f"Evaluator({path.name}: not loaded)"
+        evaluator.run(wait=True)
+        assert evaluator.status.value.startswith("failed: cannot load the suite: "), what
+        assert evaluator.matrix_text() == "not run yet" and evaluator._buttons == {}
+        evaluator.stop()
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (LiveError("the prompt holds a lone surrogate"), "failed: the prompt holds a lone surrogate"),
+        (RuntimeError("boom"), "failed: unexpected error: RuntimeError: boom"),
+    ],
+)
+def test_evaluator_worker_shows_any_error(suite_file, fake_api, monkeypatch, error, shown) -> None:
+    def fail(*_args, **_kwargs):
+        raise error
+
+    monkeypatch.setattr(evals, "run", fail)
+    evaluator = Evaluator(suite_file)
+    evaluator.run(wait=True)
+    assert not evaluator.running and evaluator.status.value == shown
+    assert {b.description for b in evaluator._buttons.values()} == {"-"}
+    assert not evaluator.run_button.disabled and evaluator.stop_button.disabled
+
+
+def test_evaluator_when_live_run_raises_in_a_sample(suite_file, fake_api, monkeypatch) -> None:
+    from agentkit import live
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(live, "run", fail)
+    evaluator = Evaluator(suite_file)
+    evaluator.run(wait=True)
+    assert not evaluator.running and not evaluator.status.value.startswith("running")
+    assert "boom" in evaluator.status.value or evaluator.status.value.startswith("done:")
+    assert "…" not in {b.description for b in evaluator._buttons.values()}

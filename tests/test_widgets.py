@@ -728,3 +728,133 @@ def test_overlap_explorer_shows_merge_guidance_and_asks_claude_on_request(
     assert view.claude_answer.value == ""  # a new pair: the old answer is gone
     view.kind.value = "body"
     assert view.guidance.value == "" and "Groups by body" in view.groups_title.value
+
+
+# -- reported failures: the Editor's other-keys box, runs that fail, panels that cannot start ----------
+
+
+def write_agent(path: Path, name: str) -> None:
+    path.write_text(f"---\nname: {name}\ndescription: Use when x\n---\nbody\n")
+
+
+@pytest.mark.parametrize(
+    ("lines", "shown"),
+    [
+        ("custom: .inf\nneg: -.inf\nn: .nan\n", "custom: .inf\nneg: -.inf\nn: .nan"),
+        ("deep: [.inf, {k: .nan}]\n", 'deep: [.inf, {"k": .nan}]'),
+        ("'': v\n", '"": v'),
+        (": v\n", '"null": v'),  # Claude Code reads the empty key as "null"
+        ("'a: b #c': 1\n'1': x\n", '"a: b #c": 1\n"1": x'),
+    ],
+)
+def test_editor_other_keys_show_what_is_on_disk(tmp_path: Path, lines: str, shown: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\nname: a\ndescription: Use when x\n{lines}---\nb\n")
+    editor = Editor(path)
+    assert editor.other.value == shown
+    assert editor.status.value == "a.md: no changes" and editor.diff == ""
+    assert logic.form_changes(editor.agent, editor.values()) == {}
+    editor.description.value = "Use when y"
+    assert editor.status.value == "a.md: unsaved changes (description)"
+    assert editor.save() is not None and editor.status.value == "saved a.md"
+    assert path.read_text() == f"---\nname: a\ndescription: Use when y\n{lines}---\nb\n"
+
+
+def test_other_keys_read_each_line_as_yaml() -> None:
+    assert logic.parse_other('x: ---\n"": v\nnull: w\n1: y\n"a: b": [.inf]') == {
+        "x": "---",
+        "": "v",
+        "null": "w",
+        "1": "y",
+        "a: b": [float("inf")],
+    }
+    with pytest.raises(ValueError, match="line 2: write 'key: value'"):
+        logic.parse_other("x: 1\n- y: 2")
+    with pytest.raises(ValueError, match="line 1: not a YAML value"):
+        logic.parse_other("a: b: c")
+
+
+def test_editor_writes_dashes_and_says_why_an_empty_value_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("---\nname: a\ndescription: Use when x\nold: 1\n---\nb\n")
+    editor = Editor(path)
+    editor.other.value = "old: 1\nx: ---"
+    assert editor.status.value == "a.md: unsaved changes (x)"
+    editor.save()
+    assert agentkit.load(tmp_path)[0].fields["x"] == "---"
+
+    for text, line, key in (("old: 1\nx: ---\ny:", 3, "y"), ("old:\nx: ---", 1, "old")):
+        editor.other.value = text
+        assert editor.edited is None
+        assert editor.status.value.startswith(f"cannot apply: other keys, line {line}: '{key}' has no value")
+        assert "delete the line" in editor.status.value
+
+
+def test_playground_labels_answers_with_the_agents_it_ran(tmp_path: Path, fake_api) -> None:
+    for name in "abc":
+        write_agent(tmp_path / f"{name}.md", name)
+    playground = Playground(tmp_path)
+    playground.picker.value = ("a", "b")
+    playground.prompt.value = "hi"
+    playground.run()
+    playground.picker.value = ("c",)
+    playground.wait()
+    blocks = playground.results_text().split("\n\n")
+    assert [b[:3] for b in blocks] == ["[a]", "[b]"]
+    assert [r.agent for r in playground.results] == ["a", "b"]
+
+
+def test_playground_stop_when_nothing_runs_keeps_the_summary(tmp_path: Path, fake_api) -> None:
+    write_agent(tmp_path / "a.md", "a")
+    playground = Playground(tmp_path, "hi")
+    playground.stop()
+    assert playground.status.value == ""
+    playground.run(wait=True)
+    assert playground.status.value == "done: 1 complete"
+    playground.stop()
+    assert playground.status.value == "done: 1 complete" and not playground.running
+
+
+@pytest.mark.parametrize("broken", ["home is a file", "bad config", "binary config"])
+def test_playground_with_a_broken_home_shows_the_error(tmp_path: Path, monkeypatch, fake_api, broken) -> None:
+    write_agent(tmp_path / "a.md", "a")
+    home = tmp_path / "home"
+    if broken == "home is a file":
+        home.write_text("x")
+    else:
+        home.mkdir()
+        config = home / "config.toml"
+        config.write_bytes(b"[[[bad" if broken == "bad config" else b"\xff\xfe\x00\x81")
+    monkeypatch.setenv("AGENTKIT_HOME", str(home))
+    for replay in ("", "1"):
+        monkeypatch.setenv("AGENTKIT_REPLAY", replay)
+        playground = Playground(tmp_path, "hi")  # no traceback
+        assert playground.status.value.startswith("cannot read ") and "config.toml" in playground.status.value
+    monkeypatch.delenv("AGENTKIT_REPLAY")
+    playground.run(wait=True)
+    assert playground.status.value == "done: 0 complete, 1 failed"
+    assert "config.toml" in playground.results[0]
+
+
+def test_playground_worker_shows_any_error_and_finishes_its_pane(
+    tmp_path: Path, monkeypatch, fake_api
+) -> None:
+    """live.run raising LiveError (a prompt with a lone surrogate) in one pane and a plain RuntimeError in
+    the other: both panes say why and finish; nothing stays on "running…"."""
+    write_agent(tmp_path / "a.md", "a")
+    write_agent(tmp_path / "b.md", "b")
+    errors = {"a": agentkit.LiveError("the prompt holds a lone surrogate"), "b": RuntimeError("boom")}
+
+    def fail(agent, *_args, **_kwargs):
+        raise errors[agent.name]
+
+    monkeypatch.setattr(agentkit.live, "run", fail)
+    playground = Playground(tmp_path, "x\ud800y")
+    playground.run(wait=True)
+    assert not playground.running and playground.status.value == "done: 0 complete, 2 failed"
+    shown = ["the prompt holds a lone surrogate", "RuntimeError: boom"]
+    assert playground.results == shown
+    for pane, message in zip(playground.panes.children, shown, strict=True):
+        assert message in pane.children[1].value and "failed" in pane.children[2].value
+        assert "running" not in pane.children[2].value
+    assert not playground.run_button.disabled and playground.stop_button.disabled

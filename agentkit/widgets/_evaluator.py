@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import threading
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
 from agentkit.widgets._base import Panel, panel_box, row, text_label
-from agentkit.widgets._logic import frame_html
+from agentkit.widgets._logic import error_text, frame_html
 
 PASS, MIXED, FAIL, NOT_RUN = "success", "warning", "danger", ""
 
@@ -53,15 +54,23 @@ class Evaluator(Panel):
     SHOWS_HINT = True
 
     def __init__(self, suite: Any, results: Any = None, *, concurrency: int | None = None) -> None:
-        from agentkit.evals._suite import suite_from
+        from agentkit.evals._suite import Suite, suite_from
 
-        self.suite = suite_from(suite)
+        self.error: str | None = None
+        self._name = suite.path.name if isinstance(suite, Suite) and suite.path else "suite"
+        if isinstance(suite, str | Path):
+            self._name = Path(suite).name or "suite"
+        # A suite that cannot be read is shown in the status, with Run disabled: never a traceback.
+        self.suite: Any = None
+        try:
+            self.suite = suite_from(suite)
+        except Exception as exc:
+            self.error = f"cannot load the suite: {error_text(exc)}"
         self.results = results
         self.concurrency = concurrency
-        self.error: str | None = None
         self.selected: tuple[str, str] | None = None
-        versions = self.suite.versions
-        axes = [m or "(own)" for m in self.suite.models]
+        versions = self.suite.versions if self.suite is not None else []
+        axes = [m or "(own)" for m in self.suite.models] if self.suite is not None else ["(own)"]
 
         self.run_button = w.Button(description="Run", button_style="primary", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
@@ -69,7 +78,8 @@ class Evaluator(Panel):
             value=False, description="ask again (ignore recorded answers)", indent=False
         )
         self.model = w.Dropdown(options=axes, value=axes[0], description="Model", disabled=len(axes) < 2)
-        self.progress = w.IntProgress(value=0, min=0, max=max(self.suite.runs, 1), description="Samples")
+        runs = self.suite.runs if self.suite is not None else 0
+        self.progress = w.IntProgress(value=0, min=0, max=max(runs, 1), description="Samples")
         self.status = text_label(cls="agentkit-eval-status")
         self.banner = w.HTML()
         self._buttons: dict[tuple[str, str], w.Button] = {}
@@ -112,26 +122,33 @@ class Evaluator(Panel):
             ],
             "evaluator",
         )
-        if results is not None:
+        if self.suite is None:
+            self.run_button.disabled = True
+            self.status.value = f"failed: {self.error}"
+        elif results is not None:
             self.refresh()
         else:
             self.status.value = f"{self.suite.runs} samples to run: click Run"
 
     def _title(self) -> str:
+        if self.suite is None:
+            return self._name
         name = self.suite.path.name if self.suite.path else "suite"
         return f"{name}: {self.suite.description}" if self.suite.description else name
 
     def __repr__(self) -> str:
-        name = self.suite.path.name if self.suite.path else "suite"
         s = self.suite
+        if s is None:
+            return f"Evaluator({self._name}: not loaded)"
+        name = s.path.name if s.path else "suite"
         return f"Evaluator({name}: {len(s.agents)} versions x {len(s.cases)} cases x {s.repeat} samples)"
 
     # -- the matrix --------------------------------------------------------------------------------
     def _build_matrix(self) -> None:
-        versions = self.suite.versions
+        versions = self.suite.versions if self.suite is not None else []
         header = [w.HTML("<b>case</b>")] + [w.HTML(f"<b>{html.escape(v)}</b>") for v in versions]
         rows: list[w.Widget] = list(header)
-        for case in self.suite.cases:
+        for case in self.suite.cases if self.suite is not None else []:
             rows.append(w.HTML(html.escape(case.id)))
             for version in versions:
                 button = w.Button(
@@ -193,6 +210,9 @@ class Evaluator(Panel):
         if self.running:
             self.status.value = "already running: Stop first"
             return
+        if self.suite is None:
+            self.status.value = f"failed: {self.error}"
+            return
         self._stop = threading.Event()
         self._tallies = {}
         self.error = None
@@ -231,14 +251,21 @@ class Evaluator(Panel):
                 on_result=self._on_result,
                 stop=self._stop,
             )
-        except AgentkitError as e:
-            self.error = str(e)
+        except Exception as e:  # a worker thread: whatever goes wrong is shown, never lost
+            self.error = (
+                error_text(e) if isinstance(e, AgentkitError) else f"unexpected error: {error_text(e)}"
+            )
         finally:
             self.run_button.disabled, self.stop_button.disabled = False, True
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception as e:
+                self.status.value = f"failed to show the results: {error_text(e)}"
 
     def stop(self) -> None:
-        """Stop after the samples already running; what finished is kept."""
+        """Stop after the samples already running; what finished is kept. Does nothing when nothing runs."""
+        if not self.running:
+            return
         self._stop.set()
         self.status.value = "stopping…"
 
@@ -249,19 +276,17 @@ class Evaluator(Panel):
     # -- showing results ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Redraw everything from `results` (after a run, or when the model changes)."""
-        if self.error is not None:
-            self.status.value = f"failed: {self.error}"
-            return
         results = self.results
+        if self.error is not None:
+            # The run failed: the cells, like matrix_text() and the summary, show the results from before.
+            self._draw_cells()
+            self.progress.value = len(results.samples) if results is not None else 0
+            shown = "; the matrix shows the previous results" if results is not None else ""
+            self.status.value = f"failed: {self.error}{shown}"
+            return
         if results is None:
             return
-        axis = self.model.value
-        for (case, version), button in self._buttons.items():
-            samples = results.select(case=case, version=version, model=axis)
-            passed = sum(s.passed for s in samples)
-            errors = sum(s.status == "error" for s in samples)
-            button.description = f"{passed}/{len(samples)}" if samples else "-"
-            button.button_style = cell_style(passed, len(samples), errors)
+        self._draw_cells()
         self.progress.value = len(results.samples)
         recorded = sum(s.cached for s in results.samples)
         judged = [s for s in results.samples if s.status != "error"]
@@ -277,7 +302,7 @@ class Evaluator(Panel):
         import pandas as pd
 
         table = results.summary()
-        table = table[table["model_axis"] == axis]
+        table = table[table["model_axis"] == self.model.value]
         shown = {  # the columns a person compares versions by; summary() has them all
             "version": table["version"],
             "model": table["model"],
@@ -297,6 +322,20 @@ class Evaluator(Panel):
         self.refresh_verdict()
         if self.selected is not None:
             self.select(*self.selected)
+
+    def _draw_cells(self) -> None:
+        """Every cell from `results` ("-" where nothing ran)."""
+        axis = self.model.value
+        for (case, version), button in self._buttons.items():
+            samples = (
+                self.results.select(case=case, version=version, model=axis)
+                if self.results is not None
+                else []
+            )
+            passed = sum(s.passed for s in samples)
+            errors = sum(s.status == "error" for s in samples)
+            button.description = f"{passed}/{len(samples)}" if samples else "-"
+            button.button_style = cell_style(passed, len(samples), errors)
 
     def refresh_verdict(self) -> None:
         a, b = self.compare_a.value, self.compare_b.value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -485,7 +486,8 @@ def form_values(agent: Agent, builtin: Sequence[str]) -> FormValues:
 
 
 def _yaml_value_text(value: Any) -> str:
-    """One-line YAML for a value that reads back as the same value (JSON is YAML flow syntax)."""
+    """One-line YAML for a value that reads back as the same value: plain text when YAML reads it as this
+    text, else YAML flow syntax (JSON-like, with `.inf`, `-.inf` and `.nan` for the floats JSON lacks)."""
     from agentkit._reader.yaml12 import load_yaml12
 
     if isinstance(value, str):
@@ -494,32 +496,85 @@ def _yaml_value_text(value: Any) -> str:
                 return value
         except Exception:
             pass
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _flow_text(value)
+
+
+def _flow_text(value: Any) -> str:
+    """`value` in YAML flow syntax (every text double-quoted). Values come from front matter, which agentkit
+    reads at most MAX_NESTING levels deep, so the recursion is bounded."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flow_text(k)}: {_flow_text(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _key_text(key: str) -> str:
+    """A key as the other-keys box shows it: plain when YAML reads it back as this text, else
+    double-quoted (an empty key, `null`, `1`, a key with `: ` or `#` in it...)."""
+    from agentkit._reader.yaml12 import load_yaml12
+
+    try:
+        if key and key == key.strip() and "\n" not in key and load_yaml12(f"{key}: 0") == {key: 0}:
+            return key
+    except Exception:
+        pass
+    return json.dumps(key, ensure_ascii=False)
 
 
 def other_text(fields: dict[str, Any]) -> str:
-    return "\n".join(f"{key}: {_yaml_value_text(value)}" for key, value in fields.items())
+    return "\n".join(f"{_key_text(key)}: {_yaml_value_text(value)}" for key, value in fields.items())
 
 
-def parse_other(text: str) -> dict[str, Any]:
-    """`key: value` lines (values in YAML) to a dict; ValueError names the bad line."""
+def _other_lines(text: str) -> list[tuple[int, str, Any]]:
+    """(line number, key, value) for each `key: value` line of the other-keys box. Each line is read as
+    YAML, so keys may be quoted (`'': v`) and values may be anything YAML reads (`x: ---` is the text
+    `---`); keys become text as Claude Code makes them (`null: v` is the key "null").
+    ValueError names the bad line."""
+    from agentkit._reader.frontmatter import js_string
     from agentkit._reader.yaml12 import load_yaml12
 
-    out: dict[str, Any] = {}
+    out: list[tuple[int, str, Any]] = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        key, sep, value = line.partition(":")
-        key = key.strip()
-        if not sep or not key:
+        if ":" not in line:
             raise ValueError(f"other keys, line {number}: write 'key: value'")
+        try:
+            pair = load_yaml12(line.strip())
+        except Exception as exc:
+            problem = str(exc).strip().split("\n")[0]
+            raise ValueError(f"other keys, line {number}: not a YAML value ({problem})") from None
+        if not isinstance(pair, dict) or len(pair) != 1:
+            raise ValueError(f"other keys, line {number}: write 'key: value'")
+        ((key, value),) = pair.items()
+        if not isinstance(key, str):
+            if isinstance(key, list | dict):
+                raise ValueError(f"other keys, line {number}: write 'key: value'")
+            key = js_string(key)
         if key in FORM_KEYS:
             raise ValueError(f"other keys, line {number}: '{key}' has its own field above")
-        try:
-            out[key] = load_yaml12(value.strip()) if value.strip() else None
-        except Exception as exc:
-            raise ValueError(f"other keys, line {number}: not a YAML value ({exc})") from None
+        out.append((number, key, value))
     return out
+
+
+def parse_other(text: str) -> dict[str, Any]:
+    """`key: value` lines (YAML) to a dict; ValueError names the bad line."""
+    return {key: value for _number, key, value in _other_lines(text)}
 
 
 def merge_tools(original: list[str] | None, chosen: Sequence[str], extra: str) -> list[str]:
@@ -558,11 +613,22 @@ def form_changes(agent: Agent, values: FormValues) -> dict[str, Any]:
                 changes[key] = None
         elif key not in fields or value != _text(fields[key]):
             changes[key] = value
-    other = parse_other(values.other)
+    from agentkit._edit.write import same
+
+    lines = _other_lines(values.other)
+    other = {key: value for _number, key, value in lines}
+    line_of = {key: number for number, key, _value in lines}
     before = {k: v for k, v in fields.items() if k not in FORM_KEYS}
     for key, value in other.items():
-        if key not in before or before[key] != value:
-            changes[key] = value
+        if key in before and same(before[key], value):
+            continue
+        if value is None:  # `edit` reads None as "remove the key": never do that silently
+            raise ValueError(
+                f"other keys, line {line_of[key]}: '{key}' has no value, and agentkit writes no key "
+                "with an empty (null) value: write a value ('' for empty text), or delete the line to "
+                "leave the key out"
+            )
+        changes[key] = value
     for key in before:
         if key not in other:
             changes[key] = None
@@ -781,3 +847,31 @@ def frame_html(frame: Any, max_rows: int = 50) -> str:
     if frame is None or len(frame) == 0:
         return "<i>nothing yet</i>"
     return str(frame.head(max_rows).to_html(index=False, escape=True, border=0, na_rep="–"))
+
+
+# -- running: what the Playground and the Evaluator say --------------------------------------------
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as a widget shows it: agentkit's own errors by their message (it says what is wrong
+    and what to do); anything else with its type, so that a bug is not mistaken for a verdict."""
+    from agentkit._errors import AgentkitError
+
+    message = str(exc).strip()
+    if isinstance(exc, AgentkitError) and message:
+        return message
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def run_counts(results: Sequence[Any]) -> str:
+    """The Playground's summary of a run: "2 complete, 1 stopped, 1 failed". A result is a RunResult,
+    the error text of a run that failed (str), or None for a run that never finished."""
+    done = [r for r in results if r is not None and not isinstance(r, str)]
+    failed = len(results) - len(done)
+    stopped = sum(not r.complete for r in done)
+    parts = (
+        [f"{len(done) - stopped} complete"]
+        + ([f"{stopped} stopped"] if stopped else [])
+        + ([f"{failed} failed"] if failed else [])
+    )
+    return ", ".join(parts)

@@ -14,7 +14,9 @@ from agentkit._reader.agent import Agent, AgentSet
 from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, panel_box, row, text_label
 from agentkit.widgets._logic import (
     common_root,
+    error_text,
     frame_html,
+    run_counts,
     unique_labels,
 )
 
@@ -52,12 +54,23 @@ class Playground(Panel):
     ) -> None:
         from agentkit import live
 
+        problems: list[str] = []  # what went wrong building the panel: shown in its status, never raised
+        self.choices: dict[str, Agent] = {}
         if isinstance(agents, dict):
-            self.choices: dict[str, Agent] = dict(agents)
+            self.choices = dict(agents)
         else:
-            agent_set = as_agent_set(agents)
-            usable = [a for a in agent_set if a.loaded and isinstance(a.name, str)]
-            self.choices = unique_labels(usable, common_root(a.path for a in agent_set))
+            try:
+                agent_set = as_agent_set(agents)
+            except Exception as exc:
+                problems.append(f"cannot load the agents: {error_text(exc)}")
+            else:
+                usable = [a for a in agent_set if a.loaded and isinstance(a.name, str)]
+                self.choices = unique_labels(usable, common_root(a.path for a in agent_set))
+        try:
+            models = list(live.model_table())
+        except Exception as exc:  # a broken $AGENTKIT_HOME or config.toml: runs fail with the same message
+            problems.append(error_text(exc))
+            models = []
         labels = list(self.choices)
         self.picker = w.SelectMultiple(
             options=labels,
@@ -73,7 +86,7 @@ class Playground(Panel):
             layout=w.Layout(width="640px", max_width="100%", height="90px"),
         )
         self.model = w.Dropdown(
-            options=[("each agent's own", None), *((m, m) for m in live.model_table())], description="Model"
+            options=[("each agent's own", None), *((m, m) for m in models)], description="Model"
         )
         self.mode = w.ToggleButtons(
             options=[("API", live.API), ("Claude Code", live.CLAUDE_CODE)],
@@ -96,6 +109,7 @@ class Playground(Panel):
         self.panes = w.HBox(layout=w.Layout(flex_flow="row wrap", width="100%", align_items="stretch"))
         self.history = w.HTML()
         self.results: list[Any] = []
+        self.labels: list[str] = []  # the agents of the last run, in pane order (chosen when it started)
         self._threads: list[threading.Thread] = []  # this Playground's workers and joiner, nobody else's
         self._stop = threading.Event()
 
@@ -119,6 +133,8 @@ class Playground(Panel):
         )
         self.refresh_recorded()
         self.refresh_history()
+        if problems:
+            self.status.value = "; ".join(problems)
 
     @classmethod
     def versions(cls, saved: Agent, edited: Agent, prompt: str = "", *, mode: str = "api") -> Playground:
@@ -139,15 +155,19 @@ class Playground(Panel):
         """In replay mode, offer the prompts recorded for the selected agents in the chosen mode."""
         from agentkit import live
 
-        replay = live.replaying()
+        try:
+            replay = live.replaying()
+        except Exception as exc:
+            self.status.value = error_text(exc)
+            replay = False
         self.recorded.layout.display = None if replay else "none"
         if not replay:
             return
         names = [self.choices[label].name for label in self.picker.value if label in self.choices]
         try:
             per_agent = [live.recorded_prompts(name, mode=self.mode.value) for name in names]
-        except live.LiveError as exc:
-            self.status.value = str(exc)
+        except Exception as exc:
+            self.status.value = error_text(exc)
             per_agent = []
         everyone = set.intersection(*(set(p) for p in per_agent)) if per_agent else set()
         ordered: list[str] = []
@@ -175,6 +195,7 @@ class Playground(Panel):
             self.status.value = "pick at least one agent and write a prompt"
             return
         self._stop = threading.Event()
+        self.labels = labels
         self.results = [None] * len(labels)
         fill = {"width": FULL_WIDTH, "min_width": "0"}  # may shrink to the pane's width
         heads = [w.HTML(_head(label), layout=w.Layout(**fill)) for label in labels]
@@ -238,37 +259,39 @@ class Playground(Panel):
             parts.append(chunk)
             text.value = _pre("".join(parts))
 
+        # A worker thread: whatever goes wrong is shown in its pane, which always finishes.
         try:
             result = live.run(
                 agent, prompt, model=self.model.value, mode=mode, on_text=on_text, stop=self._stop
             )
-        except live.LiveError as exc:
-            self.results[index] = str(exc)
-            text.value = f"<div style='color:#c62828;{_FOOTER_STYLE}'>{html.escape(str(exc))}</div>"
+            summary = result.summary()
+        except Exception as exc:
+            message = error_text(exc)
+            self.results[index] = message
+            text.value = f"<div style='color:#c62828;{_FOOTER_STYLE}'>{html.escape(message)}</div>"
             stat.value = _footer("failed")
             return
         self.results[index] = result
         head.value = _head(label, result)
         text.value = _pre(result.text)
-        stat.value = _footer(result.summary())
+        stat.value = _footer(summary)
 
     def _finish(self, workers: list[threading.Thread]) -> None:
-        for t in workers:
-            t.join()
-        done = [r for r in self.results if not isinstance(r, str) and r is not None]
-        failed = len(self.results) - len(done)
-        stopped = sum(not r.complete for r in done)
-        parts = (
-            [f"{len(done) - stopped} complete"]
-            + ([f"{stopped} stopped"] if stopped else [])
-            + ([f"{failed} failed"] if failed else [])
-        )
-        self.status.value = "done: " + ", ".join(parts)
-        self.run_button.disabled, self.stop_button.disabled = False, True
+        try:
+            for t in workers:
+                t.join()
+            self.status.value = "done: " + run_counts(self.results)
+        except Exception as exc:  # a worker thread: never let it die unseen
+            self.status.value = f"done, but: {error_text(exc)}"
+        finally:
+            self.run_button.disabled, self.stop_button.disabled = False, True
         self.refresh_history()
 
     def stop(self) -> None:
-        """Cut every running stream short (the partial text is kept and recorded)."""
+        """Cut every running stream short (the partial text is kept and recorded). Does nothing when
+        nothing runs."""
+        if not self.running:
+            return
         self._stop.set()
         self.status.value = "stopping…"
 
@@ -283,8 +306,8 @@ class Playground(Panel):
 
         try:
             frame = live.history(limit=20)
-        except live.LiveError as exc:
-            self.history.value = f"<div style='color:#c62828'>{html.escape(str(exc))}</div>"
+        except Exception as exc:
+            self.history.value = f"<div style='color:#c62828'>{html.escape(error_text(exc))}</div>"
             return
         columns = [
             c
@@ -308,9 +331,10 @@ class Playground(Panel):
         )
 
     def results_text(self) -> str:
-        """One block per pane: label, summary without timings (stable across runs), the answer."""
+        """One block per pane: label, summary without timings (stable across runs), the answer. Each pane
+        is labelled with the agent it ran, whatever the picker holds now."""
         out = []
-        for label, r in zip(self.picker.value, self.results, strict=False):
+        for label, r in zip(self.labels, self.results, strict=False):
             if r is None or isinstance(r, str):
                 out.append(f"[{label}] {r or 'not run'}")
             else:
