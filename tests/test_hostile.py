@@ -353,3 +353,9 @@ def test_a_prompt_or_agent_with_a_lone_surrogate_is_refused_before_any_request(h
     with pytest.raises(live.LiveError, match="lone surrogate"):
         live.run(broken, "hi")
     assert fake_api.requests == []
+
+
+def test_new_keys_are_written_in_the_order_given() -> None:
+    agent = agentkit.loads(agent_file("a"))
+    edited = agentkit.edit(agent, {"first": "1", "second": "2", "third": "3"})
+    assert list(edited.fields)[-3:] == ["first", "second", "third"]

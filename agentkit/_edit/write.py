@@ -206,7 +206,9 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
                     lines[-1] += newline  # the block ended mid-line: give the new key its own line
                 edits.append((len(lines), len(lines), render_value(key, value, None, "  ", newline)))
         replaced = "".join("".join(lines[start:end]) for start, end, _ in edits)
-        for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        # From the end, so earlier positions stay put; new keys added at one place go in the order given.
+        ordered = sorted(enumerate(edits), key=lambda item: (item[1][0], item[1][1], item[0]), reverse=True)
+        for _, (start, end, replacement) in ordered:
             lines[start:end] = replacement
         body_part = content[agent.block.end : agent.block.body_start]
         body = content[agent.block.body_start :] if new_body is None else new_body

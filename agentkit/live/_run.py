@@ -81,7 +81,9 @@ def check_options(
     if not prompt.strip():
         raise InvalidRunOption("the prompt is empty: the API refuses an empty user message")
     surrogate = _LONE_SURROGATE.search(prompt)
-    if surrogate is not None:  # not text UTF-8 can carry: the request, the history and the cache key refuse it
+    if (
+        surrogate is not None
+    ):  # not text UTF-8 can carry: the request, the history and the cache key refuse it
         raise InvalidRunOption(
             f"the prompt holds a lone surrogate (U+{ord(surrogate.group()):04X} at character "
             f"{surrogate.start()}), which is not text: it cannot be sent"
