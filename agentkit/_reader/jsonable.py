@@ -36,13 +36,18 @@ def json_text(value: Any, *, indent: int | None = 2, ensure_ascii: bool = False)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def lone_surrogate(text: str) -> re.Match[str] | None:
+    """The first lone surrogate in `text` (a character UTF-8 cannot carry), or None."""
+    return None if text.isascii() else _SURROGATE.search(text)
+
+
 def escape_surrogates(text: str) -> str:
     """JSON text with every lone surrogate as a `\\uXXXX` escape, as JavaScript's JSON.stringify writes it.
 
     A file name that is not UTF-8 (Python holds its bytes as U+DC80-U+DCFF) or an escaped surrogate in
     front matter (`"\\udfff"`) would otherwise make the text impossible to write as UTF-8. Surrogates
     occur only inside JSON strings, where the escape is valid."""
-    if text.isascii() or not _SURROGATE.search(text):
+    if lone_surrogate(text) is None:
         return text
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 

@@ -68,6 +68,16 @@ def echo_json_records(head: dict[str, Any], key: str, frame: Any) -> None:
     write("\n]}\n")
 
 
+def utf8_text(value: str, param_hint: str | None = None) -> str:
+    """A command-line value as text, or a usage error: bytes that are not UTF-8 reach Python as lone
+    surrogates, which can be neither written to a file nor sent."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.BadParameter(f"{value!r} is not valid UTF-8 text", param_hint=param_hint) from None
+    return value
+
+
 def warn(message: str) -> None:
     click.echo(message, err=True)
 

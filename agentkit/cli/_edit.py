@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from agentkit.cli._common import OK, PROBLEMS, echo_json, existing_paths, no_agents, warn
+from agentkit.cli._common import OK, PROBLEMS, echo_json, existing_paths, no_agents, utf8_text, warn
 
 
 def _assignment(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, Any]:
@@ -18,16 +18,8 @@ def _assignment(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
         key, sep, value = text.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"takes KEY=VALUE, not {text!r}")
-        changes[key] = _typed(key, _text(value))
+        changes[key] = _typed(key, utf8_text(value))
     return changes
-
-
-def _text(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise click.BadParameter(f"{value!r} is not valid UTF-8 text") from None
-    return value
 
 
 def _typed(key: str, value: str) -> Any:
@@ -81,7 +73,7 @@ def edit(
     if body_file is not None:
         if not body_file.is_file():  # a FIFO or a device would block or never end
             raise click.BadParameter(f"{body_file} is not a regular file", param_hint="--body-file")
-        changes["body"] = _text(body_file.read_text("utf-8", errors="surrogateescape"))
+        changes["body"] = utf8_text(body_file.read_text("utf-8", errors="surrogateescape"))
     if not changes:
         raise click.UsageError("nothing to change: give --set KEY=VALUE, --unset KEY or --body-file")
     agent = agentkit.load(file)[0]

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from agentkit import live
-from agentkit.cli._common import OK, PROBLEMS, echo_json, format_option, warn
+from agentkit.cli._common import OK, PROBLEMS, echo_json, format_option, utf8_text, warn
 
 DEFAULT_FOLDERS = (".claude/agents", "agents")
 
@@ -207,8 +207,4 @@ def _prompt_text(prompt: str) -> str:
             raise click.UsageError(
                 f"the prompt on standard input is not valid UTF-8 (first bad byte at offset {exc.start})"
             ) from None
-    try:
-        prompt.encode("utf-8")
-    except UnicodeEncodeError:
-        raise click.BadParameter(f"{prompt!r} is not valid UTF-8 text", param_hint="'PROMPT'") from None
-    return prompt
+    return utf8_text(prompt, param_hint="'PROMPT'")

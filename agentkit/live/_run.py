@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import threading
 import time
 import uuid
@@ -20,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, ReplayMiss
+from agentkit._reader.jsonable import lone_surrogate
 from agentkit.live import _api, _claude_code
 from agentkit.live._history import cache_key, lookup, recorded_prompts, store, warn_unusable
 from agentkit.live._prices import cost_usd, resolve_model
@@ -60,9 +60,6 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def check_options(
     *,
     prompt: object = "",
@@ -80,7 +77,7 @@ def check_options(
         raise TypeError(f"prompt must be a str, not {type(prompt).__name__}")
     if not prompt.strip():
         raise InvalidRunOption("the prompt is empty: the API refuses an empty user message")
-    surrogate = _LONE_SURROGATE.search(prompt)
+    surrogate = lone_surrogate(prompt)
     if (
         surrogate is not None
     ):  # not text UTF-8 can carry: the request, the history and the cache key refuse it
@@ -203,7 +200,7 @@ class LiveStream:
         self.result: RunResult | None = None
         self._history_unusable = False
         self._text = agent.render()
-        surrogate = _LONE_SURROGATE.search(self._text)
+        surrogate = lone_surrogate(self._text)
         if surrogate is not None:
             raise InvalidRunOption(
                 f"the agent's text holds a lone surrogate (U+{ord(surrogate.group()):04X}), which is not text: "
