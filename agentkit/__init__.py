@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from agentkit._overlap.guidance import MergeGuidance
     from agentkit._overlap.route import Router, conflicts, route
     from agentkit._overlap.scores import Group, Overlap, Passage, overlap
-    from agentkit.live import Comparison, LiveConfusion, LiveRoute, RunResult
+    from agentkit.live import Comparison, LiveConfusion, Route, RunResult
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -84,7 +84,7 @@ __all__ = [
     "MergeGuidance",
     "RunResult",
     "Comparison",
-    "LiveRoute",
+    "Route",
     "LiveConfusion",
     "VerifyReport",
 ]
@@ -118,7 +118,7 @@ _LAZY = {
     # The live result types, also here so that annotations need one import (runs are `agentkit.live.run`).
     "RunResult": "agentkit.live",
     "Comparison": "agentkit.live",
-    "LiveRoute": "agentkit.live",
+    "Route": "agentkit.live",
     "LiveConfusion": "agentkit.live",
 }
 

@@ -52,3 +52,7 @@ class EvalError(AgentkitError):
 
 class SuiteError(EvalError):
     """A suite is malformed: the message names the file and line, and what is wrong there."""
+
+
+class CaptureError(LiveError):
+    """Claude Code did not send its request for the project (it failed, or timed out): its own words."""

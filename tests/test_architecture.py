@@ -18,6 +18,7 @@ LAYERS = {
     "_errors": 0,
     "_version": 0,
     "_progress": 0,
+    "_stats": 0,
     "_reader": 1,
     "_edit": 2,
     "_overlap": 2,

@@ -266,3 +266,91 @@ def test_live_resolves_models_as_claude_code_does(claude_code, monkeypatch, vari
     for name, lines in agents.items():
         value = lines.split(":", 1)[1].strip() if lines else None
         assert live.resolve_model(value) == got[name].model, (name, variables)
+
+
+# -- routing: the built-in agents and how an Agent call's subagent_type is resolved ---------------------------
+
+
+def test_the_built_in_agents_are_the_ones_claude_code_lists(claude_code):
+    from agentkit._oracle.probe import list_agents
+    from agentkit._reader.claude_code import BUILTIN_AGENTS
+
+    listed = list_agents(claude=claude_code, builtins=False)
+    assert tuple(sorted(a.name for a in listed.agents)) == tuple(sorted(BUILTIN_AGENTS))
+
+
+SUBAGENT_TYPES = (
+    None,
+    "code-reviewer",
+    "Code Reviewer",
+    "CODE_REVIEWER",
+    "ｃｏｄｅ-reviewer",
+    "explore",
+    "general purpose",
+    "code.reviewer",
+    "",
+    "abc",
+    "reviewer",
+    "fork",
+)
+
+
+def test_agent_calls_resolve_as_agentkit_resolves_them(claude_code):
+    """One answer calls the Agent tool once per spelling; Claude Code's transcripts say which agent each
+    call started (`agentType` of the subagent's meta file), its tool results which calls it refused."""
+    from agentkit._oracle.standin import Behaviour, FakeMessagesAPI, ToolUse
+    from agentkit.live._routing.sample import resolve_agent
+
+    calls = []
+    for index, kind in enumerate(SUBAGENT_TYPES):
+        data = {"description": "probe", "prompt": f"probe {index}"}
+        if kind is not None:
+            data["subagent_type"] = kind
+        calls.append(ToolUse("Agent", data, f"toolu_probe_{index}"))
+    with ScratchWorld(claude_code) as world:
+        for name in ("code-reviewer", "ab-c", "a-bc"):
+            world.write_agent(f"{name}.md", _agent(name, "tools: Read\n"))
+        with FakeMessagesAPI() as api:
+            done = [False]
+
+            def respond(rec):
+                if done[0] or not rec.is_messages or rec.is_subagent or not rec.body.get("tools"):
+                    return None
+                done[0] = True
+                return Behaviour(tool_uses=tuple(calls))
+
+            api.respond(respond)
+            world.run(["-p", "hi", "--output-format", "stream-json", "--verbose"], api, timeout=120)
+            refused = {}
+            for rec in api.requests:
+                if rec.is_messages and not rec.is_subagent and isinstance(rec.body, dict):
+                    for message in rec.body.get("messages") or []:
+                        for block in (
+                            message.get("content") if isinstance(message.get("content"), list) else []
+                        ):
+                            if block.get("type") == "tool_result" and block.get("is_error"):
+                                refused[block["tool_use_id"]] = str(block.get("content"))
+        started = {}
+        for meta in world.config_dir.glob("projects/*/*/subagents/*.meta.json"):
+            data = json.loads(meta.read_text())
+            started[data.get("toolUseId")] = data.get("agentType")
+    names = [
+        "claude",
+        "code-reviewer",
+        "ab-c",
+        "a-bc",
+        "Explore",
+        "general-purpose",
+        "Plan",
+        "statusline-setup",
+    ]
+    for index, kind in enumerate(SUBAGENT_TYPES):
+        call = f"toolu_probe_{index}"
+        agent, why = resolve_agent(kind, names)
+        if kind == "fork":  # a copy of the main agent: agentkit counts it as the main agent's own work
+            assert agent is None and call not in refused, (kind, started.get(call))
+        elif agent is None:
+            assert call in refused and call not in started, (kind, why, started.get(call))
+            assert ("ambiguous" in refused[call]) == ("ambiguous" in why)
+        else:
+            assert started.get(call) == agent, (kind, refused.get(call))

@@ -85,6 +85,12 @@ CASES = [
     ("try", 2),
     ("try {good}/alpha.md", 2),
     ("try {missing}/x.md hello", 2),
+    # route (usage only here; its runs are in tests/test_routing.py)
+    ("route", 2),
+    ("route hello --project {missing}", 2),
+    ("route hello --samples 0", 2),
+    ("route hello --min-share 2", 2),
+    ("route hello --claude-md {good}/alpha.md --no-claude-md", 2),
     # the group
     ("--version", 0),
     ("--help", 0),

@@ -334,7 +334,7 @@ def test_the_key_is_never_written(home, fake_api, agent, monkeypatch, tmp_path):
     live.run(agent, "broken [[error:1]]")
     live.compare([agent, agent], "compared", parallel=True)
     live.count_tokens(agent, "count me")
-    live.route_live([agent], "review my code please")
+    live.confusion(agent, agent)
     fake_api.script("status:401")
     with pytest.raises(live.LiveError) as info:
         live.run(agent, "refused", max_retries=0)
@@ -468,77 +468,6 @@ def test_count_tokens_uses_the_endpoint(home, fake_api, agent):
     assert live.run(agent, "how many tokens here").input_tokens == n
     assert live.count_tokens(agent, model="haiku") == len(agent.prompt.split()) + 1
     assert fake_api.requests[-1].body["model"] == "claude-haiku-5-5"
-
-
-# -- live routing -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def team():
-    return [
-        agentkit.loads(
-            agent_text("code-reviewer", "Reviews code changes and pull requests for bugs.", "Review."),
-            path="a.md",
-        ),
-        agentkit.loads(
-            agent_text("test-writer", "Writes unit tests and runs the test suite.", "Test."), path="b.md"
-        ),
-        agentkit.loads(
-            agent_text("docs-writer", "Writes documentation, READMEs and changelogs.", "Docs."), path="c.md"
-        ),
-    ]
-
-
-def test_route_live_presents_agents_as_claude_code_does(home, fake_api, team):
-    picked = live.route_live(team, "please write unit tests for the parser")
-    assert picked.choice == "test-writer" and picked.answer.strip() == "test-writer"
-    system = fake_api.requests[-1].body["system"]
-    assert "- code-reviewer: Reviews code changes and pull requests for bugs. (Tools: All tools)" in system
-    assert "- docs-writer: Writes documentation, READMEs and changelogs." in system
-    assert "name only" in system
-    assert fake_api.requests[-1].body["messages"][0]["content"] == "please write unit tests for the parser"
-    assert live.route_live(team, "please write unit tests for the parser").run.cached
-    assert live.route_live(team, "bake a cake").choice is None
-
-
-def test_compare_routing_against_an_offline_ranking(home, fake_api, team):
-    import pandas as pd
-
-    def offline(agents, request):  # a stand-in ranking: always prefers docs-writer
-        return pd.DataFrame(
-            {"name": ["docs-writer", "test-writer", "code-reviewer"], "score": [0.9, 0.5, 0.1]}
-        )
-
-    frame = live.compare_routing(
-        team, ["update the changelog documentation", "review my pull request"], offline=offline
-    )
-    assert list(frame["live"]) == ["docs-writer", "code-reviewer"]
-    assert list(frame["offline"]) == ["docs-writer", "docs-writer"]
-    assert list(frame["agree"]) == [True, False]
-    assert list(frame["live_offline_rank"]) == [1, 3]
-
-
-def test_compare_routing_with_the_real_offline_router(home, fake_api, team):
-    frame = live.compare_routing(team, ["write unit tests for the parser"])  # offline: agentkit.route
-    assert frame.loc[0, "live"] == "test-writer"
-    assert frame.loc[0, "offline"] == "test-writer" and frame.loc[0, "agree"]
-    assert frame.loc[0, "live_offline_rank"] == 1 and 0 < frame.loc[0, "offline_score"] <= 1
-
-
-@pytest.mark.parametrize(
-    ("answer", "choice"),
-    [
-        ("code-reviewer", "code-reviewer"),
-        ("`Code-Reviewer`.", "code-reviewer"),
-        ("**reviewer**", "reviewer"),
-        ("I would delegate this to the code-reviewer agent.", "code-reviewer"),
-        ("none", None),
-        ("None of these fit.", None),
-        ("", None),
-    ],
-)
-def test_parse_choice(answer, choice):
-    assert live.parse_choice(answer, ["reviewer", "code-reviewer", "test-writer"]) == choice
 
 
 # -- the `try` command --------------------------------------------------------------------------------
@@ -847,7 +776,7 @@ def test_a_key_with_trailing_whitespace_is_stripped_and_never_written(
     live.run(agent, "dropped [[drop:2]]")
     live.compare([agent, agent], "compared", parallel=True)
     live.count_tokens(agent, "count me")
-    live.route_live([agent], "review my code please")
+    live.confusion(agent, agent)
     fake_api.script("status:401")
     with pytest.raises(live.LiveError) as info:
         live.run(agent, "refused", max_retries=0)
@@ -1395,7 +1324,9 @@ def test_confusion_asks_once_per_pair_and_labels_the_answer(home, fake_api):
     assert (reviewers.a, reviewers.b) == ("code-reviewer", "strict-reviewer")
     # The stand-in answers from the word overlap of the two descriptions, and says it is the stand-in.
     assert reviewers.confused is True and reviewers.share == pytest.approx(0.33)
-    assert reviewers.words() == "the stand-in: confused (share 0.33) · stand-in API — not Claude's answer"
+    assert reviewers.words() == (
+        "the stand-in's opinion: confused (share 0.33) · stand-in API — not Claude's answer"
+    )
     request = fake_api.requests[-1].body
     system = request["system"] if isinstance(request["system"], str) else request["system"][0]["text"]
     assert system.startswith("agentkit-confusion/1") and "- strict-reviewer: " in system
@@ -1409,19 +1340,23 @@ def test_confusion_asks_once_per_pair_and_labels_the_answer(home, fake_api):
 
 
 def test_an_unreadable_confusion_answer_is_said_so(home, fake_api, monkeypatch):
-    from agentkit.live import _routing
+    import importlib
 
-    monkeypatch.setattr(_routing, "CONFUSION_MARKER", "not-the-stand-ins-marker")  # the stand-in echoes
+    module = importlib.import_module("agentkit.live._routing.confusion")
+    monkeypatch.setattr(module, "CONFUSION_MARKER", "not-the-stand-ins-marker")  # the stand-in echoes
     agents = agentkit.load(ROOT / "agents")
     answer = live.confusion(agents["code-reviewer"], agents["planner"])
     assert answer.confused is None and answer.share is None
-    assert answer.words().startswith("the stand-in's answer could not be read")
+    assert answer.words().startswith("the stand-in's opinion could not be read")
 
 
 def test_cli_overlap_asks_claude_beside_the_offline_verdict(home, fake_api):
     out = agentkit_cli("overlap", "agents", "--ask-claude", "1", "--format", "json")
     assert out.returncode == 0, out.stderr
     pairs = json.loads(out.stdout)["pairs"]
-    assert pairs[0]["claude"].startswith("the stand-in: confused") and pairs[0]["claude_confused"] is True
+    assert (
+        pairs[0]["claude"].startswith("the stand-in's opinion: confused")
+        and pairs[0]["claude_confused"] is True
+    )
     assert all(p["claude"] is None for p in pairs[1:])  # only the first N pairs are asked
     assert fake_api.count == 1

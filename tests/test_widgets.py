@@ -721,7 +721,8 @@ def test_overlap_explorer_shows_merge_guidance_and_asks_claude_on_request(
     assert fake_api.count == 0  # offline by default: nothing is asked until the button is clicked
     view.ask_claude.click()
     assert (
-        view.claude_answer.value == "the stand-in: confused (share 0.33) · stand-in API — not Claude's answer"
+        view.claude_answer.value
+        == "the stand-in's opinion: confused (share 0.33) · stand-in API — not Claude's answer"
     )
     assert fake_api.count == 1
     view.second.value = "planner"

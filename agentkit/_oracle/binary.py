@@ -20,10 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from agentkit._errors import ClaudeCodeNotFound
+from agentkit._reader.claude_code import CLAUDE_AGENT_SDK_VERSION, CLAUDE_CODE_MODEL_VERSION
 
 ENV_VARIABLE = "AGENTKIT_CLAUDE"
 _INSTALL_HINT = (
-    "install one with `pip install claude-agent-sdk` (it bundles Claude Code), put `claude` on PATH, "
+    f"install the pinned one with `pip install claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION}` (it bundles "
+    f"Claude Code {CLAUDE_CODE_MODEL_VERSION}), put `claude` on PATH, "
     f"set {ENV_VARIABLE}=/path/to/claude, or pass --claude PATH"
 )
 _VERSION = re.compile(r"(\d+\.\d+\.\d+\S*)")

@@ -9,9 +9,10 @@ every response carries the header `x-agentkit-stand-in: 1`, and `GET /agentkit/s
 Replies are deterministic and derived from the request, so tests can check what was sent:
     "model=<model> system=<first five words of the system prompt> user=<the user message>"
 streamed one word per `text_delta`. Token counts are word counts (system + user messages).
-If the system prompt lists agents the way Claude Code does ("- name: description" lines after
-"Available agent types"), the reply is the name of the agent whose name and description share the most
-words with the request ("none" if no word is shared): a small, predictable stand-in for routing.
+A replayed Claude Code main-loop request (agentkit.live.route: the agent listing in its messages, sent by
+a client other than Claude Code) is answered by delegating to the listed agent whose name and description
+share the most words with the request, or with text (the main agent does it itself) when none shares a
+word: a small, predictable stand-in for routing (see "replayed Claude Code requests" below).
 If the system prompt carries agentkit's grader marker (`agentkit-grader/`), the reply is a JSON verdict
 whose score is the share of the rubric's words (longer than three letters) found in the answer, and
 which passes at 0.5 or more: a deterministic stand-in for an llm-rubric grader (agentkit.evals).
@@ -106,7 +107,8 @@ class ToolUse:
 @dataclass
 class Behaviour:
     status: int = 200
-    tool_uses: tuple[ToolUse, ...] = ()  # answer by calling these tools (no text)
+    tool_uses: tuple[ToolUse, ...] = ()  # answer by calling these tools
+    text: str | None = None  # with tool_uses: a text block before the calls (one answer, two blocks)
     drop: int | None = None
     error: int | None = None
     nostop: int | None = None
@@ -200,24 +202,6 @@ def _prompt_text(system: Any) -> str:
     return _text_of(system)
 
 
-def _route(system: str, request: str) -> str | None:
-    """If the system prompt lists agents as Claude Code does, the best word-overlap match, else None."""
-    if "Available agent types" not in system:
-        return None
-    wanted = set(_WORD.findall(_MAGIC.sub("", request).lower()))
-    best, best_score = "none", 0
-    for line in system.split("Available agent types", 1)[1].splitlines():
-        m = re.match(r"- ([^:\s]+(?::[^:\s]+)?): (.*)$", line)
-        if not m:
-            continue
-        name, description = m.groups()
-        words = set(_WORD.findall(f"{name.replace('-', ' ')} {description}".lower()))
-        score = len({w for w in wanted & words if len(w) > 3})
-        if score > best_score:
-            best, best_score = name, score
-    return best
-
-
 def delegation(body: dict[str, Any]) -> ToolUse | None:
     """The `Agent` call Claude would make for a main-loop request asking it to run one named subagent."""
     tools = body.get("tools") or []
@@ -276,15 +260,95 @@ def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
         return [f"tok{i} " for i in range(behaviour.chunks)]
     system = _text_of(body.get("system"))
     user = _MAGIC.sub("", _user_text(body)).strip()
-    routed = _route(system, user)
-    if routed is not None:
-        return [routed]
     verdict = _grade(system, user) or _confusion(system)
     if verdict is not None:
         return [verdict]
     prompt = _prompt_text(body.get("system"))
     words = f"model={body.get('model')} system={' '.join(prompt.split()[:5])} user={user}".split()
     return [w + " " for w in words[:-1]] + words[-1:]
+
+
+# -- replayed Claude Code requests (agentkit.live.route) ----------------------------------------------------
+# agentkit replays Claude Code's own main-loop request through the Python SDK. The stand-in answers such a
+# request (Claude Code's agent listing in its messages, the Agent tool offered, sent by a client that is not
+# Claude Code itself) as a caricature of the model: it delegates to the listed agent whose name and
+# description share the most words (longer than three letters) with the user's request, with a sentence
+# before the call, and does the work itself (a text answer) when none shares a word. Deterministic, and
+# plainly not Claude's judgement. Its usage mimics the prompt cache: the words up to the last
+# `cache_control` marker are written to the cache the first time and read from it afterwards.
+LISTING_LINE = "Available agent types for the Agent tool:"
+
+
+def _listed_agents(body: dict[str, Any]) -> list[tuple[str, str]]:
+    for message in body.get("messages") or []:
+        text = _text_of(message.get("content")) if isinstance(message, dict) else ""
+        if LISTING_LINE in text:
+            block = text.split(LISTING_LINE, 1)[1].split("\n\n", 1)[0]
+            found = []
+            for line in block.splitlines():
+                m = re.match(r"- ([^:\s]+(?::[^:\s]+)?): (.*)$", line)
+                if m:
+                    found.append((m.group(1), m.group(2)))
+            return found
+    return []
+
+
+def _first_user_words(body: dict[str, Any]) -> str:
+    """The user's own words of the first user message (Claude Code's reminders left out)."""
+    for message in body.get("messages") or []:
+        if isinstance(message, dict) and message.get("role") == "user":
+            content = message.get("content")
+            texts = (
+                [content]
+                if isinstance(content, str)
+                else [b.get("text", "") for b in content or [] if isinstance(b, dict)]
+            )
+            own = [t for t in texts if not t.lstrip().startswith("<system-reminder>")]
+            return " ".join(own)
+    return ""
+
+
+def replayed_route(rec: Recorded) -> Behaviour | None:
+    """The stand-in's answer to a replayed Claude Code main-loop request, or None for any other request."""
+    body = rec.body
+    if not isinstance(body, dict) or rec.headers.get("user-agent", "").startswith("claude-cli"):
+        return None
+    if is_subagent_request(body) or not any(
+        isinstance(t, dict) and t.get("name") == "Agent" for t in body.get("tools") or []
+    ):
+        return None
+    agents = _listed_agents(body)
+    if not agents:
+        return None
+    request = _first_user_words(body)
+    wanted = {w for w in _WORD.findall(request.lower()) if len(w) > 3}
+    best, best_score = None, 0
+    for name, description in agents:
+        words = set(_WORD.findall(f"{name.replace('-', ' ')} {description}".lower()))
+        score = len(wanted & words)
+        if score > best_score:
+            best, best_score = name, score
+    if best is None:
+        return None  # the usual text answer: the main agent does it itself
+    call = ToolUse("Agent", {"description": "stand-in pick", "prompt": request, "subagent_type": best})
+    return Behaviour(tool_uses=(call,), text=f"I'll hand this to the {best} agent.")
+
+
+def _cached_prefix(body: dict[str, Any]) -> tuple[str, int] | None:
+    """(the request up to its last cache_control marker, the words of text in it), or None."""
+    parts: list[str] = []
+    words: list[int] = []
+    last = None
+    sections: list[Any] = [body.get("tools"), body.get("system")]
+    sections += [m.get("content") for m in body.get("messages") or [] if isinstance(m, dict)]
+    for section in sections:
+        for block in section if isinstance(section, list) else [section]:
+            parts.append(json.dumps(block, sort_keys=True))
+            text = block.get("text") if isinstance(block, dict) else block
+            words.append(len(text.split()) if isinstance(text, str) else 0)
+            if isinstance(block, dict) and block.get("cache_control"):
+                last = len(parts)
+    return None if last is None else ("".join(parts[:last]), sum(words[:last]))
 
 
 class FakeMessagesAPI:
@@ -295,6 +359,7 @@ class FakeMessagesAPI:
         self._responder: Callable[[Recorded], Behaviour | None] | None = None
         self._lock = threading.Lock()
         self.requests: list[Recorded] = []
+        self._cached: set[str] = set()  # prompt-cache prefixes seen (replayed routing requests)
         self._server = _Server((host, port), _make_handler(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -317,6 +382,11 @@ class FakeMessagesAPI:
         """Queue one behaviour per coming request (in order); later requests behave normally."""
         with self._lock:
             self._queue.extend(Behaviour.parse(s) for s in specs)
+
+    def queue(self, *behaviours: Behaviour) -> None:
+        """Like script(), with Behaviour objects (tool calls, text before them): one per coming request."""
+        with self._lock:
+            self._queue.extend(behaviours)
 
     def respond(self, func: Callable[[Recorded], Behaviour | None] | None) -> None:
         """Let `func` choose the behaviour for each coming request (after the script queue is empty).
@@ -406,7 +476,23 @@ class FakeMessagesAPI:
         call = delegation(rec.body) if rec.is_messages and isinstance(rec.body, dict) else None
         if call is not None:
             return Behaviour(tool_uses=(call,))
-        return Behaviour.parse(" ".join(_MAGIC.findall(prompt)))
+        behaviour = Behaviour.parse(" ".join(_MAGIC.findall(prompt)))
+        if behaviour == Behaviour() and rec.is_messages:
+            return replayed_route(rec) or behaviour
+        return behaviour
+
+    def _cache_usage(self, body: dict[str, Any]) -> dict[str, int]:
+        """Prompt-cache usage for replayed routing requests: words written, then read (see above)."""
+        if not _listed_agents(body):
+            return {}
+        found = _cached_prefix(body)
+        if found is None:
+            return {}
+        prefix, words = found
+        with self._lock:
+            seen = prefix in self._cached
+            self._cached.add(prefix)
+        return {"cache_read_input_tokens": words} if seen else {"cache_creation_input_tokens": words}
 
     def _record_other(self, rec: Recorded) -> None:
         with self._lock:
@@ -484,7 +570,7 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
             if not isinstance(body.get("max_tokens"), int) or not body.get("messages"):
                 return self._error(400, "max_tokens and messages are required")
             if behaviour.tool_uses:
-                return self._tool_uses(body, behaviour.tool_uses)
+                return self._tool_uses(body, behaviour.tool_uses, behaviour.text)
             chunks = reply_chunks(body, behaviour)
             stop_reason = "end_turn"
             if len(chunks) > body["max_tokens"]:
@@ -494,11 +580,16 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
             else:
                 self._json(200, self._message(body, "".join(chunks), stop_reason, len(chunks)))
 
-        def _tool_uses(self, body: dict[str, Any], calls: tuple[ToolUse, ...]) -> None:
-            """Answer with calls of tools: the way to make Claude Code act (e.g. spawn a subagent)."""
-            blocks = [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input} for c in calls]
+        def _tool_uses(
+            self, body: dict[str, Any], calls: tuple[ToolUse, ...], text: str | None = None
+        ) -> None:
+            """Answer with calls of tools: the way to make Claude Code act (e.g. spawn a subagent); with
+            `text`, a text block comes first (one answer, several content blocks)."""
+            blocks: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+            blocks += [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input} for c in calls]
+            out = len(text.split()) + len(calls) if text else len(calls)
             if not body.get("stream"):
-                message = self._message(body, "", "tool_use", len(calls))
+                message = self._message(body, "", "tool_use", out)
                 message["content"] = blocks
                 return self._json(200, message)
             self.send_response(200)
@@ -511,15 +602,16 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 _sse("message_start", {"type": "message_start", "message": self._message(body, "", None, 1)})
             ]
             for index, block in enumerate(blocks):
-                delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+                if block["type"] == "text":
+                    delta = {"type": "text_delta", "text": block["text"]}
+                    first = {"type": "text", "text": ""}
+                else:
+                    delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+                    first = {**block, "input": {}}
                 events += [
                     _sse(
                         "content_block_start",
-                        {
-                            "type": "content_block_start",
-                            "index": index,
-                            "content_block": {**block, "input": {}},
-                        },
+                        {"type": "content_block_start", "index": index, "content_block": first},
                     ),
                     _sse(
                         "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
@@ -532,7 +624,7 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                     {
                         "type": "message_delta",
                         "delta": {"stop_reason": "tool_use", "stop_sequence": None},
-                        "usage": {"output_tokens": 1},
+                        "usage": {"output_tokens": out},
                     },
                 ),
                 _sse("message_stop", {"type": "message_stop"}),
@@ -553,8 +645,16 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 "content": [{"type": "text", "text": text}] if text else [],
                 "stop_reason": stop_reason,
                 "stop_sequence": None,
-                "usage": {"input_tokens": count_tokens(body), "output_tokens": out},
+                "usage": self._usage(body, out),
             }
+
+        def _usage(self, body: dict[str, Any], out: int) -> dict[str, int]:
+            usage = {"input_tokens": count_tokens(body), "output_tokens": out}
+            if not self.headers.get("user-agent", "").startswith("claude-cli"):
+                cache = api._cache_usage(body)  # a replayed routing request: mimic the prompt cache
+                usage.update(cache)
+                usage["input_tokens"] = max(0, usage["input_tokens"] - sum(cache.values()))
+            return usage
 
         def _json(self, status: int, payload: dict[str, Any], extra: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()

@@ -177,48 +177,16 @@ class ScratchWorld:
     def folders_env(self) -> dict[str, str]:
         """The variables that send every program's home, config, cache and temporary files into the
         scratch folder (Claude Code, git, and whatever the agent's tools start)."""
-        return {
-            "HOME": str(self.home),
-            "USERPROFILE": str(self.home),
-            CONFIG_DIR_VARIABLE: str(self.config_dir),
-            "TMPDIR": str(self.tmp),
-            "TMP": str(self.tmp),
-            "TEMP": str(self.tmp),
-            "XDG_CONFIG_HOME": str(self.home / ".config"),
-            "XDG_CACHE_HOME": str(self.home / ".cache"),
-            "XDG_DATA_HOME": str(self.home / ".local" / "share"),
-            "XDG_STATE_HOME": str(self.home / ".local" / "state"),
-            "GIT_CONFIG_NOSYSTEM": "1",
-        }
+        return folders_env(self.home, self.config_dir, self.tmp)
 
     def _base_env(self) -> dict[str, str]:
-        env = {k: os.environ[k] for k in PASSED_THROUGH if k in os.environ}
-        env.setdefault("PATH", os.defpath)
-        env.update(self.folders_env())
-        return env
+        return base_env(self.folders_env())
 
     def env(self, api: FakeMessagesAPI, extra: dict[str, str] | None = None) -> dict[str, str]:
         """Claude Code's whole environment: scratch folders, the stand-in, a fake key, a dead proxy."""
         assert self._dead is not None
         dead = f"http://127.0.0.1:{self._dead.getsockname()[1]}"
-        env = self._base_env()
-        env.update(
-            ANTHROPIC_BASE_URL=api.base_url,
-            ANTHROPIC_API_KEY=FAKE_KEY,
-            DISABLE_AUTOUPDATER="1",
-            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1",
-            DISABLE_TELEMETRY="1",
-            DISABLE_ERROR_REPORTING="1",
-            CI="1",
-            HTTPS_PROXY=dead,
-            HTTP_PROXY=dead,
-            https_proxy=dead,
-            http_proxy=dead,
-            NO_PROXY="127.0.0.1,localhost",
-            no_proxy="127.0.0.1,localhost",
-        )
-        env.update(extra or {})
-        return env
+        return offline_env(self.folders_env(), api.base_url, dead, extra)
 
     def run(
         self,
@@ -235,44 +203,121 @@ class ScratchWorld:
         KeyboardInterrupt the whole process group is killed before this returns or raises.
         """
         argv = (str(self.claude.path), *args)
-        out_path, err_path = self.tmp / "stdout", self.tmp / "stderr"
-        started = time.monotonic()
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            proc = subprocess.Popen(
-                argv,
-                cwd=self.project,
-                env=self.env(api, env),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                start_new_session=True,
-            )
-            timed_out = stopped = False
-            try:
-                while True:
-                    try:
-                        proc.wait(timeout=0.02)
-                        break
-                    except subprocess.TimeoutExpired:
-                        pass
-                    if until is not None and until():
-                        stopped = True
-                        break
-                    if time.monotonic() - started > timeout:
-                        timed_out = True
-                        break
-            finally:
-                _kill_group(proc)
-        seconds = time.monotonic() - started
-        return Run(
-            argv,
-            None if (timed_out or stopped) else proc.returncode,
-            out_path.read_bytes().decode("utf-8", "replace"),
-            err_path.read_bytes().decode("utf-8", "replace"),
-            seconds,
-            timed_out,
-            stopped,
+        return run_process(
+            argv, cwd=self.project, env=self.env(api, env), out_dir=self.tmp, timeout=timeout, until=until
         )
+
+
+def folders_env(home: Path, config_dir: Path, tmp: Path) -> dict[str, str]:
+    """Variables that send every program's home, config, cache and temporary files into these folders."""
+    return {
+        "HOME": str(home),
+        "USERPROFILE": str(home),
+        CONFIG_DIR_VARIABLE: str(config_dir),
+        "TMPDIR": str(tmp),
+        "TMP": str(tmp),
+        "TEMP": str(tmp),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+
+
+def base_env(folders: dict[str, str]) -> dict[str, str]:
+    """PATH and the locale from the caller, and nothing else of theirs; then `folders`."""
+    env = {k: os.environ[k] for k in PASSED_THROUGH if k in os.environ}
+    env.setdefault("PATH", os.defpath)
+    env.update(folders)
+    return env
+
+
+def offline_env(
+    folders: dict[str, str], base_url: str, dead_proxy: str, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Claude Code's whole environment for an offline run: `folders`, the stand-in at `base_url`, a fake
+    key, and every proxy pointing at `dead_proxy` (a port that refuses), so only loopback is reachable."""
+    env = base_env(folders)
+    env.update(
+        ANTHROPIC_BASE_URL=base_url,
+        ANTHROPIC_API_KEY=FAKE_KEY,
+        DISABLE_AUTOUPDATER="1",
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1",
+        DISABLE_TELEMETRY="1",
+        DISABLE_ERROR_REPORTING="1",
+        CI="1",
+        HTTPS_PROXY=dead_proxy,
+        HTTP_PROXY=dead_proxy,
+        https_proxy=dead_proxy,
+        http_proxy=dead_proxy,
+        NO_PROXY="127.0.0.1,localhost",
+        no_proxy="127.0.0.1,localhost",
+    )
+    env.update(extra or {})
+    return env
+
+
+def run_process(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    out_dir: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    until: Callable[[], bool] | None = None,
+    stdin: bytes | None = None,
+) -> Run:
+    """Run `argv` in `cwd` with exactly `env`, its output in files under `out_dir`; stop it as soon as
+    `until()` is true. `stdin` is written to its standard input (else it reads nothing).
+
+    The process runs in its own session; on timeout, on `until`, on an exception or on KeyboardInterrupt
+    the whole process group is killed before this returns or raises.
+    """
+    out_path, err_path = out_dir / "stdout", out_dir / "stderr"
+    started = time.monotonic()
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+        timed_out = stopped = False
+        try:
+            if stdin is not None and proc.stdin is not None:
+                try:
+                    proc.stdin.write(stdin)
+                    proc.stdin.close()
+                except BrokenPipeError:  # it ended before reading: its output says why
+                    pass
+            while True:
+                try:
+                    proc.wait(timeout=0.02)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                if until is not None and until():
+                    stopped = True
+                    break
+                if time.monotonic() - started > timeout:
+                    timed_out = True
+                    break
+        finally:
+            _kill_group(proc)
+    seconds = time.monotonic() - started
+    return Run(
+        tuple(argv),
+        None if (timed_out or stopped) else proc.returncode,
+        out_path.read_bytes().decode("utf-8", "replace"),
+        err_path.read_bytes().decode("utf-8", "replace"),
+        seconds,
+        timed_out,
+        stopped,
+    )
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

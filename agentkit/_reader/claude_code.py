@@ -296,3 +296,49 @@ CALLER_VARIABLE_PREFIXES = (
     "MAX_THINKING_TOKENS",
     "BASH_",
 )
+
+# -- routing: the main loop's request and how it delegates (2.1.332) -------------------------------------
+# The agents Claude Code lists in every project besides the user's own (probed with an empty project).
+BUILTIN_AGENTS = ("claude", "Explore", "general-purpose", "Plan", "statusline-setup")
+# An Agent call without `subagent_type` starts this agent; `fork` forks the main agent itself.
+DEFAULT_SUBAGENT_TYPE = "general-purpose"
+FORK_SUBAGENT_TYPE = "fork"
+SKILL_TOOL = "Skill"
+# A `subagent_type` that names no agent exactly is matched with case, spaces, `_` and `-` ignored (after
+# NFKC): one match runs it, several are refused as ambiguous, none as not found (probed: "Code Reviewer",
+# "code_reviewer" and "CODEREVIEWER" all run code-reviewer; "code.reviewer" and "" are refused).
+SUBAGENT_TYPE_IGNORED = " \t\n\r\f\v_-"
+# What Claude Code reads from the user's config folder ($CLAUDE_CONFIG_DIR, else ~/.claude) when it builds
+# the main loop's request; a capture copies these into a scratch config (`projects/<slug>/memory` too).
+USER_CONFIG_ENTRIES = (
+    "agents",
+    "CLAUDE.md",
+    "settings.json",
+    "skills",
+    "commands",
+    "plugins",
+    "output-styles",
+    "rules",
+)
+# In the project: CLAUDE.md files in the working folder and every folder above it; `.claude/` (agents,
+# skills, commands, settings) in each folder from the working folder up to the git root.
+PROJECT_MEMORY_FILES = ("CLAUDE.md", "CLAUDE.local.md")
+# The caller's variables that change the main loop's request (its model, limits, caching), passed through
+# to a capture; every other variable of the caller is left out.
+REQUEST_VARIABLES = (
+    "ANTHROPIC_MODEL",
+    "ANTHROPIC_SMALL_FAST_MODEL",
+    "ANTHROPIC_DEFAULT_OPUS_MODEL",
+    "ANTHROPIC_DEFAULT_SONNET_MODEL",
+    "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+    "CLAUDE_CODE_SUBAGENT_MODEL",
+    "CLAUDE_CODE_MAX_OUTPUT_TOKENS",
+    "MAX_THINKING_TOKENS",
+    "DISABLE_PROMPT_CACHING",
+)
+
+
+def project_slug(path: str) -> str:
+    """The folder name Claude Code gives a working folder under `projects/` of its config (transcripts,
+    memory): every character that is not an ASCII letter or digit becomes `-`."""
+    return "".join(c if c.isascii() and c.isalnum() else "-" for c in path)

@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "try_",
         "Run agents on a prompt (the Anthropic API, or Claude Code itself).",
     ),
+    "route": (
+        "agentkit.cli._route",
+        "route",
+        "Will Claude Code hand a request to your agent? Its own request, sampled.",
+    ),
     "verify": (
         "agentkit.cli._verify",
         "verify",

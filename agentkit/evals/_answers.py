@@ -313,13 +313,9 @@ class Asker:
             if stored is not None:
                 return stored["picked"], stored["answer"], stored["source"], True
 
-        def attempt() -> Any:
-            return live.route_live(
-                agents, request, model=model, no_cache=self.no_cache, max_retries=self.max_retries
-            )
+        from agentkit.evals._routing import claude_code_pick
 
-        picked = self._with_retries(attempt, lambda p: bool(p.run.complete))
-        source = source_of(picked.run)
-        if picked.run.complete and not self.replaying():
-            cache_put(key, "route", {"picked": picked.choice, "answer": picked.answer, "source": source})
-        return picked.choice, picked.answer, source, bool(picked.run.cached)
+        picked, answer, source, cached = claude_code_pick(agents, request, model, no_cache=self.no_cache)
+        if not self.replaying():
+            cache_put(key, "route", {"picked": picked, "answer": answer, "source": source})
+        return picked, answer, source, cached

@@ -1,5 +1,6 @@
 """Routing evaluation: labelled requests (`request -> expected agent`) scored with the offline router
-(`agentkit.route`, from names and descriptions) and the live router (Claude picks, `live.route_live`).
+(`agentkit.route`, an estimate from names and descriptions) and the live router: Claude Code's own main-loop
+request over the set's agents (`live.route`), where the built-in agents and doing the work itself compete.
 
 Per agent set and router: accuracy with a Wilson interval, a confusion matrix (expected x picked), and
 the requests each description loses (expected it, went elsewhere). Two sets, say before and after a
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agentkit._errors import ReplayMiss, SuiteError
+from agentkit._errors import LiveError, ReplayMiss, SuiteError
 from agentkit._reader.agent import Agent
 from agentkit.evals._stats import wilson
 
@@ -256,14 +259,47 @@ LiveRoute = Callable[[Sequence[Agent], str, "str | None"], tuple["str | None", s
 
 
 def routing_key(agents: Sequence[Agent], request: str, model: str | None) -> str:
-    """What the live router sees (names, descriptions, tools) plus the request and model."""
+    """What the Claude Code router sees of a set (names, descriptions, tools) plus the request and model."""
+    seen = [(a.qualified_name or a.name, a.description, a.tools) for a in routable(agents)]
+    payload = {"agents": seen, "request": request, "model": model, "kind": "route", "router": "claude-code/1"}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def scratch_project(agents: Sequence[Agent]) -> tuple[Path, Path]:
+    """(a project holding exactly these agents in .claude/agents, an empty Claude config), made once per set
+    under $AGENTKIT_HOME/routing so that Claude Code's request, its capture and its samples are the same
+    from run to run (the user's own config and agents stay out of an evaluation)."""
     from agentkit import live
 
-    seen = [(a.qualified_name or a.name, a.description, a.tools) for a in routable(agents)]
-    # The router's own prompt too: if live words it differently, recorded picks no longer apply.
-    prompt = getattr(live, "ROUTER_PROMPT", "")
-    payload = {"agents": seen, "request": request, "model": model, "kind": "route", "router": prompt}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    texts = sorted((a.path.name, a.render()) for a in agents)
+    digest = hashlib.sha256(json.dumps(texts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    base = live.home() / "routing"
+    project, config = base / f"set-{digest}", base / "empty-config"
+    config.mkdir(parents=True, exist_ok=True)
+    if not (project / ".git").exists():
+        folder = project / ".claude" / "agents"
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, agent in enumerate(agents):
+            name = f"{index:03d}-{agent.path.name}"  # two sets' files may share a name
+            (folder / name).write_text(agent.render(), encoding="utf-8", errors="surrogateescape", newline="")
+        subprocess.run(["git", "init", "-q", str(project)], capture_output=True, timeout=30)
+    return project, config
+
+
+def claude_code_pick(
+    agents: Sequence[Agent], request: str, model: str | None, *, no_cache: bool = False
+) -> tuple[str | None, str, str, bool]:
+    """What Claude Code's main loop does first with `request` over these agents (one sample): (the agent,
+    or None for the main agent itself; its words and detail; the source; answered from the history)."""
+    from agentkit import live
+
+    project, config = scratch_project(routable(agents))
+    routed = live.route(request, project, samples=1, model=model, config_dir=config, cache=not no_cache)
+    sample = routed.samples[0]
+    if sample.error:
+        raise LiveError(sample.error)
+    picked = None if sample.label == live.SELF else sample.label
+    return picked, f"{sample.detail}: {sample.words}".strip(": "), sample.source, sample.cached
 
 
 def run_routing_suite(suite: RoutingSuite, live_route: LiveRoute) -> RoutingResults:

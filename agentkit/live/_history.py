@@ -62,6 +62,21 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX IF NOT EXISTS runs_by_agent ON runs (agent, mode, timestamp);
         """,
     ),
+    (
+        "routing samples: Claude Code's main-loop request replayed, what each answer did first",
+        """
+        CREATE TABLE IF NOT EXISTS route_samples (
+            key TEXT NOT NULL, replay_key TEXT NOT NULL, sample INTEGER NOT NULL, timestamp TEXT NOT NULL,
+            request TEXT NOT NULL, project TEXT, claude_code TEXT, model TEXT NOT NULL, max_tokens INTEGER,
+            label TEXT NOT NULL, detail TEXT NOT NULL, subagent_type TEXT, words TEXT NOT NULL,
+            stop_reason TEXT, input_tokens INTEGER, output_tokens INTEGER, cache_read_input_tokens INTEGER,
+            cache_creation_input_tokens INTEGER, cost_usd REAL, latency_s REAL, source TEXT NOT NULL,
+            endpoint TEXT, error TEXT
+        );
+        CREATE INDEX IF NOT EXISTS route_samples_by_key ON route_samples (key, sample, timestamp);
+        CREATE INDEX IF NOT EXISTS route_samples_by_replay ON route_samples (replay_key, sample, timestamp);
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

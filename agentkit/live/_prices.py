@@ -50,7 +50,11 @@ class Price(NamedTuple):
     output: float  # USD per million output tokens
 
 
-# List prices (USD per MTok) as of PRICES_AS_OF; prompt caching and batch discounts are not modelled.
+# List prices (USD per MTok) as of PRICES_AS_OF. Prompt caching: reading from the cache costs CACHE_READ times
+# the input price, writing to it (the 5-minute cache Claude Code asks for) CACHE_WRITE times; batch discounts
+# are not modelled.
+CACHE_READ = 0.1
+CACHE_WRITE = 1.25
 DEFAULT_PRICES: dict[str, Price] = {
     "claude-fable-5-2": Price(8.0, 40.0),
     "claude-fable-5-1": Price(10.0, 50.0),
@@ -186,3 +190,18 @@ def cost_usd(model: str, input_tokens: int | None, output_tokens: int | None) ->
     if price is None or input_tokens is None:
         return None
     return (input_tokens * price.input + (output_tokens or 0) * price.output) / 1_000_000
+
+
+def usage_cost_usd(
+    model: str,
+    input_tokens: int | None,
+    output_tokens: int | None,
+    cache_read_input_tokens: int | None = 0,
+    cache_creation_input_tokens: int | None = 0,
+) -> float | None:
+    """What an answer cost at list price, prompt cache reads and writes included; None without a price."""
+    price = price_for(model)
+    if price is None or input_tokens is None:
+        return None
+    cached = (cache_read_input_tokens or 0) * CACHE_READ + (cache_creation_input_tokens or 0) * CACHE_WRITE
+    return ((input_tokens + cached) * price.input + (output_tokens or 0) * price.output) / 1_000_000

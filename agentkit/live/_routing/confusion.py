@@ -1,9 +1,14 @@
-"""Live routing: ask Claude which agent it would delegate a request to, as Claude Code presents agents."""
+"""Would Claude confuse two agents? Claude's opinion of two descriptions side by side.
+
+This is not Claude Code's routing (see `agentkit.live.route`, which replays Claude Code's own request): it
+shows Claude two agents as Claude Code lists them and asks whether it would send the same requests to both,
+the live counterpart of the offline same-role verdict.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,17 +16,7 @@ from agentkit.live._result import RunResult
 from agentkit.live._run import run
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-
-ROUTER_PROMPT = """\
-You are the main agent of Claude Code. You can hand a task to a specialised subagent with the Agent tool.
-
-Available agent types and the tools they have access to:
-{listing}
-
-Decide which agent you would delegate the user's request to. Answer with that agent's name only, exactly \
-as written above, and nothing else. If no agent fits, answer: none"""
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +32,6 @@ class _Adhoc:
         return self.prompt
 
 
-@dataclass(slots=True)
-class LiveRoute:
-    request: str
-    choice: str | None  # the agent Claude picked, None for "none" or an answer naming no agent
-    answer: str  # Claude's raw answer
-    run: RunResult
-
-
 def _routable(agents: Iterable[Any]) -> list[Any]:
     """The agents Claude Code would list: loaded, named, not shadowed by another file."""
     out = []
@@ -56,11 +43,6 @@ def _routable(agents: Iterable[Any]) -> list[Any]:
 
 def _agent_name(a: Any) -> str:
     return getattr(a, "qualified_name", None) or a.name
-
-
-def router_prompt(agents: Iterable[Any]) -> str:
-    """The main agent's system prompt listing the agents as Claude Code does (`- name: description`)."""
-    return ROUTER_PROMPT.format(listing=listing(agents))
 
 
 def listing(agents: Iterable[Any], *, routable_only: bool = True) -> str:
@@ -75,75 +57,6 @@ def listing(agents: Iterable[Any], *, routable_only: bool = True) -> str:
         description = a.description if isinstance(a.description, str) else ""
         lines.append(f"- {_agent_name(a)}: {description} (Tools: {shown})")
     return "\n".join(lines)
-
-
-def parse_choice(answer: str, names: Sequence[str]) -> str | None:
-    """The agent an answer names: the whole first line, else the longest name mentioned anywhere."""
-    first = answer.strip().splitlines()[0] if answer.strip() else ""
-    cleaned = first.strip().strip("`'\"*.,:;!()[] ").strip()
-    by_lower = {n.lower(): n for n in names}
-    if cleaned.lower() in by_lower:
-        return by_lower[cleaned.lower()]
-    if cleaned.lower() in ("", "none", "no agent"):
-        return None
-    for n in sorted(names, key=len, reverse=True):
-        if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", answer, re.IGNORECASE):
-            return n
-    return None
-
-
-def route_live(agents: Iterable[Any], request: str, model: str | None = None, **options: Any) -> LiveRoute:
-    """Ask Claude which agent it would delegate `request` to, given their names and descriptions.
-
-    Cached and recorded like any run (options as run(); default max_tokens=64). No temperature is
-    sent: current models reject it, so repeated asks may differ; the cache answers them alike.
-    """
-    agents = _routable(agents)
-    router = _Adhoc(prompt=router_prompt(agents), name="(router)")
-    options.setdefault("max_tokens", 64)
-    result = run(router, request, model=model, **options)
-    return LiveRoute(
-        request, parse_choice(result.text, [_agent_name(a) for a in agents]), result.text, result
-    )
-
-
-def compare_routing(
-    agents: Any,
-    requests: Iterable[str],
-    *,
-    model: str | None = None,
-    offline: Callable[[Any, str], pd.DataFrame] | None = None,
-    **options: Any,
-) -> pd.DataFrame:
-    """For each request, the agent Claude picks live against the offline router's top pick.
-
-    `offline(agents, request)` returns a ranked DataFrame with `name` and `score` columns
-    (default: `agentkit.route`). Columns: request, live, offline, agree, offline_score,
-    live_offline_rank (1-based rank of the live pick in the offline ranking), cached, cost_usd.
-    """
-    import pandas as pd
-
-    if offline is None:
-        from agentkit._overlap.route import route as offline
-    rows = []
-    for request in requests:
-        picked = route_live(agents, request, model=model, **options)
-        ranking = offline(agents, request)
-        names = [str(n) for n in ranking["name"]] if len(ranking) else []
-        top = names[0] if names and float(ranking["score"].iloc[0]) > 0 else None
-        rows.append(
-            {
-                "request": request,
-                "live": picked.choice,
-                "offline": top,
-                "agree": picked.choice == top,
-                "offline_score": float(ranking["score"].iloc[0]) if names else None,
-                "live_offline_rank": names.index(picked.choice) + 1 if picked.choice in names else None,
-                "cached": picked.run.cached,
-                "cost_usd": picked.run.cost_usd,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 # -- would Claude confuse two agents? -----------------------------------------------------------------------
@@ -164,7 +77,8 @@ could as well send to the other>, "example": "<one request you could send to eit
 
 @dataclass(slots=True)
 class LiveConfusion:
-    """Claude's own answer to "would you confuse these two agents?" (beside the offline verdict)."""
+    """Claude's opinion of "would you confuse these two agents?", from their two descriptions shown side by
+    side (beside the offline verdict). Not Claude Code's routing: `agentkit.live.route` is that."""
 
     a: str
     b: str
@@ -176,9 +90,9 @@ class LiveConfusion:
 
     def words(self) -> str:
         """The answer in words, with where it came from: "Claude: confused (share 0.70) · Anthropic API"."""
-        who = "Claude" if self.run.real else "the stand-in"
+        who = "Claude's opinion" if self.run.real else "the stand-in's opinion"
         if self.confused is None:
-            said = f"{who}'s answer could not be read"
+            said = f"{who} could not be read"
         else:
             said = f"{who}: {'confused' if self.confused else 'not confused'}"
             if self.share is not None:
