@@ -673,8 +673,8 @@ def test_routing_with_both_routers_and_a_description_fix(home, fake_api) -> None
         "make the pricing page layout responsive"
     ] and not change.broken
     assert change.sentence == (
-        "live router, before -> after: accuracy 67% -> 100%; fixed 'make the pricing page layout responsive' "
-        "now goes to css-pro."
+        "live router, before -> after: accuracy 67% -> 100% · answers from stand-in API — not Claude's answer; "
+        "fixed 'make the pricing page layout responsive' now goes to css-pro."
     )
     offline = results._rows("before", "offline")
     assert offline[0].picked == "sql-pro" and offline[0].answer.startswith("score ")

@@ -125,13 +125,14 @@ class RoutingChange:
     moved: tuple[tuple[RoutingRow, RoutingRow], ...]  # wrong both times, to a different agent
     accuracy_before: float
     accuracy_after: float
+    note: str = ""  # where the answers came from, when not all from Claude
 
     @property
     def sentence(self) -> str:
         n = len(self.fixed) + len(self.broken)
         head = (
             f"{self.router} router, {self.before} -> {self.after}: accuracy "
-            f"{self.accuracy_before:.0%} -> {self.accuracy_after:.0%}"
+            f"{self.accuracy_before:.0%} -> {self.accuracy_after:.0%}{self.note}"
         )
         if n == 0:
             return f"{head}; no request changed between right and wrong."
@@ -234,7 +235,18 @@ class RoutingResults:
             rows = list(rows)
             return sum(r.correct for r in rows) / len(rows) if rows else float("nan")
 
-        return RoutingChange(before, after, router, fixed, broken, moved, rate(old.values()), rate(new))
+        note = self.source_note(router, after) or self.source_note(router, before)
+        return RoutingChange(before, after, router, fixed, broken, moved, rate(old.values()), rate(new), note)
+
+    def source_note(self, router: str, set: str | None = None) -> str:
+        """" · answers from ..." when the router's answers did not all come from Claude (the stand-in, another
+        endpoint); "" for the offline estimate and for answers from the Anthropic API."""
+        from agentkit.live import source_label
+
+        sources = {r.source for r in self._rows(set, router)} - {"offline", "anthropic"}
+        if not sources:
+            return ""
+        return " · answers from " + ", ".join(sorted(source_label(s) for s in sources))
 
     def text(self) -> str:
         """Accuracy per set and router, then what each description loses: for terminals and notebooks."""
@@ -243,6 +255,7 @@ class RoutingResults:
             lines.append(
                 f"{row['set']} · {row['router']} router: {row['correct']}/{row['requests']} correct "
                 f"({row['accuracy']:.0%}, 95% CI {row['ci_low']:.0%}-{row['ci_high']:.0%})"
+                + self.source_note(row["router"], row["set"])
             )
             for _, lost in self.lost(row["router"], row["set"]).iterrows():
                 if lost["agent"] == NONE:
