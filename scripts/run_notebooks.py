@@ -36,6 +36,7 @@ RECORDINGS = NOTEBOOKS / "recordings"
 RECORDED = {
     "04-try-prompts.ipynb": RECORDINGS,
     "05-evaluate.ipynb": RECORDINGS / "05-evaluate",
+    "06-route.ipynb": RECORDINGS / "06-route",
 }
 TIMEOUT_S = 600
 

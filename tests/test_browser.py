@@ -200,6 +200,22 @@ def check_evaluate(page: Any, ctx: dict[str, Any]) -> None:
     expect(detail).to_contain_text("answer (from the stand-in, not Claude)")
 
 
+def check_route(page: Any, ctx: dict[str, Any]) -> None:
+    """The RouteExplorer: the edit of the cells above shows before and after, labelled as the stand-in's
+    picks; a click on Ask Claude Code asks again and says so."""
+    from playwright.sync_api import expect
+
+    panel = page.locator(".agentkit-route").first
+    expect(panel).to_contain_text("with the edit", timeout=60_000)
+    expect(panel).to_contain_text("stand-in API — not Claude's answer")
+    status = panel.locator(".agentkit-text").first
+    page.evaluate(
+        "() => { for (const e of document.querySelectorAll('.agentkit-route .agentkit-text')) e.textContent = ''; }"
+    )
+    panel.locator("button", has_text="Ask Claude Code").first.click()
+    expect(status).to_contain_text("most often: code-reviewer", timeout=120_000)
+
+
 #: Every notebook, with what its widget is for. A new notebook is one more line.
 NOTEBOOKS: dict[str, Callable[[Any, dict[str, Any]], None] | None] = {
     "01-explore": check_explore,
@@ -207,6 +223,7 @@ NOTEBOOKS: dict[str, Callable[[Any, dict[str, Any]], None] | None] = {
     "03-edit-and-export": check_edit,
     "04-try-prompts": check_try_prompts,
     "05-evaluate": check_evaluate,
+    "06-route": check_route,
 }
 
 

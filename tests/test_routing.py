@@ -483,3 +483,40 @@ def test_a_project_that_is_not_a_folder_is_refused(tmp_path):
     with pytest.raises(live.LiveError, match="is not a folder"):
         live.capture_request(REQUEST, tmp_path / "file.txt")
     assert capture_module.user_config_dir(tmp_path) == tmp_path.resolve()
+
+
+# -- the widget (its logic, without a browser) ------------------------------------------------------------------
+def test_the_route_explorer_shows_before_and_after_an_edit(world, fake_api, claude_code, monkeypatch):
+    from agentkit.widgets import RouteExplorer
+
+    project, config = world
+    monkeypatch.setenv("AGENTKIT_CLAUDE", str(claude_code.path))
+    explorer = RouteExplorer(project, "the parser change needs a look", samples=2, config_dir=config)
+    assert repr(explorer) == "<RouteExplorer project: 2 agents of yours>"  # the project's and the user's
+    explorer.run(wait=True)
+    assert explorer.before is None and explorer.result is not None
+    assert "stand-in API — not Claude" in explorer.output.value
+    explorer.agent.value = "code-reviewer"
+    assert explorer.description.value.startswith("Reviews code changes") and not explorer.description.disabled
+    explorer.description.value = "Use for every change made to parser code."
+    explorer.run(wait=True)
+    assert explorer.before is not None and explorer.result.picks == {"code-reviewer": 2}
+    html = explorer.output.value
+    assert "as it is" in html and "with the edit" in html and "code-reviewer.md: this version" in html
+    assert explorer.status.value.startswith("most often: code-reviewer (100% of 2)")
+    assert "with the change" in explorer.results_text()
+    assert (project / ".claude" / "agents" / "code-reviewer.md").read_text() == REVIEWER  # never written
+
+
+def test_the_route_explorer_says_what_went_wrong_instead_of_raising(world, tmp_path):
+    from agentkit.widgets import RouteExplorer
+
+    project, config = world
+    explorer = RouteExplorer(project, "", config_dir=config, claude=tmp_path / "no-claude")
+    explorer.run(wait=True)
+    assert explorer.status.value == "type a request first"
+    explorer.request.value = "review this"
+    explorer.run(wait=True)
+    assert "not a Claude Code binary" in explorer.status.value and not explorer.run_button.disabled
+    missing = RouteExplorer(tmp_path / "nowhere")
+    assert missing.agents == {} or "cannot read" in missing.status.value

@@ -277,6 +277,12 @@ def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
 # plainly not Claude's judgement. Its usage mimics the prompt cache: the words up to the last
 # `cache_control` marker are written to the cache the first time and read from it afterwards.
 LISTING_LINE = "Available agent types for the Agent tool:"
+# Words too common to say what a request is about.
+_STOP_WORDS = frozenset(
+    "what does that this with from have your when will about into them then than they their there which "
+    "would should could these those were been some like just only also very more most much many such each "
+    "other make made need needs want please thanks".split()
+)
 
 
 def _listed_agents(body: dict[str, Any]) -> list[tuple[str, str]]:
@@ -321,7 +327,7 @@ def replayed_route(rec: Recorded) -> Behaviour | None:
     if not agents:
         return None
     request = _first_user_words(body)
-    wanted = {w for w in _WORD.findall(request.lower()) if len(w) > 3}
+    wanted = {w for w in _WORD.findall(request.lower()) if len(w) > 3} - _STOP_WORDS
     best, best_score = None, 0
     for name, description in agents:
         words = set(_WORD.findall(f"{name.replace('-', ' ')} {description}".lower()))

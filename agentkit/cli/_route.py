@@ -132,7 +132,7 @@ def route(
             data["before"] = before.to_dict()
         echo_json(data)
     elif before is not None:
-        click.echo(side_by_side(before, after))
+        click.echo(live.side_by_side(before, after))
     else:
         click.echo(after.summary())
     failed = after.errors + (before.errors if before is not None else 0)
@@ -172,31 +172,3 @@ def _first_error(*routes: live.Route | None) -> str:
             if s.error:
                 return s.error
     return ""
-
-
-def side_by_side(before: live.Route, after: live.Route) -> str:
-    """The project as it is beside the changed one: one line per label with both counts and shares."""
-    labels = list(dict.fromkeys([*before.labels, *after.labels]))
-    shown = [lab for lab in labels if before.picks.get(lab) or after.picks.get(lab)]
-    width = max([len(lab) for lab in shown] + [5])
-    lines = [
-        f"request: {after.request!r}",
-        f"project: {after.project}",
-        f"what if: {'; '.join(after.capture.changes) or '(no change)'}",
-        f"{'':<{width}}  {'as it is':>22}  {'with the change':>22}",
-    ]
-    for label in shown:
-        cells = []
-        for r in (before, after):
-            n, k = len(r.answered), r.picks.get(label, 0)
-            low, high = r.interval(label) if n else (math.nan, math.nan)
-            cells.append(f"{k:>3}/{n} {k / n if n else 0:>4.0%} ({low:.0%}-{high:.0%})")
-        lines.append(f"{label:<{width}}  {cells[0]:>22}  {cells[1]:>22}")
-    for name, r in (("as it is", before), ("with the change", after)):
-        cost = r.cost_usd
-        lines.append(
-            f"{name}: Claude Code {r.claude_code} · {r.model} · "
-            + ("no price for this model" if cost is None else f"${cost:.4f}")
-            + f" · {r.source_label}"
-        )
-    return "\n".join(lines)

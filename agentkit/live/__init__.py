@@ -52,6 +52,7 @@ from agentkit.live._routing import (
     compare_routing,
     confusion,
     route,
+    side_by_side,
 )
 from agentkit.live._run import (
     DEFAULT_MAX_COST_USD,
@@ -101,6 +102,7 @@ __all__ = [
     "compare",
     "compare_routing",
     "capture_request",
+    "side_by_side",
     "route",
     "Route",
     "Sample",

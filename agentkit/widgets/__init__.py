@@ -8,6 +8,7 @@
     editor = Editor(agents["code-reviewer"], agents=agents)   # form, live lint, diff, save, fix, export
     Playground(agents)                     # run agents side by side through the Anthropic API
     Evaluator("evals/reviewers.yaml")      # run a suite: cases x versions, click a cell to see why
+    RouteExplorer(".")                     # will Claude Code hand a request to an agent? before/after an edit
     scratch_folder()                       # a temporary folder removed when the kernel stops
 
 Each class displays itself and exposes its controls as attributes (`explorer.search`, `editor.description`,
@@ -21,6 +22,15 @@ from agentkit.widgets._evaluator import Evaluator
 from agentkit.widgets._explorer import Explorer
 from agentkit.widgets._overlap import OverlapExplorer
 from agentkit.widgets._playground import Playground
+from agentkit.widgets._route import RouteExplorer
 from agentkit.widgets._scratch import scratch_folder
 
-__all__ = ["Editor", "Evaluator", "Explorer", "OverlapExplorer", "Playground", "scratch_folder"]
+__all__ = [
+    "Editor",
+    "Evaluator",
+    "Explorer",
+    "OverlapExplorer",
+    "Playground",
+    "RouteExplorer",
+    "scratch_folder",
+]

@@ -13,7 +13,7 @@ from agentkit.live._routing.compare import compare_routing, offline_agents
 from agentkit.live._routing.confusion import LiveConfusion, confusion
 from agentkit.live._routing.listing import ListedAgent
 from agentkit.live._routing.request import capture_request
-from agentkit.live._routing.result import Route
+from agentkit.live._routing.result import Route, side_by_side
 from agentkit.live._routing.route import MAX_SAMPLES as MAX_ROUTE_SAMPLES
 from agentkit.live._routing.route import route
 from agentkit.live._routing.sample import DEFAULT_MAX_TOKENS as DEFAULT_ROUTE_MAX_TOKENS
@@ -36,4 +36,5 @@ __all__ = [
     "offline_agents",
     "resolve_agent",
     "route",
+    "side_by_side",
 ]

@@ -78,7 +78,7 @@ def _describe(agents: AgentsChange, claude_md: str | None | Keep) -> list[str]:
         from agentkit._reader.agent import Agent
 
         listed = [agents] if isinstance(agents, Agent) else list(agents)
-        words.extend(f"{a.path.name}: as given" for a in listed)
+        words.extend(f"{a.path.name}: this version (not written to the file)" for a in listed)
     if claude_md is None:
         words.append("CLAUDE.md: removed")
     elif isinstance(claude_md, str):

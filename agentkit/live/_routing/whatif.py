@@ -149,10 +149,10 @@ def apply_agents(
             continue
         if home is not None:
             _write(mirror_path(scratch, path), data)
-            words.append(f"{_shown(path, project)}: as given")
+            words.append(f"{_shown(path, project)}: this version (not written to the file)")
         elif _inside(path, user_agents):
             _write(config_copy / path.relative_to(config), data)
-            words.append(f"{path} (user agent): as given")
+            words.append(f"{path} (user agent): this version (not written to the file)")
         else:
             _write(mirror_path(scratch, project / ".claude" / "agents" / path.name), data)
             words.append(f".claude/agents/{path.name}: added from {path}")
