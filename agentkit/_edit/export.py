@@ -14,6 +14,7 @@ from agentkit._errors import ConflictError, ExportError
 from agentkit._reader.agent import Agent, require_agent
 from agentkit._reader.claude_code import AGENTS_JSON_KEYS, SDK_DEFINITION_KEYS
 from agentkit._reader.frontmatter import split_tools
+from agentkit._reader.frozen import FrozenList
 from agentkit._reader.jsonable import json_text
 
 _LIST_KEYS = {"disallowedTools", "skills"}
@@ -62,8 +63,14 @@ def safe_file_name(name: Any, target: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ExportReport:
+    """What `agentkit.export` wrote and skipped. Read-only, its lists included."""
+
     written: list[Path]
     skipped: list[tuple[Path, str]]  # (source file, why)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "written", FrozenList(self.written))
+        object.__setattr__(self, "skipped", FrozenList(self.skipped))
 
 
 SHAPES = ("folder", "agents-json", "sdk")

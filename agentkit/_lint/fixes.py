@@ -14,16 +14,22 @@ from agentkit._errors import EditError
 from agentkit._lint.engine import findings, resolve_rules
 from agentkit._lint.rules import RULES, Fix
 from agentkit._reader.agent import Agent, require_agent
+from agentkit._reader.frozen import FrozenList
 
 
 @dataclass(frozen=True)
 class FixResult:
-    """What `agentkit.fix` did to one agent. `agent` is the repaired copy (not saved), or the input."""
+    """What `agentkit.fix` did to one agent. `agent` is the repaired copy (not saved), or the input.
+    Read-only, its lists included."""
 
     agent: Agent
-    fixed: list[str] = field(default_factory=list)  # rule IDs repaired
-    failed: list[str] = field(default_factory=list)  # "AK301: why" for fixes that could not be made
-    skipped_unsafe: list[str] = field(default_factory=list)  # rule IDs with an unsafe fix not applied
+    fixed: list[str] = field(default_factory=FrozenList)  # rule IDs repaired
+    failed: list[str] = field(default_factory=FrozenList)  # "AK301: why" for fixes that could not be made
+    skipped_unsafe: list[str] = field(default_factory=FrozenList)  # rule IDs with an unsafe fix not applied
+
+    def __post_init__(self) -> None:
+        for name in ("fixed", "failed", "skipped_unsafe"):
+            object.__setattr__(self, name, FrozenList(getattr(self, name)))
 
     @property
     def changed(self) -> bool:

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any, NamedTuple
 
 from agentkit._reader.claude_code import NAME_MAX_CHARS
+from agentkit._reader.frozen import EMPTY, FrozenDict, freeze_fields
 from agentkit._reader.yaml12 import (
     AliasBombError,
     TooDeepError,
@@ -104,7 +105,7 @@ def _keeps_value(value: str) -> bool:
 
 
 class ParsedBlock(NamedTuple):  # immutable; a NamedTuple for the same reason as Block
-    fields: dict[str, Any]
+    fields: dict[str, Any]  # read-only (a FrozenDict, its values frozen too)
     parse: str  # "strict", "fallback" or "failed"
     error: str | None  # the strict parser's complaint, when it had one
     fallback_error: str | None  # the second parse's complaint, when it failed too
@@ -122,7 +123,7 @@ def parse_block(block: str) -> ParsedBlock:
     parser gives up; only if the rewritten text hits them too is the front matter refused."""
     simple = load_simple_mapping(block)  # most front matter: string keys, nothing to convert
     if simple is not None:
-        return ParsedBlock(simple, "strict", None, None, (), None, flat=True)
+        return ParsedBlock(FrozenDict(simple), "strict", None, None, (), None, flat=True)
     try:
         value = load_yaml12_full(block)
     except YAMLError as exc:
@@ -133,9 +134,9 @@ def parse_block(block: str) -> ParsedBlock:
     try:
         value = load_yaml12(rewritten)
     except (AliasBombError, TooDeepError) as exc:
-        return ParsedBlock({}, "failed", strict_error, str(exc), quoted, None, refused=True)
+        return ParsedBlock(EMPTY, "failed", strict_error, str(exc), quoted, None, refused=True)
     except YAMLError as exc:
-        return ParsedBlock({}, "failed", strict_error, _first_line(exc), quoted, None)
+        return ParsedBlock(EMPTY, "failed", strict_error, _first_line(exc), quoted, None)
     return _as_fields(value, "fallback", strict_error, None, quoted)
 
 
@@ -144,9 +145,9 @@ def _as_fields(
 ) -> ParsedBlock:
     if isinstance(value, dict):
         fields = {k if isinstance(k, str) else js_string(k): v for k, v in value.items()}
-        return ParsedBlock(fields, parse, error, fb_error, quoted, None)
+        return ParsedBlock(freeze_fields(fields), parse, error, fb_error, quoted, None)
     kind = "nothing" if value is None else type_name(value)
-    return ParsedBlock({}, parse, error, fb_error, quoted, kind)
+    return ParsedBlock(EMPTY, parse, error, fb_error, quoted, kind)
 
 
 def _first_line(exc: BaseException) -> str:
