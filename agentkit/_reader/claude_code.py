@@ -83,7 +83,10 @@ CACHE_TTLS = ("5m", "1h")  # experimental.cacheTtl
 MODEL_ALIASES = ("sonnet", "opus", "haiku", "inherit", "fable", "best", "opusplan")
 COLORS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
+# `permissionMode` in front matter, and `--permission-mode` (what claude-agent-sdk's permission_mode passes).
 PERMISSION_MODES = ("default", "acceptEdits", "auto", "bypassPermissions", "dontAsk", "plan")
+# Other spellings Claude Code accepts for a mode (`--permission-mode` lists `manual`, read as `default`).
+PERMISSION_MODE_SYNONYMS = {"manual": "default"}
 MEMORIES = ("user", "project", "local")
 ISOLATIONS = ("worktree", "remote")
 
