@@ -18,6 +18,7 @@ import yaml
 
 from agentkit._errors import ConflictError, EditError
 from agentkit._reader.agent import Agent, agent_from_text, require_agent, with_text
+from agentkit._reader.claude_code import SPLIT_KEYS
 from agentkit._reader.frontmatter import (
     JS_SPACE_RUN,
     expand_newlines,
@@ -41,7 +42,6 @@ _SIMPLE_ITEM = re.compile(r"[A-Za-z0-9_*.()-]+")
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Characters YAML would fold or drop inside a double-quoted scalar: escape them.
 _RISKY_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
-LIST_KEYS = {"tools", "disallowedTools", "skills"}
 DASHES_ESCAPED = "-\\u002d-"  # `---` inside a double-quoted value, hidden from the block regex
 # How deep a value may nest (a list or mapping is one level) and still read back whole: agentkit keeps
 # MAX_NESTING levels of front matter, and the front matter's own mapping is the first of them.
@@ -121,7 +121,7 @@ def render_value(key: str, value: Any, old_style: str | None, indent: str, newli
         if old_style == "block" and value:
             return [f"{head}:{newline}"] + [f"{indent}- {_block_item(item)}{newline}" for item in value]
         joinable = all(isinstance(item, str) and _joinable(item) for item in value)
-        if key in LIST_KEYS and old_style is None and joinable:
+        if key in SPLIT_KEYS and old_style is None and joinable:
             joined = ", ".join(value)
             return [f"{head}: {scalar(joined) if value else '[]'}{newline}"]
         return [f"{head}: {_flow(value, False)}{newline}"]
@@ -401,7 +401,7 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
         want = value
         if isinstance(value, tuple | list):
             want = list(value)
-            if key in LIST_KEYS and key in after.fields and all(isinstance(v, str) for v in value):
+            if key in SPLIT_KEYS and key in after.fields and all(isinstance(v, str) for v in value):
                 got = split_tools(after.fields[key])  # entries, whether written as a list or a string
         if key == "description" and isinstance(value, str):
             got, want = after.description, expand_newlines(value)

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from agentkit._reader.claude_code import MAX_FILE_BYTES, MEMORIES, MEMORY_TOOLS, PLUGIN_PLACEHOLDER
+from agentkit._reader.claude_code import (
+    MAX_FILE_BYTES,
+    MEMORIES,
+    MEMORY_TOOLS,
+    PLUGIN_PLACEHOLDER,
+    SPLIT_KEYS,
+)
 from agentkit._reader.frontmatter import (
     Block,
     ParsedBlock,
@@ -205,6 +211,22 @@ class Agent:
     def __repr__(self) -> str:
         state = "loaded" if self.loaded else f"dropped: {self.reason}"
         return f"<Agent {self.name!r} {self.path} ({self.parse}, {state})>"
+
+
+ABSENT = object()  # what claude_code_reading gives for a key the front matter does not have
+
+
+def claude_code_reading(agent: Agent, key: str) -> Any:
+    """`key`'s value as Claude Code reads it, ABSENT when the front matter lacks it: the description with
+    `\\n` turned into newlines (`Agent.description`), the keys Claude Code splits (SPLIT_KEYS) as their
+    entries, any other key as parsed."""
+    if key not in agent.fields:
+        return ABSENT
+    if key == "description":
+        return agent.description
+    if key in SPLIT_KEYS:
+        return split_tools(agent.fields[key])
+    return agent.fields[key]
 
 
 def agent_from_text(

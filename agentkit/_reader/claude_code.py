@@ -76,6 +76,8 @@ PLUGIN_IGNORED_FIELDS = (
     "observeToolResults",
     "observeSubagents",
 )
+# Keys whose value Claude Code reads as entries: a text split on commas and spaces, a list's texts.
+SPLIT_KEYS = ("tools", "disallowedTools", "skills")
 AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this, and ignores the value
 CACHE_TTLS = ("5m", "1h")  # experimental.cacheTtl
 
