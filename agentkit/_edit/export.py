@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentkit._edit.write import atomic_write, must_not_exist
+from agentkit._edit.atomic import atomic_write
+from agentkit._edit.write import must_not_exist
 from agentkit._errors import ConflictError, ExportError
 from agentkit._reader.agent import Agent, claude_code_reading, require_agent
 from agentkit._reader.claude_code import AGENTS_JSON_KEYS, SDK_DEFINITION_KEYS

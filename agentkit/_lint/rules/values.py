@@ -451,7 +451,7 @@ def invalid_permission_mode(view: View) -> Iterator[Hit]:
         "permissionMode",
         PERMISSION_MODES,
         "not a permission mode",
-        extra_ok=lambda v: v in PERMISSION_MODE_SYNONYMS,
+        extra_ok=lambda v: isinstance(v, str) and v in PERMISSION_MODE_SYNONYMS,
     )
 
 
