@@ -660,3 +660,29 @@ def test_deep_values_are_kept_by_edits_and_never_written_back_from_the_placehold
     assert [f.rule for f in agentkit.findings(agent) if f.rule.startswith("AK30")] == ["AK304"]
     too_deep = agentkit.loads(text.replace(deep, "{a: " * 2100 + "x" + "}" * 2100), "b.md")
     assert "AK305" in {f.rule for f in agentkit.findings(too_deep)}
+
+
+def test_saves_work_where_the_file_system_cannot_exchange_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NFS and some FUSE file systems refuse renameat2's flags (EINVAL): saving falls back to the file's
+    identity checked just before a plain rename, and still refuses a file changed since it was loaded."""
+    import ctypes
+    import errno
+
+    from agentkit._edit import atomic
+
+    def refuses(*_args: object) -> int:
+        ctypes.set_errno(errno.EINVAL)
+        return -1
+
+    monkeypatch.setattr(atomic, "_renameat2", lambda: refuses)
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    saved = agentkit.save(agentkit.edit(agentkit.load(path)[0], model="opus"))
+    assert "model: opus" in path.read_text()
+    assert agentkit.save(saved, tmp_path / "new.md").path.read_text() == path.read_text()
+    path.write_text(GOOD)
+    with pytest.raises(agentkit.ConflictError, match="changed on disk since it was loaded"):
+        agentkit.save(agentkit.edit(saved, color="red"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "new.md"]

@@ -179,7 +179,16 @@ class _Folder:
         self.path = path
         self.fd: int | None = None
         if os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY"):
-            self.fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+            flags = os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+            # A folder one may write in but not list still opens with O_PATH (Linux): enough to name files.
+            for mode in (os.O_RDONLY, getattr(os, "O_PATH", None)):
+                if mode is None:
+                    continue
+                try:
+                    self.fd = os.open(path, mode | flags)
+                    break
+                except OSError:
+                    continue
 
     def _at(self, name: str) -> str:
         return name if self.fd is not None else str(self.path / name)
@@ -284,8 +293,8 @@ class _Folder:
         error = ctypes.get_errno()
         if error in (errno.EEXIST, errno.ENOENT):
             return False
-        if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
-            return None
+        if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV):
+            return None  # this file system cannot (NFS, some FUSE and overlay file systems)
         raise OSError(error, os.strerror(error))
 
     def replace(self, source: str, target: str) -> None:
