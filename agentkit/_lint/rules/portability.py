@@ -161,10 +161,11 @@ def nesting_deeper_than_parsed(view: View) -> Iterator[Hit]:
     """agentkit parses front matter up to 2,000 levels of nesting (its pure-Python parser, which takes over
     from libyaml past 1,000 levels, needs seconds for that); deeper, it reads the file as Claude Code does
     once its own parser gives up: through the line-rewrite fallback. Claude Code 2.1.332's parser gives up
-    only at about 4,400 levels (4,396 to 4,400 for mappings nested in flow style, 4,516 to 4,520 for
-    lists, measured against the binary: its stack runs out). Between the two, Claude Code reads the value
-    whole where agentkit reads the quoted line, so whether the agent loads, and its name, description,
-    tools and hooks, may differ. Nothing real nests this deep; a file that does was made to.
+    only when its stack runs out: with the usual 8 MiB stack (`ulimit -s`), at about 4,400 levels (4,396
+    to 4,400 for mappings nested in flow style, 4,516 to 4,520 for lists, measured against the binary);
+    with a larger stack, deeper. Between the two, Claude Code reads the value whole where agentkit reads
+    the quoted line, so whether the agent loads, and its name, description, tools and hooks, may differ.
+    Nothing real nests this deep; a file that does was made to.
     """
     parsed = view.agent.parsed
     if parsed is None or not parsed.too_deep:
@@ -172,6 +173,6 @@ def nesting_deeper_than_parsed(view: View) -> Iterator[Hit]:
     yield Hit(
         view.first,
         f"the front matter nests deeper than {MAX_DEEP_NESTING:,} levels, where agentkit stops parsing; it is "
-        "read as Claude Code reads it once its own parser gives up (at about 4,400 levels), so Claude Code "
-        "may read it differently",
+        "read as Claude Code reads it once its own parser gives up (at about 4,400 levels with an 8 MiB "
+        "stack), so Claude Code may read it differently",
     )
