@@ -32,7 +32,7 @@ from agentkit._reader.scan import discover, load, loads
 
 if TYPE_CHECKING:
     from agentkit._edit.export import ExportReport, agents_json, export, sdk_definitions
-    from agentkit._edit.write import diff, edit, save
+    from agentkit._edit.write import NULL, diff, edit, save, yaml_line
     from agentkit._lint.engine import Finding, findings, lint
     from agentkit._lint.fixes import FixResult, fix
     from agentkit._oracle.verify import VerifyReport, verify
@@ -57,6 +57,7 @@ __all__ = [
     "Group",
     "LiveError",
     "MissingKeyError",
+    "NULL",
     "Overlap",
     "Passage",
     "ReplayMiss",
@@ -81,6 +82,7 @@ __all__ = [
     "save",
     "sdk_definitions",
     "verify",
+    "yaml_line",
     "MergeGuidance",
     "RunResult",
     "Comparison",
@@ -99,6 +101,8 @@ _LAZY = {
     "diff": "agentkit._edit.write",
     "edit": "agentkit._edit.write",
     "save": "agentkit._edit.write",
+    "NULL": "agentkit._edit.write",
+    "yaml_line": "agentkit._edit.write",
     "Finding": "agentkit._lint.engine",
     "findings": "agentkit._lint.engine",
     "lint": "agentkit._lint.engine",

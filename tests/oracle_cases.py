@@ -751,6 +751,18 @@ def deep(g: Gen) -> Iterator[tuple[str, bytes]]:
         g.simple("deep", "x:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 200)).rstrip("\n")),
     )
     yield "deep", g.simple("deep", "x:\n" + "".join("  " * i + "-\n" for i in range(1, 100)).rstrip("\n"))
+    # Deeper than agentkit keeps values (100 levels), in the keys Claude Code decides on: what it decides
+    # does not look that deep, so the placeholder agentkit reads below changes nothing.
+    for depth in (101, 150, 1500):
+        maps = "{a: " * depth + "x" + "}" * depth
+        yield "deep", doc([f"name: {g.uid('deep')}", f"description: {maps}"])
+        yield "deep", g.simple("deep", f"tools: [Read, {maps}, Grep]")
+        yield "deep", g.simple("deep", f"disallowedTools: [Bash, {maps}]")
+    for depth in (101, 150):
+        hook = "{hooks: [{type: command, command: x}]}"
+        yield "deep", g.simple("deep", "hooks: {Stop: " + "[" * depth + hook + "]" * depth + "}")
+        yield "deep", g.simple("deep", "hooks: {PreToolUse: " + "[" * depth + hook + "]" * depth + "}")
+        yield "deep", g.simple("deep", f"tools: {'[' * depth}Read{']' * depth}")
 
 
 def fallback(g: Gen) -> Iterator[tuple[str, bytes]]:

@@ -116,7 +116,7 @@ def test_1_files_opened_ahead_are_read_in_order_and_all_closed(tmp_path: Path) -
     assert open_descriptors() == before
     files = list(_walk(tmp_path, set()))
     opened = _opened_ahead(files, ahead=8)
-    path_text, _path, _problem, fd = next(opened)
+    path_text, _path, _problem, _real, fd = next(opened)
     assert fd is not None and os.read(fd, 100).startswith(b"---\nname: a000")
     os.close(fd)  # the reader's to close
     assert open_descriptors() == before + 8  # the next eight, opened ahead
@@ -342,15 +342,24 @@ def test_7_export_reports_an_agent_it_cannot_write(tmp_path: Path, monkeypatch: 
     src.mkdir()
     for name in ("a", "b", "c"):
         (src / f"{name}.md").write_text(good(name))
-    real_replace = os.replace
+    real_write = os.write
+    names: dict[int, str] = {}
+    real_open = os.open
 
-    def disk_full_for_b(source: str, target: str) -> None:
-        if str(target).endswith("b.md"):
+    def remember(path: str, flags: int, *args: object, **kwargs: object) -> int:
+        fd = real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+        names[fd] = os.fspath(path)
+        return fd
+
+    def disk_full_for_b(fd: int, data: bytes) -> int:  # the disk fills up while b.md is written
+        if ".b.md." in names.get(fd, ""):
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_replace(source, target)
+        return real_write(fd, data)
 
-    monkeypatch.setattr(os, "replace", disk_full_for_b)
+    monkeypatch.setattr(os, "open", remember)
+    monkeypatch.setattr(os, "write", disk_full_for_b)
     report = agentkit.export(agentkit.load(src), tmp_path / "out")
+    monkeypatch.undo()
     assert [p.name for p in report.written] == ["a.md", "c.md"]
     assert [(p.name, why) for p, why in report.skipped] == [("b.md", "not written: No space left on device")]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md", "c.md"]
@@ -382,6 +391,16 @@ def test_9_edit_on_a_read_only_or_full_disk_is_one_line(
         raise OSError(error, os.strerror(error))
 
     monkeypatch.setattr(os, failing, fail)
+    if failing == "replace":  # where Linux exchanges the names in one step (renameat2), that fails too
+        import ctypes
+
+        from agentkit._edit import atomic
+
+        def renameat2_fails(*_args: object) -> int:
+            ctypes.set_errno(error)
+            return -1
+
+        monkeypatch.setattr(atomic, "_renameat2", lambda: renameat2_fails)
     code, _, err = cli(capsys, "edit", str(path), "--set", "model=opus")
     monkeypatch.undo()
     assert code == 1 and one_line_error(err) and message in err, err

@@ -354,3 +354,36 @@ def test_agent_calls_resolve_as_agentkit_resolves_them(claude_code):
             assert ("ambiguous" in refused[call]) == ("ambiguous" in why)
         else:
             assert started.get(call) == agent, (kind, refused.get(call))
+
+
+# -- permission modes -----------------------------------------------------------------------------------
+
+
+def test_permission_modes_are_the_ones_the_binary_takes(claude_code):
+    """Every mode of PERMISSION_MODES (front matter, and `live.run(permission_mode=...)`, which passes it to
+    `--permission-mode`) starts a session in that mode; a synonym starts the mode it stands for; and the
+    binary offers no mode agentkit does not know."""
+    from agentkit._oracle.probe import PRINT_ARGS
+    from agentkit._oracle.standin import FakeMessagesAPI
+    from agentkit._reader.claude_code import PERMISSION_MODE_SYNONYMS, PERMISSION_MODES
+
+    started: dict[str, object] = {}
+    with ScratchWorld(claude_code) as world:
+        for mode in (*PERMISSION_MODES, *PERMISSION_MODE_SYNONYMS, "no-such-mode"):
+            with FakeMessagesAPI() as api:
+                args = (*PRINT_ARGS, "--permission-mode", mode)
+                # As root (containers, CI) bypassPermissions is refused unless the session says it is a sandbox.
+                env = {"IS_SANDBOX": "1"}
+                run = world.run(args, api, until=lambda api=api: bool(api.requests), env=env)
+            init = run.init()
+            started[mode] = init.get("permissionMode") if init else run.stderr
+    for mode in PERMISSION_MODES:
+        assert started[mode] == mode
+    for synonym, mode in PERMISSION_MODE_SYNONYMS.items():
+        assert started[synonym] == mode
+    refused = str(started["no-such-mode"])
+    match = re.search(r"Allowed choices are ([^.]+)\.", refused)
+    assert match, refused
+    offered = {choice.strip() for choice in match.group(1).split(",")}
+    assert "auto" in offered
+    assert offered <= set(PERMISSION_MODES) | set(PERMISSION_MODE_SYNONYMS)

@@ -337,6 +337,17 @@ def test_a_fix_that_would_change_the_reading_is_refused_and_reported(monkeypatch
     assert result.failed == ["AK302: not fixed, the description Claude Code reads would change"]
 
 
+def test_a_fix_compares_other_keys_as_claude_code_reads_them() -> None:
+    """A key the fix leaves alone reads the same as before when Claude Code reads it the same: NaN is NaN,
+    and a `skills` list read as entries; a real change of its reading still refuses the fix."""
+    agent = agentkit.loads(
+        "\ufeff" + CLEAN.replace("color: red\n", "color: red\nx: .nan\nskills: [a, b]\n"), "x.md"
+    )
+    assert agent.fields["x"] != agent.fields["x"]  # NaN
+    result = fix(agent)
+    assert result.fixed == ["AK302"] and result.failed == []
+
+
 # -- the command line ----------------------------------------------------------------------------
 
 

@@ -1257,6 +1257,15 @@ def test_the_library_refuses_absurd_options(home, fake_api, agent, option, value
     assert fake_api.count == 0
 
 
+def test_every_permission_mode_claude_code_takes_is_taken(home, fake_api, agent):
+    """The modes come from the one home of Claude Code's facts (checked against the binary in
+    test_claude_code_facts.py), `auto` included."""
+    from agentkit._reader.claude_code import PERMISSION_MODES
+
+    for mode in PERMISSION_MODES:
+        assert live.run(agent, f"hi {mode}", permission_mode=mode).text
+
+
 def test_the_library_refuses_an_empty_prompt(home, fake_api, agent):
     with pytest.raises(live.InvalidRunOption, match="empty"):
         live.run(agent, "  \n")

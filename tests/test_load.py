@@ -417,6 +417,60 @@ def test_agentset_indexing(tmp_path: Path) -> None:
         agents["nobody"]
 
 
+def test_records_are_read_only_all_the_way_down(tmp_path: Path) -> None:
+    """`Agent` is frozen, and so is what it holds: assigning into `fields` (or a list or mapping in it, or
+    the parsed block's copy) raises instead of changing what `name`, `tools` or `hooks` report."""
+    import copy
+    import dataclasses
+    import pickle
+
+    text = fm(
+        "name: a\ndescription: d\ntools: [Read]\nhooks: {Stop: [{hooks: [{type: command, command: x}]}]}\n"
+    )
+    (tmp_path / "a.md").write_text(text)
+    agents = agentkit.load(tmp_path)
+    agent = agents[0]
+    attempts = [
+        lambda: agent.fields.__setitem__("name", "HACK"),
+        lambda: agent.fields.update(name="HACK"),
+        lambda: agent.fields.pop("name"),
+        lambda: agent.fields.setdefault("model", "opus"),
+        lambda: agent.fields["tools"].append("Bash"),
+        lambda: agent.fields["tools"].__setitem__(0, "Bash"),
+        lambda: agent.fields["hooks"]["Stop"][0]["hooks"].clear(),
+        lambda: agent.parsed.fields.__delitem__("name"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(TypeError, match="read-only"):
+            attempt()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        agent.fields = {}  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        agents.extra = 1  # type: ignore[attr-defined]
+    assert (agent.name, agent.tools, agent.parsed.fields["name"]) == ("a", ["Read"], "a")
+    assert agent.fields == {
+        "name": "a",
+        "description": "d",
+        "tools": ["Read"],
+        "hooks": agent.fields["hooks"],
+    }
+    # Still plain data to everything that reads it; copies are ordinary and can be changed.
+    mine = dict(agent.fields)
+    mine["name"] = "b"
+    assert json.loads(json.dumps(agent.fields))["tools"] == ["Read"] and agent.name == "a"
+    assert pickle.loads(pickle.dumps(agent)).fields == agent.fields
+    assert copy.deepcopy(agent.fields) == agent.fields
+    # A record built by hand or by dataclasses.replace is read-only too.
+    other = dataclasses.replace(agent, fields={"name": "c", "tools": ["Grep"]})
+    with pytest.raises(TypeError):
+        other.fields["tools"].append("Read")
+    # The other records agentkit returns hold read-only lists too.
+    with pytest.raises(TypeError):
+        agentkit.fix(agent).fixed.append("AK999")
+    with pytest.raises(TypeError):
+        agentkit.export(agents, tmp_path / "out").written.clear()
+
+
 def test_load_of_missing_path_is_a_record(tmp_path: Path) -> None:
     agents = agentkit.load(tmp_path / "missing.md")
     assert len(agents) == 1 and not agents[0].loaded

@@ -775,7 +775,19 @@ def test_other_keys_read_each_line_as_yaml() -> None:
         logic.parse_other("a: b: c")
 
 
-def test_editor_writes_dashes_and_says_why_an_empty_value_is_not_written(tmp_path: Path) -> None:
+def test_the_other_keys_box_shows_each_key_as_edit_writes_it() -> None:
+    """One YAML writer: the box holds the very line agentkit.edit writes for the key (a value YAML 1.1 tools
+    would misread quoted, `---` escaped, null as null)."""
+    agent = agentkit.loads("---\nname: a\ndescription: Use when x\n---\nb\n")
+    values = {"effort": "yes", "x": "a --- b", "n": None, "m": {"k": [1.5, True]}, "on": "2024-01-01"}
+    box = logic.other_text(values).split("\n")
+    for (key, value), line in zip(values.items(), box, strict=True):
+        written = agentkit.edit(agent, {key: agentkit.NULL if value is None else value})
+        assert written.block_text.split("\n")[2] == line == agentkit.yaml_line(key, value)
+    assert box[0] == 'effort: "yes"' and logic.parse_other("\n".join(box)) == values
+
+
+def test_editor_writes_dashes_and_a_key_with_no_value_as_null(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text("---\nname: a\ndescription: Use when x\nold: 1\n---\nb\n")
     editor = Editor(path)
@@ -783,12 +795,15 @@ def test_editor_writes_dashes_and_says_why_an_empty_value_is_not_written(tmp_pat
     assert editor.status.value == "a.md: unsaved changes (x)"
     editor.save()
     assert agentkit.load(tmp_path)[0].fields["x"] == "---"
-
-    for text, line, key in (("old: 1\nx: ---\ny:", 3, "y"), ("old:\nx: ---", 1, "old")):
-        editor.other.value = text
-        assert editor.edited is None
-        assert editor.status.value.startswith(f"cannot apply: other keys, line {line}: '{key}' has no value")
-        assert "delete the line" in editor.status.value
+    # `y:` is YAML's null: written as such (agentkit.NULL), not taken as "remove the key".
+    editor.other.value = "old:\nx: ---\ny:"
+    assert editor.status.value == "a.md: unsaved changes (old, y)"
+    editor.save()
+    assert (
+        path.read_text()
+        == '---\nname: a\ndescription: Use when x\nold: null\nx: "-\\u002d-"\ny: null\n---\nb\n'
+    )
+    assert editor.other.value == 'old: null\nx: "-\\u002d-"\ny: null' and editor.diff == ""
 
 
 def test_playground_labels_answers_with_the_agents_it_ran(tmp_path: Path, fake_api) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -288,7 +289,11 @@ def test_edit_then_load_gives_the_values_and_keeps_other_lines(
 
 _json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _text,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(_text, children, max_size=4),
+    # A `<<` key holding a list or mapping is a merge key to Claude Code, quoted or not: edit refuses it.
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(_text.filter(lambda k: k != "<<"), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -405,3 +410,279 @@ def test_cli_discover_shows_scopes_and_the_winner(tmp_path: Path) -> None:
         ("project", None),
     ]
     assert "shadowed:" in run_cli(*args).stdout
+
+
+# -- what save refuses, and what it catches ------------------------------------------------------------
+
+GOOD = "---\nname: helper\ndescription: Helps. Use when stuck.\ntools: Read\n---\nBody.\n"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"description": None}, {"description": True}, {"description": "Use when " + "x" * 1_100_000}],
+    ids=["removed", "a boolean", "over 1 MiB"],
+)
+def test_save_refuses_an_agent_claude_code_would_drop_unless_forced(tmp_path: Path, change: dict) -> None:
+    """The library holds the command line's rule: an edit after which Claude Code would drop an agent it
+    loads is not written (EditError, the file untouched), unless forced."""
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    edited = agentkit.edit(agentkit.load(path)[0], change)
+    assert not edited.loaded  # the edit itself is allowed: its record says why Claude Code drops it
+    with pytest.raises(agentkit.EditError, match="not written: Claude Code would drop it after this edit"):
+        agentkit.save(edited)
+    assert path.read_text() == GOOD
+    assert not agentkit.save(edited, force=True).loaded
+    assert path.read_text() == edited.text
+
+
+def test_save_writes_a_file_claude_code_drops_already_but_gives_no_file_front_matter_it_drops(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(GOOD.replace("description", "Description"))
+    dropped = agentkit.load(path)[0]
+    assert not dropped.loaded  # nothing Claude Code loads is lost by saving it still dropped
+    assert agentkit.save(agentkit.edit(dropped, model="opus")).model == "opus"
+    notes = tmp_path / "notes.md"
+    notes.write_text("Just notes.\n")
+    with pytest.raises(agentkit.EditError, match="it has no front matter"):
+        agentkit.save(agentkit.edit(agentkit.load(notes)[0], model="opus"))
+    assert notes.read_text() == "Just notes.\n"
+    assert agentkit.save(agentkit.edit(agentkit.load(notes)[0], name="n", description="Use when x.")).loaded
+
+
+def test_the_command_line_refuses_the_same_edits(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    for args in (["--unset", "description"], ["--set", "description=true"]):
+        result = run_cli("edit", str(path), *args)
+        assert result.returncode == 1 and "not written: Claude Code would drop it" in result.stderr, args
+        assert path.read_text() == GOOD
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "tools"),
+    [
+        ("[]", "tools: []\n", []),
+        ("[Read, Grep]", "tools: Read, Grep\n", ["Read", "Grep"]),  # a list, written in the file's style
+        ("Read,Grep", "tools: Read,Grep\n", ["Read", "Grep"]),
+        ("null", None, None),  # removed, as the library removes a key set to None
+    ],
+)
+def test_set_reads_values_as_the_library_takes_them(tmp_path: Path, value: str, line, tools) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    result = run_cli("edit", str(path), "--set", f"tools={value}")
+    assert result.returncode == 0, result.stderr
+    agent = agentkit.load(path)[0]
+    assert agent.loaded and agent.tools == tools
+    if line is None:
+        assert "tools" not in path.read_text() and "removes 'tools', as --unset tools does" in result.stderr
+    else:
+        assert line in path.read_text()
+    assert "AK401" not in result.stderr and "AK405" not in result.stderr
+
+
+def test_set_types_what_is_plainly_yaml_and_keeps_the_rest_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    args = ["--set", "maxTurns=5", "--set", "background=true", "--set", "effort=yes"]
+    args += [
+        "--set",
+        "initialPrompt=Use when: the user asks #now",
+        "--set",
+        'x="123"',
+        "--set",
+        "y=2024-01-01",
+    ]
+    assert run_cli("edit", str(path), *args).returncode == 0
+    fields = agentkit.load(path)[0].fields
+    assert fields["maxTurns"] == 5 and fields["background"] is True and fields["effort"] == "yes"
+    assert fields["initialPrompt"] == "Use when: the user asks #now" and fields["x"] == "123"
+    assert fields["y"] == "2024-01-01"
+    before = path.read_text()
+    bad = run_cli("edit", str(path), "--set", "tools=[Read")
+    assert bad.returncode == 2 and "quote all of it" in bad.stderr and path.read_text() == before
+
+
+def test_null_writes_a_key_with_a_null_value_and_none_removes_it() -> None:
+    agent = agentkit.loads(GOOD)
+    edited = agentkit.edit(agent, tools=agentkit.NULL, color=agentkit.NULL)
+    assert "tools: null\n" in edited.text and "color: null\n" in edited.text
+    assert edited.fields["tools"] is None and edited.tools == []  # null tools: Claude Code gives none
+    assert edited.loaded and edited.color is None and "color" in edited.fields
+    removed = agentkit.edit(edited, tools=None, color=None)
+    assert "tools" not in removed.fields and removed.tools is None  # absent: every tool
+    assert agentkit.edit(agentkit.loads("Body.\n"), name="n", description="d", x=agentkit.NULL).text == (
+        "---\nname: n\ndescription: d\nx: null\n---\nBody.\n"
+    )
+    with pytest.raises(agentkit.EditError, match="inside a list or mapping, None is null"):
+        agentkit.edit(agent, x=[agentkit.NULL])
+    assert agentkit.edit(agent, x=[None]).fields["x"] == [None]
+    assert repr(agentkit.NULL) == "agentkit.NULL" and agentkit.yaml_line("k", agentkit.NULL) == "k: null"
+
+
+def _swap_in_a_link(path: Path, outside: Path) -> None:
+    """Another program moves the file out of the folder and puts a link to it in its place: the bytes
+    the path leads to are the same, the file is another one, outside the folder."""
+    outside.parent.mkdir(exist_ok=True)
+    os.replace(path, outside)
+    path.symlink_to(outside)
+
+
+def test_a_link_put_in_the_files_place_after_loading_is_not_written_through(tmp_path: Path) -> None:
+    folder, outside = tmp_path / "agents", tmp_path / "elsewhere" / "a.md"
+    folder.mkdir()
+    path = folder / "a.md"
+    path.write_text(GOOD)
+    edited = agentkit.edit(agentkit.load(folder)[0], model="opus")
+    _swap_in_a_link(path, outside)
+    with pytest.raises(agentkit.ConflictError, match=f"now leads to {outside}, not to {path}"):
+        agentkit.save(edited)
+    assert outside.read_text() == GOOD and path.is_symlink()
+    # A folder swapped for a link is the same: the path leads elsewhere.
+    other = tmp_path / "moved"
+    edited = agentkit.edit(agentkit.load(outside)[0], model="opus")  # loaded where it is now
+    os.replace(outside.parent, other)
+    outside.parent.symlink_to(other)
+    with pytest.raises(agentkit.ConflictError, match="now leads to"):
+        agentkit.save(edited)
+    assert (other / "a.md").read_text() == GOOD
+    # Forced, it is written through, as asked.
+    assert agentkit.save(edited, force=True).model == "opus" and "model: opus" in (other / "a.md").read_text()
+
+
+def test_a_link_that_was_there_when_loaded_is_written_through_and_said_so(tmp_path: Path) -> None:
+    folder, outside = tmp_path / "agents", tmp_path / "elsewhere" / "real.md"
+    folder.mkdir()
+    outside.parent.mkdir()
+    outside.write_text(GOOD.replace("tools: Read\n", "tools: Read, MultiEdit\n"))
+    (folder / "a.md").symlink_to(outside)
+    saved = agentkit.save(agentkit.edit(agentkit.load(folder)[0], model="opus"))
+    assert saved.disk_path == str(outside) and "model: opus" in outside.read_text()
+    assert (folder / "a.md").is_symlink()
+    # The command line names the file it really wrote.
+    edit = run_cli("edit", str(folder / "a.md"), "--set", "color=red")
+    assert (
+        edit.returncode == 0
+        and f"wrote {outside} (through the symbolic link {folder / 'a.md'})" in edit.stdout
+    )
+    fixed = run_cli("lint", str(folder), "--fix", "--unsafe-fixes")
+    assert f"fixed AK402 (wrote {outside})" in fixed.stderr and "MultiEdit" not in outside.read_text()
+
+
+def _just_before_the_swap(monkeypatch: pytest.MonkeyPatch, action) -> None:
+    """Run `action` at the last moment before the new text takes the file's place, whichever way the
+    system puts it there (renameat2 on Linux, else rename)."""
+    real_replace = os.replace
+
+    def replace(*args, **kwargs):
+        action()
+        return real_replace(*args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    try:
+        from agentkit._edit import atomic
+    except ImportError:  # an agentkit that has only rename
+        return
+    real = atomic._renameat2()
+    if real is not None:
+
+        def renameat2(*args):
+            action()
+            return real(*args)
+
+        monkeypatch.setattr(atomic, "_renameat2", lambda: renameat2)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the exchange is Linux's (renameat2)")
+def test_a_write_landing_just_before_the_new_text_takes_the_files_place_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    edited = agentkit.edit(agentkit.load(path)[0], model="opus")
+    theirs = "A line another program appends.\n"
+
+    def append_once() -> None:
+        if theirs not in path.read_text() and not done:
+            done.append(True)
+            with open(path, "a") as handle:
+                handle.write(theirs)
+
+    done: list[bool] = []
+
+    _just_before_the_swap(monkeypatch, append_once)
+    with pytest.raises(agentkit.ConflictError, match="changed on disk while it was being saved"):
+        agentkit.save(edited)
+    monkeypatch.undo()
+    assert path.read_text() == GOOD + theirs
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the exchange and leases are Linux's")
+def test_a_program_holding_the_file_open_for_writing_keeps_its_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program that opened the file before the save and writes after it would write into the old file,
+    about to be deleted: the save sees the open handle (a read lease is refused) and gives way."""
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    edited = agentkit.edit(agentkit.load(path)[0], model="opus")
+    handles = []
+
+    def open_for_appending() -> None:
+        if not handles:
+            handles.append(open(path, "a"))  # noqa: SIM115 - written after the save, below
+
+    _just_before_the_swap(monkeypatch, open_for_appending)
+    with pytest.raises(agentkit.ConflictError, match="another program has it open for writing"):
+        agentkit.save(edited)
+    monkeypatch.undo()
+    handles[0].write("Written later.\n")
+    handles[0].close()
+    assert path.read_text() == GOOD + "Written later.\n"
+    saved = agentkit.save(agentkit.edit(agentkit.load(path)[0], model="opus"))  # closed now: saved
+    assert saved.model == "opus" and path.read_text().endswith("Written later.\n")
+
+
+def test_deep_values_are_kept_by_edits_and_never_written_back_from_the_placeholder() -> None:
+    from agentkit._reader.yaml12 import DEEPER_TEXT, MAX_NESTING
+
+    deep = "[" * MAX_NESTING + "x" + "]" * MAX_NESTING
+    text = f"---\nname: a\ndescription: Use when x.\nx: {deep}\n---\nBody.\n"
+    agent = agentkit.loads(text, "a.md")
+    assert agent.loaded and DEEPER_TEXT in json.dumps(agent.fields["x"])
+    assert agentkit.edit(agent, model="opus").text == text.replace("---\nBody", "model: opus\n---\nBody")
+    with pytest.raises(agentkit.EditError, match="stands for levels agentkit did not keep"):
+        agentkit.edit(agent, x=agent.fields["x"])
+    assert [f.rule for f in agentkit.findings(agent) if f.rule.startswith("AK30")] == ["AK304"]
+    too_deep = agentkit.loads(text.replace(deep, "{a: " * 2100 + "x" + "}" * 2100), "b.md")
+    assert "AK305" in {f.rule for f in agentkit.findings(too_deep)}
+
+
+def test_saves_work_where_the_file_system_cannot_exchange_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NFS and some FUSE file systems refuse renameat2's flags (EINVAL): saving falls back to the file's
+    identity checked just before a plain rename, and still refuses a file changed since it was loaded."""
+    import ctypes
+    import errno
+
+    from agentkit._edit import atomic
+
+    def refuses(*_args: object) -> int:
+        ctypes.set_errno(errno.EINVAL)
+        return -1
+
+    monkeypatch.setattr(atomic, "_renameat2", lambda: refuses)
+    path = tmp_path / "a.md"
+    path.write_text(GOOD)
+    saved = agentkit.save(agentkit.edit(agentkit.load(path)[0], model="opus"))
+    assert "model: opus" in path.read_text()
+    assert agentkit.save(saved, tmp_path / "new.md").path.read_text() == path.read_text()
+    path.write_text(GOOD)
+    with pytest.raises(agentkit.ConflictError, match="changed on disk since it was loaded"):
+        agentkit.save(agentkit.edit(saved, color="red"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "new.md"]

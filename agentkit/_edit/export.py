@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentkit._edit.write import atomic_write, must_not_exist
+from agentkit._edit.atomic import atomic_write
+from agentkit._edit.write import must_not_exist
 from agentkit._errors import ConflictError, ExportError
-from agentkit._reader.agent import Agent, require_agent
+from agentkit._reader.agent import Agent, claude_code_reading, require_agent
 from agentkit._reader.claude_code import AGENTS_JSON_KEYS, SDK_DEFINITION_KEYS
-from agentkit._reader.frontmatter import split_tools
+from agentkit._reader.frozen import FrozenList
 from agentkit._reader.jsonable import json_text
 
-_LIST_KEYS = {"disallowedTools", "skills"}
 _SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -26,10 +26,7 @@ def _definition(agent: Agent, keys: tuple[str, ...]) -> dict[str, Any]:
         out["tools"] = agent.tools
     for key in keys:
         if key in agent.fields and agent.fields[key] is not None:
-            value = agent.fields[key]
-            if key in _LIST_KEYS:
-                value = split_tools(value)
-            out[key] = value
+            out[key] = claude_code_reading(agent, key)  # the keys Claude Code splits, as their entries
     return out
 
 
@@ -62,8 +59,14 @@ def safe_file_name(name: Any, target: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ExportReport:
+    """What `agentkit.export` wrote and skipped. Read-only, its lists included."""
+
     written: list[Path]
     skipped: list[tuple[Path, str]]  # (source file, why)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "written", FrozenList(self.written))
+        object.__setattr__(self, "skipped", FrozenList(self.skipped))
 
 
 SHAPES = ("folder", "agents-json", "sdk")

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
 import math
 import os
 import re
-import secrets
-import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from agentkit._edit.atomic import atomic_write
 from agentkit._errors import ConflictError, EditError
 from agentkit._reader.agent import Agent, agent_from_text, require_agent, with_text
+from agentkit._reader.claude_code import SPLIT_KEYS
 from agentkit._reader.frontmatter import (
     JS_SPACE_RUN,
     expand_newlines,
@@ -27,8 +26,10 @@ from agentkit._reader.frontmatter import (
     split_tools,
 )
 from agentkit._reader.yaml12 import (
+    DEEPER_TEXT,
     MAX_EXPANDED_NODES,
     MAX_NESTING,
+    DeeperText,
     Yaml12Loader,
     YAMLError,
     load_yaml12,
@@ -40,8 +41,7 @@ _SIMPLE_ITEM = re.compile(r"[A-Za-z0-9_*.()-]+")
 # Keys written without quotes; any other key (`<<`, a tab, `true`, `&k`, ...) is double-quoted.
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Characters YAML would fold or drop inside a double-quoted scalar: escape them.
-_RISKY_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
-LIST_KEYS = {"tools", "disallowedTools", "skills"}
+_RISKY_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 DASHES_ESCAPED = "-\\u002d-"  # `---` inside a double-quoted value, hidden from the block regex
 # How deep a value may nest (a list or mapping is one level) and still read back whole: agentkit keeps
 # MAX_NESTING levels of front matter, and the front matter's own mapping is the first of them.
@@ -121,13 +121,22 @@ def render_value(key: str, value: Any, old_style: str | None, indent: str, newli
         if old_style == "block" and value:
             return [f"{head}:{newline}"] + [f"{indent}- {_block_item(item)}{newline}" for item in value]
         joinable = all(isinstance(item, str) and _joinable(item) for item in value)
-        if key in LIST_KEYS and old_style is None and joinable:
+        if key in SPLIT_KEYS and old_style is None and joinable:
             joined = ", ".join(value)
             return [f"{head}: {scalar(joined) if value else '[]'}{newline}"]
         return [f"{head}: {_flow(value, False)}{newline}"]
     if isinstance(value, dict):
         return [f"{head}: {_flow(value, True)}{newline}"]
     return [f"{head}: {scalar(value)}{newline}"]
+
+
+def yaml_line(key: str, value: Any) -> str:
+    """`key: value` on one line (no line break), written as `edit` writes values: Claude Code and strict
+    YAML parsers read it back as this key and this value (lists and mappings in flow style, text quoted
+    where needed, None and `NULL` as null). For showing front matter values as YAML, or building it.
+    Raises EditError for what front matter cannot hold (see `edit`)."""
+    _refuse_unwritable(Path("<value>"), {key: value}, showing=True)
+    return render_value(key, None if value is NULL else value, "flow", "", "")[0]
 
 
 def _block_item(item: Any) -> str:
@@ -147,14 +156,17 @@ def _joinable(item: str) -> bool:
 
 
 def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any) -> Agent:
-    """A copy of `agent` with front matter keys changed (None removes a key) and/or `body=` replaced.
+    """A copy of `agent` with front matter keys changed and/or `body=` replaced.
 
-    Only the lines of the changed keys differ; every other byte stays. Keys that are not Python names
-    go in `changes`. Values are text, numbers, booleans, None (inside lists and mappings) and lists and
-    mappings of them. Raises EditError when Claude Code would read the result differently from what was
-    asked, or would read any other key differently (an alias of an anchor on a replaced line, a file
-    that would parse another way), or the value cannot be written (it contains itself, nests deeper than
-    agentkit reads back, holds another type); nothing is changed then.
+    None removes a key (as in a JSON merge patch); `agentkit.NULL` writes it with YAML's null
+    (`key: null`, which Claude Code reads as null: for `tools`, no tool at all). Only the lines of the
+    changed keys differ; every other byte stays. Keys that are not Python names go in `changes`. Values
+    are text, numbers, booleans, and lists and mappings of them and of None (null inside them). Raises
+    EditError when Claude Code would read the result differently from what was asked, or would read any
+    other key differently (an alias of an anchor on a replaced line, a file that would parse another
+    way), or the value cannot be written (it contains itself, nests deeper than agentkit reads back,
+    holds another type); nothing is changed then. The result may be an agent Claude Code drops (see its
+    `loaded` and `reason`): `save` refuses to write that over a file Claude Code loads.
     """
     require_agent(agent, "edit()")
     changes = {**(changes or {}), **more}
@@ -164,6 +176,8 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
         )
     _refuse_unwritable(agent.path, changes)
     new_body = changes.pop("body", None)
+    # From here on None is YAML's null and _REMOVE removes the key.
+    changes = {k: _REMOVE if v is None else None if v is NULL else v for k, v in changes.items()}
     if agent.parsed is not None and agent.parsed.not_mapping not in (None, "nothing"):
         raise EditError(
             f"{agent.path}: its front matter is {agent.parsed.not_mapping}, not keys; edit it by hand"
@@ -179,7 +193,7 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
         head_lines = [
             line
             for key, value in changes.items()
-            if value is not None
+            if value is not _REMOVE
             for line in render_value(key, value, None, "  ", newline)
         ]
         body = content if new_body is None else new_body
@@ -194,7 +208,7 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
             if agent.parse == "failed":
                 for start, end in mine:
                     _refuse_unsure_lines(agent, key, lines, start, end)
-            if value is None:
+            if value is _REMOVE:
                 edits.extend((s, e, []) for s, e in mine)
                 continue
             if mine:
@@ -219,10 +233,24 @@ def edit(agent: Agent, changes: Mapping[str, Any] | None = None, /, **more: Any)
     return edited
 
 
+class _Null:
+    """The type of agentkit.NULL."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "agentkit.NULL"
+
+    def __reduce__(self) -> str:
+        return "NULL"  # pickled as a reference to this module's NULL: one object
+
+
+NULL = _Null()  # edit(agent, key=NULL) writes `key: null`; None removes the key
+_REMOVE = object()  # inside edit(): the key is removed
 _LEAVE = object()  # marks, on the walk's stack, the end of a list's or mapping's items
 
 
-def _refuse_unwritable(path: Path, changes: Mapping[str, Any]) -> None:
+def _refuse_unwritable(path: Path, changes: Mapping[str, Any], *, showing: bool = False) -> None:
     """Refuse, before anything is written, a value front matter cannot hold as given: a lone surrogate
     (from a bad decode, `surrogateescape`; UTF-8 cannot write it), a type YAML has no scalar for, a
     list or mapping that contains itself, one nested deeper than agentkit reads back (MAX_VALUE_DEPTH),
@@ -231,9 +259,11 @@ def _refuse_unwritable(path: Path, changes: Mapping[str, Any]) -> None:
     for key, value in changes.items():
         if not isinstance(key, str):
             raise EditError(f"{path}: the key {key!r} is not text; front matter keys are written as text")
-        _refuse_surrogate(path, key)
+        if not showing:
+            _refuse_surrogate(path, key)
         if key == "body" and value is not None and not isinstance(value, str):
-            raise EditError(f"{path}: the body must be text, not a {type(value).__name__}")
+            what = "agentkit.NULL" if value is NULL else f"a {type(value).__name__}"
+            raise EditError(f"{path}: the body must be text, not {what}")
         count = 0
         open_ids: set[int] = set()  # the lists and mappings being walked (a value's ancestors)
         stack: list[tuple[Any, int]] = [(value, 0)]
@@ -242,6 +272,13 @@ def _refuse_unwritable(path: Path, changes: Mapping[str, Any]) -> None:
             if item is _LEAVE:
                 open_ids.discard(depth)  # here `depth` holds the id of the collection left
                 continue
+            if item is NULL:
+                if depth == 0 and key != "body":
+                    continue
+                raise EditError(
+                    f"{path}: agentkit.NULL stands for a whole value (`{key}: null`); inside a list or "
+                    "mapping, None is null; nothing was changed"
+                )
             count += 1
             if count > MAX_EXPANDED_NODES:
                 raise EditError(
@@ -249,7 +286,9 @@ def _refuse_unwritable(path: Path, changes: Mapping[str, Any]) -> None:
                     "(a list shared many times is written out each time); nothing was changed"
                 )
             if isinstance(item, str):
-                _refuse_surrogate(path, item)
+                if not showing:  # shown, both are fine (quote() escapes a lone surrogate)
+                    _refuse_surrogate(path, item)
+                    _refuse_deeper(path, key, item)
             elif isinstance(item, list | tuple | dict):
                 if id(item) in open_ids:
                     raise EditError(
@@ -267,7 +306,9 @@ def _refuse_unwritable(path: Path, changes: Mapping[str, Any]) -> None:
                 if isinstance(item, dict):
                     for k, v in item.items():
                         if isinstance(k, str):
-                            _refuse_surrogate(path, k)
+                            if not showing:
+                                _refuse_surrogate(path, k)
+                                _refuse_deeper(path, key, k)
                         elif not (k is None or isinstance(k, bool | int | float)):
                             raise EditError(
                                 f"{path}: the value of {key!r} has a {type(k).__name__} as a key; front "
@@ -281,6 +322,14 @@ def _refuse_unwritable(path: Path, changes: Mapping[str, Any]) -> None:
                     f"{path}: the value of {key!r} holds a {type(item).__name__}, which front matter "
                     "cannot hold (text, numbers, booleans, null, lists and mappings); nothing was changed"
                 )
+
+
+def _refuse_deeper(path: Path, key: str, value: str) -> None:
+    if type(value) is DeeperText:
+        raise EditError(
+            f"{path}: the value of {key!r} holds {DEEPER_TEXT!r}, which stands for levels agentkit did not "
+            "keep; writing it would replace them with that text; nothing was changed"
+        )
 
 
 def _refuse_surrogate(path: Path, value: str) -> None:
@@ -397,17 +446,22 @@ def _check(before: Agent, after: Agent, changes: Mapping[str, Any], new_body: st
             "fix that first; nothing was changed"
         )
     for key, value in changes.items():
-        got = after.fields.get(key)
+        if value is _REMOVE:
+            if key in after.fields:
+                raise EditError(f"{before.path}: {key!r} would still be read after removing it")
+            continue
+        got = after.fields.get(key, _REMOVE)
         want = value
         if isinstance(value, tuple | list):
             want = list(value)
-            if key in LIST_KEYS and key in after.fields and all(isinstance(v, str) for v in value):
+            if key in SPLIT_KEYS and key in after.fields and all(isinstance(v, str) for v in value):
                 got = split_tools(after.fields[key])  # entries, whether written as a list or a string
         if key == "description" and isinstance(value, str):
             got, want = after.description, expand_newlines(value)
         if not same(got, want):
+            reading = "no such key" if got is _REMOVE else repr(got)
             raise EditError(
-                f"{before.path}: after the edit Claude Code would read {key} as {got!r}, not {want!r}; "
+                f"{before.path}: after the edit Claude Code would read {key} as {reading}, not {want!r}; "
                 "nothing was changed"
             )
     # Claude Code's closing `---\s*` swallows whitespace at the start of a body: that much is expected.
@@ -547,9 +601,11 @@ def unified_diff(before: str, after: str, name: str) -> str:
 def save(agent: Agent, path: str | Path | None = None, *, force: bool = False) -> Agent:
     """Write `agent` atomically to its file (or `path`) and return the saved record.
 
-    Raises ConflictError if the file changed on disk since it was loaded, or if `path` names another file
-    that exists (`force=True` overwrites). The check runs as late as it can: after the new text is written
-    and synced to a temporary file, just before the rename (see `atomic_write` for the window that
+    Raises ConflictError if the file changed on disk since it was loaded, if its path now leads to
+    another file than when it was loaded (a symbolic link put in its place), or if `path` names another
+    file that exists; EditError if Claude Code would drop the agent where the file on disk loads (see
+    `drop_problem`). `force=True` writes anyway. A write another program makes while the new text takes
+    the file's place is a ConflictError too (see agentkit/_edit/atomic.py for how, and where a window
     remains). A symlink is followed (its target is written, the link stays); hard links stay shared.
     """
     require_agent(agent, "save()")
@@ -559,10 +615,12 @@ def save(agent: Agent, path: str | Path | None = None, *, force: bool = False) -
     data = encode(agent.text, agent.path)
     same_file = path_key(target) == path_key(agent.path)
     loaded = agent.disk_text.encode("utf-8") if same_file and agent.disk_text is not None else None
+    if not force and same_file:
+        problem = drop_problem(agent)
+        if problem:
+            raise EditError(f"{target}: not written: {problem}; save with force=True to write it anyway")
 
     def unchanged(current: bytes | None) -> None:
-        if force:
-            return
         if loaded is not None:
             if current is None:
                 raise ConflictError(
@@ -576,8 +634,32 @@ def save(agent: Agent, path: str | Path | None = None, *, force: bool = False) -
         elif current is not None and current != data:
             raise ConflictError(f"{target} already exists; save with force=True to overwrite it")
 
-    atomic_write(target, data, check=unchanged)
-    return agent_from_text(agent.text, target, scope=agent.scope, plugin=agent.plugin, disk_text=agent.text)
+    leads_to = None
+    if loaded is not None and not force:
+        leads_to = agent.disk_path or path_key(target)
+    real = atomic_write(target, data, check=None if force else unchanged, leads_to=leads_to)
+    return agent_from_text(
+        agent.text,
+        target,
+        scope=agent.scope,
+        plugin=agent.plugin,
+        disk_text=agent.text,
+        disk_path=str(real) if str(real) != path_key(target) else None,
+    )
+
+
+def drop_problem(agent: Agent) -> str | None:
+    """Why writing `agent` to its file would lose an agent Claude Code loads, or None: the file on disk
+    (as loaded) loads and the edited agent would not, or a file without front matter would get front
+    matter Claude Code drops. `save` and `agentkit edit` refuse these unless forced."""
+    if agent.loaded or agent.disk_text is None:
+        return None
+    before = agent_from_text(agent.disk_text, agent.path, scope=agent.scope, plugin=agent.plugin)
+    if before.loaded:
+        return f"Claude Code would drop it after this edit ({agent.reason})"
+    if before.block is None and agent.block is not None:
+        return f"it has no front matter, and Claude Code would drop the front matter this edit gives it ({agent.reason})"
+    return None
 
 
 def encode(text: str, path: Path) -> bytes:
@@ -597,115 +679,3 @@ def path_key(path: Path) -> str:
 def must_not_exist(current: bytes | None, target: Path) -> None:
     if current is not None:
         raise ConflictError(f"{target} already exists; pass overwrite=True (--overwrite) to replace it")
-
-
-def atomic_write(target: Path, data: bytes, *, check: Callable[[bytes | None], None] | None = None) -> None:
-    """Write `data` to `target` so that a reader sees the old file or the new one, never a mix.
-
-    The data goes to a temporary file next to the real file (a short name: a long target name must not
-    make the temporary one too long), is synced, and is renamed over the file. A symlink is followed: the
-    file it points to is replaced and the link stays. A new file gets the mode `open()` would give it
-    (0666 less the umask); an existing file keeps its mode (and its owner, where allowed).
-
-    `check(current)` is called last, with the file's bytes as they are now (None if it is missing), just
-    before the rename, and may raise to abort. A change made in the remaining window (between that read
-    and the rename, microseconds) is still overwritten; closing it would need a lock every writer honours,
-    which editors do not take. A file with several hard links is rewritten in place, so the links stay one
-    file: a crash during that write can leave it incomplete, with the complete new text kept beside it in
-    the temporary file.
-    """
-    real = Path(os.path.realpath(target))
-    try:
-        before = os.stat(real)
-    except FileNotFoundError:
-        before = None
-    if before is not None and not stat.S_ISREG(before.st_mode):
-        raise EditError(f"{target} is not a regular file; agentkit writes only regular files")
-    if before is None and check is not None and not real.parent.is_dir():
-        check(None)  # a file deleted with its folder since it was loaded: refuse before making anything
-    real.parent.mkdir(parents=True, exist_ok=True)
-    tmp = real.parent / f".{real.name[:32]}.{secrets.token_hex(4)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
-    keep_tmp = False
-    try:
-        try:
-            if before is not None and hasattr(os, "fchmod"):  # POSIX; owner first: chown clears setuid
-                with contextlib.suppress(OSError):  # only root may give a file to someone else
-                    os.fchown(fd, before.st_uid, before.st_gid)
-                os.fchmod(fd, stat.S_IMODE(before.st_mode))
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        current, identity = _read_current(real)
-        if check is not None:
-            check(current)
-        if _identity(real) != identity:
-            raise ConflictError(f"{target} changed on disk while it was being saved; nothing was written")
-        if identity is not None and identity[0] > 1:  # hard links: rewrite in place, they stay one file
-            keep_tmp = True  # until the file itself holds the new text
-            _write_in_place(real, data)
-            keep_tmp = False
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, real)
-    except BaseException as exc:
-        if not keep_tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.errno is not None:  # name the file, not the temporary one
-            raise OSError(exc.errno, exc.strerror, str(target)) from None
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(real.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-Identity = tuple[int, int, int, int, int, int]  # links, device, inode, size, mtime, ctime (ns)
-
-
-def _identity(path: Path) -> Identity | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_nlink, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _read_current(path: Path) -> tuple[bytes | None, Identity | None]:
-    """The file's bytes and identity, read through one descriptor (so they belong together)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        return None, None
-    try:
-        st = os.fstat(fd)
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        identity = (st.st_nlink, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        return b"".join(chunks), identity
-    finally:
-        os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _write_in_place(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        _write_all(fd, data)
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -10,20 +10,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from agentkit._edit.write import same
 from agentkit._errors import EditError
 from agentkit._lint.engine import findings, resolve_rules
 from agentkit._lint.rules import RULES, Fix
-from agentkit._reader.agent import Agent, require_agent
+from agentkit._reader.agent import Agent, claude_code_reading, require_agent
+from agentkit._reader.frozen import FrozenList
 
 
 @dataclass(frozen=True)
 class FixResult:
-    """What `agentkit.fix` did to one agent. `agent` is the repaired copy (not saved), or the input."""
+    """What `agentkit.fix` did to one agent. `agent` is the repaired copy (not saved), or the input.
+    Read-only, its lists included."""
 
     agent: Agent
-    fixed: list[str] = field(default_factory=list)  # rule IDs repaired
-    failed: list[str] = field(default_factory=list)  # "AK301: why" for fixes that could not be made
-    skipped_unsafe: list[str] = field(default_factory=list)  # rule IDs with an unsafe fix not applied
+    fixed: list[str] = field(default_factory=FrozenList)  # rule IDs repaired
+    failed: list[str] = field(default_factory=FrozenList)  # "AK301: why" for fixes that could not be made
+    skipped_unsafe: list[str] = field(default_factory=FrozenList)  # rule IDs with an unsafe fix not applied
+
+    def __post_init__(self) -> None:
+        for name in ("fixed", "failed", "skipped_unsafe"):
+            object.__setattr__(self, name, FrozenList(getattr(self, name)))
 
     @property
     def changed(self) -> bool:
@@ -39,17 +46,10 @@ def _reading_change(before: Agent, after: Agent, fix: Fix) -> str | None:
     allowed = set(fix.may_change)
     if fix.renames_keys:
         allowed |= set(before.fields) ^ set(after.fields)
-    for key in (set(before.fields) | set(after.fields)) - allowed:
-        if key == "description":
-            if before.description != after.description:
+    for key in [k for k in dict.fromkeys([*before.fields, *after.fields]) if k not in allowed]:
+        if not same(claude_code_reading(before, key), claude_code_reading(after, key)):
+            if key == "description":
                 return "the description Claude Code reads would change"
-        elif key == "tools":
-            if before.tools != after.tools:
-                return "'tools' would read differently"
-        elif key == "disallowedTools":
-            if before.disallowed_tools != after.disallowed_tools:
-                return "'disallowedTools' would read differently"
-        elif before.fields.get(key) != after.fields.get(key):
             return f"'{key}' would read differently"
     return None
 

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from agentkit._reader.claude_code import MAX_FILE_BYTES, MEMORIES, MEMORY_TOOLS, PLUGIN_PLACEHOLDER
+from agentkit._reader.claude_code import (
+    MAX_FILE_BYTES,
+    MEMORIES,
+    MEMORY_TOOLS,
+    PLUGIN_PLACEHOLDER,
+    SPLIT_KEYS,
+)
 from agentkit._reader.frontmatter import (
     Block,
     ParsedBlock,
@@ -20,6 +26,7 @@ from agentkit._reader.frontmatter import (
     parse_block,
     split_tools,
 )
+from agentkit._reader.frozen import EMPTY, FrozenDict, freeze_fields
 from agentkit._reader.hooks import guard_problem, hooks_problem
 
 if TYPE_CHECKING:
@@ -34,13 +41,14 @@ class Agent:
     """One agent file as Claude Code reads it. Build with `agentkit.load` or `agentkit.loads`.
 
     Values are reported as the file states them (None when absent), not Claude Code's defaults.
-    Records are immutable: `agentkit.edit` and `dataclasses.replace` return new ones.
+    Records are immutable, `fields` and the lists and mappings in it included (read-only views that raise
+    TypeError when changed): `agentkit.edit` and `dataclasses.replace` return new ones.
     """
 
     path: Path
     text: str  # the whole file, byte-order mark included: render() returns it unchanged
     parse: str  # "strict", "fallback" (line-rewrite path), "failed", or "none" (no front matter block)
-    fields: dict[str, Any]  # every front matter key as parsed ({} when Claude Code reads none)
+    fields: dict[str, Any]  # every front matter key as parsed ({} when Claude Code reads none); read-only
     loaded: bool  # would Claude Code load it?
     reason: str | None  # why not, in words; None when loaded
     block: Block | None = None
@@ -51,6 +59,13 @@ class Agent:
     problems: tuple[str, ...] = ()  # file-level trouble: binary, invalid UTF-8, too large, unreadable
     editable: bool = True  # False when rewriting the file could lose bytes
     disk_text: str | None = field(default=None, repr=False)  # what was on disk when loaded
+    # Where `path` led when loaded, when that was through a symbolic link (None: to `path` itself). A save
+    # checks that the path leads to the same place, so a link put in the file's place is never written through.
+    disk_path: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if type(self.fields) is not FrozenDict:  # built by hand or by dataclasses.replace: make it read-only
+            object.__setattr__(self, "fields", freeze_fields(dict(self.fields)))
 
     # -- values as Claude Code reads them -------------------------------------------------------
     @property
@@ -198,6 +213,22 @@ class Agent:
         return f"<Agent {self.name!r} {self.path} ({self.parse}, {state})>"
 
 
+ABSENT = object()  # what claude_code_reading gives for a key the front matter does not have
+
+
+def claude_code_reading(agent: Agent, key: str) -> Any:
+    """`key`'s value as Claude Code reads it, ABSENT when the front matter lacks it: the description with
+    `\\n` turned into newlines (`Agent.description`), the keys Claude Code splits (SPLIT_KEYS) as their
+    entries, any other key as parsed."""
+    if key not in agent.fields:
+        return ABSENT
+    if key == "description":
+        return agent.description
+    if key in SPLIT_KEYS:
+        return split_tools(agent.fields[key])
+    return agent.fields[key]
+
+
 def agent_from_text(
     text: str,
     path: Path,
@@ -207,6 +238,7 @@ def agent_from_text(
     problems: tuple[str, ...] = (),
     editable: bool = True,
     disk_text: str | None = None,
+    disk_path: str | None = None,
 ) -> Agent:
     """The record for a file holding `text`. `problems` are file-level troubles found while reading it."""
     content = text[1:] if text.startswith("\ufeff") else text  # Claude Code drops a byte-order mark
@@ -225,7 +257,7 @@ def agent_from_text(
         path=path,
         text=text,
         parse=parsed.parse if parsed is not None else "none",
-        fields=parsed.fields if parsed is not None else {},
+        fields=parsed.fields if parsed is not None else EMPTY,
         loaded=False,
         reason=None,
         block=block,
@@ -235,6 +267,7 @@ def agent_from_text(
         problems=problems,
         editable=editable,
         disk_text=disk_text,
+        disk_path=disk_path,
     )
     loaded, reason = judge(agent, content)
     if too_large is not None:
@@ -246,7 +279,7 @@ def agent_from_text(
     object.__setattr__(agent, "loaded", loaded)
     object.__setattr__(agent, "reason", reason)
     if loaded and plugin and agent.fields.get("description") is None:
-        fields = {**agent.fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)}
+        fields = FrozenDict({**agent.fields, "description": PLUGIN_PLACEHOLDER.format(plugin=plugin)})
         object.__setattr__(agent, "fields", fields)
     return agent
 
@@ -259,7 +292,7 @@ def unreadable_agent(
         path,
         "",
         "none",
-        {},
+        EMPTY,
         False,
         problem,
         scope=scope,
@@ -272,7 +305,12 @@ def unreadable_agent(
 def with_text(agent: Agent, text: str) -> Agent:
     """The same file (path, scope, what was on disk) read again with new text: an edit's result."""
     return agent_from_text(
-        text, agent.path, scope=agent.scope, plugin=agent.plugin, disk_text=agent.disk_text
+        text,
+        agent.path,
+        scope=agent.scope,
+        plugin=agent.plugin,
+        disk_text=agent.disk_text,
+        disk_path=agent.disk_path,
     )
 
 
@@ -354,10 +392,13 @@ def _no_block_reason(content: str) -> str:
 
 
 class AgentSet:
-    """The agents of one or more folders: iterable, indexable by position or name, `len`."""
+    """The agents of one or more folders: iterable, indexable by position or name, `len`. Read-only: its
+    methods return new sets."""
+
+    __slots__ = ("_agents",)
 
     def __init__(self, agents: Iterable[Agent] = ()) -> None:
-        self._agents = list(agents)
+        self._agents = tuple(agents)
         for agent in self._agents:
             require_agent(agent, "AgentSet()")
 

@@ -76,6 +76,8 @@ PLUGIN_IGNORED_FIELDS = (
     "observeToolResults",
     "observeSubagents",
 )
+# Keys whose value Claude Code reads as entries: a text split on commas and spaces, a list's texts.
+SPLIT_KEYS = ("tools", "disallowedTools", "skills")
 AUTO_COMPACT_WINDOW_MIN = 100_000  # Claude Code warns below this, and ignores the value
 CACHE_TTLS = ("5m", "1h")  # experimental.cacheTtl
 
@@ -83,7 +85,10 @@ CACHE_TTLS = ("5m", "1h")  # experimental.cacheTtl
 MODEL_ALIASES = ("sonnet", "opus", "haiku", "inherit", "fable", "best", "opusplan")
 COLORS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
+# `permissionMode` in front matter, and `--permission-mode` (what claude-agent-sdk's permission_mode passes).
 PERMISSION_MODES = ("default", "acceptEdits", "auto", "bypassPermissions", "dontAsk", "plan")
+# Other spellings Claude Code accepts for a mode (`--permission-mode` lists `manual`, read as `default`).
+PERMISSION_MODE_SYNONYMS = {"manual": "default"}
 MEMORIES = ("user", "project", "local")
 ISOLATIONS = ("worktree", "remote")
 

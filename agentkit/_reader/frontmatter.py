@@ -12,14 +12,17 @@ import unicodedata
 from typing import Any, NamedTuple
 
 from agentkit._reader.claude_code import NAME_MAX_CHARS
+from agentkit._reader.frozen import EMPTY, FrozenDict, freeze_fields
 from agentkit._reader.yaml12 import (
     AliasBombError,
     TooDeepError,
     YAMLError,
     flat_spans,
+    holds_deeper,
     load_simple_mapping,
     load_yaml12,
     load_yaml12_full,
+    may_nest_deeper,
     node_spans,
     simple_spans,
 )
@@ -104,7 +107,7 @@ def _keeps_value(value: str) -> bool:
 
 
 class ParsedBlock(NamedTuple):  # immutable; a NamedTuple for the same reason as Block
-    fields: dict[str, Any]
+    fields: dict[str, Any]  # read-only (a FrozenDict, its values frozen too)
     parse: str  # "strict", "fallback" or "failed"
     error: str | None  # the strict parser's complaint, when it had one
     fallback_error: str | None  # the second parse's complaint, when it failed too
@@ -112,6 +115,8 @@ class ParsedBlock(NamedTuple):  # immutable; a NamedTuple for the same reason as
     not_mapping: str | None  # the YAML type name when the document was not a mapping
     refused: bool = False  # agentkit would not parse it at all (alias bomb, nesting too deep)
     flat: bool = False  # read by the fast path (one `key: value` per line): lint finds keys without YAML
+    cut: bool = False  # values nested deeper than MAX_NESTING levels hold DEEPER in place of those levels
+    too_deep: bool = False  # the strict parse gave up: nested deeper than agentkit parses (MAX_DEEP_NESTING)
 
 
 def parse_block(block: str) -> ParsedBlock:
@@ -122,31 +127,36 @@ def parse_block(block: str) -> ParsedBlock:
     parser gives up; only if the rewritten text hits them too is the front matter refused."""
     simple = load_simple_mapping(block)  # most front matter: string keys, nothing to convert
     if simple is not None:
-        return ParsedBlock(simple, "strict", None, None, (), None, flat=True)
+        return ParsedBlock(FrozenDict(simple), "strict", None, None, (), None, flat=True)
     try:
         value = load_yaml12_full(block)
     except YAMLError as exc:
         strict_error = _first_line(exc)
+        too_deep = isinstance(exc, TooDeepError)
     else:
-        return _as_fields(value, "strict", None, None, ())
+        return _as_fields(value, "strict", None, None, (), block)
     rewritten, quoted = fallback_rewrite(block)
     try:
         value = load_yaml12(rewritten)
     except (AliasBombError, TooDeepError) as exc:
-        return ParsedBlock({}, "failed", strict_error, str(exc), quoted, None, refused=True)
+        too_deep = too_deep or isinstance(exc, TooDeepError)
+        return ParsedBlock(
+            EMPTY, "failed", strict_error, str(exc), quoted, None, refused=True, too_deep=too_deep
+        )
     except YAMLError as exc:
-        return ParsedBlock({}, "failed", strict_error, _first_line(exc), quoted, None)
-    return _as_fields(value, "fallback", strict_error, None, quoted)
+        return ParsedBlock(EMPTY, "failed", strict_error, _first_line(exc), quoted, None, too_deep=too_deep)
+    return _as_fields(value, "fallback", strict_error, None, quoted, rewritten)._replace(too_deep=too_deep)
 
 
 def _as_fields(
-    value: Any, parse: str, error: str | None, fb_error: str | None, quoted: tuple[int, ...]
+    value: Any, parse: str, error: str | None, fb_error: str | None, quoted: tuple[int, ...], text: str
 ) -> ParsedBlock:
     if isinstance(value, dict):
         fields = {k if isinstance(k, str) else js_string(k): v for k, v in value.items()}
-        return ParsedBlock(fields, parse, error, fb_error, quoted, None)
+        cut = may_nest_deeper(text) and holds_deeper(fields)
+        return ParsedBlock(freeze_fields(fields), parse, error, fb_error, quoted, None, cut=cut)
     kind = "nothing" if value is None else type_name(value)
-    return ParsedBlock({}, parse, error, fb_error, quoted, kind)
+    return ParsedBlock(EMPTY, parse, error, fb_error, quoted, kind)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -18,13 +18,13 @@ object, a mapping and a list are.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from typing import Any
 
 from agentkit._reader.claude_code import GUARDED_HOOK_EVENTS, HOOK_EVENTS, HOOK_TYPES, UNSCANNED_TOP_KEYS
 from agentkit._reader.frontmatter import type_name
+from agentkit._reader.frozen import thaw
 
 _GUARDED = frozenset(GUARDED_HOOK_EVENTS)
 _EVENTS = frozenset(HOOK_EVENTS)
@@ -255,7 +255,7 @@ def hooks_problem(value: Any) -> str | None:
         return f"'hooks' must map event names to lists of matchers; it is {got}"
     if not isinstance(value, dict):
         return f"'hooks' must be a mapping of event names to lists of matchers, not {_kind(value)}"
-    hooks = copy.deepcopy(value)
+    hooks = thaw(value)  # a copy to drop entries from (the value itself is read-only)
     for event, matchers in list(hooks.items()):
         if event not in _EVENTS:
             if holds_guard(matchers, matchers_count=not isinstance(matchers, list)):

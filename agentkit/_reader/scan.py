@@ -48,10 +48,10 @@ def load(*paths: str | Path) -> AgentSet:
             if root.is_dir():
                 files = list(_walk(root, seen))  # listing first (fast) gives the progress bar its total
                 opened = _opened_ahead(files)
-                for path_text, path, problem, fd in progress(
+                for path_text, path, problem, real, fd in progress(
                     opened, total=len(files), desc=f"reading {root}"
                 ):
-                    agents.append(_read(path_text, problem, path=path, fd=fd))
+                    agents.append(_read(path_text, problem, path=path, fd=fd, real=real))
             else:
                 identity = _identity(root)
                 if identity in seen:  # the same file again (`ag ag/a.md`, `a.md ./a.md`): one record
@@ -126,17 +126,25 @@ def _os_problem(exc: OSError) -> str:
     return f"the file cannot be read ({exc.strerror or exc})"
 
 
-def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[tuple[str, Path, str | None]]:
-    """Every `*.md` file under `root` (as text and as a Path) with the reason it cannot be read (None for
-    a regular file).
+# One entry of a folder walk: the path as text and as a Path, why it cannot be read (None for a regular
+# file), and where it really is when a symbolic link leads there (None when the path is the file itself).
+Entry = tuple[str, Path, str | None, str | None]
+
+
+def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
+    """Every `*.md` file under `root` (an Entry each).
 
     Depth-first, sorted, following symlinks but never entering a directory twice (no loops). The kind of
-    an entry comes with the directory listing (d_type), so a regular file costs no extra system call.
+    an entry comes with the directory listing (d_type), so a regular file costs no extra system call, and
+    where a file really is is resolved only below a symbolic link (once per folder).
     """
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [(str(root), root)]
+    root_text = str(root)
+    real_root = os.path.realpath(root_text)
+    linked_root = real_root != os.path.abspath(root_text)
+    stack: list[tuple[str, Path, str | None]] = [(root_text, root, real_root if linked_root else None)]
     while stack:
-        directory, directory_path = stack.pop()
+        directory, directory_path, real_directory = stack.pop()
         try:
             info = os.stat(directory)
         except OSError:
@@ -148,29 +156,37 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[tuple[str, P
             with os.scandir(directory) as it:
                 entries = sorted(it, key=_entry_name)
         except OSError as exc:
-            if directory != str(root):  # the root itself was checked by the caller
+            if directory != root_text:  # the root itself was checked by the caller
                 yield (
                     directory,
                     directory_path,
                     f"this folder cannot be read ({exc.strerror}); agent files in it are missed",
+                    None,
                 )
             continue
-        subdirs: list[tuple[str, Path]] = []
+        subdirs: list[tuple[str, Path, str | None]] = []
         device = info.st_dev
         for entry in entries:
             name = entry.name
             problem: str | None = None
+            real: str | None = None
             if entry.is_file(follow_symlinks=False):  # the common case, no system call (d_type)
                 if not name.endswith(".md"):
                     continue
                 key = (device, entry.inode())
+                if real_directory is not None:
+                    real = os.path.join(real_directory, name)
             else:
                 try:
                     is_dir = entry.is_dir()  # follows symlinks
                 except OSError:
                     is_dir = False
                 if is_dir:
-                    subdirs.append((entry.path, _child(directory_path, name)))
+                    if entry.is_symlink():
+                        real_sub: str | None = os.path.realpath(entry.path)
+                    else:
+                        real_sub = None if real_directory is None else os.path.join(real_directory, name)
+                    subdirs.append((entry.path, _child(directory_path, name), real_sub))
                     continue
                 if not name.endswith(".md"):
                     continue
@@ -178,6 +194,7 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[tuple[str, P
                     if entry.is_symlink():
                         st = entry.stat()
                         key = (st.st_dev, st.st_ino)
+                        real = os.path.realpath(entry.path)
                         if not stat.S_ISREG(st.st_mode):
                             problem = file_problem(entry.path)
                     else:  # a FIFO, a socket, a device
@@ -189,7 +206,7 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[tuple[str, P
             if key in seen_files:
                 continue
             seen_files.add(key)
-            yield entry.path, _child(directory_path, name), problem
+            yield entry.path, _child(directory_path, name), problem, real
         stack.extend(reversed(subdirs))
 
 
@@ -220,19 +237,19 @@ def _entry_name(entry: os.DirEntry[str]) -> str:
 
 
 def _opened_ahead(
-    files: list[tuple[str, Path, str | None]], ahead: int = 32
-) -> Iterator[tuple[str, Path, str | None, int | None]]:
+    files: list[Entry], ahead: int = 32
+) -> Iterator[tuple[str, Path, str | None, str | None, int | None]]:
     """Each file with a descriptor opened `ahead` places before its turn, the kernel asked to start reading
     it (POSIX_FADV_WILLNEED): on a cold cache the disk works while the files before it are parsed (a first
     load of 100,000 files: 13.7 s to 8.2 s); on a warm one it costs half a microsecond a file. None where
     the file was not opened here: the reader opens it, and says why when it cannot."""
     if not hasattr(os, "posix_fadvise"):
-        for path_text, path, problem in files:
-            yield path_text, path, problem, None
+        for path_text, path, problem, real in files:
+            yield path_text, path, problem, real, None
         return
     window: deque[int | None] = deque()
 
-    def start(entry: tuple[str, Path, str | None]) -> int | None:
+    def start(entry: Entry) -> int | None:
         if entry[2] is not None:  # not a regular file: never opened
             return None
         try:
@@ -247,10 +264,10 @@ def _opened_ahead(
 
     window.extend(start(entry) for entry in files[:ahead])
     try:
-        for index, (path_text, path, problem) in enumerate(files):
+        for index, (path_text, path, problem, real) in enumerate(files):
             if index + ahead < len(files):
                 window.append(start(files[index + ahead]))
-            yield path_text, path, problem, window.popleft()
+            yield path_text, path, problem, real, window.popleft()
     finally:  # stopped early (an exception in the caller): close what was opened ahead
         for fd in window:
             if fd is not None:
@@ -259,7 +276,10 @@ def _opened_ahead(
 
 def read_agent(path: Path, *, scope: str | None = None, plugin: str | None = None) -> Agent:
     """Read one file into a record. Unreadable, special, huge, binary or invalid UTF-8 files get a reason."""
-    return _read(str(path), file_problem(path), scope=scope, plugin=plugin, path=path)
+    text = str(path)
+    real = os.path.realpath(text)
+    linked = real if real != os.path.abspath(text) else None
+    return _read(text, file_problem(path), scope=scope, plugin=plugin, path=path, real=linked)
 
 
 def _read(
@@ -270,9 +290,10 @@ def _read(
     plugin: str | None = None,
     path: Path | None = None,
     fd: int | None = None,
+    real: str | None = None,
 ) -> Agent:
     """The record for the file at `path_text`; `problem` says why it is not a regular file to read. `fd`,
-    when given, is the file opened already (and closed here)."""
+    when given, is the file opened already (and closed here); `real`, where a symbolic link leads."""
     if path is None:
         path = Path(path_text)
     if problem is not None:
@@ -289,7 +310,7 @@ def _read(
     except OSError as exc:
         return unreadable_agent(path, _os_problem(exc), scope=scope, plugin=plugin)
     try:
-        return _record(data, path, scope, plugin)
+        return _record(data, path, scope, plugin, real)
     except Exception as exc:  # a bug in agentkit: still a record, and the other files still load
         return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
 
@@ -345,7 +366,7 @@ def _read_bytes(path: str, fd: int | None = None, limit: int = MAX_FILE_BYTES) -
         os.close(fd)
 
 
-def _record(data: bytes, path: Path, scope: str | None, plugin: str | None) -> Agent:
+def _record(data: bytes, path: Path, scope: str | None, plugin: str | None, real: str | None) -> Agent:
     problems: list[str] = []
     editable = True
     try:
@@ -359,7 +380,14 @@ def _record(data: bytes, path: Path, scope: str | None, plugin: str | None) -> A
         problems.append("it looks binary (it contains NUL bytes)")
         editable = False
     return agent_from_text(
-        text, path, scope=scope, plugin=plugin, problems=tuple(problems), editable=editable, disk_text=text
+        text,
+        path,
+        scope=scope,
+        plugin=plugin,
+        problems=tuple(problems),
+        editable=editable,
+        disk_text=text,
+        disk_path=real,
     )
 
 
@@ -460,8 +488,10 @@ def discover(
         for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
             if not folder.path.is_dir():
                 continue
-            for path_text, path, problem in _walk(folder.path, seen):
-                agent = _read(path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path)
+            for path_text, path, problem, real in _walk(folder.path, seen):
+                agent = _read(
+                    path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path, real=real
+                )
                 rank[id(agent)] = index
                 agents.append(agent)
         return AgentSet(resolve_shadowing(agents, lambda agent: rank[id(agent)], fresh=True))

@@ -52,6 +52,17 @@ MAX_NESTING = 100
 DEEPER_TEXT = f"[deeper than {MAX_NESTING} levels: not kept by agentkit]"
 
 
+class DeeperText(str):
+    """DEEPER_TEXT where a value held levels deeper than MAX_NESTING: text to everything that reads it,
+    and a type of its own, so that an edit refuses to write it back in place of the levels it stands for."""
+
+    __slots__ = ()
+
+
+DEEPER = DeeperText(DEEPER_TEXT)
+_DEEPER_TAG = "tag:agentkit,2025:deeper"  # the tag of the cut nodes, constructed as DEEPER
+
+
 class Yaml12Resolver(BaseResolver):
     """Implicit tags of the YAML 1.2 core schema; everything else is a string."""
 
@@ -175,6 +186,7 @@ Yaml12Constructor.add_constructor("tag:yaml.org,2002:int", Yaml12Constructor.con
 Yaml12Constructor.add_constructor("tag:yaml.org,2002:float", Yaml12Constructor.construct_yaml_float)
 # YAML 1.2 has no timestamp type in the core schema: dates stay strings.
 Yaml12Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+Yaml12Constructor.add_constructor(_DEEPER_TAG, lambda _loader, _node: DEEPER)
 
 
 class Yaml12Loader(_Parser, Composer, Yaml12Constructor, Yaml12Resolver):  # type: ignore[misc]
@@ -339,7 +351,7 @@ def _cut_deep(root: yaml.Node) -> None:
         if isinstance(node, yaml.ScalarNode):
             continue
         if depth == MAX_NESTING:  # its collections would be one level too deep
-            deeper = yaml.ScalarNode(STR_TAG, DEEPER_TEXT, node.start_mark, node.end_mark)
+            deeper = yaml.ScalarNode(_DEEPER_TAG, DEEPER_TEXT, node.start_mark, node.end_mark)
 
             def cut(child: yaml.Node, deeper: yaml.ScalarNode = deeper) -> yaml.Node:
                 return child if isinstance(child, yaml.ScalarNode) else deeper
@@ -490,7 +502,7 @@ def _restore_text(text: str) -> str:
 
 def _restore(value: Any) -> Any:
     if isinstance(value, str):
-        return _restore_text(value)
+        return value if type(value) is DeeperText else _restore_text(value)
     if isinstance(value, list):
         return [_restore(v) for v in value]
     if isinstance(value, dict):
@@ -659,7 +671,23 @@ def _load_pure(loader_class: type, text: str) -> Any:
         sys.setrecursionlimit(limit)
 
 
-def _may_nest_deeper(text: str) -> bool:
+def holds_deeper(value: Any) -> bool:
+    """Whether a parsed value holds DEEPER anywhere (levels below MAX_NESTING were cut). Its own stack."""
+    stack = [value]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if type(item) is DeeperText:
+            return True
+        if isinstance(item, list | dict) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+            if isinstance(item, dict):
+                stack.extend(item)
+    return False
+
+
+def may_nest_deeper(text: str) -> bool:
     """Cheap: can this text nest deeper than MAX_NESTING? Brackets, or enough lines for block nesting."""
     return text.count("[") + text.count("{") + text.count("\n") + text.count("- ") >= MAX_NESTING - 1
 
@@ -676,7 +704,7 @@ def _load_with(loader_class: type, text: str) -> Any:
         # Anchors are rare in front matter; only then pay for the expansion check.
         if "&" in text:
             _check_aliases(node)
-        if _may_nest_deeper(text):
+        if may_nest_deeper(text):
             _cut_deep(node)
         return loader.construct_document(node)
     except RecursionError as exc:

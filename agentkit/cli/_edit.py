@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,24 +21,48 @@ def _assignment(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
     return changes
 
 
+_NULLS = ("null", "Null", "NULL", "~")
+
+
 def _typed(key: str, value: str) -> Any:
-    """Command-line values are text; a few keys take other types in Claude Code."""
-    if key in ("maxTurns", "autoCompactWindow") and value.isdigit():
-        return int(value)
-    if key in ("background", "omitClaudeMd") and value in ("true", "false"):
-        return value == "true"
-    if key in ("hooks", "mcpServers") and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError as exc:
-            raise click.BadParameter(f"{key} must be JSON here: {exc}") from exc
-    return value
+    """A --set value as the library takes it (`agentkit.edit`): read as YAML, as Claude Code reads it after
+    `key: `, when it is plainly a YAML value (a flow list or mapping, a quoted text, null, true or false,
+    a number); anything else is the text as typed (`Use when: x` stays that text). null is None: the key
+    is removed, as the library does."""
+    import agentkit
+
+    plain = value[:1] not in ("[", "{", '"', "'")
+    if plain and (not value or any(c.isspace() for c in value)):
+        return value
+    if "\n" in value or "\r" in value or "---" in value:
+        if plain:
+            return value
+        raise click.BadParameter(f"{key}: a list, mapping or quoted value must be on one line without '---'")
+    read = agentkit.loads(f"---\nvalue: {value}\n---\n")
+    parsed = read.fields.get("value")
+    if read.parse != "strict" or list(read.fields) != ["value"]:
+        if plain:
+            return value
+        raise click.BadParameter(
+            f"{key}={value} starts like a YAML list, mapping or quoted text but is not one; to write it as "
+            f"text, quote all of it ('{key}=\"...\"')"
+        )
+    if plain and not (isinstance(parsed, bool | int | float) or (parsed is None and value in _NULLS)):
+        return value  # text YAML would read as text anyway (or as something else: a date stays text)
+    return parsed
 
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--set", "sets", multiple=True, metavar="KEY=VALUE", callback=_assignment, help="Set a key (repeatable)."
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_assignment,
+    help="Set a key (repeatable). VALUE is read as YAML when it is a list or mapping ([], [Read, Grep], "
+    '{...}), quoted ("..."), null, true/false or a number, and is text otherwise. null removes the key, '
+    "like --unset.",
 )
 @click.option("--unset", multiple=True, metavar="KEY", help="Remove a key (repeatable).")
 @click.option(
@@ -65,7 +88,8 @@ def edit(
 
     Every other byte (comments, quoting, key order, line endings) stays. New problems the edit would
     cause are reported as lint reports them; an edit after which Claude Code would drop the agent is
-    refused unless --force.
+    refused unless --force. A FILE that is a symbolic link is written through: the file it leads to is
+    named.
     """
     import agentkit
 
@@ -77,24 +101,21 @@ def edit(
     if not changes:
         raise click.UsageError("nothing to change: give --set KEY=VALUE, --unset KEY or --body-file")
     agent = agentkit.load(file)[0]
+    for key, value in sets.items():
+        if value is None:
+            warn(f"note: {key}=null removes '{key}', as --unset {key} does")
     edited = agentkit.edit(agent, changes)
     for finding in _new_findings(agent, edited):  # as lint would report them, file and line first
         warn(f"{file}:{finding.line}: {finding.severity} {finding.rule} {finding.message}")
     if dry_run:
         sys.stdout.write(agentkit.diff(edited, agent))
         return OK
-    if not edited.loaded and agent.loaded and not force:
-        warn(
-            f"not written: Claude Code would drop {file} after this edit ({edited.reason}); --force writes it"
-        )
-        return PROBLEMS
-    if agent.block is None and not force:
-        warn(
-            f"not written: {file} has no front matter; the edit would create one without a name or description (--force writes it)"
-        )
-        return PROBLEMS
+    # Refuses, unless --force, an agent Claude Code would drop where the file on disk loads.
     saved = agentkit.save(edited, force=force)
-    click.echo(f"wrote {saved.path}")
+    if saved.disk_path is not None:
+        click.echo(f"wrote {saved.disk_path} (through the symbolic link {saved.path})")
+    else:
+        click.echo(f"wrote {saved.path}")
     if not saved.loaded:
         warn(f"warning: Claude Code would not load it: {saved.reason}")
         return PROBLEMS

@@ -94,7 +94,10 @@ def lint(
                 warn(f"{agent.path}: not saved: {exc}")
                 problems += 1
                 continue
-            warn(f"{agent.path}: fixed {', '.join(result.fixed)}")
+            through = agents[index].disk_path  # a symbolic link is written through: say where
+            warn(
+                f"{agent.path}: fixed {', '.join(result.fixed)}" + (f" (wrote {through})" if through else "")
+            )
 
     items = findings(agents, select, ignore)
     if fmt == "json":

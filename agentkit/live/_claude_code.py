@@ -60,7 +60,6 @@ DEFAULT_MAX_TURNS = 10
 DEFAULT_MAX_COST_USD = 1.0
 DEFAULT_PERMISSION_MODE = "acceptEdits"
 _INTERRUPT_GRACE_S = 2.0  # after an interrupt, how long Claude Code may take to end before it is cancelled
-PERMISSION_MODES = ("default", "acceptEdits", "dontAsk", "plan", "bypassPermissions")
 
 NEEDS_SDK = (
     "Claude Code mode needs claude-agent-sdk, which bundles Claude Code: pip install claude-agent-sdk "

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, ReplayMiss
+from agentkit._reader.claude_code import PERMISSION_MODES
 from agentkit._reader.jsonable import lone_surrogate
 from agentkit.live import _api, _claude_code
 from agentkit.live._history import cache_key, lookup, recorded_prompts, store, warn_unusable
@@ -121,9 +122,9 @@ def check_options(
         raise InvalidRunOption(
             f"max_cost_usd must be a positive number of dollars (or None), not {max_cost_usd!r}"
         )
-    if permission_mode not in _claude_code.PERMISSION_MODES:
+    if permission_mode not in PERMISSION_MODES:
         raise InvalidRunOption(
-            f"permission_mode must be one of {', '.join(_claude_code.PERMISSION_MODES)}, not {permission_mode!r}"
+            f"permission_mode must be one of {', '.join(PERMISSION_MODES)}, not {permission_mode!r}"
         )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -485,59 +484,11 @@ def form_values(agent: Agent, builtin: Sequence[str]) -> FormValues:
     )
 
 
-def _yaml_value_text(value: Any) -> str:
-    """One-line YAML for a value that reads back as the same value: plain text when YAML reads it as this
-    text, else YAML flow syntax (JSON-like, with `.inf`, `-.inf` and `.nan` for the floats JSON lacks)."""
-    from agentkit._reader.yaml12 import load_yaml12
-
-    if isinstance(value, str):
-        try:
-            if value == value.strip() and "\n" not in value and load_yaml12(value) == value:
-                return value
-        except Exception:
-            pass
-    return _flow_text(value)
-
-
-def _flow_text(value: Any) -> str:
-    """`value` in YAML flow syntax (every text double-quoted). Values come from front matter, which agentkit
-    reads at most MAX_NESTING levels deep, so the recursion is bounded."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_flow_text(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_flow_text(k)}: {_flow_text(v)}" for k, v in value.items()) + "}"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _key_text(key: str) -> str:
-    """A key as the other-keys box shows it: plain when YAML reads it back as this text, else
-    double-quoted (an empty key, `null`, `1`, a key with `: ` or `#` in it...)."""
-    from agentkit._reader.yaml12 import load_yaml12
-
-    try:
-        if key and key == key.strip() and "\n" not in key and load_yaml12(f"{key}: 0") == {key: 0}:
-            return key
-    except Exception:
-        pass
-    return json.dumps(key, ensure_ascii=False)
-
-
 def other_text(fields: dict[str, Any]) -> str:
-    return "\n".join(f"{_key_text(key)}: {_yaml_value_text(value)}" for key, value in fields.items())
+    """The other-keys box: one `key: value` line per key, written as agentkit.edit writes them."""
+    import agentkit
+
+    return "\n".join(agentkit.yaml_line(key, value) for key, value in fields.items())
 
 
 def _other_lines(text: str) -> list[tuple[int, str, Any]]:
@@ -613,22 +564,16 @@ def form_changes(agent: Agent, values: FormValues) -> dict[str, Any]:
                 changes[key] = None
         elif key not in fields or value != _text(fields[key]):
             changes[key] = value
-    from agentkit._edit.write import same
+    import agentkit
 
     lines = _other_lines(values.other)
     other = {key: value for _number, key, value in lines}
-    line_of = {key: number for number, key, _value in lines}
     before = {k: v for k, v in fields.items() if k not in FORM_KEYS}
     for key, value in other.items():
-        if key in before and same(before[key], value):
+        # The same line written for both means the same value (`1` is not `true`, NaN is NaN).
+        if key in before and agentkit.yaml_line(key, before[key]) == agentkit.yaml_line(key, value):
             continue
-        if value is None:  # `edit` reads None as "remove the key": never do that silently
-            raise ValueError(
-                f"other keys, line {line_of[key]}: '{key}' has no value, and agentkit writes no key "
-                "with an empty (null) value: write a value ('' for empty text), or delete the line to "
-                "leave the key out"
-            )
-        changes[key] = value
+        changes[key] = agentkit.NULL if value is None else value  # `key:` is null; None would remove it
     for key in before:
         if key not in other:
             changes[key] = None

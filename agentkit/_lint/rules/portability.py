@@ -14,6 +14,7 @@ from agentkit._lint.rules.base import (
 )
 from agentkit._reader.agent import Agent, in_file_lines, with_text
 from agentkit._reader.frontmatter import key_spans
+from agentkit._reader.yaml12 import DEEPER_TEXT, MAX_DEEP_NESTING, MAX_NESTING, holds_deeper
 
 # == AK3xx: portability ============================================================================
 
@@ -120,3 +121,58 @@ def crlf_line_endings(view: View) -> Iterator[Hit]:
     text = view.agent.text
     if "\r" in text and "\r\n" in text:  # a lone character is found at memchr speed
         yield Hit(1, "the file uses CRLF line endings: Claude Code's fallback cannot repair any of its lines")
+
+
+@rule(
+    "AK304",
+    "values-deeper-than-kept",
+    "info",
+    "portability",
+    "A value nested deeper than 100 levels: agentkit shows the levels below it as placeholder text.",
+)
+def values_deeper_than_kept(view: View) -> Iterator[Hit]:
+    """Claude Code reads such a value whole, and nothing it decides (whether the agent loads, its name,
+    description, tools, hooks) looks that deep. agentkit keeps 100 levels, since Python walks values
+    recursively (printing, comparing, JSON), and shows `[deeper than 100 levels: not kept by agentkit]`
+    in place of anything deeper. Edits of other keys keep the value's lines byte for byte; writing the
+    value back from agentkit's reading is refused, since it would replace those levels with that text.
+    """
+    parsed = view.agent.parsed
+    if parsed is None or not parsed.cut:
+        return
+    for key, value in view.fields.items():
+        if holds_deeper(value):
+            yield Hit(
+                view.key_line(key),
+                f"'{key}' nests deeper than {MAX_NESTING} levels: agentkit shows the levels below as "
+                f"'{DEEPER_TEXT}' (Claude Code reads them whole); edits of other keys keep its lines as they "
+                "are, and agentkit will not write it back from its reading",
+            )
+
+
+@rule(
+    "AK305",
+    "nesting-deeper-than-parsed",
+    "warning",
+    "portability",
+    "Front matter nested deeper than agentkit parses (2,000 levels): Claude Code may read it otherwise.",
+)
+def nesting_deeper_than_parsed(view: View) -> Iterator[Hit]:
+    """agentkit parses front matter up to 2,000 levels of nesting (its pure-Python parser, which takes over
+    from libyaml past 1,000 levels, needs seconds for that); deeper, it reads the file as Claude Code does
+    once its own parser gives up: through the line-rewrite fallback. Claude Code 2.1.332's parser gives up
+    only when its stack runs out: with the usual 8 MiB stack (`ulimit -s`), at about 4,400 levels (4,396
+    to 4,400 for mappings nested in flow style, 4,516 to 4,520 for lists, measured against the binary);
+    with a larger stack, deeper. Between the two, Claude Code reads the value whole where agentkit reads
+    the quoted line, so whether the agent loads, and its name, description, tools and hooks, may differ.
+    Nothing real nests this deep; a file that does was made to.
+    """
+    parsed = view.agent.parsed
+    if parsed is None or not parsed.too_deep:
+        return
+    yield Hit(
+        view.first,
+        f"the front matter nests deeper than {MAX_DEEP_NESTING:,} levels, where agentkit stops parsing; it is "
+        "read as Claude Code reads it once its own parser gives up (at about 4,400 levels with an 8 MiB "
+        "stack), so Claude Code may read it differently",
+    )

@@ -35,6 +35,7 @@ from agentkit._reader.claude_code import (
     MEMORIES,
     MODEL_ALIASES,
     NOT_FOR_SUBAGENTS,
+    PERMISSION_MODE_SYNONYMS,
     PERMISSION_MODES,
     REMOVED_ADVICE,
     REMOVED_TOOLS,
@@ -446,8 +447,12 @@ def invalid_color(view: View) -> Iterator[Hit]:
 def invalid_permission_mode(view: View) -> Iterator[Hit]:
     """Values are case-sensitive camelCase (`manual` is read as `default`)."""
     yield from _enum(
-        view, "permissionMode", PERMISSION_MODES, "not a permission mode", extra_ok=lambda v: v == "manual"
-    )  # Claude Code reads 'manual' as 'default'
+        view,
+        "permissionMode",
+        PERMISSION_MODES,
+        "not a permission mode",
+        extra_ok=lambda v: isinstance(v, str) and v in PERMISSION_MODE_SYNONYMS,
+    )
 
 
 @rule(
