@@ -863,6 +863,20 @@ def error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
+def claude_code_missing(mode: str) -> str | None:
+    """Why `mode` cannot run here, or None: Claude Code mode without a Claude Code binary (a bare install
+    of agentkit) says what is missing and the pinned command that installs it."""
+    from agentkit import live
+
+    if mode != live.CLAUDE_CODE:
+        return None
+    try:
+        live.claude_code_version()
+    except live.LiveError as exc:
+        return f"Staying in API mode. {error_text(exc)}"
+    return None
+
+
 def run_counts(results: Sequence[Any]) -> str:
     """The Playground's summary of a run: "2 complete, 1 stopped, 1 failed". A result is a RunResult,
     the error text of a run that failed (str), or None for a run that never finished."""
