@@ -314,3 +314,29 @@ def test_ci_notebook_run_fails_on_any_error_and_names_it(tmp_path) -> None:
     )
     assert "    cell 2: ValueError: broken on purpose" in lines
     assert "    cell 1: a traceback on stderr: KeyError: 1" in lines
+
+
+def test_the_conda_environment_has_what_the_first_command_installs() -> None:
+    """environment.yml (the conda way in) lists every dependency and every `notebooks` and `test`
+    requirement of pyproject.toml, at the same pins."""
+    import yaml
+
+    listed = yaml.safe_load((ROOT / "environment.yml").read_text("utf-8"))["dependencies"]
+    specs = [s for s in listed if isinstance(s, str)] + [
+        s for d in listed if isinstance(d, dict) for s in d["pip"]
+    ]
+    conda_names = {"matplotlib-base": "matplotlib"}
+    have = {}
+    for spec in specs:
+        requirement = Requirement(
+            spec.replace("=", "==", 1) if re.fullmatch(r"[\w.-]+=[\d.]+", spec) else spec
+        )
+        have[canonicalize_name(conda_names.get(requirement.name, requirement.name))] = requirement.specifier
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["notebooks"]]
+    wanted += project["optional-dependencies"]["test"]
+    for requirement in map(Requirement, wanted):
+        name = canonicalize_name(requirement.name)
+        assert name in have, f"environment.yml lacks {requirement}"
+        if "==" in str(requirement.specifier):
+            assert have[name] == requirement.specifier, (name, have[name])
