@@ -11,8 +11,8 @@ environment with pip, then, all offline against agentkit's stand-in Messages API
    gives a subagent, what each alias resolves to in the main session;
 2. runs the differential and facts test suites with AGENTKIT_CLAUDE pointing at the candidate;
 3. prints what changed and, when everything passes, the one-line change that moves agentkit to it (the pin
-   in pyproject.toml's test extra, and CLAUDE_CODE_MODEL_VERSION / CLAUDE_AGENT_SDK_VERSION in
-   agentkit/_reader/claude_code.py).
+   in pyproject.toml's extras claude-code, notebooks and test, and CLAUDE_CODE_MODEL_VERSION /
+   CLAUDE_AGENT_SDK_VERSION in agentkit/_reader/claude_code.py).
 Exit code: 0 when the test suites pass against the candidate, 1 otherwise.
 """
 
@@ -53,6 +53,7 @@ MCP_ARGS = (
     json.dumps({"mcpServers": {"probe": {"command": sys.executable, "args": [str(MCP_SERVER)]}}}),
     "--strict-mcp-config",
 )
+EXTRAS = "(claude-code, notebooks, test)"  # the extras of pyproject.toml that pin claude-agent-sdk
 SUITES = ("tests/test_claude_code_facts.py", "tests/test_differential.py")
 # The tests of the pin itself: they fail for any other release until the pin moves, so they are left out.
 PIN_TESTS = "not test_the_binary_is_the_version_agentkit_names and not test_the_pins_agree"
@@ -191,10 +192,12 @@ def main(argv: list[str] | None = None) -> int:
             print("\nagentkit agrees with the candidate. To move to it, change:")
             if sdk_version:
                 print(
-                    f"  pyproject.toml test extra: claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION} -> =={sdk_version}"
+                    f"  pyproject.toml extras {EXTRAS}: claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION} -> =={sdk_version}"
                 )
             else:
-                print("  pyproject.toml test extra: the claude-agent-sdk release that bundles this binary")
+                print(
+                    f"  pyproject.toml extras {EXTRAS}: the claude-agent-sdk release that bundles this binary"
+                )
             print(f"  agentkit/_reader/claude_code.py: CLAUDE_CODE_MODEL_VERSION = {new['version']!r}")
             print("  (and CLAUDE_AGENT_SDK_VERSION to the same release), plus any fact listed above")
         else:

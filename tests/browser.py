@@ -83,6 +83,7 @@ __all__ = [
     "TEXTAREA",
     "TEXT_INPUT",
     "Server",
+    "broken_words",
     "browser_available",
     "chromium",
     "cell_outputs",
@@ -877,6 +878,64 @@ def widget_layout_problems(
     element that sticks out of it horizontally, and every box whose content is wider than the box
     (cut off, or scrolled sideways), give or take ``tolerance`` px. Empty when everything fits."""
     return page.evaluate(_LAYOUT_PROBLEMS, [selector, tolerance])
+
+
+# Words of table headers and cells that the browser broke across lines ("mod e", "cos t_u sd", "shadowe d").
+# Each text node is cut into words; a word's rectangles (Range.getClientRects) must all lie on one line.
+# Header words are runs of non-space characters; in a value a line may also end after "-" or "/" (where
+# names and paths wrap), so there a word ends after those. A word wider than its whole column may still
+# break (that is the last resort that keeps it inside the cell): then the cell is reported with its width.
+_BROKEN_WORDS = r"""([root, headers, values]) => {
+  const problems = [];
+  const lines = (rects) => {
+    const tops = [...rects].filter(r => r.width > 0.5).map(r => r.top).sort((a, b) => a - b);
+    let count = 0, last = -1e9;
+    for (const top of tops) if (top - last > 3) { count++; last = top; }
+    return count;
+  };
+  const check = (selector, pattern, what) => {
+    for (const cell of document.querySelectorAll(selector)) {
+      if (cell.getBoundingClientRect().width === 0) continue;
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      const broken = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.textContent.matchAll(pattern)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const n = lines(range.getClientRects());
+          if (n > 1) broken.push(`"${match[0]}" over ${n} lines`);
+        }
+      }
+      if (broken.length) {
+        const text = (cell.innerText || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+        problems.push(`${what} broken inside a word: ${broken.join(', ')} in <${cell.tagName.toLowerCase()}> "${text}" ` +
+                      `(${Math.round(cell.getBoundingClientRect().width)} px wide)`);
+      }
+    }
+  };
+  check(headers.map(s => `${root} ${s}`).join(', '), /\S+/g, 'a header');
+  check(values.map(s => `${root} ${s}`).join(', '), /[^\s\/-]+[\/-]?/g, 'a value');
+  return problems;
+}"""
+
+#: Table headers of the widgets: HTML tables and the Explorer's header row of buttons.
+TABLE_HEADERS = ("th", ".agentkit-row-head .jupyter-button")
+#: Table cells of the widgets: HTML tables and the Explorer's rows of buttons.
+TABLE_VALUES = ("td", ".agentkit-row:not(.agentkit-row-head) .jupyter-button")
+
+
+def broken_words(
+    page: Page,
+    *,
+    root: str = ".agentkit-panel",
+    headers: tuple[str, ...] = TABLE_HEADERS,
+    values: tuple[str, ...] = TABLE_VALUES,
+) -> list[str]:
+    """Table headers and cells inside ``root`` whose words the browser broke across lines, measured in
+    the page (each word's rectangles must lie on one line; a value may wrap after "-" or "/"). Empty when
+    every word is whole."""
+    return page.evaluate(_BROKEN_WORDS, [root, list(headers), list(values)])
 
 
 _FIGURE_PROBLEMS = """(selector) => {

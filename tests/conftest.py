@@ -104,7 +104,7 @@ def claude_code():
 
     where = os.environ.get("AGENTKIT_CLAUDE") or bundled_claude()
     if where is None:
-        require("claude-code", "no Claude Code binary: pip install claude-agent-sdk (the test extra pins it)")
+        require("claude-code", "no Claude Code binary: install the test extra (it pins claude-agent-sdk)")
     try:
         return find_claude(where)
     except ClaudeCodeNotFound as exc:

@@ -114,10 +114,12 @@ def test_the_binary_is_the_version_agentkit_names(claude_code):
 
 
 def test_the_pins_agree():
-    """pyproject's test extra pins claude-agent-sdk at CLAUDE_AGENT_SDK_VERSION, and that release bundles
-    CLAUDE_CODE_MODEL_VERSION (checked when that is the installed release)."""
+    """pyproject's extras that bring Claude Code (claude-code, notebooks: the README's first command, test)
+    pin claude-agent-sdk at CLAUDE_AGENT_SDK_VERSION, and that release bundles CLAUDE_CODE_MODEL_VERSION
+    (checked when that is the installed release)."""
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["optional-dependencies"]
-    assert f"claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION}" in extra["test"]
+    for name in ("claude-code", "notebooks", "test"):
+        assert f"claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION}" in extra[name], name
     try:
         from importlib.metadata import version
 

@@ -14,6 +14,7 @@ import pytest
 
 import agentkit
 from agentkit import live
+from agentkit._reader.claude_code import CLAUDE_CODE_INSTALL
 from agentkit.live._prices import DEFAULT_PRICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1150,8 +1151,9 @@ def test_claude_code_mode_errors_are_plain(home, fake_api, agent, claude_code, m
         live.run(agent, "hi", mode="claude-code", files={"../escape.txt": "x"})
     monkeypatch.setitem(sys.modules, "claude_agent_sdk", None)
     monkeypatch.setitem(sys.modules, "claude_agent_sdk._cli_version", None)
-    with pytest.raises(live.LiveError, match="pip install claude-agent-sdk"):
+    with pytest.raises(live.LiveError) as missing:
         live.run(agent, "hi", mode="claude-code")
+    assert CLAUDE_CODE_INSTALL in str(missing.value)  # pinned: claude-agent-sdk==<the version agentkit names>
     assert fake_api.count == 0
 
 

@@ -43,6 +43,7 @@ from agentkit._oracle.standin import (
 )
 from agentkit._oracle.verify import listed_tools, verify
 from agentkit._oracle.world import ScratchWorld
+from agentkit._reader.claude_code import CLAUDE_AGENT_SDK_VERSION, CLAUDE_CODE_INSTALL
 
 # -- the stand-in ----------------------------------------------------------------------------------------
 
@@ -159,7 +160,10 @@ def test_no_binary_anywhere_says_how_to_get_one(no_claude):
     with pytest.raises(ClaudeCodeNotFound) as caught:
         find_claude()
     assert isinstance(caught.value, AgentkitError)
-    assert "pip install claude-agent-sdk" in str(caught.value) and "--claude" in str(caught.value)
+    # The pinned install command, never an unpinned one (which would bring another Claude Code).
+    assert CLAUDE_CODE_INSTALL in str(caught.value) and "--claude" in str(caught.value)
+    assert f"claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION}" in CLAUDE_CODE_INSTALL
+    assert "pip install 'claude-agentkit[claude-code]'" in CLAUDE_CODE_INSTALL
 
 
 def test_where_the_binary_comes_from_in_order(no_claude, monkeypatch, tmp_path):
@@ -413,7 +417,7 @@ def test_verify_command_without_a_binary_says_so_in_one_line(no_claude, capsys, 
     (tmp_path / "a.md").write_text("---\nname: a\ndescription: d\n---\n")
     assert main(["verify", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and "pip install claude-agent-sdk" in err
+    assert out == "" and err.count("\n") == 1 and CLAUDE_CODE_INSTALL in err
 
 
 def test_verify_command_usage_errors(capsys, tmp_path, monkeypatch):

@@ -874,3 +874,47 @@ def test_playground_worker_shows_any_error_and_finishes_its_pane(
         assert message in pane.children[1].value and "failed" in pane.children[2].value
         assert "running" not in pane.children[2].value
     assert not playground.run_button.disabled and playground.stop_button.disabled
+
+
+def test_tables_keep_words_whole(samples) -> None:
+    """Issue 23: widget tables broke headers and values inside words ("mod e", "cos t_u sd", timestamps
+    over three lines). Each column is laid out by what it holds; the browser tests measure the result."""
+    import pandas as pd
+
+    from agentkit.widgets._base import STYLESHEET
+
+    frame = pd.DataFrame(
+        {
+            "timestamp": pd.to_datetime(["2026-12-05 08:50:26.758+00:00", "2026-12-05 09:00:01.000+00:00"]),
+            "agent": ["code-reviewer", "strict-reviewer"],
+            "cost_usd": [0.00212, 0.00001],
+            "path": ["agents/legacy/sql-helper.md", "agents/code-reviewer.md"],
+            "prompt": ["Review this change: `def total(xs): return sum(xs)`", None],
+        }
+    )
+    table = logic.frame_html(frame)
+    assert "<th class='agentkit-number'>cost usd</th>" in table  # wraps at the space, never inside a word
+    assert "<td class='agentkit-number'>0.00001</td>" in table  # no exponent
+    assert (
+        "<td class='agentkit-time'><span class='agentkit-nowrap'>2026-12-05</span> "
+        "<span class='agentkit-nowrap'>08:50:26+00:00</span></td>"
+    ) in table
+    assert "<td class='agentkit-path'>agents/<wbr>legacy/<wbr>sql-helper.md</td>" in table
+    assert (
+        "<td class='agentkit-prose'>Review this change:" in table
+        and "<td class='agentkit-prose'>–</td>" in table
+    )
+    assert "<td class='agentkit-text'>code-reviewer</td>" in table
+    assert logic.frame_html(frame.iloc[:0]) == "<i>nothing yet</i>"
+    # Only prose may break inside a word (as a last resort); headers, numbers and names never do.
+    rules = [r for r in STYLESHEET.split("\n") if " td" in r or " th" in r or "agentkit-number" in r]
+    assert [r for r in rules if "overflow-wrap: anywhere" in r] == [
+        ".agentkit-panel .widget-html-content td.agentkit-prose { overflow-wrap: anywhere; min-width: 10em; }"
+    ]
+
+    rows = logic.agent_rows(list(samples), [], None)
+    flex = logic.column_flex(rows, logic.table_columns(rows))
+    assert flex["name"] == logic.COLUMN_FLEX["name"]  # the wide columns share what is left
+    # "shadowed" (8 characters) and the header "findings ▼" (10) fit their columns, in em: ch would
+    # differ between the bold header and the rows.
+    assert flex["status"] == "0 0 calc(6em + 12px)" and flex["findings"] == "0 0 calc(7.5em + 12px)"

@@ -1,8 +1,8 @@
 """Finding a Claude Code binary to use as the oracle, and asking it its version.
 
 Where it looks, first hit wins: an explicit path; the environment variable `AGENTKIT_CLAUDE`; `claude` on
-PATH; the binary bundled in the `claude-agent-sdk` Python package (`pip install claude-agent-sdk`, which
-pins a Claude Code version). Nothing here runs Claude Code beyond `claude --version`, and that in a scratch
+PATH; the binary bundled in the `claude-agent-sdk` Python package (`CLAUDE_CODE_INSTALL`: the pinned
+release, which bundles the Claude Code version agentkit is proved against). Nothing here runs Claude Code beyond `claude --version`, and that in a scratch
 HOME with an environment built from scratch.
 """
 
@@ -20,12 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from agentkit._errors import ClaudeCodeNotFound
-from agentkit._reader.claude_code import CLAUDE_AGENT_SDK_VERSION, CLAUDE_CODE_MODEL_VERSION
+from agentkit._reader.claude_code import CLAUDE_CODE_INSTALL
 
 ENV_VARIABLE = "AGENTKIT_CLAUDE"
 _INSTALL_HINT = (
-    f"install the pinned one with `pip install claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION}` (it bundles "
-    f"Claude Code {CLAUDE_CODE_MODEL_VERSION}), put `claude` on PATH, "
+    f"install one with {CLAUDE_CODE_INSTALL}, put `claude` on PATH, "
     f"set {ENV_VARIABLE}=/path/to/claude, or pass --claude PATH"
 )
 _VERSION = re.compile(r"(\d+\.\d+\.\d+\S*)")

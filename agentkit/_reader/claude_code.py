@@ -3,7 +3,7 @@
 Every other module imports these; none keeps a copy. `tests/test_claude_code_facts.py` checks them against
 the pinned binary wherever the binary shows them (the tools a spawned subagent really gets, the aliases,
 the agent listing). Moving to a new Claude Code release: change `CLAUDE_AGENT_SDK_VERSION` in
-pyproject.toml's test extra, run `python scripts/claude_code_upgrade.py`, update what it reports here.
+pyproject.toml's extras (claude-code, notebooks, test), run `python scripts/claude_code_upgrade.py`, update what it reports here.
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ from pathlib import Path
 # (pinned in the test extra), which the differential tests run.
 CLAUDE_CODE_MODEL_VERSION = "2.1.332"
 CLAUDE_AGENT_SDK_VERSION = "0.2.189"
+# How to get that binary, pinned: every message that says Claude Code is missing names this (an unpinned
+# `pip install claude-agent-sdk` would bring whatever Claude Code is newest, not the one agentkit is proved
+# against). The `claude-code` and `notebooks` extras of pyproject.toml pin the same release.
+CLAUDE_CODE_INSTALL = (
+    f"pip install 'claude-agentkit[claude-code]' (or pip install claude-agent-sdk=={CLAUDE_AGENT_SDK_VERSION}, "
+    f"which bundles Claude Code {CLAUDE_CODE_MODEL_VERSION})"
+)
 
 # -- files and folders ----------------------------------------------------------------------------------
 MAX_FILE_BYTES = 1024 * 1024  # larger agent files are skipped

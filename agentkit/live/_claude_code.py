@@ -46,8 +46,7 @@ from agentkit._oracle.world import ScratchWorld
 from agentkit._reader.claude_code import (
     AGENT_TOOL,
     CALLER_VARIABLE_PREFIXES,
-    CLAUDE_AGENT_SDK_VERSION,
-    CLAUDE_CODE_MODEL_VERSION,
+    CLAUDE_CODE_INSTALL,
     MAX_OUTPUT_TOKENS_VARIABLE,
     QUIET_ENVIRONMENT,
 )
@@ -62,8 +61,7 @@ DEFAULT_PERMISSION_MODE = "acceptEdits"
 _INTERRUPT_GRACE_S = 2.0  # after an interrupt, how long Claude Code may take to end before it is cancelled
 
 NEEDS_SDK = (
-    "Claude Code mode needs claude-agent-sdk, which bundles Claude Code: pip install claude-agent-sdk "
-    f"(agentkit is tested with {CLAUDE_AGENT_SDK_VERSION}, Claude Code {CLAUDE_CODE_MODEL_VERSION})"
+    f"Claude Code mode needs Claude Code, which is not installed here; install it with {CLAUDE_CODE_INSTALL}"
 )
 
 # The main session's whole system prompt. The stand-in Messages API recognises the "Subagent to run:" line.

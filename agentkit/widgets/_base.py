@@ -38,21 +38,33 @@ STYLESHEET = """
 .agentkit-panel .widget-html, .agentkit-panel .widget-html-content { min-width: 0; max-width: 100%; }
 .agentkit-panel .widget-html-content { line-height: 1.45; overflow-wrap: anywhere; }
 .agentkit-panel .widget-html-content pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-.agentkit-panel .widget-html-content table { max-width: 100%; }
+/* Tables: no word breaks inside ("mod e", "cos t_u sd"). Headers wrap at spaces only; numbers and each half
+   of a timestamp never wrap; names wrap at spaces and hyphens; paths after a slash (frame_html puts a <wbr>
+   there); prose at spaces, and inside a word only when that word alone is wider than the column. A table
+   too wide for its cell scrolls sideways inside itself instead (display: block makes it the scroll box). */
+.agentkit-panel .widget-html-content table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; }
 .agentkit-panel .widget-html-content td, .agentkit-panel .widget-html-content th {
-  overflow-wrap: anywhere; padding: 2px 8px; text-align: left;
+  padding: 2px 5px; text-align: left; vertical-align: top; word-break: normal; overflow-wrap: normal; hyphens: manual;
 }
+.agentkit-panel .widget-html-content th { word-break: keep-all; vertical-align: bottom; }
+.agentkit-panel .widget-html-content .agentkit-number { text-align: right; }
+.agentkit-panel .widget-html-content td.agentkit-number { white-space: nowrap; }
+.agentkit-panel .widget-html-content .agentkit-nowrap { white-space: nowrap; }
+.agentkit-panel .widget-html-content td.agentkit-prose { overflow-wrap: anywhere; min-width: 10em; }
 .agentkit-panel img { max-width: 100%; height: auto; }
 /* Messages wrap instead of ending in an ellipsis. */
 .agentkit-panel .agentkit-text { white-space: normal; overflow-wrap: anywhere; height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
 /* The Explorer's table: rows of flat buttons, one per cell, so that a click anywhere selects the row. */
 .agentkit-panel .agentkit-row { width: 100%; border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); }
-/* Cells wrap rather than cut their text: every tool of the tools column stays readable. */
+/* Cells wrap rather than cut their text: every tool of the tools column stays readable. They wrap at spaces
+   and hyphens; a word breaks inside only when it alone is wider than its column (the narrow columns are
+   sized to their longest cell: widgets._logic.column_flex). Headers stay on one line. */
 .agentkit-panel .agentkit-row .jupyter-button {
   min-width: 0; margin: 0; padding: 3px 6px; height: auto; min-height: 26px; line-height: 1.35;
-  font-size: 12px; white-space: normal; overflow-wrap: break-word; text-overflow: clip;
+  font-size: 12px; white-space: normal; word-break: normal; overflow-wrap: break-word; text-overflow: clip;
   background: transparent; box-shadow: none; border-radius: 0; text-align: left;
 }
+.agentkit-panel .agentkit-row-head .jupyter-button { white-space: nowrap; }
 .agentkit-panel .agentkit-row .jupyter-button:focus { outline: 1px dotted var(--jp-brand-color1, #1976d2); }
 .agentkit-panel .agentkit-row:hover .jupyter-button { background: var(--jp-layout-color2, #eeeeee); }
 .agentkit-panel .agentkit-row.agentkit-selected .jupyter-button { background: var(--jp-brand-color3, #bbdefb); }

@@ -12,12 +12,12 @@ from agentkit._reader.agent import Agent, AgentSet
 from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, findings_of, panel_box, row, text_label
 from agentkit.widgets._logic import (
     ALL,
-    COLUMN_FLEX,
     SORT_KEYS,
     AgentRow,
     Cell,
     agent_rows,
     choices,
+    column_flex,
     common_root,
     detail_html,
     detail_text,
@@ -37,12 +37,12 @@ MAX_ROWS = 100
 # -- Explorer --------------------------------------------------------------------------------------
 
 
-def _cell_button(column: str, cell: Cell) -> w.Button:
+def _cell_button(flex: str, cell: Cell) -> w.Button:
     """A table cell: a flat button (the stylesheet takes its chrome off) as wide as its column's share."""
     button = w.Button(
         description=cell.text,
         tooltip=cell.tooltip or cell.text,
-        layout=w.Layout(flex=COLUMN_FLEX[column], min_width="0", width="auto"),
+        layout=w.Layout(flex=flex, min_width="0", width="auto"),
     )
     if cell.color:
         button.style.text_color = cell.color
@@ -68,6 +68,7 @@ class Explorer(Panel):
         self.all_rows: list[AgentRow] = agent_rows(list(self.agents), self.findings, self.root)
         self.rows: list[AgentRow] = []
         self.columns = table_columns(self.all_rows)
+        self.flex = column_flex(self.all_rows, self.columns)
         self.selected_index: int | None = None  # position in `agents` of the selected agent
         self._row_views: dict[int, w.HBox] = {}  # built on first show, then reused
 
@@ -95,7 +96,7 @@ class Explorer(Panel):
         )
         self.count = text_label(cls="agentkit-count")
         self.header_buttons = [
-            _cell_button(column, cell)
+            _cell_button(self.flex[column], cell)
             for column, cell in zip(self.columns, header_cells("file", False, self.columns), strict=True)
         ]
         for column, button in zip(self.columns, self.header_buttons, strict=True):
@@ -178,7 +179,7 @@ class Explorer(Panel):
         if view is None:
             agent_row = self.all_rows[index]
             cells = [
-                _cell_button(c, cell)
+                _cell_button(self.flex[c], cell)
                 for c, cell in zip(self.columns, row_cells(agent_row, self.columns), strict=True)
             ]
             for cell in cells:

@@ -227,6 +227,26 @@ COLUMN_FLEX = {
     "findings": "0 0 72px",
 }
 STATUS_COLORS = {"dropped": SEVERITY_COLORS["error"], "shadowed": SEVERITY_COLORS["warning"]}
+#: The narrow columns grow to their longest cell up to this many characters (a longer model id wraps at
+#: its hyphens), at 0.75 em a character: wide enough for "w" and for the bold header. In em, not ch: ch is
+#: the width of a "0" in the cell's own font, wider in the bold header, whose columns would then not line
+#: up with the rows'.
+_NARROW_MAX_CHARS = 14
+_EM_PER_CHAR = 0.75
+
+
+def column_flex(rows: Sequence[AgentRow], columns: Sequence[str] = TABLE_COLUMNS) -> dict[str, str]:
+    """Each Explorer column's flex: file, name and tools share the width; every other column is as wide as
+    its longest cell and its header with a sort arrow, so that no word in it breaks ("shadowe d")."""
+    flex = {}
+    for column in columns:
+        if not COLUMN_FLEX[column].startswith("0 0"):
+            flex[column] = COLUMN_FLEX[column]
+            continue
+        longest = max((len(row_cells(r, (column,))[0].text) for r in rows), default=1)
+        chars = max(len(column) + 2, min(longest, _NARROW_MAX_CHARS))
+        flex[column] = f"0 0 calc({chars * _EM_PER_CHAR:g}em + 12px)"
+    return flex
 
 
 def plural(count: int, word: str) -> str:
@@ -787,11 +807,73 @@ def figure_png(figure: Any, dpi: int = 90) -> bytes:
     return buffer.getvalue()
 
 
+#: A timestamp as pandas or the history writes it: a date, then a time of day.
+_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)")
+
+
+def column_kind(values: Sequence[Any]) -> str:
+    """How a table column is laid out (see the stylesheet in `_base`): "number" and "time" never break,
+    "path" breaks after a slash, "prose" wraps at spaces (a long word too, as a last resort), "text" (names,
+    labels) wraps at spaces and hyphens only."""
+    present = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not present:
+        return "text"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "number"
+    if all(hasattr(v, "isoformat") or (isinstance(v, str) and _TIMESTAMP.fullmatch(v)) for v in present):
+        return "time"
+    texts = [str(v) for v in present]
+    if all("/" in t and " " not in t for t in texts):
+        return "path"
+    if sum(map(len, texts)) / len(texts) > 24 and any(" " in t for t in texts):
+        return "prose"
+    return "text"
+
+
+def cell_html(value: Any, kind: str) -> str:
+    """One table cell's content, escaped: a timestamp as two unbreakable parts (its date, its time), a
+    path with a break opportunity after each slash, a number as written (no exponent)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "number" and isinstance(value, float):
+        import numpy as np
+
+        return np.format_float_positional(value, trim="-")
+    if kind == "time":
+        text = value.isoformat(sep=" ", timespec="seconds") if hasattr(value, "isoformat") else str(value)
+        match = _TIMESTAMP.match(text)
+        if match:
+            parts = (match.group(1), text[match.end(1) + 1 :])
+            return " ".join(f"<span class='agentkit-nowrap'>{html.escape(p)}</span>" for p in parts)
+    if kind == "path":
+        return "/<wbr>".join(html.escape(part) for part in str(value).split("/"))
+    return html.escape(str(value))
+
+
 def frame_html(frame: Any, max_rows: int = 50) -> str:
-    """A DataFrame as a compact HTML table (or a note when it is empty)."""
+    """A DataFrame as a compact HTML table (or a note when it is empty), laid out to be read: no word
+    breaks inside (headers read `input tokens` and wrap at spaces only; numbers and timestamps never
+    break; see `column_kind`). The stylesheet lets a table too wide for its cell scroll sideways inside
+    itself rather than break words."""
     if frame is None or len(frame) == 0:
         return "<i>nothing yet</i>"
-    return str(frame.head(max_rows).to_html(index=False, escape=True, border=0, na_rep="–"))
+    shown = frame.head(max_rows)
+    columns = [shown[c].tolist() for c in shown.columns]
+    kinds = [column_kind(values) for values in columns]
+    head = "".join(
+        f"<th class='agentkit-{kind}'>{html.escape(str(name).replace('_', ' '))}</th>"
+        for name, kind in zip(shown.columns, kinds, strict=True)
+    )
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='agentkit-{kind}'>{cell_html(values[i], kind)}</td>"
+            for values, kind in zip(columns, kinds, strict=True)
+        )
+        + "</tr>"
+        for i in range(len(shown))
+    )
+    return f"<table class='agentkit-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 # -- running: what the Playground and the Evaluator say --------------------------------------------
@@ -806,6 +888,20 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, AgentkitError) and message:
         return message
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def claude_code_missing(mode: str) -> str | None:
+    """Why `mode` cannot run here, or None: Claude Code mode without a Claude Code binary (a bare install
+    of agentkit) says what is missing and the pinned command that installs it."""
+    from agentkit import live
+
+    if mode != live.CLAUDE_CODE:
+        return None
+    try:
+        live.claude_code_version()
+    except live.LiveError as exc:
+        return f"Staying in API mode. {error_text(exc)}"
+    return None
 
 
 def run_counts(results: Sequence[Any]) -> str:

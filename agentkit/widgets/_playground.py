@@ -13,6 +13,7 @@ import ipywidgets as w
 from agentkit._reader.agent import Agent, AgentSet
 from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, panel_box, row, text_label
 from agentkit.widgets._logic import (
+    claude_code_missing,
     common_root,
     error_text,
     frame_html,
@@ -117,7 +118,7 @@ class Playground(Panel):
         self.stop_button.on_click(lambda _b: self.stop())
         self.recorded.observe(self._pick_recorded, names="value")
         self.picker.observe(lambda _c: self.refresh_recorded(), names="value")
-        self.mode.observe(lambda _c: self.refresh_recorded(), names="value")
+        self.mode.observe(self._mode_changed, names="value")
         self.widget = panel_box(
             [
                 row(self.picker, w.VBox([self.model, self.mode])),
@@ -133,6 +134,9 @@ class Playground(Panel):
         )
         self.refresh_recorded()
         self.refresh_history()
+        if missing := claude_code_missing(self.mode.value):
+            self.mode.value = live.API
+            problems.append(missing)
         if problems:
             self.status.value = "; ".join(problems)
 
@@ -177,6 +181,17 @@ class Playground(Panel):
         ordered.sort(key=lambda p: p not in everyone)
         self.recorded.options = [PICK_RECORDED, *ordered]
         self.recorded.value = self.prompt.value if self.prompt.value in ordered else PICK_RECORDED
+
+    def _mode_changed(self, change: dict[str, Any]) -> None:
+        """Claude Code mode where Claude Code is not installed falls back to API mode, and the status says
+        what is missing and the command that installs it (its runs could only fail)."""
+        from agentkit import live
+
+        if missing := claude_code_missing(change["new"]):
+            self.mode.value = live.API
+            self.status.value = missing
+            return
+        self.refresh_recorded()
 
     def _pick_recorded(self, change: dict[str, Any]) -> None:
         if change["new"] not in (None, PICK_RECORDED):
