@@ -157,3 +157,4 @@ class Draft:
     turns: int | None = None
     cost_usd: float | None = None  # None: priced from the tokens with the price table
     session_cost_usd: float | None = None
+    request_started: float | None = None  # perf_counter() when the request was sent (latency starts)

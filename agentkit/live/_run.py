@@ -313,7 +313,7 @@ class LiveStream:
             raise
         finally:
             if record:
-                self._record(draft, timestamp, time.perf_counter() - t0)
+                self._record(draft, timestamp, time.perf_counter() - (draft.request_started or t0))
 
     def _record(self, draft: Draft, timestamp: str, latency: float) -> None:
         name, path = _describe(self.agent)

@@ -54,7 +54,8 @@ class Evaluator(Panel):
     SHOWS_HINT = True
 
     def __init__(self, suite: Any, results: Any = None, *, concurrency: int | None = None) -> None:
-        from agentkit.evals._suite import Suite, suite_from
+        from agentkit.evals._suite import Suite
+        from agentkit.evals._suite_file import suite_from
 
         self.error: str | None = None
         self._name = suite.path.name if isinstance(suite, Suite) and suite.path else "suite"
