@@ -1365,3 +1365,349 @@ def test_the_evals_modules_import_no_cycle() -> None:
 
     cycles = [c for name in graph if name != "__init__" and (c := cycle_from(name, name, [name]))]
     assert cycles == []
+
+
+# == trajectory checks: judged from a real Claude Code run ================================================
+
+READS_NOTES = [
+    {
+        "user": "Summarise notes.txt",
+        "turns": [
+            {"tool_uses": [{"name": "Read", "input": {"file_path": "notes.txt"}}]},
+            "The notes say: ship Friday.",
+        ],
+    }
+]
+
+
+def test_trajectory_checks_judge_a_real_claude_code_run(
+    home, fake_api, tmp_path, agents, claude_code
+) -> None:
+    from agentkit._oracle.standin import ScriptedAnswer
+
+    fake_api.answer_with(
+        [ScriptedAnswer.from_dict(rule) for rule in READS_NOTES]
+    )  # the agent's model reads the file
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nmode: claude-code\ncases:\n"
+        '  - id: notes\n    prompt: Summarise notes.txt\n    files: {notes.txt: "Ship on Friday.\\n"}\n'
+        "    assert:\n"
+        "      - {type: tool-called, value: Read, args: {file_path: notes.txt}}\n"
+        "      - {type: tool-not-called, value: Bash}\n"
+        "      - {type: tool-not-called, value: Read, args: {file_path: other.txt}}\n"
+        "      - {type: tool-sequence, value: [Read]}\n"
+        "      - {type: max-tool-calls, value: 1}\n"
+        "      - {type: max-turns, value: 2}\n"
+        "      - {type: contains, value: ship Friday}\n"
+        '  - id: strict\n    prompt: Summarise notes.txt again\n    files: {notes.txt: "Ship on Friday.\\n"}\n'
+        "    assert: [{type: tool-not-called, value: Read}, {type: max-tool-calls, value: 0}]\n",
+    )
+    done = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr  # the second case fails: the agent did read the file
+    rows = {r["case"]: r for r in json.loads(done.stdout)["results"]}
+    notes, strict = rows["notes"], rows["strict"]
+    assert notes["status"] == "pass", notes["reason"]
+    assert (
+        notes["tool_calls"] == [{"name": "Read", "input": {"file_path": "notes.txt"}}] and notes["turns"] == 2
+    )
+    assert notes["checks"][0]["reason"] == "called Read with {'file_path': 'notes.txt'} (1 time)"
+    assert strict["status"] == "fail"
+    assert strict["reason"] == (
+        'tool-not-called "Read": called Read (1 time); max-tool-calls 0: 1 tool call > 0'
+    )
+    # What the checks judged is what Claude Code did: its Read reached the file, its text the agent.
+    results = [
+        b for r in fake_api.subagent_requests for m in r.body["messages"] for b in m["content"]
+        if isinstance(b, dict) and b.get("type") == "tool_result"
+    ]  # fmt: skip
+    assert results and "Ship on Friday." in json.dumps(results)
+
+
+def test_trajectory_checks_need_claude_code_mode(home, fake_api, tmp_path, agents) -> None:
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases: [{prompt: hi, assert: [{type: tool-called, value: Read}]}]\n",
+    )
+    done = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and fake_api.count == 0
+    assert "tool-called (line 2) is judged from the tool calls of a Claude Code run" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "options", "passed", "reason"),
+    [
+        ("tool-sequence", ["Grep", "Read"], {}, True, "called Grep -> Read in order"),
+        (
+            "tool-sequence",
+            ["Grep", "Read"],
+            {"gaps": False},
+            False,
+            "matched 1 of 2 of Grep -> Read in a row",
+        ),
+        ("tool-sequence", ["Read", "Grep"], {}, False, "matched 1 of 2 of Read -> Grep in order"),
+        ("delegated-to", "code-reviewer", {}, True, "delegated to code-reviewer"),
+        ("delegated-to", "planner", {}, False, "delegated to code-reviewer"),
+        ("tool-called", "Task", {}, True, "called Task (1 time)"),  # the old name of Agent
+        ("tool-called", "Edit", {"args": {"file_path": "src/app.py"}}, True, "called Edit with"),
+        ("max-turns", 2, {}, False, "4 turns > 2"),
+    ],
+)
+def test_trajectory_types_on_recorded_tool_calls(kind, value, options, passed, reason) -> None:
+    from agentkit.evals._checks import check
+
+    calls = (
+        {"name": "Grep", "input": {"pattern": "def"}},
+        {"name": "Edit", "input": {"file_path": "/tmp/x/project/src/app.py"}},
+        {"name": "Read", "input": {"file_path": "/tmp/x/project/README.md"}},
+        {"name": "Agent", "input": {"subagent_type": "code-reviewer", "prompt": "review"}},
+    )
+    answer = evals.Answer("done", tool_calls=calls, turns=4, mode="claude-code")
+    result = check(evals.Assertion(kind, value, options=options), answer)
+    assert result.passed is passed and result.reason.startswith(reason), result.reason
+
+
+# == datasets, vars, thresholds, metrics =============================================================
+
+
+def test_a_csv_dataset_fills_the_prompt_template_and_an_assertion_value_per_row(
+    home, fake_api, tmp_path, agents
+) -> None:
+    (tmp_path / "reviews.csv").write_text(
+        "id,description,code,expected\n"
+        'mean,the empty list,"def mean(xs): return sum(xs) / len(xs)",mean(xs)\n'
+        'clamp,,"def clamp(x, lo, hi): return max(lo, min(x, hi))",nowhere\n'
+    )
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nprompt: 'Review: {{code}}'\n"
+        "assert: [{type: contains, value: '{{expected}}'}]\ncases: reviews.csv\n",
+    )
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert [(c.id, c.description, c.line) for c in suite.cases] == [
+        ("mean", "the empty list", 2),
+        ("clamp", "", 3),
+    ]
+    assert suite.cases[0].prompt == "Review: def mean(xs): return sum(xs) / len(xs)"
+    assert [a.value for a in suite.asserts_for(suite.cases[1])] == ["nowhere"]
+    done = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    rows = {r["case"]: r for r in json.loads(done.stdout)["results"]}
+    assert rows["mean"]["status"] == "pass" and rows["clamp"]["status"] == "fail"
+    assert rows["mean"]["vars"] == {"code": "def mean(xs): return sum(xs) / len(xs)", "expected": "mean(xs)"}
+    assert rows["clamp"]["checks"][0]["assertion"] == 'contains "nowhere"'
+    assert done.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        ("id,code\na,x\nb\n", "d.csv", "d.csv:3: 1 value(s) for 2 columns (id, code)"),
+        ("id,cod\na,x\n", "d.csv", "d.csv:2: no column 'code' (the prompt template uses {{code}})"),
+        ("id,code\na,\n", "d.csv", "d.csv:2: column 'code' is empty (the prompt template uses it)"),
+        ("id,code,code\na,x,y\n", "d.csv", "d.csv:1: column 'code' appears twice in the header row"),
+        ('{"id": "a", "code": "x"}\nnot json\n', "d.jsonl", "d.jsonl:2: not valid JSON"),
+        ('{"id": "a", "code": "x"}\n[1]\n', "d.jsonl", "d.jsonl:2: a row is a JSON object, not list"),
+        ("- {id: a, code: x}\n- {id: a, code: y}\n", "d.yaml", "the case id 'a' appears twice"),
+        ("- {id: a, code: x}\n- just text\n", "d.yaml", "d.yaml:2: a row is a mapping, not str"),
+        ("id,code\n", "d.csv", "d.csv: the dataset has no rows"),
+        ("x", "d.txt", "d.txt: a dataset is a .csv, .jsonl or .yaml file, not .txt"),
+    ],
+)
+def test_dataset_errors_name_the_file_row_and_column(tmp_path, agents, data, name, message) -> None:
+    (tmp_path / name).write_text(data)
+    write_suite(tmp_path, f"agents: [agents/reviewer.md]\nprompt: 'Review {{{{code}}}}'\ncases: {name}\n")
+    with pytest.raises(evals.SuiteError) as raised:
+        evals.load_suite(tmp_path / "suite.yaml")
+    assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_jsonl_and_yaml_datasets_and_inline_vars(tmp_path, agents) -> None:
+    (tmp_path / "d.jsonl").write_text('{"id": "a", "code": "x = 1", "n": 3}\n\n{"code": "y = 2", "n": 4}\n')
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\nprompt: 'Review {{code}} ({{n}})'\ncases: d.jsonl\n")
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert [(c.id, c.prompt) for c in suite.cases] == [
+        ("a", "Review x = 1 (3)"),
+        ("case-2", "Review y = 2 (4)"),
+    ]
+    (tmp_path / "d.yaml").write_text("- {id: a, vars: {code: z}}\n- {id: b, code: w}\n")
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\nprompt: 'Review {{code}}'\ncases: d.yaml\n")
+    assert [c.prompt for c in evals.load_suite(tmp_path / "suite.yaml").cases] == ["Review z", "Review w"]
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases:\n"
+        "  - {prompt: 'Is {{n}} even?', vars: {n: 4}, assert: [{type: contains-any, value: ['{{n}}', none]}]}\n"
+        "  - {prompt: 'Keep {{ this }} as it is'}\n",
+    )
+    first, second = evals.load_suite(tmp_path / "suite.yaml").cases
+    assert first.prompt == "Is 4 even?" and first.asserts[0].value == ["{{n}}", "none"]  # filled per case:
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert suite.asserts_for(first)[0].value == ["4", "none"]
+    assert second.prompt == "Keep {{ this }} as it is"  # no vars: a prompt quoting a template is left alone
+    write_suite(
+        tmp_path, "agents: [agents/reviewer.md]\ncases: [{id: q, prompt: 'Is {{m}} even?', vars: {n: 4}}]\n"
+    )
+    with pytest.raises(
+        evals.SuiteError, match=r"q: the prompt uses \{\{m\}\}, but there is no var 'm' \(vars: n\)"
+    ):
+        evals.load_suite(tmp_path / "suite.yaml")
+
+
+def test_a_case_threshold_judges_the_weighted_score_and_metrics_are_summed_up(home, fake_api, agents) -> None:
+    # The answer holds "carefully" but not "nowhere": scores 1 and 0, weighted 3 and 1: 0.75.
+    asserts = [
+        {"type": "contains", "value": "carefully", "weight": 3, "metric": "tone"},
+        {"type": "contains", "value": "nowhere", "weight": 1, "metric": "accuracy"},
+        {
+            "type": "contains",
+            "value": "Review",
+            "weight": 0,
+            "metric": "accuracy",
+        },  # counted as a metric only
+    ]
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[
+            evals.Case("Review f1", asserts, "lenient", threshold=0.7),
+            evals.Case("Review f2", asserts, "strict", threshold=0.8),
+            evals.Case("Review f3", asserts, "every"),
+        ],
+    )
+    results = evals.run(suite, progress=False)
+    assert [(s.case, s.score, s.status) for s in results.samples] == [
+        ("lenient", 0.75, "pass"),
+        ("strict", 0.75, "fail"),
+        ("every", 0.75, "fail"),
+    ]
+    row = results.summary().iloc[0]
+    assert row["metric:tone"] == 1.0 and row["metric:accuracy"] == 0.5
+    data = results.to_json()
+    assert data["summary"]["metrics"] == ["accuracy", "tone"]
+    assert data["summary"]["versions"][0]["metrics"] == {"accuracy": 0.5, "tone": 1.0}
+    assert "metric:accuracy" in results.report()
+
+
+# == run history ===================================================================================
+
+
+def test_every_run_is_stored_and_diff_names_what_regressed(home, fake_api, tmp_path, agents) -> None:
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md, agents/strict.md]\ncases:\n"
+        "  - {id: careful, prompt: Review g1, assert: [{type: contains, value: carefully}]}\n"
+        "  - {id: demanding, prompt: Review g2, assert: [{type: contains, value: demanding}]}\n",
+    )
+    first = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    run_a = json.loads(first.stdout)["summary"]["run_id"]
+    # An edit of the reviewer: its answers (the stand-in echoes the prompt's first words) change.
+    reviewer = agents / "reviewer.md"
+    reviewer.write_text(REVIEWER.replace("You review code carefully and kindly.", "You are demanding today."))
+    second = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    run_b = next(line.split()[1] for line in second.stdout.splitlines() if line.startswith("Run "))
+    listed = run_cli("eval", "runs", "--format", "json", cwd=tmp_path)
+    runs = json.loads(listed.stdout)["runs"]
+    assert [r["run_id"] for r in runs[:2]] == [run_b, run_a] and runs[0]["samples"] == 4
+    assert run_cli("eval", "runs", cwd=tmp_path).stdout.splitlines()[1].startswith(run_b)
+    diff = run_cli("eval", "diff", run_a[:6], run_b, "--format", "json", cwd=tmp_path)
+    assert diff.returncode == 1  # something regressed
+    data = json.loads(diff.stdout)
+    assert data["regressed"] == ["reviewer:careful"] and data["fixed"] == ["reviewer:demanding"]
+    assert sorted(data["stayed"]) == ["strict:careful", "strict:demanding"]
+    text = run_cli("eval", "diff", run_a, run_b, cwd=tmp_path)
+    assert text.stdout.splitlines()[:3] == [
+        f"run {run_a} -> run {run_b}: 1 regressed, 1 fixed, 2 stayed",
+        "Regressed:",
+        "  reviewer:careful: 1/1 -> 0/1",
+    ]
+    assert run_cli("eval", "diff", run_b, run_b, cwd=tmp_path).returncode == 0
+    missing = run_cli("eval", "diff", "nope", run_b, cwd=tmp_path)
+    assert missing.returncode == 1 and "no stored run 'nope'" in missing.stderr
+    # `agentkit eval SUITE` still means a run, also for a suite file named like a subcommand's word.
+    assert run_cli("eval", "run", "suite.yaml", cwd=tmp_path).returncode in (0, 1)
+
+
+def test_runs_of_one_version_diff_by_case_id(home, fake_api, agents) -> None:
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=[evals.Case("Review h1", [], "only")])
+    a, b = evals.run(suite, progress=False), evals.run(suite, progress=False)
+    assert a.run_id != b.run_id
+    assert evals.diff(a.run_id, b.run_id).to_dict()["stayed"] == ["only"]
+    stored = evals.load_run(a.run_id)
+    assert stored.samples == a.samples and stored.cases == ["only"]
+
+
+# == batches =======================================================================================
+
+
+def test_batch_sends_the_answers_through_the_message_batches_api(
+    home, fake_api, tmp_path, agents, monkeypatch
+) -> None:
+    from agentkit.evals import _batch
+
+    monkeypatch.setattr(_batch, "POLL_S", 0.01)
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[evals.Case("Review i1", [{"type": "contains", "value": "user=Review i1"}]), "Review i2"],
+        repeat=2,
+    )
+    direct = evals.run(suite, progress=False, record=False, no_cache=True)
+    fake_api.reset()
+    batched = evals.run(suite, progress=False, batch=True, no_cache=True)
+    created = [r for r in fake_api.requests if r.method == "POST" and r.path == "/v1/messages/batches"]
+    assert len(created) == 1 and len(created[0].body["requests"]) == 4
+    assert not [r for r in fake_api.requests if r.path == "/v1/messages"]  # nothing asked one by one
+    first = created[0].body["requests"][0]["params"]
+    assert (
+        first["system"] == "You review code carefully and kindly."
+        and first["messages"][0]["content"] == "Review i1"
+    )
+    assert [s.answer for s in batched.samples] == [s.answer for s in direct.samples]  # the same requests
+    assert [s.status for s in batched.samples] == ["pass"] * 4 and batched.sources == ["stand-in"]
+    assert batched.samples[0].cost_usd == pytest.approx(direct.samples[0].cost_usd / 2)  # half the price
+
+
+def test_a_batch_interrupted_while_waiting_is_resumed_not_sent_again(
+    home, fake_api, agents, monkeypatch
+) -> None:
+    from agentkit.evals import _batch
+
+    monkeypatch.setattr(_batch, "POLL_S", 0.01)
+    real_wait = _batch._wait
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # Ctrl-C while polling
+        return real_wait(*args, **kwargs)
+
+    monkeypatch.setattr(_batch, "_wait", interrupted)
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review j1", "Review j2"])
+    with pytest.raises(KeyboardInterrupt):
+        evals.run(suite, progress=False, batch=True)
+    results = evals.run(suite, progress=False, batch=True)
+    created = [r for r in fake_api.requests if r.path == "/v1/messages/batches"]
+    assert len(created) == 1 and len(calls) == 2  # the same batch, polled again
+    assert all(s.status == "pass" for s in results.samples) and len(fake_api.batches.created) == 1
+    again = evals.run(suite, progress=False, batch=True)  # all recorded now: no batch at all
+    assert len([r for r in fake_api.requests if r.path == "/v1/messages/batches"]) == 1 and again.samples
+
+
+def test_batch_is_for_api_mode_and_failed_requests_are_asked_directly(
+    home, fake_api, tmp_path, agents, monkeypatch
+) -> None:
+    from agentkit.evals import _batch
+
+    monkeypatch.setattr(_batch, "POLL_S", 0.01)
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")], cases=["Review k1"], live_options={"mode": "claude-code"}
+    )
+    with pytest.raises(evals.SuiteError, match="--batch sends direct API requests"):
+        evals.run(suite, progress=False, batch=True)
+    flaky = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review k2 [[status:400]]", "Review k3"])
+    results = evals.run(flaky, progress=False, batch=True)
+    direct = [r for r in fake_api.requests if r.path == "/v1/messages"]
+    assert len(direct) == 1 and "Review k2" in json.dumps(direct[0].body)  # the errored one, asked again
+    assert [s.status for s in results.samples] == ["error", "pass"]
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\ncases: [{prompt: Review k4}]\n")
+    fake_api.batches.polls_to_end = 0
+    done = run_cli("eval", "suite.yaml", "--batch", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr

@@ -215,6 +215,7 @@ class Asker:
     def __post_init__(self) -> None:
         self.live_options = dict(self.live_options)
         self.gate = RateGate()
+        self.answered: dict[str, Reply] = {}  # answers got another way for this run (a batch): used first
         self._inflight: dict[str, threading.Lock] = {}  # one request per key at a time (see _once)
         self._inflight_lock = threading.Lock()
         accepted = inspect.signature(live.run).parameters
@@ -257,10 +258,9 @@ class Asker:
             return self._inflight.setdefault(key, threading.Lock())
 
     def answer_key(self, agent: Any, prompt: str, *, model: str | None, sample: int, max_tokens: int,
-                   temperature: float | None) -> str:  # fmt: skip
+                   temperature: float | None, files: Mapping[str, str] | None = None) -> str:  # fmt: skip
         resolved = live.resolve_model(agent.model, model)
-        return content_key(
-            "answer",
+        content: dict[str, Any] = dict(
             agent=agent.render(),
             model=resolved,
             prompt=prompt,
@@ -269,6 +269,9 @@ class Asker:
             sample=sample,
             options=self.live_options,
         )
+        if files:  # only when given: keys of suites without files stay what they were
+            content["files"] = dict(sorted(files.items()))
+        return content_key("answer", **content)
 
     def answer(
         self,
@@ -279,11 +282,21 @@ class Asker:
         sample: int,
         max_tokens: int,
         temperature: float | None,
+        files: Mapping[str, str] | None = None,
     ) -> Reply:
-        """One sample of `agent` on `prompt` (sample 0, 1, ...: each its own cached answer)."""
+        """One sample of `agent` on `prompt` (sample 0, 1, ...: each its own cached answer); `files` seed
+        Claude Code's working folder."""
         key = self.answer_key(
-            agent, prompt, model=model, sample=sample, max_tokens=max_tokens, temperature=temperature
+            agent,
+            prompt,
+            model=model,
+            sample=sample,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            files=files,
         )
+        if key in self.answered:
+            return self.answered[key]
         if not self.no_cache:
             stored = cache_get(key)
             if stored is not None:
@@ -301,6 +314,7 @@ class Asker:
                 no_cache=True,
                 max_retries=self.max_retries,
                 stop=self.stop,
+                **({"files": dict(files)} if files else {}),
                 **self.live_options,
             )
 

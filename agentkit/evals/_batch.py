@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,7 +56,7 @@ def _client(max_retries: int) -> Any:
 
 
 def answer_in_batch(
-    suite: Any, tasks: Sequence[Any], asker: Asker, *, progress: bool = True, poll_s: float = POLL_S
+    suite: Any, tasks: Sequence[Any], asker: Asker, *, progress: bool = True, poll_s: float | None = None
 ) -> int:
     """Answer the tasks' unrecorded samples through one batch; how many answers it stored."""
     if asker.mode != live.API:
@@ -95,7 +96,7 @@ def answer_in_batch(
                     json.dumps(len(requests)),
                 ),
             )
-        batch = _wait(client, batch_id, len(pending), asker, progress, poll_s)
+        batch = _wait(client, batch_id, len(pending), asker, progress, POLL_S if poll_s is None else poll_s)
         if batch is None:
             return 0  # stopped: the batch id stays stored, a later run resumes it
         stored = _collect(client, batch_id, custom, pending, asker)
@@ -159,5 +160,6 @@ def _collect(
             endpoint=endpoint(),
         )
         cache_put(key, "answer", reply.to_dict())
+        asker.answered[key] = replace(reply, cached=False)
         stored += 1
     return stored

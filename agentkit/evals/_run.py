@@ -66,6 +66,11 @@ def check_setup(suite: Suite, mode: str) -> None:
                 f"{a.type}{at} is judged from the tool calls of a Claude Code run: add `mode: claude-code` "
                 "to the suite (or pass mode='claude-code')"
             )
+    if mode != live.CLAUDE_CODE and any(c.files for c in suite.cases):
+        case = next(c for c in suite.cases if c.files)
+        raise SuiteError(
+            f"{case.id}: files are put in the working folder of a Claude Code run: add `mode: claude-code`"
+        )
     if any(a.base == "cost" for a in suite.assertions()):
         for version in suite.agents:
             for model in suite.models:
@@ -234,6 +239,7 @@ def evaluate_task(
             sample=task.sample,
             max_tokens=suite.max_tokens,
             temperature=suite.temperature,
+            files=task.case.files,
         )
     except (ReplayMiss, MissingKeyError):
         raise

@@ -17,6 +17,7 @@ the same built in Python.
         description: the empty list
         vars: {code: "def mean(xs): return sum(xs) / len(xs)"}
         threshold: 0.5        # optional: pass on the weighted score, not on every assertion
+        files: {diff.txt: "..."}   # claude-code mode: files in the agent's working folder
         assert:
           - {type: contains, value: ZeroDivisionError, metric: finds-bug}
           - {type: llm-rubric, value: Points out the empty-list case and proposes a fix}
@@ -47,7 +48,7 @@ from agentkit.evals._routing import RoutingSuite
 from agentkit.evals._template import render, render_text
 
 DEFAULT_CONCURRENCY = 4
-CASE_KEYS = ("id", "description", "prompt", "vars", "assert", "threshold")
+CASE_KEYS = ("id", "description", "prompt", "vars", "assert", "threshold", "files")
 
 AssertionLike = Assertion | Mapping[str, Any] | Callable[..., Any]
 
@@ -95,9 +96,17 @@ class Case:
     description: str = ""
     vars: Mapping[str, Any] = field(default_factory=dict)
     threshold: float | None = None
+    files: Mapping[str, str] = field(
+        default_factory=dict
+    )  # Claude Code mode: {path: text} in its working folder
 
     def __post_init__(self) -> None:
         name = self.id or "a case"
+        if not isinstance(self.files, Mapping) or not all(
+            isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in self.files.items()
+        ):
+            raise SuiteError(f"{name}: files must map relative paths to their text")
+        object.__setattr__(self, "files", dict(self.files))
         if not isinstance(self.prompt, str):
             raise SuiteError(f"{name}: prompt must be text, not {type(self.prompt).__name__}")
         if not isinstance(self.description, str):

@@ -277,9 +277,11 @@ class _Reader:
         if threshold is not None and not _fraction(threshold):
             raise self.fail(at("threshold"), f"threshold must be a number from 0 to 1, not {threshold!r}")
         asserts = self.assertions(item.get("assert", LocatedList()), at("assert"), base)
-        return _case(
-            f"{self.where}:{line}", prompt, asserts, case_id, line, description, variables, threshold
-        )
+        files = item.get("files", {})
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise self.fail(at("files"), "files must map relative paths to their text (path: text)")
+        fields = (prompt, asserts, case_id, line, description, variables, threshold, dict(files))
+        return _case(f"{self.where}:{line}", *fields)
 
     def assertions(self, value: Any, line: int | None, base: Path) -> tuple[Assertion, ...]:
         listed = self.sequence(value, "assert", line)
