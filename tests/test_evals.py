@@ -891,22 +891,25 @@ PYTHON_RULE = [  # (returned, threshold, passed, score): promptfoo's rule
 
 @pytest.mark.parametrize(("returned", "threshold", "passed", "score"), PYTHON_RULE)
 def test_python_checks_follow_one_return_rule(returned, threshold, passed, score) -> None:
-    from agentkit.evals._checks import check
+    from agentkit.evals._checks import AnswerFacts, check
 
-    result = check(evals.Assertion("python", lambda answer: returned, threshold=threshold), evals.Answer("x"))
+    result = check(
+        evals.Assertion("python", lambda answer: returned, threshold=threshold),
+        AnswerFacts("x", None, None, {}),
+    )
     assert (result.passed, result.score, result.error) == (passed, pytest.approx(score), None)
 
 
 def test_python_checks_accept_numpy_and_refuse_what_is_no_verdict() -> None:
     import numpy as np
 
-    from agentkit.evals._checks import check
+    from agentkit.evals._checks import AnswerFacts, check
 
     def returning(value):
         return lambda answer: value
 
     for value, passed in ((np.bool_(True), True), (np.float64(0.0), False), (np.int64(1), True)):
-        result = check(evals.Assertion("python", returning(value)), evals.Answer("x"))
+        result = check(evals.Assertion("python", returning(value)), AnswerFacts("x", None, None, {}))
         assert (result.passed, result.error) == (passed, None)
     for bad, why in (
         (None, "returned None"),
@@ -914,7 +917,7 @@ def test_python_checks_accept_numpy_and_refuse_what_is_no_verdict() -> None:
         ([1], "returned list"),
         (float("nan"), "finite"),
     ):
-        result = check(evals.Assertion("python", returning(bad)), evals.Answer("x"))
+        result = check(evals.Assertion("python", returning(bad)), AnswerFacts("x", None, None, {}))
         assert not result.passed and result.error is not None and why in result.error
 
 
@@ -937,9 +940,9 @@ def test_python_checks_accept_numpy_and_refuse_what_is_no_verdict() -> None:
     ],
 )
 def test_promptfoo_values_and_meanings(kind, value, answer, passed) -> None:
-    from agentkit.evals._checks import check
+    from agentkit.evals._checks import AnswerFacts, check
 
-    assert check(evals.Assertion(kind, value), evals.Answer(answer)).passed is passed
+    assert check(evals.Assertion(kind, value), AnswerFacts(answer, None, None, {})).passed is passed
 
 
 def test_promptfoo_values_are_read_from_yaml(tmp_path, agents) -> None:

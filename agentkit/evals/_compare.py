@@ -85,7 +85,11 @@ class Comparison:
                 text += f" With {plural(discordant, 'discordant case')} no difference can reach p < {ALPHA:g}: add cases."
             return text
         what = "pass rate" if self.metric == "pass" else "mean score"
-        unit = (lambda x: f"{x * 100:+.0f} points") if self.metric == "pass" else (lambda x: f"{x:+.2f}")
+        unit = (
+            (lambda x: f"{round(x * 100) + 0:+.0f} points")
+            if self.metric == "pass"
+            else (lambda x: f"{round(x, 2) + 0:+.2f}")
+        )
         shown = (lambda x: f"{x:.0%}") if self.metric == "pass" else (lambda x: f"{x:.2f}")
         over = f"{plural(self.cases, 'case')} x {plural(self.samples, 'sample')}"
         if self.a_better == self.b_better == 0:

@@ -179,9 +179,13 @@ class CaseChange:
 class RunDiff:
     """Run `a` against run `b`, case by case."""
 
-    a: str
+    a: str  # run ids ("" for results that were not stored)
     b: str
     changes: tuple[CaseChange, ...]
+    names: tuple[str, str] = ("", "")  # how the text calls the two runs (default: "run <id>")
+
+    def _name(self, which: int) -> str:
+        return self.names[which] or f"run {(self.a, self.b)[which]}"
 
     def _ids(self, change: str) -> list[str]:
         return [c.id for c in self.changes if c.change == change]
@@ -213,7 +217,7 @@ class RunDiff:
 
     def text(self) -> str:
         head = (
-            f"run {self.a} -> run {self.b}: {len(self.regressed)} regressed, {len(self.fixed)} fixed, "
+            f"{self._name(0)} -> {self._name(1)}: {len(self.regressed)} regressed, {len(self.fixed)} fixed, "
             f"{len(self.stayed)} stayed"
         )
         others = [c for c in self.changes if c.change in ("error", "only before", "only after")]
@@ -221,7 +225,8 @@ class RunDiff:
             head += f", {len(others)} not comparable"
         lines = [head]
         for title, change in (("Regressed", "regressed"), ("Fixed", "fixed"), ("Errors", "error"),
-                              ("Only in " + self.a, "only before"), ("Only in " + self.b, "only after")):  # fmt: skip
+                              ("Only in " + self._name(0), "only before"),
+                              ("Only in " + self._name(1), "only after")):  # fmt: skip
             rows = [c for c in self.changes if c.change == change]
             if rows:
                 lines.append(f"{title}:")
@@ -241,10 +246,11 @@ def _shown(passed: int, total: int, errors: int) -> str:
     return f"{passed}/{total}" + (f" ({errors}!)" if errors else "")
 
 
-def diff(a: str | StoredRun, b: str | StoredRun) -> RunDiff:
-    """Per case, what changed from run `a` to run `b`."""
-    first = a if isinstance(a, StoredRun) else load_run(a)
-    second = b if isinstance(b, StoredRun) else load_run(b)
+def diff(a: Any, b: Any, *, names: tuple[str, str] | None = None) -> RunDiff:
+    """Per case, what changed from run `a` to run `b`: each a run id (or a unique start of one), a
+    stored run, or EvalResults in hand. `names` says how the text calls them (default: their run ids)."""
+    first = load_run(a) if isinstance(a, str) else a
+    second = load_run(b) if isinstance(b, str) else b
     keys: dict[tuple[str, str, str], None] = {}
     for run in (first, second):
         for s in run.samples:
@@ -268,4 +274,8 @@ def diff(a: str | StoredRun, b: str | StoredRun) -> RunDiff:
             rate_a, rate_b = pa / ta, pb / tb
             change = "regressed" if rate_b < rate_a else "fixed" if rate_b > rate_a else "stayed"
         changes.append(CaseChange(name, _shown(pa, ta, ea), _shown(pb, tb, eb), change))
-    return RunDiff(first.run_id, second.run_id, tuple(changes))
+    shown = names or (
+        f"run {first.run_id}" if first.run_id else "before",
+        f"run {second.run_id}" if second.run_id else "after",
+    )
+    return RunDiff(first.run_id or "", second.run_id or "", tuple(changes), shown)

@@ -191,7 +191,7 @@ class EvalResults:
             for c in s.checks:
                 mark = "!" if c.error is not None else "✓" if c.passed else "✗"
                 lines.append(f"   {mark} {c.assertion}: {c.reason}")
-            if s.tool_calls or s.turns is not None:
+            if s.tool_calls or (s.turns or 0) > 1:  # a Claude Code run that used tools
                 names = ", ".join(str(t.get("name")) for t in s.tool_calls) or "none"
                 lines.append(f"   tool calls: {names} ({plural(s.turns or 0, 'turn')})")
             label = (
