@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -1714,3 +1715,12 @@ def test_batch_is_for_api_mode_and_failed_requests_are_asked_directly(
     fake_api.batches.polls_to_end = 0
     done = run_cli("eval", "suite.yaml", "--batch", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_readme_documents_every_built_in_assertion_type() -> None:
+    from agentkit.evals import _registry
+
+    section = (ROOT / "README.md").read_text("utf-8").split("## Evaluate agents", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {name for line in table for name in re.findall(r"`([a-z-]+)`", line.split("|")[1])}
+    assert {t.name for t in _registry.types() if t.builtin} <= documented
