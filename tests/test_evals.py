@@ -1724,3 +1724,47 @@ def test_the_readme_documents_every_built_in_assertion_type() -> None:
     table = [line for line in section.splitlines() if line.startswith("| `")]
     documented = {name for line in table for name in re.findall(r"`([a-z-]+)`", line.split("|")[1])}
     assert {t.name for t in _registry.types() if t.builtin} <= documented
+
+
+# == conversations ==================================================================================
+
+
+def test_a_conversation_is_answered_turn_by_turn_and_checked_per_turn(
+    home, fake_api, tmp_path, agents
+) -> None:
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nrepeat: 2\ncases:\n"
+        "  - id: chat\n    prompt: [Review the first file, Now the second file]\n    assert:\n"
+        "      - {type: contains, value: user=Review the first file, turn: 1}\n"
+        "      - {type: contains, value: user=Now the second file}\n"
+        "      - {type: not-contains, value: first, turn: -1}\n",
+    )
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert suite.cases[0].conversation == ("Review the first file", "Now the second file")
+    results = evals.run(suite, progress=False)
+    assert [s.status for s in results.samples] == ["pass", "pass"], results.samples[0].reason
+    assert fake_api.count == 4  # two turns per sample, each sample its own conversation
+    second = [
+        r.body for r in fake_api.requests if r.body["messages"][-1]["content"] == "Now the second file"
+    ][0]
+    first_answer = results.samples[0].conversation[0]["answer"]
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "user"]
+    assert second["messages"][:2] == [
+        {"role": "user", "content": "Review the first file"},
+        {"role": "assistant", "content": first_answer},
+    ]
+    sample = results.samples[0]
+    assert sample.answer.endswith("user=Now the second file") and len(sample.conversation) == 2
+    assert "turn 1: user: Review the first file" in results.detail("chat", "reviewer")
+    again = evals.run(suite, progress=False)
+    assert fake_api.count == 4 and all(s.cached for s in again.samples)  # every turn recorded
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\nmode: claude-code\ncases: [{prompt: [a, b]}]\n")
+    with pytest.raises(evals.SuiteError, match="a conversation runs through the API"):
+        evals.run(evals.load_suite(tmp_path / "suite.yaml"), progress=False)
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases: [{prompt: [a, b], assert: [{type: contains, value: x, turn: 3}]}]\n",
+    )
+    with pytest.raises(evals.SuiteError, match="checks turn 3, but the case has 2"):
+        evals.run(evals.load_suite(tmp_path / "suite.yaml"), progress=False)

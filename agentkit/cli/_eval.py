@@ -180,11 +180,10 @@ def run_(
 def runs_(fmt: str, limit: int) -> int:
     """List the stored runs, newest first: id, when, suite, samples passed, failed and errors."""
     from agentkit import evals
-    from agentkit.evals._report import records
 
     frame = evals.runs(limit)
     if fmt == "json":
-        echo_json({"runs": records(frame)})
+        echo_json({"runs": frame.astype(object).where(frame.notna(), None).to_dict(orient="records")})
     elif frame.empty:
         click.echo("no stored runs yet: agentkit eval SUITE stores one")
     else:

@@ -258,7 +258,8 @@ class Asker:
             return self._inflight.setdefault(key, threading.Lock())
 
     def answer_key(self, agent: Any, prompt: str, *, model: str | None, sample: int, max_tokens: int,
-                   temperature: float | None, files: Mapping[str, str] | None = None) -> str:  # fmt: skip
+                   temperature: float | None, files: Mapping[str, str] | None = None,
+                   history: Sequence[tuple[str, str]] = ()) -> str:  # fmt: skip
         resolved = live.resolve_model(agent.model, model)
         content: dict[str, Any] = dict(
             agent=agent.render(),
@@ -271,6 +272,8 @@ class Asker:
         )
         if files:  # only when given: keys of suites without files stay what they were
             content["files"] = dict(sorted(files.items()))
+        if history:  # a conversation's earlier turns (user, answer)
+            content["history"] = [list(turn) for turn in history]
         return content_key("answer", **content)
 
     def answer(
@@ -283,9 +286,10 @@ class Asker:
         max_tokens: int,
         temperature: float | None,
         files: Mapping[str, str] | None = None,
+        history: Sequence[tuple[str, str]] = (),
     ) -> Reply:
         """One sample of `agent` on `prompt` (sample 0, 1, ...: each its own cached answer); `files` seed
-        Claude Code's working folder."""
+        Claude Code's working folder; `history` holds a conversation's earlier (user, answer) turns."""
         key = self.answer_key(
             agent,
             prompt,
@@ -294,6 +298,7 @@ class Asker:
             max_tokens=max_tokens,
             temperature=temperature,
             files=files,
+            history=history,
         )
         if key in self.answered:
             return self.answered[key]
@@ -315,6 +320,7 @@ class Asker:
                 max_retries=self.max_retries,
                 stop=self.stop,
                 **({"files": dict(files)} if files else {}),
+                **({"history": list(history)} if history else {}),
                 **self.live_options,
             )
 

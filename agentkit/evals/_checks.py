@@ -23,7 +23,7 @@ from agentkit.evals._isolate import run_isolated
 from agentkit.evals._records import Answer, Check
 from agentkit.evals._registry import AssertionType, did_you_mean, lookup, type_names, types
 
-COMMON_KEYS = ("type", "value", "weight", "threshold", "metric", "timeout")
+COMMON_KEYS = ("type", "value", "weight", "threshold", "metric", "timeout", "turn")
 DEFAULT_CHECK_TIMEOUT_S = (
     10.0  # a check's own work (user code, a regular expression); per suite: check_timeout
 )
@@ -55,6 +55,7 @@ class Assertion:
     line: int | None = None  # where it is written in the suite file
     metric: str | None = None  # a named metric this check's score counts towards
     timeout: float | None = None  # seconds the check may take (default: the suite's check_timeout)
+    turn: int | None = None  # a conversation: the answer it checks (1, 2, ...; -1 the last, the default)
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -131,6 +132,11 @@ def validate(a: Any, where: str | None) -> Any:
             raise SuiteError(f"{at}{a.type}: threshold applies to scored types only ({', '.join(scored)})")
     if a.model is not None and "model" not in kind.keys:
         raise SuiteError(f"{at}{a.type}: model applies to llm-rubric only (the grader's model)")
+    turn = getattr(a, "turn", None)
+    if turn is not None and (isinstance(turn, bool) or not isinstance(turn, int) or turn == 0):
+        raise SuiteError(
+            f"{at}{a.type}: turn is the answer of a conversation to check (1, 2, ... or -1), not {turn!r}"
+        )
     if a.metric is not None and (not isinstance(a.metric, str) or not a.metric.strip()):
         raise SuiteError(f"{at}{a.type}: metric must be a name (text), not {a.metric!r}")
     if a.timeout is not None and not (_finite(a.timeout) and a.timeout > 0):

@@ -191,6 +191,11 @@ class EvalResults:
             for c in s.checks:
                 mark = "!" if c.error is not None else "✓" if c.passed else "✗"
                 lines.append(f"   {mark} {c.assertion}: {c.reason}")
+            for number, turn in enumerate(s.conversation[:-1], start=1):  # a conversation's earlier turns
+                lines.append(f"   turn {number}: user: {turn['user']}")
+                lines.extend(f"     {line}" for line in (turn["answer"] or "(empty)").splitlines())
+            if s.conversation:
+                lines.append(f"   turn {len(s.conversation)}: user: {s.conversation[-1]['user']}")
             if s.tool_calls or (s.turns or 0) > 1:  # a Claude Code run that used tools
                 names = ", ".join(str(t.get("name")) for t in s.tool_calls) or "none"
                 lines.append(f"   tool calls: {names} ({plural(s.turns or 0, 'turn')})")

@@ -71,6 +71,14 @@ def check_setup(suite: Suite, mode: str) -> None:
         raise SuiteError(
             f"{case.id}: files are put in the working folder of a Claude Code run: add `mode: claude-code`"
         )
+    for case in suite.cases:
+        if case.conversation and mode != live.API:
+            raise SuiteError(f"{case.id}: a conversation runs through the API: remove `mode: {mode}`")
+        for a in suite.asserts_for(case):
+            if a.turn is not None and abs(a.turn) > max(1, len(case.conversation)):
+                raise SuiteError(
+                    f"{case.id}: {a.type} checks turn {a.turn}, but the case has {max(1, len(case.conversation))}"
+                )
     if any(a.base == "cost" for a in suite.assertions()):
         for version in suite.agents:
             for model in suite.models:
@@ -231,55 +239,80 @@ def evaluate_task(
     except a missing key (every other sample would fail the same way) and replay misses."""
     agent = task.version.agent
     axis = task.model or OWN_MODEL
-    try:
-        reply = asker.answer(
-            agent,
-            task.case.prompt,
-            model=task.model,
-            sample=task.sample,
-            max_tokens=suite.max_tokens,
-            temperature=suite.temperature,
-            files=task.case.files,
+    turns = task.case.conversation or (task.case.prompt,)
+    replies: list[Reply] = []
+    for turn in turns:  # a conversation: each answer is the history of the next turn
+        try:
+            reply = asker.answer(
+                agent,
+                turn,
+                model=task.model,
+                sample=task.sample,
+                max_tokens=suite.max_tokens,
+                temperature=suite.temperature,
+                files=task.case.files,
+                history=[(t, r.text) for t, r in zip(turns, replies, strict=False)],
+            )
+        except (ReplayMiss, MissingKeyError):
+            raise
+        except LiveError as e:
+            return _error(task, axis, live.resolve_model(agent.model, task.model), str(e), *replies[-1:])
+        if not reply.complete:
+            return _error(task, axis, reply.model, f"the answer was cut short: {reply.error}", reply)
+        replies.append(reply)
+    conversation = tuple({"user": t, "answer": r.text} for t, r in zip(turns, replies, strict=True))
+
+    def answer_of(index: int) -> Answer:
+        reply = replies[index]
+
+        def ask(
+            system_prompt: str, message: str, model: str
+        ) -> tuple[str, str, str, bool, float | None, str]:
+            graded = asker.ask_grader(
+                GraderAgent(system_prompt), message, model, GRADER_MAX_TOKENS, reply.run_id
+            )
+            if not graded.complete:
+                raise LiveError(f"the grader's answer was cut short: {graded.error}")
+            return graded.text, graded.model, graded.source, graded.cached, graded.cost_usd, graded.run_id
+
+        context = {
+            "prompt": turns[index],
+            "case": task.case.id,
+            "description": task.case.description,
+            "vars": dict(task.case.vars),
+            "version": task.version.label,
+            "agent": agent.name,
+            "model": reply.model,
+            "sample": task.sample,
+            "cost_usd": reply.cost_usd,
+            "latency_s": reply.latency_s,
+            "output_tokens": reply.output_tokens,
+            "tool_calls": [dict(c) for c in reply.tool_calls],
+            "turns": reply.turns,
+            "conversation": [dict(t) for t in conversation[: index + 1]],
+        }
+        return Answer(
+            reply.text,
+            reply.cost_usd,
+            reply.latency_s,
+            context,
+            reply.tool_calls,
+            reply.turns,
+            reply.mode,
+            GraderAccess(suite.grader_model, suite.grader_prompt, ask),
         )
-    except (ReplayMiss, MissingKeyError):
-        raise
-    except LiveError as e:
-        return _error(task, axis, live.resolve_model(agent.model, task.model), str(e))
-    if not reply.complete:
-        return _error(task, axis, reply.model, f"the answer was cut short: {reply.error}", reply)
 
-    def ask(system_prompt: str, message: str, model: str) -> tuple[str, str, str, bool, float | None, str]:
-        graded = asker.ask_grader(GraderAgent(system_prompt), message, model, GRADER_MAX_TOKENS, reply.run_id)
-        if not graded.complete:
-            raise LiveError(f"the grader's answer was cut short: {graded.error}")
-        return graded.text, graded.model, graded.source, graded.cached, graded.cost_usd, graded.run_id
-
-    context = {
-        "prompt": task.case.prompt,
-        "case": task.case.id,
-        "description": task.case.description,
-        "vars": dict(task.case.vars),
-        "version": task.version.label,
-        "agent": agent.name,
-        "model": reply.model,
-        "sample": task.sample,
-        "cost_usd": reply.cost_usd,
-        "latency_s": reply.latency_s,
-        "output_tokens": reply.output_tokens,
-        "tool_calls": [dict(c) for c in reply.tool_calls],
-        "turns": reply.turns,
-    }
-    answer = Answer(
-        reply.text,
-        reply.cost_usd,
-        reply.latency_s,
-        context,
-        reply.tool_calls,
-        reply.turns,
-        reply.mode,
-        GraderAccess(suite.grader_model, suite.grader_prompt, ask),
-    )
-    checks = [check(a, answer, timeout=suite.check_timeout, stop=stop) for a in suite.asserts_for(task.case)]
+    answers = [answer_of(i) for i in range(len(replies))]
+    checks = [
+        check(
+            a,
+            answers[-1 if a.turn is None else a.turn - 1 if a.turn > 0 else a.turn],  # turn 1 is answers[0]
+            timeout=suite.check_timeout,
+            stop=stop,
+        )
+        for a in suite.asserts_for(task.case)
+    ]
+    reply = replies[-1]
     weights = sum(c.weight for c in checks)
     score = sum(c.score * c.weight for c in checks) / weights if weights else 1.0
     grades = [c.grade for c in checks if c.grade is not None]
@@ -305,11 +338,11 @@ def evaluate_task(
         answer=reply.text,
         checks=tuple(checks),
         error=error,
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
-        cost_usd=reply.cost_usd,
+        input_tokens=_sum(r.input_tokens for r in replies),
+        output_tokens=_sum(r.output_tokens for r in replies),
+        cost_usd=_sum(r.cost_usd for r in replies),
         grader_cost_usd=grader_cost,
-        latency_s=reply.latency_s,
+        latency_s=_sum(r.latency_s for r in replies),
         cached=reply.cached,
         source=reply.source,
         run_id=reply.run_id,
@@ -317,7 +350,14 @@ def evaluate_task(
         tool_calls=tuple(dict(c) for c in reply.tool_calls),
         turns=reply.turns,
         vars=dict(task.case.vars),
+        conversation=conversation if task.case.conversation else (),
     )
+
+
+def _sum(values: Iterable[Any]) -> Any:
+    """The total of a conversation's numbers; None when one of them is unknown."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
 
 
 def _error(task: Task, axis: str, model: str, message: str, reply: Reply | None = None) -> SampleResult:

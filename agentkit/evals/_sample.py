@@ -45,6 +45,7 @@ class SampleResult:
     tool_calls: tuple[dict[str, Any], ...] = ()  # Claude Code mode: the agent's tool calls, in order
     turns: int | None = None
     vars: dict[str, Any] = field(default_factory=dict)  # the case's vars
+    conversation: tuple[dict[str, str], ...] = ()  # a conversation: each turn's {"user", "answer"}
 
     @property
     def passed(self) -> bool:
@@ -86,6 +87,7 @@ class SampleResult:
             "run_id": self.run_id,
             "tool_calls": list(self.tool_calls),
             "turns": self.turns,
+            "conversation": [dict(t) for t in self.conversation],
         }
 
     @classmethod
@@ -104,6 +106,7 @@ class SampleResult:
         fields["tool_calls"] = tuple(fields.get("tool_calls") or ())
         fields["vars"] = dict(fields.get("vars") or {})
         fields["description"] = fields.get("description") or ""
+        fields["conversation"] = tuple(fields.get("conversation") or ())
         return cls(**fields, checks=tuple(checks))
 
 

@@ -18,6 +18,9 @@ the same built in Python.
         vars: {code: "def mean(xs): return sum(xs) / len(xs)"}
         threshold: 0.5        # optional: pass on the weighted score, not on every assertion
         files: {diff.txt: "..."}   # claude-code mode: files in the agent's working folder
+      - id: follow-up
+        prompt: [Review this diff, Now fix what you found]   # a conversation: user turns, in order
+        assert: [{type: contains, value: fixed}, {type: contains, value: bug, turn: 1}]
         assert:
           - {type: contains, value: ZeroDivisionError, metric: finds-bug}
           - {type: llm-rubric, value: Points out the empty-list case and proposes a fix}
@@ -89,19 +92,26 @@ class Case:
     `threshold` makes a sample pass on its weighted score (>= threshold) instead of on every assertion.
     """
 
-    prompt: str = ""  # empty: the suite's prompt template, filled with `vars`
+    prompt: str = ""  # empty: the suite's prompt template, filled with `vars`; a list: a conversation
     asserts: tuple[Assertion, ...] = ()
     id: str = ""  # set by the Suite when empty: case-1, case-2, ...
     line: int | None = None
     description: str = ""
     vars: Mapping[str, Any] = field(default_factory=dict)
     threshold: float | None = None
-    files: Mapping[str, str] = field(
-        default_factory=dict
-    )  # Claude Code mode: {path: text} in its working folder
+    # Claude Code mode: {relative path: text} put in the agent's working folder
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    conversation: tuple[str, ...] = ()  # the user's turns when the prompt is a list (the prompt: the last)
 
     def __post_init__(self) -> None:
         name = self.id or "a case"
+        if isinstance(self.prompt, list | tuple):
+            turns = tuple(self.prompt)
+            if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
+                raise SuiteError(f"{name}: a conversation is a list of non-empty user turns")
+            object.__setattr__(self, "conversation", turns if len(turns) > 1 else ())
+            object.__setattr__(self, "prompt", turns[-1])
         if not isinstance(self.files, Mapping) or not all(
             isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in self.files.items()
         ):
@@ -189,11 +199,12 @@ class Suite:
         template = case.prompt or self.prompt
         if not template:
             raise SuiteError(f"{case.id}: the case has no prompt, and the suite has no prompt template")
-        prompt = render_text(template, case.vars, f"{where}the prompt ")
-        if not prompt.strip():
+        turns = [render_text(t, case.vars, f"{where}the prompt ") for t in (case.conversation or (template,))]
+        if not all(t.strip() for t in turns):
             raise SuiteError(f"{case.id}: the prompt is empty once its vars are filled in")
         filled = tuple(_fill_assertion(a, case.vars, where) for a in asserts)
-        return replace(case, prompt=prompt), filled
+        conversation = tuple(turns) if case.conversation else ()
+        return replace(case, prompt=turns[-1], conversation=conversation), filled
 
     @property
     def versions(self) -> list[str]:

@@ -258,7 +258,16 @@ class _Reader:
         at = item.key_lines.get
         if "prompt" not in item and template is None:
             raise self.fail(line, "a case needs a prompt (or the suite a prompt template and the case vars)")
-        prompt = self.text(item["prompt"], "prompt", at("prompt")) if "prompt" in item else ""
+        prompt: Any = ""
+        if isinstance(item.get("prompt"), LocatedList):  # a conversation: the user's turns
+            listed = item["prompt"]
+            prompt = [
+                self.text(t, "a turn of the conversation", listed.item_lines[i]) for i, t in enumerate(listed)
+            ]
+            if not prompt:
+                raise self.fail(at("prompt"), "prompt is an empty conversation")
+        elif "prompt" in item:
+            prompt = self.text(item["prompt"], "prompt", at("prompt"))
         case_id = item.get("id", f"case-{index + 1}")
         if isinstance(case_id, int) and not isinstance(case_id, bool):
             case_id = str(case_id)
@@ -299,7 +308,7 @@ class _Reader:
             item = self.mapping(raw, "an assertion", (*COMMON_KEYS, *own), at)
             fields = {k: item[k] for k in (*COMMON_KEYS, "model") if k in item}
             fields.setdefault("weight", 1.0)
-            for key in ("threshold", "model", "metric", "timeout", "value"):
+            for key in ("threshold", "model", "metric", "timeout", "value", "turn"):
                 fields.setdefault(key, None)
             options = {k: item[k] for k in own if k in item and k not in ("threshold", "model")}
             validate(SimpleNamespace(**fields, options=options, line=at), self.where)

@@ -141,7 +141,14 @@ def stream(
     params: dict[str, Any] = {
         "model": spec.model,
         "max_tokens": spec.max_tokens,
-        "messages": [{"role": "user", "content": spec.prompt}],
+        "messages": [
+            *(
+                {"role": role, "content": text}
+                for turn in spec.history
+                for role, text in zip(("user", "assistant"), turn, strict=True)
+            ),
+            {"role": "user", "content": spec.prompt},
+        ],
         "stream": True,
     }
     system = spec.agent.prompt

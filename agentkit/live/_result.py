@@ -138,6 +138,7 @@ class RunSpec:
     max_cost_usd: float | None
     permission_mode: str
     files: tuple[tuple[str, str], ...]  # (relative path, text) seeded into Claude Code's working folder
+    history: tuple[tuple[str, str], ...] = ()  # earlier (user, assistant) turns of a conversation (api mode)
 
 
 @dataclass(slots=True)
