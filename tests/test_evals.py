@@ -1768,3 +1768,33 @@ def test_a_conversation_is_answered_turn_by_turn_and_checked_per_turn(
     )
     with pytest.raises(evals.SuiteError, match="checks turn 3, but the case has 2"):
         evals.run(evals.load_suite(tmp_path / "suite.yaml"), progress=False)
+
+
+def test_the_standalone_stand_in_plays_scripted_answers(tmp_path, agents) -> None:
+    (tmp_path / "answers.yaml").write_text(
+        '- {user: "Review m1", answers: ["(stand-in answer) first", "(stand-in answer) second"]}\n'
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agentkit._oracle.standin", "--answers", str(tmp_path / "answers.yaml")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        base_url = server.stdout.readline().strip().split("=", 1)[1]
+        write_suite(tmp_path, "agents: [agents/reviewer.md]\nrepeat: 2\ncases: [{prompt: Review m1}]\n")
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "ANTHROPIC_BASE_URL": base_url,
+            "AGENTKIT_HOME": str(tmp_path / "h"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "agentkit", "eval", "suite.yaml", "--format", "json"],
+            cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        answers = sorted(r["answer"] for r in json.loads(done.stdout)["results"])
+        assert answers == ["(stand-in answer) first", "(stand-in answer) second"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
