@@ -309,6 +309,12 @@ class Asker:
         if live.replaying():
             raise ReplayMiss(f"sample {sample + 1} is not recorded")
 
+        extra: dict[str, Any] = dict(self.live_options)
+        if files:
+            extra["files"] = dict(files)
+        if history:
+            extra["history"] = list(history)
+
         def attempt() -> Any:
             return live.run(
                 agent,
@@ -319,9 +325,7 @@ class Asker:
                 no_cache=True,
                 max_retries=self.max_retries,
                 stop=self.stop,
-                **({"files": dict(files)} if files else {}),
-                **({"history": list(history)} if history else {}),
-                **self.live_options,
+                **extra,
             )
 
         result = Reply.from_run(self._with_retries(attempt, lambda r: bool(r.complete)))

@@ -279,7 +279,9 @@ def extract_json(text: str) -> tuple[Any, str | None]:
     try:
         return json.loads(text.strip()), None
     except ValueError as e:
-        whole_error = f"{e.msg} (line {e.lineno}, column {e.colno})" if hasattr(e, "msg") else str(e)
+        whole_error = (
+            f"{e.msg} (line {e.lineno}, column {e.colno})" if isinstance(e, json.JSONDecodeError) else str(e)
+        )
     for block in _FENCE.findall(text):
         try:
             return json.loads(block), None

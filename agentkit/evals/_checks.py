@@ -233,7 +233,7 @@ def _from_mapping(
     if score is not None and (isinstance(score, bool) or not _finite(score)):
         raise NoVerdict(f"returned 'score': {score!r}, not a finite number")
     if score is None:
-        score = float(passed)
+        score = float(bool(passed))
     if passed is None:
         passed = score >= threshold if threshold is not None else score > 0
     elif threshold is not None and score < threshold:

@@ -263,8 +263,8 @@ def diff(a: Any, b: Any, *, names: tuple[str, str] | None = None) -> RunDiff:
         before = [s for s in first.samples if (s.model_axis, s.version, s.case) == (model, version, case)]
         after = [s for s in second.samples if (s.model_axis, s.version, s.case) == (model, version, case)]
         if not before or not after:
-            shown = _shown(*_tally(before or after))
-            changes.append(CaseChange(name, shown if before else "-", shown if after else "-",
+            counted = _shown(*_tally(before or after))
+            changes.append(CaseChange(name, counted if before else "-", counted if after else "-",
                                       "only before" if before else "only after"))  # fmt: skip
             continue
         (pa, ta, ea), (pb, tb, eb) = _tally(before), _tally(after)

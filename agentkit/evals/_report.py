@@ -134,13 +134,12 @@ def to_junit(results: Any) -> str:
                 "failures": sum(s.status == "fail" for s in samples),
                 "errors": sum(s.status == "error" for s in samples),
             }
-            suite = ET.SubElement(
-                root,
-                "testsuite",
-                name=_where(results, version, axis),
-                time=f"{sum(s.latency_s or 0 for s in samples):.3f}",
+            attributes = {
+                "name": _where(results, version, axis),
+                "time": f"{sum(s.latency_s or 0 for s in samples):.3f}",
                 **{k: str(v) for k, v in counts.items()},
-            )
+            }
+            suite = ET.SubElement(root, "testsuite", attributes)
             for key, value in counts.items():
                 totals[key] += value
             for s in samples:

@@ -102,7 +102,9 @@ class SampleResult:
                     c.get("error"), c.get("metric"),
                 )
             )  # fmt: skip
-        fields = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data and k != "checks"}
+        fields: dict[str, Any] = {
+            k: data.get(k) for k in cls.__dataclass_fields__ if k in data and k != "checks"
+        }
         fields["tool_calls"] = tuple(fields.get("tool_calls") or ())
         fields["vars"] = dict(fields.get("vars") or {})
         fields["description"] = fields.get("description") or ""

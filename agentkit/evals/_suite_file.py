@@ -127,7 +127,7 @@ class _Reader:
         options: dict[str, Any] = {}
         if "mode" in top:
             options["mode"] = self.text(top["mode"], "mode", at("mode"))
-        numbers = {}
+        numbers: dict[str, Any] = {}
         for key, default in (
             ("repeat", 1),
             ("concurrency", DEFAULT_CONCURRENCY),

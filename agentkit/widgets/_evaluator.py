@@ -377,7 +377,7 @@ class Evaluator(Panel):
 
         table = results.summary()
         table = table[table["model_axis"] == self.model.value]
-        shown = {  # the columns a person compares versions by; summary() has them all
+        columns = {  # the columns a person compares versions by; summary() has them all
             "version": table["version"],
             "model": table["model"],
             "passed": [f"{p} of {n}" for p, n in zip(table["passed"], table["samples"], strict=True)],
@@ -391,7 +391,7 @@ class Evaluator(Panel):
             "cost USD": table["cost_usd"].round(4),
             "answers from": table["source"],
         }
-        self.summary.value = frame_html(pd.DataFrame(shown))
+        self.summary.value = frame_html(pd.DataFrame(columns))
         self.routing.value = "" if results.routing is None else self._routing_html(results.routing)
         self.refresh_verdict()
         if self.baseline is not None:
