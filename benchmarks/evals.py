@@ -9,7 +9,9 @@ frameworks, install each into its own scratch venv first (never into the project
     python benchmarks/evals.py --venv inspect_ai=/tmp/evalweigh-inspect --venv deepeval=/tmp/evalweigh-deepeval \
         --empty /tmp/evalweigh-empty
 
-Measured: import time (a fresh interpreter each time, best of --repeat), and for the frameworks the
+Measured: import time (a fresh interpreter each time, best of --repeat), whether jsonschema is imported
+with agentkit.evals (it should be imported only when a json check with a schema runs), what one user
+check costs in its own process against a built-in check in process, and for the frameworks the
 install weight (site-packages on disk and distributions, minus an empty venv's, and how many of those
 distributions agentkit's own environment does not already have). Then a suite of 3 versions x 6 cases x
 3 samples with an llm-rubric per case against the stand-in Messages API (in a subprocess): the first run
@@ -80,6 +82,33 @@ def run_suite() -> tuple[float, float, int]:
     return t1 - t0, t2 - t1, len(first.samples)
 
 
+def jsonschema_on_import() -> tuple[bool, float]:
+    """Does `import agentkit.evals` import jsonschema, and what does jsonschema cost on its own?"""
+    code = "import sys, agentkit.evals; print('jsonschema' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout
+    return imported.strip() == "True", import_time(sys.executable, "jsonschema", 3, env)
+
+
+def check_cost(n: int = 200) -> tuple[float, float]:
+    """Seconds per check: a python check (run in its own forked process, with a time limit) and a
+    built-in `contains` (in process)."""
+    from agentkit import evals
+    from agentkit.evals._checks import check
+
+    answer = evals.Answer("The function raises ZeroDivisionError on an empty list.")
+    timings = []
+    for assertion in (
+        evals.Assertion("python", lambda text: "Zero" in text),
+        evals.Assertion("contains", "Zero"),
+    ):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            check(assertion, answer)
+        timings.append((time.perf_counter() - t0) / n)
+    return timings[0], timings[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -92,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     with_evals = import_time(sys.executable, "agentkit.evals", args.repeat, env)
     print(f"import agentkit          {base * 1000:7.0f} ms")
     print(f"import agentkit.evals   {with_evals * 1000:7.0f} ms  (+{(with_evals - base) * 1000:.0f} ms)")
+    imported, schema_s = jsonschema_on_import()
+    print(
+        f"import agentkit.evals imports jsonschema: {imported} (import jsonschema alone: {schema_s * 1000:.0f} ms)"
+    )
+    isolated, inline = check_cost()
+    print(
+        f"a python check (forked, time-limited) {isolated * 1000:.2f} ms; a contains check {inline * 1000:.3f} ms"
+    )
 
     ours = distributions(sys.executable)
     empty_mb = disk_mb(site_packages(args.empty)) if args.empty else 0.0

@@ -50,6 +50,13 @@ def cli_reference() -> str:
         command = cli.get_command(root, name)
         assert command is not None
         parts += [f"## agentkit {name}", "", "```text", help_of(command, name, root).rstrip(), "```", ""]
+        if isinstance(command, click.Group):  # its subcommands, each with its own help
+            group = click.Context(command, info_name=name, parent=root, help_option_names=["-h", "--help"])
+            for sub in command.list_commands(group):
+                subcommand = command.get_command(group, sub)
+                assert subcommand is not None
+                text = help_of(subcommand, sub, group).rstrip()
+                parts += [f"### agentkit {name} {sub}", "", "```text", text, "```", ""]
     return "\n".join(parts)
 
 

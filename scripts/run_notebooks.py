@@ -16,7 +16,8 @@ against the API to fill them (with 04, also the README's `agentkit try` examples
 ANTHROPIC_API_KEY is set, else the local stand-in Messages API of the test suite (its answers are
 deterministic, so pytest, which also runs 04 against the stand-in, sees the same text; 05 replays its
 recordings under pytest too). Every result recorded from the stand-in says "stand-in API — not Claude's
-answer".
+answer". A `stand-in-answers.yaml` in a notebook's recordings folder scripts the stand-in's answers for
+that notebook (05 has one, so that its evaluation shows what a mixed result looks like).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ RECORDED = {
     "06-route.ipynb": RECORDINGS / "06-route",
 }
 TIMEOUT_S = 600
+# A notebook's recordings folder may hold scripted answers for the stand-in (see agentkit._oracle.standin,
+# "Scripted answers"): recorded against the stand-in, that notebook then shows them, labelled as its.
+STAND_IN_ANSWERS = "stand-in-answers.yaml"
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -140,6 +144,12 @@ def record(names: list[str]) -> None:
 
         with FakeMessagesAPI() as api:
             print(f"recording {name} against the fake Messages API at {api.base_url}")
+            scripted = home / STAND_IN_ANSWERS
+            if scripted.is_file():  # a demo that shows a mixed result: the stand-in's answers, scripted
+                from agentkit._oracle.standin import load_answers
+
+                api.answer_with(load_answers(str(scripted)))
+                print(f"  with the scripted stand-in answers of {scripted.relative_to(ROOT)}")
             env = {**env, "ANTHROPIC_BASE_URL": api.base_url, "ANTHROPIC_API_KEY": FAKE_KEY}
             execute(NOTEBOOKS / name, env)
             if readme:

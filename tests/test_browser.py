@@ -198,7 +198,7 @@ def check_evaluate(page: Any, ctx: dict[str, Any]) -> None:
     status = page.locator(".agentkit-eval-status").first
     expect(status).to_contain_text("done: 54 samples", timeout=60_000)
     cell = page.locator(".agentkit-eval-matrix button[title='sql-injection x code-reviewer']").first
-    expect(cell).to_have_text("0/3")
+    expect(cell).to_have_text("3/3")
     cell.click()
     detail = page.locator(".agentkit-eval-detail").first
     expect(detail).to_contain_text("sql-injection x code-reviewer (claude-sonnet-5-5)", timeout=30_000)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,8 +20,8 @@ import pytest
 
 import agentkit
 from agentkit import evals, live
+from agentkit.evals import EvalResults, SampleResult
 from agentkit.evals._grader import GRADER_MARKER, grader_message, parse_verdict
-from agentkit.evals._results import EvalResults, SampleResult
 from agentkit.evals._stats import smallest_p
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,7 +291,7 @@ def test_limits_python_checks_and_not_json() -> None:
 
     scored = check(evals.Assertion("python", graded, threshold=0.2), facts)
     assert (scored.passed, scored.score, scored.reason) == (True, 0.25, "c1: a quarter")
-    assert not check(evals.Assertion("python", graded), facts).passed  # default threshold 0.5
+    assert check(evals.Assertion("python", graded), facts).passed  # promptfoo's rule: a score above 0 passes
     as_dict = check(evals.Assertion("python", lambda a: {"pass": False, "reason": "no"}), facts)
     assert (as_dict.passed, as_dict.score, as_dict.reason) == (False, 0.0, "no")
 
@@ -614,7 +616,7 @@ def test_paired_comparison_with_repeats_uses_the_permutation_test() -> None:
     summary = results.summary().set_index("version")
     assert summary.loc["A", "flaky"] == 2 and summary.loc["A", "cases_all_pass"] == 1
     assert summary.loc["B", "pass_rate"] == pytest.approx(11 / 12)
-    low, high = evals.wilson(11, 12)
+    low, high = evals.wilson(11 / 3, 4)  # cases are the unit: 4 cases, at their pass rates 1, 2/3, 1, 1
     assert (summary.loc["B", "ci_low"], summary.loc["B", "ci_high"]) == pytest.approx((low, high))
     assert results.matrix().loc["c1", "A"] == "0/3" and results.matrix().loc["c1", "B"] == "2/3"
 
@@ -726,7 +728,7 @@ def test_the_eval_command_gates_on_the_pass_rate(home, fake_api, tmp_path, agent
     assert len(data["results"]) == 4 and data["summary"]["ok"] is False
     assert "agentkit eval: strict: pass rate 50% is below the minimum 75%" in failing.stderr
     junit = run_cli("eval", "suite.yaml", "--format", "junit", cwd=tmp_path)
-    assert junit.returncode == 0 and ET.fromstring(junit.stdout).get("failures") == "1"
+    assert junit.returncode == 1 and ET.fromstring(junit.stdout).get("failures") == "1"  # gated by default
 
 
 def test_the_eval_command_errors(tmp_path, agents) -> None:
@@ -734,8 +736,9 @@ def test_the_eval_command_errors(tmp_path, agents) -> None:
         tmp_path, "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert: [{type: nope}]\n"
     )
     broken = run_cli("eval", "suite.yaml", cwd=tmp_path)
-    assert broken.returncode == 1
+    assert broken.returncode == 2  # a suite that cannot run
     assert broken.stderr.startswith("agentkit eval: suite.yaml:4: unknown assertion type 'nope'")
+    assert broken.stderr.count("\n") == 1
     missing = run_cli("eval", "nowhere.yaml", cwd=tmp_path)
     assert missing.returncode == 2
     bad = run_cli("eval", "suite.yaml", "--min-pass-rate", "1.5", cwd=tmp_path)
@@ -805,3 +808,993 @@ def test_a_suite_runs_in_claude_code_mode_too(home, fake_api, agents, claude_cod
     # Claude Code sends the agent's model far more than the body: the identity line, its notes, context.
     assert through_claude_code.samples[0].input_tokens > 2 * direct.samples[0].input_tokens
     assert through_claude_code.samples[0].source == "stand-in"
+
+
+# == issue 22, "Fix": numbers that can be trusted ======================================================
+
+
+def test_answers_are_cached_per_endpoint_and_replay_reads_any(home, fake_api, agents, monkeypatch) -> None:
+    from agentkit._oracle.standin import FakeMessagesAPI
+
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review q"], repeat=2)
+    first = evals.run(suite, progress=False)
+    assert fake_api.count == 2 and not any(s.cached for s in first.samples)
+    with FakeMessagesAPI() as other:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", other.base_url)
+        second = evals.run(
+            suite, progress=False
+        )  # another base URL: asked again, never the first one's answers
+        assert other.count == 2 and not any(s.cached for s in second.samples)
+        again = evals.run(suite, progress=False)
+        assert other.count == 2 and all(s.cached for s in again.samples)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("AGENTKIT_REPLAY", "1")
+    replayed = evals.run(suite, progress=False)  # replay sends nothing: any recording answers, labelled
+    assert all(s.cached and s.source == "stand-in" for s in replayed.samples)
+
+
+def test_latency_is_the_requests_own_time(home, fake_api, agents, monkeypatch) -> None:
+    import time
+
+    from agentkit.live import _api
+
+    real_client = _api.client
+
+    def slow_client(*args, **kwargs):  # the SDK's first import costs seconds: not the answer's latency
+        time.sleep(1.0)
+        return real_client(*args, **kwargs)
+
+    monkeypatch.setattr(_api, "client", slow_client)
+    sample = evals.run(evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review r"]), progress=False)
+    assert sample.samples[0].latency_s < 1.0
+
+
+def test_a_server_error_is_retried_for_that_request_alone(home, fake_api, agents) -> None:
+    from agentkit.evals._answers import Asker, Retry
+
+    agent = agentkit.load(agents / "reviewer.md")[0]
+    ask = dict(model=None, sample=0, max_tokens=100, temperature=None)
+    asker = Asker(no_cache=True, max_retries=0, retry=Retry(2, 0.01))
+    fake_api.script("status:500", "ok")
+    assert asker.answer(agent, "Review s", **ask).complete and fake_api.count == 2
+    assert asker.gate._until == 0.0  # a server error does not make every worker wait
+    fake_api.script("status:429", "ok")
+    assert asker.answer(agent, "Review s", **ask).complete
+    assert asker.gate._until > 0.0  # a rate limit does
+    fake_api.script("status:500", "status:500", "status:500")
+    failed = evals.run(
+        evals.Suite(agents=[agent], cases=["Review t"]),
+        progress=False,
+        max_retries=0,
+        retries=2,
+        retry_wait_s=0.01,
+    )
+    assert failed.samples[0].status == "error" and "HTTP 500" in failed.samples[0].error
+
+
+PYTHON_RULE = [  # (returned, threshold, passed, score): promptfoo's rule
+    (True, None, True, 1.0),
+    (False, None, False, 0.0),
+    (0.25, None, True, 0.25),  # a number without a threshold passes above 0
+    (0.0, None, False, 0.0),
+    (0.25, 0.5, False, 0.25),
+    (0.75, 0.5, True, 0.75),
+    ("true", None, True, 1.0),
+    ("FALSE", None, False, 0.0),
+    ("0.6", 0.5, True, 0.6),
+    ('{"pass": true, "score": 0.4, "reason": "ok"}', None, True, 0.4),
+    ({"pass": True, "score": 0.4}, 0.5, False, 0.4),  # a threshold over a mapping's score
+    ({"score": 0.7}, None, True, 0.7),
+    ({"pass": False}, None, False, 0.0),
+    ((0.9, "why"), 0.5, True, 0.9),
+]
+
+
+@pytest.mark.parametrize(("returned", "threshold", "passed", "score"), PYTHON_RULE)
+def test_python_checks_follow_one_return_rule(returned, threshold, passed, score) -> None:
+    from agentkit.evals._checks import AnswerFacts, check
+
+    result = check(
+        evals.Assertion("python", lambda answer: returned, threshold=threshold),
+        AnswerFacts("x", None, None, {}),
+    )
+    assert (result.passed, result.score, result.error) == (passed, pytest.approx(score), None)
+
+
+def test_python_checks_accept_numpy_and_refuse_what_is_no_verdict() -> None:
+    import numpy as np
+
+    from agentkit.evals._checks import AnswerFacts, check
+
+    def returning(value):
+        return lambda answer: value
+
+    for value, passed in ((np.bool_(True), True), (np.float64(0.0), False), (np.int64(1), True)):
+        result = check(evals.Assertion("python", returning(value)), AnswerFacts("x", None, None, {}))
+        assert (result.passed, result.error) == (passed, None)
+    for bad, why in (
+        (None, "returned None"),
+        ("maybe", "'maybe'"),
+        ([1], "returned list"),
+        (float("nan"), "finite"),
+    ):
+        result = check(evals.Assertion("python", returning(bad)), AnswerFacts("x", None, None, {}))
+        assert not result.passed and result.error is not None and why in result.error
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "answer", "passed"),
+    [
+        ("equals", "Done.", "Done.\n", False),  # promptfoo's equals: exact, white space included
+        ("equals", "Done.", "Done.", True),
+        ("starts-with", "Done", " Done", False),  # ... and so is starts-with
+        ("icontains", "STRASSE", "die strasse", True),  # lower-cased, as JavaScript's toLowerCase
+        ("contains", 42, "the answer is 42", True),  # a number is written as text
+        ("contains", 2.0, "2 items", True),  # as JavaScript writes 2.0
+        ("contains-any", "red, green", "it is green", True),  # a comma-separated text
+        ("contains-all", 'a, "b,c"', "a and b,c", True),  # quoted fields keep their commas
+        ("contains-all", 'a, "b,c"', "a and b", False),
+        ("equals", {"a": 1, "b": [True]}, '{"b": [true], "a": 1.0}', True),  # an object: JSON equal
+        ("equals", {"a": 1}, '{"a": true}', False),  # true is not 1
+        ("not-equals", {"a": 1}, "not json", True),
+        ("icontains-any", ["NOPE", "Green"], "GREEN", True),
+    ],
+)
+def test_promptfoo_values_and_meanings(kind, value, answer, passed) -> None:
+    from agentkit.evals._checks import AnswerFacts, check
+
+    assert check(evals.Assertion(kind, value), AnswerFacts(answer, None, None, {})).passed is passed
+
+
+def test_promptfoo_values_are_read_from_yaml(tmp_path, agents) -> None:
+    body = (
+        "agents: [agents/reviewer.md]\ncases:\n  - prompt: hi\n    assert:\n"
+        "      - {type: contains, value: 42}\n      - {type: contains-any, value: 'x, y'}\n"
+        "      - {type: equals, value: {a: 1}}\n"
+    )
+    asserts = evals.load_suite(write_suite(tmp_path, body)).cases[0].asserts
+    assert [a.value for a in asserts] == ["42", ["x", "y"], {"a": 1}]
+    bad = body.replace("'x, y'", "'\"x, y'")
+    with pytest.raises(evals.SuiteError, match=r"suite.yaml:6: contains-any: an unterminated quoted field"):
+        evals.load_suite(write_suite(tmp_path, bad))
+
+
+def test_a_cost_check_without_a_price_is_one_setup_error(home, fake_api, tmp_path, agents) -> None:
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=["Review u", "Review v"],
+        models=["claude-unpriced-9"],
+        assert_all=[{"type": "cost", "value": 0.01}],
+    )
+    with pytest.raises(evals.SuiteError, match=r"^no price for claude-unpriced-9 \(the model of reviewer\)"):
+        evals.run(suite, progress=False)
+    assert fake_api.count == 0  # said once, before any request
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nmodels: [claude-unpriced-9]\nassert: [{type: cost, value: 0.01}]\n"
+        "cases: [{prompt: Review u}, {prompt: Review v}]\n",
+    )
+    done = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert (
+        done.stderr.startswith("agentkit eval: no price for claude-unpriced-9")
+        and done.stderr.count("\n") == 1
+    )
+
+
+def test_a_case_description_is_kept_and_shown(home, fake_api, tmp_path, agents) -> None:
+    case = evals.Case("Review w", [{"type": "contains", "value": "never"}], "w", description="the empty list")
+    assert case.description == "the empty list"
+    assert (
+        evals.Suite(agents=[str(agents / "reviewer.md")], cases=[{"prompt": "x", "description": "d"}])
+        .cases[0]
+        .description
+        == "d"
+    )
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases:\n  - id: w\n    description: the empty list\n    prompt: Review w\n"
+        "    assert: [{type: contains, value: never}]\n",
+    )
+    assert evals.load_suite(tmp_path / "suite.yaml").cases[0].description == "the empty list"
+    data = json.loads(run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path).stdout)
+    assert data["results"][0]["description"] == "the empty list"
+    text = run_cli("eval", "suite.yaml", cwd=tmp_path).stdout
+    assert "  w [the empty list] x reviewer (1 fail): " in text
+    junit = ET.fromstring(run_cli("eval", "suite.yaml", "--format", "junit", cwd=tmp_path).stdout)
+    assert junit.find(".//property[@name='description']").get("value") == "the empty list"
+    results = evals.run(evals.load_suite(tmp_path / "suite.yaml"), progress=False)
+    assert "description: the empty list" in results.detail("w", "reviewer")
+    assert list(results.to_frame()["description"]) == ["the empty list"]
+
+
+def _samples(rates: list[float], repeat: int = 3) -> list[bool]:
+    return [i < round(rate * repeat) for rate in rates for i in range(repeat)]
+
+
+def test_the_comparison_never_contradicts_itself_and_ignores_the_order_of_cases() -> None:
+    # Per-case pass rates over 3 samples where a bootstrap interval excluded 0 while the test said noise.
+    a, b = [0, 2 / 3, 0, 0, 0, 0], [1, 1 / 3, 1, 0, 1 / 3, 1]
+    comparison = results_of({"A": _samples(a), "B": _samples(b)}, repeat=3).compare("A", "B")
+    assert not comparison.significant and comparison.low <= 0 <= comparison.high
+    assert "so this is not more than noise" in comparison.sentence
+    # Same data, any order of the cases: the same words and numbers.
+    order = [3, 0, 5, 1, 4, 2]
+    shuffled = results_of(
+        {"A": _samples([a[i] for i in order]), "B": _samples([b[i] for i in order])}, repeat=3
+    ).compare("A", "B")
+    assert shuffled.to_dict() == comparison.to_dict()
+    # The version that leads may be better on fewer cases: the counts are said as they are.
+    few = results_of({"A": _samples([1, 1, 1, 2 / 3]), "B": _samples([2 / 3, 2 / 3, 2 / 3, 1])}, repeat=3)
+    c = few.compare("A", "B")
+    assert c.a_better == 3 and c.b_better == 1
+    assert "A better on 3 cases, B on 1" in c.sentence
+
+
+def test_a_significant_difference_comes_with_an_interval_that_excludes_zero() -> None:
+    a = [False] * 12
+    b = [True] * 11 + [False]
+    c = results_of({"A": _samples([0.0] * 12, 2), "B": _samples([1.0] * 11 + [0.5], 2)}, repeat=2).compare(
+        "A", "B"
+    )
+    assert c.significant and c.low > 0 and "so this is more than noise" in c.sentence
+    mc = results_of({"A": a, "B": b}).compare("A", "B")
+    assert mc.significant and mc.low > 0
+
+
+def test_intervals_count_cases_not_samples_and_each_sample_is_graded_on_its_own(
+    home, fake_api, agents
+) -> None:
+    rubric = "Mentions review and the kindly tone"
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[evals.Case("Review x", [{"type": "llm-rubric", "value": rubric}])],
+        repeat=3,
+    )
+    results = evals.run(suite, progress=False)
+    graded = [r for r in fake_api.requests if GRADER_MARKER in json.dumps(r.body)]
+    assert len(graded) == 3  # the three answers are alike (the stand-in echoes), yet each is graded
+    assert len({c.grade.run_id for s in results.samples for c in s.checks}) == 3
+    row = results.summary().iloc[0]
+    # One case: whatever its three samples say, the interval is that of one case.
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(evals.wilson(row["pass_rate"] * 1, 1))
+
+
+def test_import_evals_does_not_import_jsonschema() -> None:
+    code = "import sys, agentkit.evals; print('jsonschema' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ})
+    assert done.stdout.strip() == "False", done.stderr
+
+
+# == issue 25: hostile suites, checks that never finish, checks that exit =========================================
+
+
+def alias_bomb(width: int = 9, depth: int = 8, under: str = "unused") -> str:
+    lines = [f"{under}:", f"  l0: &l0 [{', '.join(['x'] * width)}]"]
+    lines += [f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]" for i in range(1, depth)]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_whole_even_under_an_unused_key(tmp_path, agents) -> None:
+    bomb = alias_bomb()
+    assert len(bomb) < 500
+    for body in (
+        bomb + "agents: [agents/reviewer.md]\ncases: [{prompt: hi}]\n",  # a key nobody reads
+        bomb.replace("unused:", "x-anchors:")
+        + "agents: [agents/reviewer.md]\ncases: [{prompt: hi, assert: [{type: contains-any, value: *l7}]}]\n",
+    ):
+        with pytest.raises(evals.SuiteError) as raised:
+            evals.load_suite(write_suite(tmp_path, body))
+        message = str(raised.value)
+        assert "refused: its aliases expand to more than 100,000 values" in message and "\n" not in message
+
+
+def test_the_alias_limit_triggers_by_count() -> None:
+    from agentkit._reader.yaml12 import MAX_EXPANDED_NODES, AliasBombError, compose_limited
+
+    def document(n: int, m: int) -> str:  # a list holding a list of n values and m - 1 aliases of it
+        return f"[&l [{', '.join(['x'] * n)}], {', '.join(['*l'] * (m - 1))}]"
+
+    assert MAX_EXPANDED_NODES == 100_000
+    assert compose_limited(document(9_998, 10)) is not None  # 1 + 10 * 9,999 = 99,991 values
+    with pytest.raises(AliasBombError, match="more than 100,000 values"):
+        compose_limited(document(9_999, 10))  # 1 + 10 * 10,000 = 100,001 values
+
+
+def test_loading_an_alias_bomb_stays_small(tmp_path, agents) -> None:
+    # A bound well above normal (the process as a whole, pandas included), not a measurement.
+    write_suite(tmp_path, alias_bomb(9, 9) + "agents: [agents/reviewer.md]\ncases: [{prompt: hi}]\n")
+    code = (
+        "import resource, sys\nfrom agentkit import evals\n"
+        "try:\n    evals.load_suite(sys.argv[1])\nexcept evals.SuiteError as e:\n    print(e)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "suite.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    message, megabytes = done.stdout.strip().splitlines()
+    assert "aliases expand to more than 100,000 values" in message, done.stderr
+    assert int(megabytes) < 1000
+
+
+def test_a_suite_nested_too_deep_is_refused(tmp_path, agents) -> None:
+    deep = "x: " + "[" * 150 + "]" * 150 + "\nagents: [agents/reviewer.md]\ncases: [{prompt: hi}]\n"
+    with pytest.raises(evals.SuiteError, match="refused: it nests deeper than 100 levels"):
+        evals.load_suite(write_suite(tmp_path, deep))
+
+
+LOOPING_CHECKS = """\
+import os, sys
+
+def spins(answer):
+    while True:
+        pass
+
+def exits(answer):
+    sys.exit(3)
+
+def interrupts(answer):
+    raise KeyboardInterrupt
+
+def dies(answer):
+    os._exit(3)
+
+def fine(answer):
+    return True
+"""
+
+
+def test_checks_that_never_finish_are_errors_with_a_message(home, fake_api, tmp_path, agents) -> None:
+    (tmp_path / "checks.py").write_text(LOOPING_CHECKS)
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncheck_timeout: 1\ncases:\n"
+        "  - {id: loops, prompt: Review y, assert: [{type: python, value: checks.py:spins}]}\n"
+        "  - id: backtracks\n    prompt: Review aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+        "    assert: [{type: regex, value: '(a|aa)+b', timeout: 0.5}]\n"
+        "  - {id: fine, prompt: Review z, assert: [{type: python, value: checks.py:fine}]}\n",
+    )
+    done = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    rows = {r["case"]: r for r in json.loads(done.stdout)["results"]}
+    assert rows["loops"]["status"] == "error"
+    assert rows["loops"]["error"].endswith("did not finish within its time limit (1 s): stopped")
+    assert rows["backtracks"]["status"] == "error"
+    assert rows["backtracks"]["error"].endswith("did not finish within its time limit (0.5 s)")
+    assert rows["fine"]["status"] == "pass"
+    assert "reviewer: 2 samples could not be judged (errors)" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("function", "said"),
+    [
+        ("exits", "raised SystemExit: 3"),
+        ("interrupts", "raised KeyboardInterrupt"),
+        ("dies", "ended its process (exit status 3) without a verdict"),
+    ],
+)
+def test_a_check_can_never_end_the_run(home, fake_api, tmp_path, agents, function, said) -> None:
+    (tmp_path / "checks.py").write_text(LOOPING_CHECKS)
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases:\n"
+        f"  - {{id: bad, prompt: Review a1, assert: [{{type: python, value: 'checks.py:{function}'}}]}}\n"
+        "  - {id: good, prompt: Review a2, assert: [{type: python, value: checks.py:fine}]}\n",
+    )
+    done = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "  bad x reviewer (1 error): python " in done.stdout
+    assert said in done.stdout and "FAILED: reviewer: 1 sample could not be judged (errors)" in done.stdout
+    assert "Cases (passed/samples):" in done.stdout  # the report is whole
+
+
+def test_a_check_that_raises_systemexit_when_its_file_is_imported_is_a_suite_error(tmp_path, agents) -> None:
+    (tmp_path / "checks.py").write_text("import sys\nsys.exit(3)\n")
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases: [{prompt: hi, assert: [{type: python, value: checks.py:f}]}]\n",
+    )
+    done = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and "raised SystemExit: 3" in done.stderr
+
+
+def test_ctrl_c_stops_the_run_and_keeps_what_finished(home, fake_api, tmp_path, agents) -> None:
+    import signal
+    import time
+
+    (tmp_path / "checks.py").write_text(LOOPING_CHECKS)
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nconcurrency: 1\ncheck_timeout: 300\ncases:\n"
+        "  - {id: quick, prompt: Review b1, assert: [{type: python, value: checks.py:fine}]}\n"
+        "  - {id: forever, prompt: Review b2, assert: [{type: python, value: checks.py:spins}]}\n",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agentkit", "eval", "suite.yaml"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and fake_api.count < 2:
+        time.sleep(0.1)
+    time.sleep(1.0)  # the second sample's check is spinning now
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    cells = {
+        line.split()[0]: line.split()[1] for line in out.splitlines() if line.startswith(("quick", "forever"))
+    }
+    assert cells == {"quick": "1/1", "forever": "-"}
+    assert "FAILED: the evaluation was stopped before every sample was answered" in out
+
+
+def test_a_check_in_a_thread_of_a_python_program_is_stopped_too(home, fake_api, agents) -> None:
+    import threading
+
+    stop = threading.Event()
+
+    def spins(answer):
+        while True:
+            pass
+
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")], cases=[evals.Case("Review c1", [spins])], check_timeout=60
+    )
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    results = evals.run(suite, progress=False, stop=stop)
+    assert results.stopped and results.samples == ()
+
+
+# == gate by default, one line per failing case ======================================================
+
+
+def test_any_failing_case_fails_the_gate_unless_a_minimum_allows_it(home, fake_api, tmp_path, agents) -> None:
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nrepeat: 3\ncases:\n"
+        "  - {id: kind, prompt: Review d1, assert: [{type: contains, value: carefully}]}\n"
+        "  - {id: never, prompt: Review d2, assert: [{type: contains, value: nowhere}]}\n",
+    )
+    gated = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    assert gated.returncode == 1
+    assert "FAILED: reviewer: 1 of 2 cases fail (never)" in gated.stdout
+    # One line per failing case, with its sample count, not one per sample.
+    failing = [line for line in gated.stdout.splitlines() if line.startswith("  never x reviewer")]
+    assert failing == [
+        '  never x reviewer (3 fail of 3 samples): contains "nowhere": no "nowhere" in the answer'
+    ]
+    assert run_cli("eval", "suite.yaml", "--min-pass-rate", "0.5", cwd=tmp_path).returncode == 0
+    assert run_cli("eval", "suite.yaml", "--min-pass-rate", "0.6", cwd=tmp_path).returncode == 1
+
+
+# == the assertion registry ==========================================================================
+
+PLUGIN = '''\
+from agentkit import evals
+
+
+@evals.assertion("at-most-words", value=int)
+def at_most_words(answer, check):
+    """The answer has at most `value` words."""
+    n = len(answer.text.split())
+    return n <= check.value, f"{n} words"
+'''
+
+
+def test_a_users_assertion_type_from_a_suite_file(home, fake_api, tmp_path, agents) -> None:
+    (tmp_path / "words.py").write_text(PLUGIN)
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nplugins: [words.py]\ncases:\n"
+        "  - {prompt: Review e1, assert: [{type: at-most-words, value: 50}, {type: not-at-most-words, value: 3}]}\n",
+    )
+    done = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    checks = json.loads(done.stdout)["results"][0]["checks"]
+    assert [c["reason"] for c in checks] == ["8 words", "8 words"] and all(c["pass"] for c in checks)
+    assert evals.load_suite(tmp_path / "suite.yaml").cases[0].asserts[0].value == 50  # registers it here too
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases: [{prompt: x, assert: [{type: at-most-word, value: 1}]}]\n",
+    )
+    with pytest.raises(
+        evals.SuiteError, match="unknown assertion type 'at-most-word' \\(did you mean 'at-most-words'"
+    ):
+        evals.load_suite(tmp_path / "suite.yaml")
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nplugins: [words.py]\ncases: [{prompt: x, assert: [{type: at-most-words, value: many}]}]\n",
+    )
+    with pytest.raises(evals.SuiteError, match=r"suite.yaml:3: at-most-words: invalid literal for int"):
+        evals.load_suite(tmp_path / "suite.yaml")
+
+
+def test_built_in_types_are_registered_the_way_a_users_are() -> None:
+    import inspect
+
+    from agentkit.evals import _registry
+
+    builtin = [t for t in _registry.types() if t.builtin]
+    assert {"contains", "regex", "llm-rubric", "python", "tool-called", "cost"} <= {t.name for t in builtin}
+    for kind in builtin:  # one declaration each: the decorator, a docstring, the same signature as a user's
+        assert kind.summary, kind.name
+        assert list(inspect.signature(kind.function).parameters) == ["answer", "a"], kind.name
+    with pytest.raises(evals.SuiteError, match="'contains' is a built-in assertion type"):
+        evals.assertion("contains")(lambda answer, check: True)
+    with pytest.raises(evals.SuiteError, match="lower-case words"):
+        evals.assertion("Not A Name")
+
+
+def test_llm_rubric_is_named_in_one_place_in_the_code() -> None:
+    files = [p for p in (ROOT / "agentkit").rglob("*.py") if '"llm-rubric"' in p.read_text("utf-8")]
+    assert [p.name for p in files] == ["_grader.py"]
+
+
+def test_the_evals_modules_import_no_cycle() -> None:
+    import ast
+
+    folder = ROOT / "agentkit" / "evals"
+    graph: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        name = path.stem
+        graph[name] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):  # late and TYPE_CHECKING imports count
+            modules = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            for module in modules:
+                if module.startswith("agentkit.evals."):
+                    target = module.split(".")[2]
+                    if target != name and (folder / f"{target}.py").exists():
+                        graph[name].add(target)
+
+    def cycle_from(start: str, node: str, seen: list[str]) -> list[str] | None:
+        for nxt in graph.get(node, ()):
+            if nxt == start:
+                return [*seen, nxt]
+            if nxt not in seen and nxt != "__init__":
+                found = cycle_from(start, nxt, [*seen, nxt])
+                if found:
+                    return found
+        return None
+
+    cycles = [c for name in graph if name != "__init__" and (c := cycle_from(name, name, [name]))]
+    assert cycles == []
+
+
+# == trajectory checks: judged from a real Claude Code run ================================================
+
+READS_NOTES = [
+    {
+        "user": "Summarise notes.txt",
+        "turns": [
+            {"tool_uses": [{"name": "Read", "input": {"file_path": "notes.txt"}}]},
+            "The notes say: ship Friday.",
+        ],
+    }
+]
+
+
+def test_trajectory_checks_judge_a_real_claude_code_run(
+    home, fake_api, tmp_path, agents, claude_code
+) -> None:
+    from agentkit._oracle.standin import ScriptedAnswer
+
+    fake_api.answer_with(
+        [ScriptedAnswer.from_dict(rule) for rule in READS_NOTES]
+    )  # the agent's model reads the file
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nmode: claude-code\ncases:\n"
+        '  - id: notes\n    prompt: Summarise notes.txt\n    files: {notes.txt: "Ship on Friday.\\n"}\n'
+        "    assert:\n"
+        "      - {type: tool-called, value: Read, args: {file_path: notes.txt}}\n"
+        "      - {type: tool-not-called, value: Bash}\n"
+        "      - {type: tool-not-called, value: Read, args: {file_path: other.txt}}\n"
+        "      - {type: tool-sequence, value: [Read]}\n"
+        "      - {type: max-tool-calls, value: 1}\n"
+        "      - {type: max-turns, value: 2}\n"
+        "      - {type: contains, value: ship Friday}\n"
+        '  - id: strict\n    prompt: Summarise notes.txt again\n    files: {notes.txt: "Ship on Friday.\\n"}\n'
+        "    assert: [{type: tool-not-called, value: Read}, {type: max-tool-calls, value: 0}]\n",
+    )
+    done = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr  # the second case fails: the agent did read the file
+    rows = {r["case"]: r for r in json.loads(done.stdout)["results"]}
+    notes, strict = rows["notes"], rows["strict"]
+    assert notes["status"] == "pass", notes["reason"]
+    assert (
+        notes["tool_calls"] == [{"name": "Read", "input": {"file_path": "notes.txt"}}] and notes["turns"] == 2
+    )
+    assert notes["checks"][0]["reason"] == "called Read with {'file_path': 'notes.txt'} (1 time)"
+    assert strict["status"] == "fail"
+    assert strict["reason"] == (
+        'tool-not-called "Read": called Read (1 time); max-tool-calls 0: 1 tool call > 0'
+    )
+    # What the checks judged is what Claude Code did: its Read reached the file, its text the agent.
+    results = [
+        b for r in fake_api.subagent_requests for m in r.body["messages"] for b in m["content"]
+        if isinstance(b, dict) and b.get("type") == "tool_result"
+    ]  # fmt: skip
+    assert results and "Ship on Friday." in json.dumps(results)
+
+
+def test_trajectory_checks_need_claude_code_mode(home, fake_api, tmp_path, agents) -> None:
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases: [{prompt: hi, assert: [{type: tool-called, value: Read}]}]\n",
+    )
+    done = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and fake_api.count == 0
+    assert "tool-called (line 2) is judged from the tool calls of a Claude Code run" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "options", "passed", "reason"),
+    [
+        ("tool-sequence", ["Grep", "Read"], {}, True, "called Grep -> Read in order"),
+        (
+            "tool-sequence",
+            ["Grep", "Read"],
+            {"gaps": False},
+            False,
+            "matched 1 of 2 of Grep -> Read in a row",
+        ),
+        ("tool-sequence", ["Read", "Grep"], {}, False, "matched 1 of 2 of Read -> Grep in order"),
+        ("delegated-to", "code-reviewer", {}, True, "delegated to code-reviewer"),
+        ("delegated-to", "planner", {}, False, "delegated to code-reviewer"),
+        ("tool-called", "Task", {}, True, "called Task (1 time)"),  # the old name of Agent
+        ("tool-called", "Edit", {"args": {"file_path": "src/app.py"}}, True, "called Edit with"),
+        ("max-turns", 2, {}, False, "4 turns > 2"),
+    ],
+)
+def test_trajectory_types_on_recorded_tool_calls(kind, value, options, passed, reason) -> None:
+    from agentkit.evals._checks import check
+
+    calls = (
+        {"name": "Grep", "input": {"pattern": "def"}},
+        {"name": "Edit", "input": {"file_path": "/tmp/x/project/src/app.py"}},
+        {"name": "Read", "input": {"file_path": "/tmp/x/project/README.md"}},
+        {"name": "Agent", "input": {"subagent_type": "code-reviewer", "prompt": "review"}},
+    )
+    answer = evals.Answer("done", tool_calls=calls, turns=4, mode="claude-code")
+    result = check(evals.Assertion(kind, value, options=options), answer)
+    assert result.passed is passed and result.reason.startswith(reason), result.reason
+
+
+# == datasets, vars, thresholds, metrics =============================================================
+
+
+def test_a_csv_dataset_fills_the_prompt_template_and_an_assertion_value_per_row(
+    home, fake_api, tmp_path, agents
+) -> None:
+    (tmp_path / "reviews.csv").write_text(
+        "id,description,code,expected\n"
+        'mean,the empty list,"def mean(xs): return sum(xs) / len(xs)",mean(xs)\n'
+        'clamp,,"def clamp(x, lo, hi): return max(lo, min(x, hi))",nowhere\n'
+    )
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nprompt: 'Review: {{code}}'\n"
+        "assert: [{type: contains, value: '{{expected}}'}]\ncases: reviews.csv\n",
+    )
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert [(c.id, c.description, c.line) for c in suite.cases] == [
+        ("mean", "the empty list", 2),
+        ("clamp", "", 3),
+    ]
+    assert suite.cases[0].prompt == "Review: def mean(xs): return sum(xs) / len(xs)"
+    assert [a.value for a in suite.asserts_for(suite.cases[1])] == ["nowhere"]
+    done = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    rows = {r["case"]: r for r in json.loads(done.stdout)["results"]}
+    assert rows["mean"]["status"] == "pass" and rows["clamp"]["status"] == "fail"
+    assert rows["mean"]["vars"] == {"code": "def mean(xs): return sum(xs) / len(xs)", "expected": "mean(xs)"}
+    assert rows["clamp"]["checks"][0]["assertion"] == 'contains "nowhere"'
+    assert done.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        ("id,code\na,x\nb\n", "d.csv", "d.csv:3: 1 value(s) for 2 columns (id, code)"),
+        ("id,cod\na,x\n", "d.csv", "d.csv:2: no column 'code' (the prompt template uses {{code}})"),
+        ("id,code\na,\n", "d.csv", "d.csv:2: column 'code' is empty (the prompt template uses it)"),
+        ("id,code,code\na,x,y\n", "d.csv", "d.csv:1: column 'code' appears twice in the header row"),
+        ('{"id": "a", "code": "x"}\nnot json\n', "d.jsonl", "d.jsonl:2: not valid JSON"),
+        ('{"id": "a", "code": "x"}\n[1]\n', "d.jsonl", "d.jsonl:2: a row is a JSON object, not list"),
+        ("- {id: a, code: x}\n- {id: a, code: y}\n", "d.yaml", "the case id 'a' appears twice"),
+        ("- {id: a, code: x}\n- just text\n", "d.yaml", "d.yaml:2: a row is a mapping, not str"),
+        ("id,code\n", "d.csv", "d.csv: the dataset has no rows"),
+        ("x", "d.txt", "d.txt: a dataset is a .csv, .jsonl or .yaml file, not .txt"),
+    ],
+)
+def test_dataset_errors_name_the_file_row_and_column(tmp_path, agents, data, name, message) -> None:
+    (tmp_path / name).write_text(data)
+    write_suite(tmp_path, f"agents: [agents/reviewer.md]\nprompt: 'Review {{{{code}}}}'\ncases: {name}\n")
+    with pytest.raises(evals.SuiteError) as raised:
+        evals.load_suite(tmp_path / "suite.yaml")
+    assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_jsonl_and_yaml_datasets_and_inline_vars(tmp_path, agents) -> None:
+    (tmp_path / "d.jsonl").write_text('{"id": "a", "code": "x = 1", "n": 3}\n\n{"code": "y = 2", "n": 4}\n')
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\nprompt: 'Review {{code}} ({{n}})'\ncases: d.jsonl\n")
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert [(c.id, c.prompt) for c in suite.cases] == [
+        ("a", "Review x = 1 (3)"),
+        ("case-2", "Review y = 2 (4)"),
+    ]
+    (tmp_path / "d.yaml").write_text("- {id: a, vars: {code: z}}\n- {id: b, code: w}\n")
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\nprompt: 'Review {{code}}'\ncases: d.yaml\n")
+    assert [c.prompt for c in evals.load_suite(tmp_path / "suite.yaml").cases] == ["Review z", "Review w"]
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases:\n"
+        "  - {prompt: 'Is {{n}} even?', vars: {n: 4}, assert: [{type: contains-any, value: ['{{n}}', none]}]}\n"
+        "  - {prompt: 'Keep {{ this }} as it is'}\n",
+    )
+    first, second = evals.load_suite(tmp_path / "suite.yaml").cases
+    assert first.prompt == "Is 4 even?" and first.asserts[0].value == ["{{n}}", "none"]  # filled per case:
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert suite.asserts_for(first)[0].value == ["4", "none"]
+    assert second.prompt == "Keep {{ this }} as it is"  # no vars: a prompt quoting a template is left alone
+    write_suite(
+        tmp_path, "agents: [agents/reviewer.md]\ncases: [{id: q, prompt: 'Is {{m}} even?', vars: {n: 4}}]\n"
+    )
+    with pytest.raises(
+        evals.SuiteError, match=r"q: the prompt uses \{\{m\}\}, but there is no var 'm' \(vars: n\)"
+    ):
+        evals.load_suite(tmp_path / "suite.yaml")
+
+
+def test_a_case_threshold_judges_the_weighted_score_and_metrics_are_summed_up(home, fake_api, agents) -> None:
+    # The answer holds "carefully" but not "nowhere": scores 1 and 0, weighted 3 and 1: 0.75.
+    asserts = [
+        {"type": "contains", "value": "carefully", "weight": 3, "metric": "tone"},
+        {"type": "contains", "value": "nowhere", "weight": 1, "metric": "accuracy"},
+        {
+            "type": "contains",
+            "value": "Review",
+            "weight": 0,
+            "metric": "accuracy",
+        },  # counted as a metric only
+    ]
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[
+            evals.Case("Review f1", asserts, "lenient", threshold=0.7),
+            evals.Case("Review f2", asserts, "strict", threshold=0.8),
+            evals.Case("Review f3", asserts, "every"),
+        ],
+    )
+    results = evals.run(suite, progress=False)
+    assert [(s.case, s.score, s.status) for s in results.samples] == [
+        ("lenient", 0.75, "pass"),
+        ("strict", 0.75, "fail"),
+        ("every", 0.75, "fail"),
+    ]
+    row = results.summary().iloc[0]
+    assert row["metric:tone"] == 1.0 and row["metric:accuracy"] == 0.5
+    data = results.to_json()
+    assert data["summary"]["metrics"] == ["accuracy", "tone"]
+    assert data["summary"]["versions"][0]["metrics"] == {"accuracy": 0.5, "tone": 1.0}
+    assert "metric:accuracy" in results.report()
+
+
+# == run history ===================================================================================
+
+
+def test_every_run_is_stored_and_diff_names_what_regressed(home, fake_api, tmp_path, agents) -> None:
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md, agents/strict.md]\ncases:\n"
+        "  - {id: careful, prompt: Review g1, assert: [{type: contains, value: carefully}]}\n"
+        "  - {id: demanding, prompt: Review g2, assert: [{type: contains, value: demanding}]}\n",
+    )
+    first = run_cli("eval", "suite.yaml", "--format", "json", cwd=tmp_path)
+    run_a = json.loads(first.stdout)["summary"]["run_id"]
+    # An edit of the reviewer: its answers (the stand-in echoes the prompt's first words) change.
+    reviewer = agents / "reviewer.md"
+    reviewer.write_text(REVIEWER.replace("You review code carefully and kindly.", "You are demanding today."))
+    second = run_cli("eval", "suite.yaml", cwd=tmp_path)
+    run_b = next(line.split()[1] for line in second.stdout.splitlines() if line.startswith("Run "))
+    listed = run_cli("eval", "runs", "--format", "json", cwd=tmp_path)
+    runs = json.loads(listed.stdout)["runs"]
+    assert [r["run_id"] for r in runs[:2]] == [run_b, run_a] and runs[0]["samples"] == 4
+    assert run_cli("eval", "runs", cwd=tmp_path).stdout.splitlines()[1].startswith(run_b)
+    diff = run_cli("eval", "diff", run_a[:6], run_b, "--format", "json", cwd=tmp_path)
+    assert diff.returncode == 1  # something regressed
+    data = json.loads(diff.stdout)
+    assert data["regressed"] == ["reviewer:careful"] and data["fixed"] == ["reviewer:demanding"]
+    assert sorted(data["stayed"]) == ["strict:careful", "strict:demanding"]
+    text = run_cli("eval", "diff", run_a, run_b, cwd=tmp_path)
+    assert text.stdout.splitlines()[:3] == [
+        f"run {run_a} -> run {run_b}: 1 regressed, 1 fixed, 2 stayed",
+        "Regressed:",
+        "  reviewer:careful: 1/1 -> 0/1",
+    ]
+    assert run_cli("eval", "diff", run_b, run_b, cwd=tmp_path).returncode == 0
+    missing = run_cli("eval", "diff", "nope", run_b, cwd=tmp_path)
+    assert missing.returncode == 1 and "no stored run 'nope'" in missing.stderr
+    # `agentkit eval SUITE` still means a run, also for a suite file named like a subcommand's word.
+    assert run_cli("eval", "run", "suite.yaml", cwd=tmp_path).returncode in (0, 1)
+
+
+def test_runs_of_one_version_diff_by_case_id(home, fake_api, agents) -> None:
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=[evals.Case("Review h1", [], "only")])
+    a, b = evals.run(suite, progress=False), evals.run(suite, progress=False)
+    assert a.run_id != b.run_id
+    assert evals.diff(a.run_id, b.run_id).to_dict()["stayed"] == ["only"]
+    stored = evals.load_run(a.run_id)
+    assert stored.samples == a.samples and stored.cases == ["only"]
+
+
+# == batches =======================================================================================
+
+
+def test_batch_sends_the_answers_through_the_message_batches_api(
+    home, fake_api, tmp_path, agents, monkeypatch
+) -> None:
+    from agentkit.evals import _batch
+
+    monkeypatch.setattr(_batch, "POLL_S", 0.01)
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")],
+        cases=[evals.Case("Review i1", [{"type": "contains", "value": "user=Review i1"}]), "Review i2"],
+        repeat=2,
+    )
+    direct = evals.run(suite, progress=False, record=False, no_cache=True)
+    fake_api.reset()
+    batched = evals.run(suite, progress=False, batch=True, no_cache=True)
+    created = [r for r in fake_api.requests if r.method == "POST" and r.path == "/v1/messages/batches"]
+    assert len(created) == 1 and len(created[0].body["requests"]) == 4
+    assert not [r for r in fake_api.requests if r.path == "/v1/messages"]  # nothing asked one by one
+    first = created[0].body["requests"][0]["params"]
+    assert (
+        first["system"] == "You review code carefully and kindly."
+        and first["messages"][0]["content"] == "Review i1"
+    )
+    assert [s.answer for s in batched.samples] == [s.answer for s in direct.samples]  # the same requests
+    assert [s.status for s in batched.samples] == ["pass"] * 4 and batched.sources == ["stand-in"]
+    assert batched.samples[0].cost_usd == pytest.approx(direct.samples[0].cost_usd / 2)  # half the price
+
+
+def test_a_batch_interrupted_while_waiting_is_resumed_not_sent_again(
+    home, fake_api, agents, monkeypatch
+) -> None:
+    from agentkit.evals import _batch
+
+    monkeypatch.setattr(_batch, "POLL_S", 0.01)
+    real_wait = _batch._wait
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # Ctrl-C while polling
+        return real_wait(*args, **kwargs)
+
+    monkeypatch.setattr(_batch, "_wait", interrupted)
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review j1", "Review j2"])
+    with pytest.raises(KeyboardInterrupt):
+        evals.run(suite, progress=False, batch=True)
+    results = evals.run(suite, progress=False, batch=True)
+    created = [r for r in fake_api.requests if r.path == "/v1/messages/batches"]
+    assert len(created) == 1 and len(calls) == 2  # the same batch, polled again
+    assert all(s.status == "pass" for s in results.samples) and len(fake_api.batches.created) == 1
+    again = evals.run(suite, progress=False, batch=True)  # all recorded now: no batch at all
+    assert len([r for r in fake_api.requests if r.path == "/v1/messages/batches"]) == 1 and again.samples
+
+
+def test_batch_is_for_api_mode_and_failed_requests_are_asked_directly(
+    home, fake_api, tmp_path, agents, monkeypatch
+) -> None:
+    from agentkit.evals import _batch
+
+    monkeypatch.setattr(_batch, "POLL_S", 0.01)
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")], cases=["Review k1"], live_options={"mode": "claude-code"}
+    )
+    with pytest.raises(evals.SuiteError, match="--batch sends direct API requests"):
+        evals.run(suite, progress=False, batch=True)
+    flaky = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review k2 [[status:400]]", "Review k3"])
+    results = evals.run(flaky, progress=False, batch=True)
+    direct = [r for r in fake_api.requests if r.path == "/v1/messages"]
+    assert len(direct) == 1 and "Review k2" in json.dumps(direct[0].body)  # the errored one, asked again
+    assert [s.status for s in results.samples] == ["error", "pass"]
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\ncases: [{prompt: Review k4}]\n")
+    fake_api.batches.polls_to_end = 0
+    done = run_cli("eval", "suite.yaml", "--batch", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_readme_documents_every_built_in_assertion_type() -> None:
+    from agentkit.evals import _registry
+
+    section = (ROOT / "README.md").read_text("utf-8").split("## Evaluate agents", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {name for line in table for name in re.findall(r"`([a-z-]+)`", line.split("|")[1])}
+    assert {t.name for t in _registry.types() if t.builtin} <= documented
+
+
+# == conversations ==================================================================================
+
+
+def test_a_conversation_is_answered_turn_by_turn_and_checked_per_turn(
+    home, fake_api, tmp_path, agents
+) -> None:
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\nrepeat: 2\ncases:\n"
+        "  - id: chat\n    prompt: [Review the first file, Now the second file]\n    assert:\n"
+        "      - {type: contains, value: user=Review the first file, turn: 1}\n"
+        "      - {type: contains, value: user=Now the second file}\n"
+        "      - {type: not-contains, value: first, turn: -1}\n",
+    )
+    suite = evals.load_suite(tmp_path / "suite.yaml")
+    assert suite.cases[0].conversation == ("Review the first file", "Now the second file")
+    results = evals.run(suite, progress=False)
+    assert [s.status for s in results.samples] == ["pass", "pass"], results.samples[0].reason
+    assert fake_api.count == 4  # two turns per sample, each sample its own conversation
+    second = [
+        r.body for r in fake_api.requests if r.body["messages"][-1]["content"] == "Now the second file"
+    ][0]
+    first_answer = results.samples[0].conversation[0]["answer"]
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "user"]
+    assert second["messages"][:2] == [
+        {"role": "user", "content": "Review the first file"},
+        {"role": "assistant", "content": first_answer},
+    ]
+    sample = results.samples[0]
+    assert sample.answer.endswith("user=Now the second file") and len(sample.conversation) == 2
+    assert "turn 1: user: Review the first file" in results.detail("chat", "reviewer")
+    again = evals.run(suite, progress=False)
+    assert fake_api.count == 4 and all(s.cached for s in again.samples)  # every turn recorded
+    write_suite(tmp_path, "agents: [agents/reviewer.md]\nmode: claude-code\ncases: [{prompt: [a, b]}]\n")
+    with pytest.raises(evals.SuiteError, match="a conversation runs through the API"):
+        evals.run(evals.load_suite(tmp_path / "suite.yaml"), progress=False)
+    write_suite(
+        tmp_path,
+        "agents: [agents/reviewer.md]\ncases: [{prompt: [a, b], assert: [{type: contains, value: x, turn: 3}]}]\n",
+    )
+    with pytest.raises(evals.SuiteError, match="checks turn 3, but the case has 2"):
+        evals.run(evals.load_suite(tmp_path / "suite.yaml"), progress=False)
+
+
+def test_the_standalone_stand_in_plays_scripted_answers(tmp_path, agents) -> None:
+    (tmp_path / "answers.yaml").write_text(
+        '- {user: "Review m1", answers: ["(stand-in answer) first", "(stand-in answer) second"]}\n'
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agentkit._oracle.standin", "--answers", str(tmp_path / "answers.yaml")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        base_url = server.stdout.readline().strip().split("=", 1)[1]
+        write_suite(tmp_path, "agents: [agents/reviewer.md]\nrepeat: 2\ncases: [{prompt: Review m1}]\n")
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "ANTHROPIC_BASE_URL": base_url,
+            "AGENTKIT_HOME": str(tmp_path / "h"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "agentkit", "eval", "suite.yaml", "--format", "json"],
+            cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        answers = sorted(r["answer"] for r in json.loads(done.stdout)["results"])
+        assert answers == ["(stand-in answer) first", "(stand-in answer) second"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

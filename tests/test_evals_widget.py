@@ -200,3 +200,35 @@ def test_evaluator_when_live_run_raises_in_a_sample(suite_file, fake_api, monkey
     assert not evaluator.running and not evaluator.status.value.startswith("running")
     assert "boom" in evaluator.status.value or evaluator.status.value.startswith("done:")
     assert "…" not in {b.description for b in evaluator._buttons.values()}
+
+
+def test_evaluator_shows_two_runs_side_by_side(suite_file, fake_api) -> None:
+    before = Evaluator(suite_file)
+    before.run(wait=True)
+    first = before.results.run_id
+    # An edit of the strict reviewer's body: the stand-in echoes its first words, and they now hold "carefully".
+    strict = suite_file.parent / "agents" / "strict.md"
+    strict.write_text(
+        STRICT.replace("You are a demanding reviewer", "You review carefully, a demanding reviewer")
+    )
+    after = Evaluator(suite_file)
+    after.run(wait=True)
+    assert [value for _, value in after.runs_picker.options][:3] == [None, after.results.run_id, first]
+    after.runs_picker.value = first  # what a click in the picker does
+    assert after.cell("kind", "strict").description == "0/2 → 2/2"
+    assert after.cell("kind", "strict").button_style == "success"
+    assert after.cell("kind", "reviewer").description == "2/2 → 2/2"
+    text = after.changes_text()
+    assert text.splitlines()[:3] == [
+        f"run {first} -> run {after.results.run_id}: 0 regressed, 1 fixed, 3 stayed",
+        "Fixed:",
+        "  strict:kind: 0/2 -> 2/2",
+    ]
+    assert "strict:kind: 0/2 -&gt; 2/2" in after.changes.value
+    # Results in hand work too (a notebook's two runs, replayed: nothing stored), and so does going back.
+    before.compare_with(after.results, name="edited")
+    assert before.cell("kind", "strict").description == "2/2 → 0/2"
+    assert before.cell("kind", "strict").button_style == "danger"
+    assert "1 regressed" in before.changes_text()
+    before.compare_with(None)
+    assert before.cell("kind", "strict").description == "0/2" and before.changes.value == ""

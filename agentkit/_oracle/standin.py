@@ -39,7 +39,11 @@ call of its `Agent` tool, which makes Claude Code spawn that subagent (`spawn_su
 `Subagent to run: NAME` (agentkit.live's Claude Code mode) is answered as Claude would: with one call of the
 `Agent` tool for NAME, passing the user's message (so that notebooks and subprocesses need no scripting).
 
-Standalone: `python -m agentkit._oracle.standin --port 8765`, then
+Scripted answers (evaluation demos, the command line): `server.answer_with(rules)` or `--answers FILE`
+answers matching requests with given text or tool calls instead of the echo; see "Scripted answers"
+below. The Message Batches API (`/v1/messages/batches`) is served too; see "Message Batches" below.
+
+Standalone: `python -m agentkit._oracle.standin --port 8765 [--answers FILE]`, then
 `ANTHROPIC_BASE_URL=http://127.0.0.1:8765 ANTHROPIC_API_KEY=sk-ant-test-not-a-real-key`.
 """
 
@@ -65,9 +69,11 @@ __all__ = [
     "Behaviour",
     "FakeMessagesAPI",
     "Recorded",
+    "ScriptedAnswer",
     "ToolUse",
     "count_tokens",
     "is_subagent_request",
+    "load_answers",
     "main",
     "reply_chunks",
 ]
@@ -108,7 +114,9 @@ class ToolUse:
 class Behaviour:
     status: int = 200
     tool_uses: tuple[ToolUse, ...] = ()  # answer by calling these tools
-    text: str | None = None  # with tool_uses: a text block before the calls (one answer, two blocks)
+    # with tool_uses: a text block before the calls (one answer, two blocks); without: the answer's text
+    # (scripted answers), streamed a word at a time
+    text: str | None = None
     drop: int | None = None
     error: int | None = None
     nostop: int | None = None
@@ -258,6 +266,9 @@ def reply_chunks(body: dict[str, Any], behaviour: Behaviour) -> list[str]:
     """The text deltas of the reply: deterministic, and derived from the request."""
     if behaviour.chunks is not None:
         return [f"tok{i} " for i in range(behaviour.chunks)]
+    if behaviour.text is not None:
+        words = behaviour.text.split(" ")
+        return [w + " " for w in words[:-1]] + words[-1:]
     system = _text_of(body.get("system"))
     user = _MAGIC.sub("", _user_text(body)).strip()
     verdict = _grade(system, user) or _confusion(system)
@@ -366,6 +377,7 @@ class FakeMessagesAPI:
         self._lock = threading.Lock()
         self.requests: list[Recorded] = []
         self._cached: set[str] = set()  # prompt-cache prefixes seen (replayed routing requests)
+        self.batches = Batches(self)
         self._server = _Server((host, port), _make_handler(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -442,6 +454,11 @@ class FakeMessagesAPI:
 
         self.respond(responder)
 
+    def answer_with(self, rules: list[ScriptedAnswer]) -> None:
+        """Answer requests that match a rule with its scripted text or tool calls (see ScriptedAnswer);
+        every other request as usual."""
+        self.respond(scripted_responder(rules))
+
     @property
     def subagent_requests(self) -> list[Recorded]:
         with self._lock:
@@ -452,6 +469,7 @@ class FakeMessagesAPI:
             self._queue.clear()
             self._responder = None
             self.requests.clear()
+        self.batches.clear()
 
     def start(self) -> FakeMessagesAPI:
         self._thread = threading.Thread(
@@ -542,8 +560,11 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             self._record_plain()
-            if self.path.split("?", 1)[0] == IDENTITY_PATH:
+            path = self.path.split("?", 1)[0]
+            if path == IDENTITY_PATH:
                 return self._json(200, {"stand_in": "agentkit"})
+            if path.startswith(BATCHES_PATH):
+                return api.batches.get(self, path)
             self._error(404, f"no route {self.path}")
 
         def do_HEAD(self) -> None:
@@ -571,6 +592,8 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 return self._error(behaviour.status, f"scripted HTTP {behaviour.status}")
             if path == "/v1/messages/count_tokens":
                 return self._json(200, {"input_tokens": count_tokens(body)})
+            if path.startswith(BATCHES_PATH):
+                return api.batches.post(self, path, body)
             if path != "/v1/messages":
                 return self._error(404, f"no route {path}")
             if not isinstance(body.get("max_tokens"), int) or not body.get("messages"):
@@ -760,11 +783,246 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+# -- Scripted answers --------------------------------------------------------------------------------
+# For demos that should show a mixed result (notebook 05) and for tests that drive the command line: a
+# list of rules, the first matching one answering. A rule matches a direct API request (no tools) or a
+# Claude Code subagent's request, never a grading, routing or Claude Code main-loop request (those keep
+# the stand-in's own answers). Its answers are still the stand-in's, and labelled so like any other.
+
+
+@dataclass(frozen=True)
+class ScriptedAnswer:
+    """When `system` is in the system prompt and `user` in a user message (both optional), answer with
+    `answers` (texts, one per matching request, cycling) or, turn by turn of a Claude Code agent's tool
+    loop, with `turns` (each a text or {"tool_uses": [{"name": ..., "input": {...}}]}; the last one
+    repeats)."""
+
+    system: str = ""
+    user: str = ""
+    answers: tuple[str, ...] = ()
+    turns: tuple[Any, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScriptedAnswer:
+        unknown = set(data) - {"system", "user", "answers", "turns"}
+        if unknown:
+            raise ValueError(f"unknown key(s) in a scripted answer: {', '.join(sorted(unknown))}")
+        answers = data.get("answers", ())
+        rule = cls(
+            str(data.get("system", "")),
+            str(data.get("user", "")),
+            tuple(answers if isinstance(answers, list | tuple) else [answers]),
+            tuple(data.get("turns", ())),
+        )
+        if not rule.answers and not rule.turns:
+            raise ValueError("a scripted answer needs answers: [...] or turns: [...]")
+        return rule
+
+
+def load_answers(path: str) -> list[ScriptedAnswer]:
+    """Scripted answers from a JSON or YAML file: a list of rules (see ScriptedAnswer)."""
+    from pathlib import Path
+
+    text = Path(path).read_text(encoding="utf-8")
+    if path.endswith(".json"):
+        data = json.loads(text)
+    else:
+        from agentkit._reader.yaml12 import load_yaml12
+
+        data = load_yaml12(text)
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: scripted answers are a list of rules")
+    return [ScriptedAnswer.from_dict(item) for item in data]
+
+
+def _user_texts(body: dict[str, Any]) -> str:
+    return " ".join(_text_of(m.get("content")) for m in body.get("messages") or [] if m.get("role") == "user")
+
+
+def _scriptable(rec: Recorded) -> bool:
+    body = rec.body
+    if not rec.is_messages or not isinstance(body, dict):
+        return False
+    system = _text_of(body.get("system"))
+    if GRADER_MARKER in system or CONFUSION_MARKER in system or "Available agent types" in system:
+        return False
+    return rec.is_subagent or not body.get("tools")
+
+
+def scripted_responder(rules: list[ScriptedAnswer]) -> Callable[[Recorded], Behaviour | None]:
+    used = [0] * len(rules)
+
+    def responder(rec: Recorded) -> Behaviour | None:
+        if not _scriptable(rec):
+            return None
+        body = rec.body
+        system, user = _text_of(body.get("system")), _user_texts(body)
+        for index, rule in enumerate(rules):
+            if rule.system not in system or rule.user not in user:
+                continue
+            if rule.turns:
+                turn = sum(1 for m in body.get("messages") or [] if m.get("role") == "assistant")
+                step = rule.turns[min(turn, len(rule.turns) - 1)]
+                if isinstance(step, dict) and "tool_uses" in step:
+                    uses = tuple(
+                        ToolUse(str(u["name"]), dict(u.get("input") or {}), f"toolu_scripted_{turn}_{i}")
+                        for i, u in enumerate(step["tool_uses"])
+                    )
+                    return Behaviour(tool_uses=uses)
+                return Behaviour(text=str(step))
+            text = rule.answers[used[index] % len(rule.answers)]
+            used[index] += 1
+            return Behaviour(text=str(text))
+        return None
+
+    return responder
+
+
+# -- Message Batches ---------------------------------------------------------------------------------
+# `POST /v1/messages/batches` (create), `GET .../{id}` (retrieve), `GET .../{id}/results` (JSONL),
+# `POST .../{id}/cancel`. A batch's requests are answered as `POST /v1/messages` would answer them (the
+# same rules, scripted answers included); the batch ends after `polls_to_end` retrievals (default 1), so
+# a client sees it in progress first. Batches are kept in memory, for as long as the server runs.
+
+BATCHES_PATH = "/v1/messages/batches"
+
+
+class Batches:
+    def __init__(self, api: FakeMessagesAPI) -> None:
+        self.api = api
+        self.polls_to_end = 1
+        self.created: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self.created.clear()
+            self.polls_to_end = 1
+
+    def _view(self, handler: Any, batch: dict[str, Any]) -> dict[str, Any]:
+        done = batch["status"] == "ended"
+        total = len(batch["requests"])
+        results = batch["results"]
+        counts = {
+            "processing": 0 if done else total,
+            "succeeded": sum(r["result"]["type"] == "succeeded" for r in results) if done else 0,
+            "errored": sum(r["result"]["type"] == "errored" for r in results) if done else 0,
+            "canceled": sum(r["result"]["type"] == "canceled" for r in results) if done else 0,
+            "expired": 0,
+        }
+        host = handler.headers.get("host") or f"127.0.0.1:{self.api.port}"
+        return {
+            "id": batch["id"],
+            "type": "message_batch",
+            "processing_status": batch["status"],
+            "request_counts": counts,
+            "created_at": batch["created_at"],
+            "expires_at": batch["created_at"],
+            "ended_at": batch["created_at"] if done else None,
+            "archived_at": None,
+            "cancel_initiated_at": None,
+            "results_url": f"http://{host}{BATCHES_PATH}/{batch['id']}/results" if done else None,
+        }
+
+    def _answer(self, params: dict[str, Any]) -> dict[str, Any]:
+        rec = Recorded("POST", "/v1/messages", {}, params)
+        with self.api._lock:
+            chosen = self.api._responder(rec) if self.api._responder is not None else None
+        behaviour = chosen or Behaviour.parse(" ".join(_MAGIC.findall(_user_text(params))))
+        if behaviour.status != 200:
+            kind = _ERROR_TYPES.get(behaviour.status, "api_error")
+            return {
+                "type": "errored",
+                "error": {"type": "error", "error": {"type": kind, "message": "scripted"}},
+            }
+        chunks = reply_chunks(params, behaviour)
+        stop_reason = "end_turn"
+        if len(chunks) > int(params.get("max_tokens") or 0):
+            chunks, stop_reason = chunks[: int(params.get("max_tokens") or 0)], "max_tokens"
+        text = "".join(chunks)
+        message = {
+            "id": "msg_fake_batch",
+            "type": "message",
+            "role": "assistant",
+            "model": params.get("model"),
+            "content": [{"type": "text", "text": text}] if text else [],
+            "stop_reason": stop_reason,
+            "stop_sequence": None,
+            "usage": {"input_tokens": count_tokens(params), "output_tokens": len(chunks)},
+        }
+        return {"type": "succeeded", "message": message}
+
+    def post(self, handler: Any, path: str, body: dict[str, Any]) -> None:
+        if path == BATCHES_PATH:
+            requests = body.get("requests")
+            if not isinstance(requests, list) or not requests:
+                return handler._error(400, "requests: a non-empty list is required")
+            ids = [r.get("custom_id") for r in requests if isinstance(r, dict)]
+            if (
+                len(ids) != len(requests)
+                or len(set(ids)) != len(ids)
+                or not all(isinstance(i, str) for i in ids)
+            ):
+                return handler._error(400, "every request needs a unique custom_id")
+            with self._lock:
+                batch_id = f"msgbatch_standin_{len(self.created) + 1:04d}"
+                batch = {
+                    "id": batch_id,
+                    "status": "in_progress",
+                    "polls": 0,
+                    "requests": requests,
+                    "results": [],
+                    "created_at": "2026-01-01T00:00:00Z",
+                }
+                self.created[batch_id] = batch
+            return handler._json(200, self._view(handler, batch))
+        parts = path[len(BATCHES_PATH) :].strip("/").split("/")
+        if len(parts) == 2 and parts[1] == "cancel" and parts[0] in self.created:
+            batch = self.created[parts[0]]
+            with self._lock:
+                if batch["status"] != "ended":
+                    batch["status"] = "ended"
+                    batch["results"] = [
+                        {"custom_id": r["custom_id"], "result": {"type": "canceled"}}
+                        for r in batch["requests"]
+                    ]
+            return handler._json(200, self._view(handler, batch))
+        handler._error(404, f"no route {path}")
+
+    def get(self, handler: Any, path: str) -> None:
+        parts = path[len(BATCHES_PATH) :].strip("/").split("/")
+        batch = self.created.get(parts[0]) if parts and parts[0] else None
+        if batch is None:
+            return handler._error(404, f"no batch {parts[0] if parts else ''!r}")
+        if len(parts) == 1:
+            with self._lock:
+                batch["polls"] += 1
+                if batch["status"] == "in_progress" and batch["polls"] > self.polls_to_end:
+                    batch["results"] = [
+                        {"custom_id": r["custom_id"], "result": self._answer(r.get("params") or {})}
+                        for r in batch["requests"]
+                    ]
+                    batch["status"] = "ended"
+            return handler._json(200, self._view(handler, batch))
+        if len(parts) == 2 and parts[1] == "results" and batch["status"] == "ended":
+            data = "".join(json.dumps(r) + "\n" for r in batch["results"]).encode()
+            handler.send_response(200)
+            handler.send_header("content-type", "application/binary")
+            handler.send_header("content-length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+            return None
+        handler._error(404, f"no route {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run agentkit's stand-in Messages API on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    parser.add_argument("--answers", help="a JSON or YAML file of scripted answers (see ScriptedAnswer)")
     args = parser.parse_args(argv)
     api = FakeMessagesAPI(port=args.port)
+    if args.answers:
+        api.answer_with(load_answers(args.answers))
     print(f"ANTHROPIC_BASE_URL={api.base_url}", flush=True)
     print(f"ANTHROPIC_API_KEY={FAKE_KEY}", flush=True)
     try:

@@ -784,6 +784,41 @@ def node_spans(text: str) -> list[tuple[str, int, int]] | None:
     return _spans(text, node)
 
 
+def compose_limited(text: str) -> yaml.Node | None:
+    """One YAML document as a node tree (marks kept, so a caller can name lines), read with the limits
+    every YAML file agentkit reads is held to: nesting no deeper than MAX_FLOW_DEPTH before parsing
+    and MAX_NESTING after it, aliases expanding to at most MAX_EXPANDED_NODES values, no alias inside
+    its own anchor. The whole document is checked, keys nobody reads included, before anything walks
+    it. Tags are read as Claude Code's parser reads them; construct scalars with Yaml12Constructor.
+    Raises AliasBombError, TooDeepError or another YAMLError."""
+    if (
+        text.count("[") + text.count("{") > MAX_FLOW_DEPTH
+        and _flow_depth(text) > MAX_FLOW_DEPTH
+        and not _libyaml_limits_nesting()
+    ):
+        raise TooDeepError(f"it nests deeper than {MAX_FLOW_DEPTH:,} levels")
+    node = _compose(Yaml12Loader, text)
+    if node is None:
+        return None
+    _check_aliases(node)  # linear in the nodes written: each is sized once
+    _retag(node, Yaml12Resolver())
+    _refuse_deep(node)
+    return node
+
+
+def _refuse_deep(root: yaml.Node) -> None:
+    """TooDeepError when a collection sits deeper than MAX_NESTING levels (aliases followed: the alias
+    check has bounded how many paths there are)."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth > MAX_NESTING:
+            raise TooDeepError(f"it nests deeper than {MAX_NESTING} levels (line {node.start_mark.line + 1})")
+        stack.extend((child, depth + 1) for child in _children(node))
+
+
 def _compose(loader_class: type, text: str) -> yaml.Node | None:
     loader = loader_class(text)
     try:

@@ -2,20 +2,22 @@
 
 `live.run` caches by agent text, model, prompt and parameters, with no sample index: asked three times
 it answers three times alike. Evaluations need `repeat` distinct samples, each cached and replayable, so
-this module keeps its own cache, `$AGENTKIT_HOME/evals.sqlite`, keyed by that content *plus* the sample
-index (and the live options, such as a mode). On a miss every sample is a fresh request
-(`live.run(..., no_cache=True)`, still recorded in the live history): letting sample 0 answer from the
-live history would hand it whatever sample 1 had just recorded there, two copies of one answer. This is
-the thin adapter to swap when `live` offers a sample index of its own.
+this module keeps its own cache (`evals.sqlite`, see `_store`), keyed by that content *plus* the sample
+index (and the live options, such as a mode), and by the endpoint that answered: an answer from the
+stand-in or another base URL is never reused against another endpoint (in replay mode, which sends
+nothing, any recorded answer is used, and says where it came from). On a miss every sample is a fresh
+request (`live.run(..., no_cache=True)`, still recorded in the live history): letting sample 0 answer
+from the live history would hand it whatever sample 1 had just recorded there, two copies of one answer.
 
 Each stored answer says where it came from (`source`): "anthropic", "stand-in" (the local stand-in of
-the Messages API, on a loopback address), or the host of another endpoint, so an answer from the
-stand-in is never shown as Claude's, even when it is replayed later without that server.
+the Messages API, on a loopback address), or "endpoint", so an answer from the stand-in is never shown
+as Claude's, even when it is replayed later without that server.
 
-Rate limits: the SDK retries 429/529/5xx itself (`max_retries`); on top of that a run that still fails
-with a rate limit or overload, or whose stream was cut short, is retried up to `retries` more times with
-exponential backoff, and every worker waits out the backoff (one shared gate), so a burst of parallel
-requests slows down together instead of hammering the API.
+Retries: the SDK retries 429/529/5xx itself (`max_retries`). On top of that, a rate limit or an overload
+(429, 529) that still fails is retried up to `retries` more times with exponential backoff, and every
+worker waits out that backoff (one shared gate): the API asked everyone to slow down. A server error
+(5xx) or a stream cut short is retried for that request alone, after its own backoff; when the retries
+run out the sample is an error.
 """
 
 from __future__ import annotations
@@ -23,27 +25,20 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import os
 import random
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from agentkit import live
 from agentkit._errors import EvalError, LiveError, MissingKeyError, ReplayMiss
+from agentkit.evals import _store
 
 T = TypeVar("T")
-
-CACHE_FILE = "evals.sqlite"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    key TEXT PRIMARY KEY, kind TEXT NOT NULL, created TEXT NOT NULL, answer TEXT NOT NULL
-);
-"""
 
 
 def source_of(result: Any) -> str:
@@ -51,8 +46,16 @@ def source_of(result: Any) -> str:
     return getattr(result, "source", None) or live.current_source()
 
 
+def endpoint() -> str:
+    """Where requests go now: "anthropic" for the Anthropic API, else the base URL (credentials, query
+    and fragment left out). Cached answers are keyed by it."""
+    url = live.base_url()
+    host = (urlsplit(url).hostname or "").lower() if url else "anthropic.com"
+    return "anthropic" if host == "anthropic.com" or host.endswith(".anthropic.com") else str(url)
+
+
 @dataclass(frozen=True)
-class Answer:
+class Reply:
     """What an evaluation keeps of one run."""
 
     text: str
@@ -68,9 +71,13 @@ class Answer:
     timestamp: str
     source: str
     cached: bool = False
+    tool_calls: tuple[dict[str, Any], ...] = ()
+    turns: int | None = None
+    mode: str = "api"
+    endpoint: str | None = None
 
     @classmethod
-    def from_run(cls, r: Any) -> Answer:
+    def from_run(cls, r: Any) -> Reply:
         return cls(
             r.text,
             r.model,
@@ -85,45 +92,60 @@ class Answer:
             r.timestamp,
             source_of(r),
             r.cached,
+            tuple(getattr(r, "tool_calls", None) or ()),
+            getattr(r, "turns", None),
+            getattr(r, "mode", "api"),
+            endpoint(),
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["tool_calls"] = list(self.tool_calls)
+        return out
 
 
 # -- the cache --------------------------------------------------------------------------------------
 
 
 def cache_path() -> Any:
-    return live.home() / CACHE_FILE
+    return _store.path()
 
 
-def _connect() -> sqlite3.Connection:
-    path = cache_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=30)
-    db.executescript(_SCHEMA)
-    return db
-
-
-def cache_get(key: str) -> dict[str, Any] | None:
-    if not cache_path().exists():
+def cache_get(key: str) -> Reply | None:
+    """The recorded answer for `key` from this endpoint; in replay mode any recorded one (this
+    endpoint's first)."""
+    here = endpoint()
+    if live.replaying():
+        rows = _store.execute(
+            "SELECT answer FROM answers WHERE key = ? ORDER BY endpoint = ? DESC, created DESC LIMIT 1",
+            (key, here),
+            create=False,
+        )
+    else:
+        rows = _store.execute(
+            "SELECT answer FROM answers WHERE key = ? AND endpoint = ?", (key, here), create=False
+        )
+    if not rows:
         return None
-    db = _connect()
-    try:
-        row = db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
-    finally:
-        db.close()
-    return None if row is None else json.loads(row[0])
+    stored = json.loads(rows[0][0])
+    known = {k: stored[k] for k in Reply.__dataclass_fields__ if k in stored}
+    known["tool_calls"] = tuple(known.get("tool_calls") or ())
+    return Reply(**{**known, "cached": True})
 
 
 def cache_put(key: str, kind: str, value: Mapping[str, Any]) -> None:
-    db = _connect()
-    try:
-        with db:
-            db.execute(
-                "INSERT OR REPLACE INTO answers (key, kind, created, answer) VALUES (?, ?, ?, ?)",
-                (key, kind, datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(value)),
-            )
-    finally:
-        db.close()
+    if live.replaying():  # replay reads recordings, never writes them
+        return
+    _store.execute(
+        "INSERT OR REPLACE INTO answers (key, endpoint, kind, created, answer) VALUES (?, ?, ?, ?, ?)",
+        (
+            key,
+            endpoint(),
+            kind,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            json.dumps(value, default=str),
+        ),
+    )
 
 
 def content_key(kind: str, **content: Any) -> str:
@@ -131,18 +153,20 @@ def content_key(kind: str, **content: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _answer_from(stored: Mapping[str, Any]) -> Answer:
-    known = {k: stored[k] for k in Answer.__dataclass_fields__ if k in stored}
-    return Answer(**{**known, "cached": True})
-
-
 # -- retries --------------------------------------------------------------------------------------
+
+_RATE_LIMITS = ("HTTP 429", "HTTP 529", "overloaded")
+_SERVER_ERRORS = ("HTTP 500", "HTTP 502", "HTTP 503", "HTTP 504", "HTTP 5xx")
 
 
 def rate_limited(error: BaseException) -> bool:
-    """A LiveError worth retrying later: rate limited, overloaded, or a server error."""
-    text = str(error)
-    return any(s in text for s in ("HTTP 429", "HTTP 529", "overloaded", "HTTP 500", "HTTP 502", "HTTP 503"))
+    """The API asked everyone to slow down (429, 529): every worker waits."""
+    return any(s in str(error) for s in _RATE_LIMITS)
+
+
+def server_error(error: BaseException) -> bool:
+    """The server failed this request (5xx): retried for this request alone."""
+    return any(s in str(error) for s in _SERVER_ERRORS)
 
 
 class RateGate:
@@ -165,30 +189,33 @@ class RateGate:
             time.sleep(min(delay, 0.25))
 
 
+def _sleep(seconds: float, stop: threading.Event | None) -> None:
+    if stop is None:
+        time.sleep(seconds)
+    else:
+        stop.wait(seconds)
+
+
 @dataclass(frozen=True)
 class Retry:
     retries: int = 3  # attempts after the first, on top of the SDK's own max_retries
     wait_s: float = 2.0  # the first backoff; doubled each time, plus up to 25% jitter
 
 
+@dataclass
 class Asker:
     """Asks live for answers, grades and routing picks, through the per-sample cache."""
 
-    def __init__(
-        self,
-        *,
-        no_cache: bool = False,
-        max_retries: int = live.DEFAULT_MAX_RETRIES,
-        retry: Retry = Retry(),
-        live_options: Mapping[str, Any] | None = None,
-        stop: threading.Event | None = None,
-    ) -> None:
-        self.no_cache = no_cache
-        self.max_retries = max_retries
-        self.retry = retry
-        self.live_options = dict(live_options or {})
-        self.stop = stop
+    no_cache: bool = False
+    max_retries: int = live.DEFAULT_MAX_RETRIES
+    retry: Retry = field(default_factory=Retry)
+    live_options: Mapping[str, Any] = field(default_factory=dict)
+    stop: threading.Event | None = None
+
+    def __post_init__(self) -> None:
+        self.live_options = dict(self.live_options)
         self.gate = RateGate()
+        self.answered: dict[str, Reply] = {}  # answers got another way for this run (a batch): used first
         self._inflight: dict[str, threading.Lock] = {}  # one request per key at a time (see _once)
         self._inflight_lock = threading.Lock()
         accepted = inspect.signature(live.run).parameters
@@ -197,32 +224,57 @@ class Asker:
             if name not in accepted and not takes_any:
                 raise EvalError(f"agentkit.live.run takes no {name}= in this version of agentkit")
 
-    @staticmethod
-    def replaying() -> bool:
-        return os.environ.get("AGENTKIT_REPLAY", "").strip().lower() in ("1", "true", "yes", "on")
+    @property
+    def mode(self) -> str:
+        return str(self.live_options.get("mode", live.API))
 
     def _with_retries(self, attempt: Callable[[], T], complete: Callable[[T], bool]) -> T:
         tries = 0
         while True:
             self.gate.wait(self.stop)
+            shared = False
             try:
                 result = attempt()
             except (ReplayMiss, MissingKeyError):
                 raise
             except LiveError as e:
-                if tries >= self.retry.retries or not rate_limited(e):
+                shared = rate_limited(e)
+                if tries >= self.retry.retries or not (shared or server_error(e)):
                     raise
             else:
                 if complete(result) or tries >= self.retry.retries or (self.stop and self.stop.is_set()):
                     return result
-            self.gate.hold(self.retry.wait_s * 2**tries * (1 + random.random() / 4))
+            backoff = self.retry.wait_s * 2**tries * (1 + random.random() / 4)
+            if shared:
+                self.gate.hold(backoff)
+            else:
+                _sleep(backoff, self.stop)
             tries += 1
 
     def _once(self, key: str) -> threading.Lock:
-        """The lock for one cache key: threads asking the same thing (the same answer graded twice)
-        wait for the first request and then read its cached result, instead of paying for it again."""
+        """The lock for one cache key: threads asking the same thing wait for the first request and then
+        read its cached result, instead of paying for it again."""
         with self._inflight_lock:
             return self._inflight.setdefault(key, threading.Lock())
+
+    def answer_key(self, agent: Any, prompt: str, *, model: str | None, sample: int, max_tokens: int,
+                   temperature: float | None, files: Mapping[str, str] | None = None,
+                   history: Sequence[tuple[str, str]] = ()) -> str:  # fmt: skip
+        resolved = live.resolve_model(agent.model, model)
+        content: dict[str, Any] = dict(
+            agent=agent.render(),
+            model=resolved,
+            prompt=prompt,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            sample=sample,
+            options=self.live_options,
+        )
+        if files:  # only when given: keys of suites without files stay what they were
+            content["files"] = dict(sorted(files.items()))
+        if history:  # a conversation's earlier turns (user, answer)
+            content["history"] = [list(turn) for turn in history]
+        return content_key("answer", **content)
 
     def answer(
         self,
@@ -233,25 +285,35 @@ class Asker:
         sample: int,
         max_tokens: int,
         temperature: float | None,
-    ) -> Answer:
-        """One sample of `agent` on `prompt` (sample 0, 1, ...: each its own cached answer)."""
-        resolved = live.resolve_model(agent.model, model)
-        key = content_key(
-            "answer",
-            agent=agent.render(),
-            model=resolved,
-            prompt=prompt,
+        files: Mapping[str, str] | None = None,
+        history: Sequence[tuple[str, str]] = (),
+    ) -> Reply:
+        """One sample of `agent` on `prompt` (sample 0, 1, ...: each its own cached answer); `files` seed
+        Claude Code's working folder; `history` holds a conversation's earlier (user, answer) turns."""
+        key = self.answer_key(
+            agent,
+            prompt,
+            model=model,
+            sample=sample,
             max_tokens=max_tokens,
             temperature=temperature,
-            sample=sample,
-            options=self.live_options,
+            files=files,
+            history=history,
         )
+        if key in self.answered:
+            return self.answered[key]
         if not self.no_cache:
             stored = cache_get(key)
             if stored is not None:
-                return _answer_from(stored)
-        if self.replaying():
+                return stored
+        if live.replaying():
             raise ReplayMiss(f"sample {sample + 1} is not recorded")
+
+        extra: dict[str, Any] = dict(self.live_options)
+        if files:
+            extra["files"] = dict(files)
+        if history:
+            extra["history"] = list(history)
 
         def attempt() -> Any:
             return live.run(
@@ -262,43 +324,49 @@ class Asker:
                 temperature=temperature,
                 no_cache=True,
                 max_retries=self.max_retries,
-                **self.live_options,
+                stop=self.stop,
+                **extra,
             )
 
-        result = Answer.from_run(self._with_retries(attempt, lambda r: bool(r.complete)))
-        if result.complete and not self.replaying():  # replay reads recordings, never writes them
-            cache_put(key, "answer", asdict(result))
+        result = Reply.from_run(self._with_retries(attempt, lambda r: bool(r.complete)))
+        if result.complete:
+            cache_put(key, "answer", result.to_dict())
         return result
 
-    def ask_grader(self, grader: Any, message: str, model: str, max_tokens: int) -> Answer:
-        """The grader's reply (cached like an answer; the same answer and rubric grade once)."""
+    def ask_grader(self, grader: Any, message: str, model: str, max_tokens: int, graded: str | None) -> Reply:
+        """The grader's reply for one answer (`graded`: its run id): cached with that answer, so each
+        sample is graded on its own, and a recorded answer keeps its recorded grade."""
         resolved = live.resolve_model(None, model)
         key = content_key(
-            "grade", agent=grader.render(), model=resolved, prompt=message, max_tokens=max_tokens
+            "grade",
+            agent=grader.render(),
+            model=resolved,
+            prompt=message,
+            max_tokens=max_tokens,
+            graded=graded,
         )
         with self._once(key):
-            return self._grade(key, grader, message, model, max_tokens)
+            if not self.no_cache:
+                stored = cache_get(key)
+                if stored is not None:
+                    return stored
+            if live.replaying():
+                raise ReplayMiss("its grading is not recorded")
 
-    def _grade(self, key: str, grader: Any, message: str, model: str, max_tokens: int) -> Answer:
-        if not self.no_cache:
-            stored = cache_get(key)
-            if stored is not None:
-                return _answer_from(stored)
+            def attempt() -> Any:
+                return live.run(
+                    grader,
+                    message,
+                    model=model,
+                    max_tokens=max_tokens,
+                    no_cache=True,
+                    max_retries=self.max_retries,
+                )
 
-        def attempt() -> Any:
-            return live.run(
-                grader,
-                message,
-                model=model,
-                max_tokens=max_tokens,
-                no_cache=self.no_cache,
-                max_retries=self.max_retries,
-            )
-
-        result = Answer.from_run(self._with_retries(attempt, lambda r: bool(r.complete)))
-        if result.complete and not self.replaying():  # replay reads recordings, never writes them
-            cache_put(key, "grade", asdict(result))
-        return result
+            result = Reply.from_run(self._with_retries(attempt, lambda r: bool(r.complete)))
+            if result.complete:
+                cache_put(key, "grade", result.to_dict())
+            return result
 
     def route(
         self, agents: Sequence[Any], request: str, model: str | None
@@ -309,13 +377,17 @@ class Asker:
         resolved = live.resolve_model(None, model)
         key = routing_key(agents, request, resolved)
         if not self.no_cache:
-            stored = cache_get(key)
-            if stored is not None:
+            rows = _store.execute(
+                "SELECT answer FROM answers WHERE key = ? AND (endpoint = ? OR ?) ORDER BY endpoint = ? DESC LIMIT 1",
+                (key, endpoint(), live.replaying(), endpoint()),
+                create=False,
+            )
+            if rows:
+                stored = json.loads(rows[0][0])
                 return stored["picked"], stored["answer"], stored["source"], True
 
         from agentkit.evals._routing import claude_code_pick
 
         picked, answer, source, cached = claude_code_pick(agents, request, model, no_cache=self.no_cache)
-        if not self.replaying():
-            cache_put(key, "route", {"picked": picked, "answer": answer, "source": source})
+        cache_put(key, "route", {"picked": picked, "answer": answer, "source": source})  # not in replay
         return picked, answer, source, cached

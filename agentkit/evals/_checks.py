@@ -1,64 +1,86 @@
 """Assertions: what an answer must (or must not) do, and checking one answer against them.
 
-The vocabulary follows promptfoo's, so a suite reads the same to someone who knows it:
-
-    contains, icontains, contains-any, contains-all, equals, starts-with, regex   text checks
-    json        the answer is JSON (whole, or in a ```json block), optionally matching a JSON Schema
-    python      a callable `check(answer)` or `check(answer, context)` (notebooks; in YAML `file.py:func`)
-    cost        the answer cost at most `value` USD
-    latency     the answer took at most `value` seconds (a recorded answer keeps the latency it was
-                recorded with: a rerun from the cache judges the original run, not the cache lookup)
-    llm-rubric  Claude grades the answer against the rubric in `value` (see agentkit.evals._grader)
-
-Every type but cost and latency takes a `not-` prefix (`not-contains`, `not-regex`, ...). Each check
-gives pass/fail, a score in [0, 1] (1 or 0 for the yes/no checks) and a reason in words that says what
-was observed, so a failed cell explains itself.
+An Assertion names a registered type (`_registry`: `contains`, `regex`, `llm-rubric`, `tool-called`, a
+user's own, ...) and its `value`; every type that is not a limit takes a `not-` prefix. The keys every
+assertion takes: `weight` (how much it counts in the sample's score), `threshold` (for types that give
+a score), `metric` (a named score aggregated in the summary), `timeout` (seconds its check may take).
+Each check gives pass/fail, a score in [0, 1] and a reason in words that says what was observed, so a
+failed cell explains itself; a check that cannot be judged (it raised, ran past its time limit, returned
+no verdict) is an error of the sample, never a fail.
 """
 
 from __future__ import annotations
 
-import difflib
-import inspect
+import contextvars
 import json
 import math
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from agentkit._errors import EvalError, SuiteError
+from agentkit._errors import MissingKeyError, ReplayMiss, SuiteError
+from agentkit.evals._isolate import run_isolated
+from agentkit.evals._records import Answer, Check
+from agentkit.evals._registry import AssertionType, did_you_mean, lookup, type_names, types
 
-if TYPE_CHECKING:
-    from agentkit.evals._grader import Grade
+COMMON_KEYS = ("type", "value", "weight", "threshold", "metric", "timeout", "turn")
+DEFAULT_CHECK_TIMEOUT_S = (
+    10.0  # a check's own work (user code, a regular expression); per suite: check_timeout
+)
 
-TEXT_TYPES = ("contains", "icontains", "contains-any", "contains-all", "equals", "starts-with", "regex")
-BASE_TYPES = (*TEXT_TYPES, "json", "python", "llm-rubric", "cost", "latency")
-LIMITS = ("cost", "latency")  # limits on the run, not on the text: no `not-` form
-ASSERTION_TYPES = BASE_TYPES + tuple(f"not-{t}" for t in BASE_TYPES if t not in LIMITS)
-ASSERTION_KEYS = ("type", "value", "weight", "threshold", "model")
+_LIMIT: contextvars.ContextVar[float] = contextvars.ContextVar(
+    "check_time_limit", default=DEFAULT_CHECK_TIMEOUT_S
+)
+
+
+def time_limit() -> float:
+    """The time limit (seconds) of the check running now: for types that bound their own work."""
+    return _LIMIT.get()
+
+
+# Kept for the Python API: AnswerFacts(text, cost_usd, latency_s, context) is an Answer.
+AnswerFacts = Answer
 
 
 @dataclass(frozen=True)
 class Assertion:
-    """One assertion of a case. `value` is the text, pattern, list, schema, limit, callable or rubric."""
+    """One assertion of a case. `value` is the text, pattern, list, schema, limit, callable or rubric;
+    `options` holds the keys only its type takes (`model` of llm-rubric, `args` of tool-called, ...)."""
 
     type: str
     value: Any = None
     weight: float = 1.0  # how much this check counts in the sample's score
-    threshold: float | None = None  # llm-rubric, python: pass when score >= threshold
+    threshold: float | None = None  # scored types: pass when score >= threshold
     model: str | None = None  # llm-rubric: the grader's model (default: the suite's grader model)
     line: int | None = None  # where it is written in the suite file
+    metric: str | None = None  # a named metric this check's score counts towards
+    timeout: float | None = None  # seconds the check may take (default: the suite's check_timeout)
+    turn: int | None = None  # a conversation: the answer it checks (1, 2, ...; -1 the last, the default)
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        validate(self, None)
+        object.__setattr__(self, "options", dict(self.options))
+        object.__setattr__(self, "value", validate(self, None))
 
     @property
     def negated(self) -> bool:
-        return self.type.startswith("not-")
+        found = lookup(self.type)
+        return bool(found and found[1])
 
     @property
     def base(self) -> str:
-        return self.type.removeprefix("not-")
+        found = lookup(self.type)
+        return found[0].name if found else self.type
+
+    @property
+    def kind(self) -> AssertionType:
+        found = lookup(self.type)
+        if found is None:
+            raise SuiteError(f"unknown assertion type {self.type!r}")
+        return found[0]
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return self.options.get(key, default)
 
     def describe(self) -> str:
         """`contains "ZeroDivisionError"`, `llm-rubric "Points out ..."`: short, for reasons and tables."""
@@ -73,33 +95,8 @@ class Assertion:
             shown = "(schema)"
         else:
             shown = json.dumps(value, ensure_ascii=False, default=str)
+            shown = shown if len(shown) <= 80 else shown[:79] + "…"
         return f"{self.type} {shown}"
-
-
-@dataclass(frozen=True)
-class Check:
-    """The outcome of one assertion on one answer."""
-
-    type: str
-    assertion: str  # Assertion.describe()
-    passed: bool
-    score: float
-    reason: str  # what was observed, in words
-    weight: float = 1.0
-    grade: Grade | None = None  # llm-rubric: the grader's model, prompt and verdict
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "type": self.type,
-            "assertion": self.assertion,
-            "pass": self.passed,
-            "score": self.score,
-            "reason": self.reason,
-            "weight": self.weight,
-        }
-        if self.grade is not None:
-            out["grade"] = self.grade.to_dict()
-        return out
 
 
 def _where(line: int | None, where: str | None) -> str:
@@ -108,243 +105,200 @@ def _where(line: int | None, where: str | None) -> str:
     return f"{where}:{line}: " if line is not None else f"{where}: "
 
 
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def validate(a: Any, where: str | None) -> None:
-    """Raise SuiteError, naming the line, when an assertion cannot be checked as written.
-
-    `a` is an Assertion, or anything with its fields (the suite reader checks before it builds one).
-    """
-    at = _where(a.line, where)
-    if not isinstance(a.type, str) or a.type not in ASSERTION_TYPES:
-        raise SuiteError(
-            f"{at}unknown assertion type {a.type!r}{did_you_mean(str(a.type), ASSERTION_TYPES)}; "
-            f"known: {', '.join(BASE_TYPES)} (and not-<type>)"
-        )
-    base, value = a.type.removeprefix("not-"), a.value
-    if not _finite(a.weight) or a.weight < 0:
-        raise SuiteError(f"{at}{a.type}: weight must be a number >= 0, not {a.weight!r}")
-    if a.threshold is not None and not (_finite(a.threshold) and 0 <= a.threshold <= 1):
-        raise SuiteError(f"{at}{a.type}: threshold must be a number from 0 to 1, not {a.threshold!r}")
-    if a.threshold is not None and base not in ("llm-rubric", "python"):
-        raise SuiteError(f"{at}{a.type}: threshold applies to llm-rubric and python only")
-    if a.model is not None and base != "llm-rubric":
-        raise SuiteError(f"{at}{a.type}: model applies to llm-rubric only (the grader's model)")
-    if base in ("contains-any", "contains-all"):
-        if not (isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)):
-            raise SuiteError(f"{at}{a.type}: value must be a non-empty list of strings")
-    elif base in TEXT_TYPES or base == "llm-rubric":
-        if not isinstance(value, str) or not value:
-            raise SuiteError(f"{at}{a.type}: value must be a non-empty string")
-        if base == "regex":
-            try:
-                re.compile(value)
-            except re.error as e:
-                raise SuiteError(f"{at}{a.type}: {value!r} is not a valid regular expression: {e}") from None
-    elif base == "json":
-        if value is not None:
-            _check_schema(value, at, a.type)
-    elif base == "python":
-        if not callable(value) and not (isinstance(value, str) and ":" in value):
-            raise SuiteError(f"{at}{a.type}: value must be a callable, or 'file.py:function' in a suite file")
-    elif base in LIMITS:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value) or value <= 0:
-            unit = "USD" if base == "cost" else "seconds"
-            raise SuiteError(f"{at}{a.type}: value must be a positive number ({unit}), not {value!r}")
-
-
 def _finite(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _check_schema(schema: Any, at: str, kind: str) -> None:
-    if not isinstance(schema, Mapping | bool):
-        raise SuiteError(f"{at}{kind}: value must be a JSON Schema (a mapping), not {type(schema).__name__}")
-    import jsonschema
-
+def validate(a: Any, where: str | None) -> Any:
+    """The assertion's value as its type reads it; SuiteError, naming the line, when the assertion
+    cannot be checked as written. `a` is an Assertion, or anything with its fields."""
+    at = _where(a.line, where)
+    found = lookup(a.type)
+    if found is None:
+        names = type_names()
+        bases = [t.name for t in types()]
+        raise SuiteError(
+            f"{at}unknown assertion type {a.type!r}{did_you_mean(str(a.type), names)}; "
+            f"known: {', '.join(bases)} (and not-<type>)"
+        )
+    kind, _ = found
+    if not _finite(a.weight) or a.weight < 0:
+        raise SuiteError(f"{at}{a.type}: weight must be a number >= 0, not {a.weight!r}")
+    if a.threshold is not None:
+        if not (_finite(a.threshold) and 0 <= a.threshold <= 1):
+            raise SuiteError(f"{at}{a.type}: threshold must be a number from 0 to 1, not {a.threshold!r}")
+        if kind.builtin and "threshold" not in kind.keys:
+            scored = [t.name for t in types() if "threshold" in t.keys]
+            raise SuiteError(f"{at}{a.type}: threshold applies to scored types only ({', '.join(scored)})")
+    if a.model is not None and "model" not in kind.keys:
+        raise SuiteError(f"{at}{a.type}: model applies to llm-rubric only (the grader's model)")
+    turn = getattr(a, "turn", None)
+    if turn is not None and (isinstance(turn, bool) or not isinstance(turn, int) or turn == 0):
+        raise SuiteError(
+            f"{at}{a.type}: turn is the answer of a conversation to check (1, 2, ... or -1), not {turn!r}"
+        )
+    if a.metric is not None and (not isinstance(a.metric, str) or not a.metric.strip()):
+        raise SuiteError(f"{at}{a.type}: metric must be a name (text), not {a.metric!r}")
+    if a.timeout is not None and not (_finite(a.timeout) and a.timeout > 0):
+        raise SuiteError(f"{at}{a.type}: timeout must be a positive number of seconds, not {a.timeout!r}")
+    options = getattr(a, "options", None) or {}
+    for key in options:
+        if key not in kind.keys:
+            known = [k for k in kind.keys if k not in COMMON_KEYS and k != "model"]
+            also = f"; {a.type} takes {', '.join(known)}" if known else ""
+            raise SuiteError(f"{at}unknown assertion key {key!r}{did_you_mean(key, known)}{also}")
     try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as e:
-        raise SuiteError(f"{at}{kind}: not a valid JSON Schema: {e.message}") from None
+        if kind.options is not None:
+            kind.options(options)
+        return a.value if kind.value is None else kind.value(a.value)
+    except (ValueError, TypeError) as e:
+        raise SuiteError(f"{at}{a.type}: {e}") from None
+
+
+# -- the return-value rule --------------------------------------------------------------------------
+
+
+class NoVerdict(Exception):
+    """A check returned something that is not a verdict."""
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars (numpy.bool_, numpy.float64, ...) as the Python values they hold."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def interpret(outcome: Any, threshold: float | None) -> tuple[bool, float, str]:
+    """A check's return value as (passed, score in [0, 1], reason), by promptfoo's rule:
+
+    - True/False (numpy's too, or the text "true"/"false"): pass or fail, score 1 or 0;
+    - a number (or text that is one): a score; it passes when >= `threshold`, or > 0 without one;
+    - a mapping {"pass", "score", "reason"} (or JSON text of one): `pass` decides, and with a
+      `threshold` a lower score fails; without `score` the score is 1 or 0; without `pass` the score
+      decides as for a number;
+    - any of these with a reason: `(verdict, "why")`.
+    Anything else (None included: a function that forgot to return) raises NoVerdict.
+    """
+    reason = ""
+    if isinstance(outcome, tuple) and len(outcome) == 2 and isinstance(outcome[1], str):
+        outcome, reason = outcome
+    outcome = _plain(outcome)
+    if isinstance(outcome, str):
+        text = outcome.strip()
+        if text.lower() in ("true", "false"):
+            outcome = text.lower() == "true"
+        elif text.startswith("{"):
+            try:
+                outcome = json.loads(text)
+            except ValueError as e:
+                raise NoVerdict(f"returned text starting with '{{' that is not JSON: {e}") from None
+        else:
+            try:
+                outcome = float(text)
+            except ValueError:
+                raise NoVerdict(
+                    f"returned the text {text[:40]!r}, not true, false, a number or a JSON object"
+                ) from None
+    if isinstance(outcome, bool):
+        return outcome, float(outcome), reason or f"returned {outcome}"
+    if isinstance(outcome, int | float):
+        score = float(outcome)
+        if not math.isfinite(score):
+            raise NoVerdict(f"returned {outcome!r}, not a finite score")
+        passed = score >= threshold if threshold is not None else score > 0
+        shown = f"score {score:.2f}" + (
+            f" {'>=' if passed else '<'} {threshold:g}" if threshold is not None else ""
+        )
+        return passed, min(max(score, 0.0), 1.0), reason or shown
+    if isinstance(outcome, Mapping):
+        return _from_mapping(outcome, threshold, reason)
+    if outcome is None:
+        raise NoVerdict(
+            "returned None: return True/False, a score, or {'pass': ..., 'score': ..., 'reason': ...}"
+        )
+    raise NoVerdict(f"returned {type(outcome).__name__}, not a bool, a score or a mapping")
+
+
+def _from_mapping(
+    outcome: Mapping[str, Any], threshold: float | None, reason: str
+) -> tuple[bool, float, str]:
+    passed, score = _plain(outcome.get("pass")), _plain(outcome.get("score"))
+    said = outcome.get("reason")
+    reason = str(said) if said is not None else reason
+    if passed is None and score is None:
+        raise NoVerdict("returned a mapping with neither 'pass' nor 'score'")
+    if passed is not None and not isinstance(passed, bool):
+        raise NoVerdict(f"returned 'pass': {passed!r}, not true or false")
+    if score is not None and (isinstance(score, bool) or not _finite(score)):
+        raise NoVerdict(f"returned 'score': {score!r}, not a finite number")
+    if score is None:
+        score = float(bool(passed))
+    if passed is None:
+        passed = score >= threshold if threshold is not None else score > 0
+    elif threshold is not None and score < threshold:
+        passed = False
+        reason = f"score {score:g} < {threshold:g}" + (f": {reason}" if reason else "")
+    return passed, min(max(float(score), 0.0), 1.0), reason or ("passed" if passed else "failed")
 
 
 # -- checking ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AnswerFacts:
-    """What a check may look at: the answer text and the run's numbers, plus context for python checks."""
+def check(
+    a: Assertion,
+    answer: Answer,
+    *,
+    timeout: float = DEFAULT_CHECK_TIMEOUT_S,
+    stop: Any = None,
+) -> Check:
+    """Check one answer against one assertion. A type declared `isolate` (user code) runs in its own
+    process, ended at its time limit; a failure of the check itself is a Check with `error` set."""
+    kind = a.kind
+    limit = a.timeout if a.timeout is not None else timeout
+    described = a.describe()
 
-    text: str
-    cost_usd: float | None
-    latency_s: float | None
-    context: Mapping[str, Any]
+    def errored(message: str) -> Check:
+        return Check(a.type, described, False, 0.0, message, a.weight, error=message, metric=a.metric)
 
+    def verdict() -> tuple[bool, float, str, Any]:
+        outcome = kind.function(answer, a)
+        if isinstance(outcome, Check):
+            return outcome.passed, outcome.score, outcome.reason, outcome
+        return (*interpret(outcome, a.threshold), None)
 
-def check(a: Assertion, facts: AnswerFacts) -> Check:
-    """Check one deterministic assertion (llm-rubric goes through the grader)."""
-    base = a.base
-    if base == "llm-rubric":
-        raise AssertionError("llm-rubric is checked by agentkit.evals._grader")
-    if base in LIMITS:
-        passed, score, observed = _limit(base, a.value, facts)
-    elif base == "json":
-        passed, score, observed = _json(a.value, facts.text)
-    elif base == "python":
-        passed, score, observed = _python(a, facts)
-    else:
-        passed, observed = _text(base, a.value, facts.text)
-        score = 1.0 if passed else 0.0
+    token = _LIMIT.set(limit)  # a forked child sees it too
+    try:
+        if kind.isolate:
+            done = run_isolated(lambda: _in_child(verdict), limit, stop)
+            if done.error is not None:
+                return errored(done.error)
+            if done.value[0] == "no verdict":
+                return errored(done.value[1])
+            passed, score, reason = done.value[1]
+            full = None
+        else:
+            passed, score, reason, full = verdict()
+    except (ReplayMiss, MissingKeyError):
+        raise
+    except NoVerdict as e:
+        return errored(str(e))
+    except TimeoutError:
+        return errored(f"did not finish within its time limit ({limit:g} s)")
+    except Exception as e:  # a built-in type's own failure: no verdict on the answer
+        return errored(f"raised {type(e).__name__}: {e}")
+    finally:
+        _LIMIT.reset(token)
+    if full is not None and full.error is not None:
+        return replace(full, type=a.type, assertion=described, weight=a.weight, metric=a.metric)
     if a.negated:
         passed, score = not passed, 1.0 - score
-    return Check(a.type, a.describe(), passed, score, observed, a.weight)
+    grade = full.grade if full is not None else None
+    return Check(a.type, described, bool(passed), float(score), reason, a.weight, grade, None, a.metric)
 
 
-def _text(base: str, value: Any, text: str) -> tuple[bool, str]:
-    if base == "contains":
-        found = value in text
-        return found, f"{'found' if found else 'no'} {json.dumps(value, ensure_ascii=False)} in the answer"
-    if base == "icontains":
-        found = value.casefold() in text.casefold()
-        return found, f"{'found' if found else 'no'} {json.dumps(value, ensure_ascii=False)} (any case)"
-    if base in ("contains-any", "contains-all"):
-        present = [v for v in value if v in text]
-        missing = [v for v in value if v not in text]
-        passed = bool(present) if base == "contains-any" else not missing
-        shown = (f"found {', '.join(map(json.dumps, present))}" if present else "found none of them") + (
-            f"; missing {', '.join(map(json.dumps, missing))}"
-            if base == "contains-all" and missing and present
-            else ""
-        )
-        return passed, shown
-    if base == "equals":
-        same = text.strip() == value.strip()
-        return (
-            same,
-            "the answer is exactly that" if same else f"the answer is not exactly {json.dumps(value)}",
-        )
-    if base == "starts-with":
-        starts = text.lstrip().startswith(value)
-        return starts, f"the answer {'starts' if starts else 'does not start'} with {json.dumps(value)}"
-    if base == "regex":
-        m = re.search(value, text)
-        return (True, f"matched {json.dumps(m.group(0)[:60])}") if m else (False, "no match in the answer")
-    raise AssertionError(base)
-
-
-_FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n(.*?)\n[ \t]*```", re.DOTALL)
-
-
-def extract_json(text: str) -> tuple[Any, str | None]:
-    """The JSON in an answer: the whole text, else the first fenced block. (value, None) or (None, why)."""
+def _in_child(verdict: Any) -> tuple[str, Any]:
     try:
-        return json.loads(text.strip()), None
-    except ValueError as e:
-        whole_error = f"{e.msg} (line {e.lineno}, column {e.colno})" if hasattr(e, "msg") else str(e)
-    for block in _FENCE.findall(text):
-        try:
-            return json.loads(block), None
-        except ValueError:
-            continue
-    return None, whole_error
-
-
-def _json(schema: Any, text: str) -> tuple[bool, float, str]:
-    value, problem = extract_json(text)
-    if problem is not None:
-        return False, 0.0, f"the answer is not JSON: {problem}"
-    if schema is None:
-        return True, 1.0, "the answer is JSON"
-    import jsonschema
-
-    validator = jsonschema.validators.validator_for(schema)(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(value))
-    if error is None:
-        return True, 1.0, "the answer is JSON matching the schema"
-    where = error.json_path if error.path else "the top level"
-    return False, 0.0, f"the JSON does not match the schema at {where}: {error.message}"
-
-
-def _limit(base: str, limit: float, facts: AnswerFacts) -> tuple[bool, float, str]:
-    if base == "cost":
-        if facts.cost_usd is None:
-            return False, 0.0, "the cost is unknown (no price for this model)"
-        ok = facts.cost_usd <= limit
-        return ok, float(ok), f"cost ${facts.cost_usd:.6f} {'<=' if ok else '>'} ${limit:g}"
-    if facts.latency_s is None:
-        return False, 0.0, "the latency is unknown"
-    ok = facts.latency_s <= limit
-    return ok, float(ok), f"took {facts.latency_s:.2f} s {'<=' if ok else '>'} {limit:g} s"
-
-
-def _python(a: Assertion, facts: AnswerFacts) -> tuple[bool, float, str]:
-    function = a.value if callable(a.value) else load_callable(a.value, None, a.line)
-    try:
-        takes_context = _positional_count(function) >= 2
-        outcome = function(facts.text, dict(facts.context)) if takes_context else function(facts.text)
-    except Exception as e:  # the user's code: its failure is this check's failure, not the run's
-        return False, 0.0, f"raised {type(e).__name__}: {e}"
-    return _interpret(outcome, a.threshold)
-
-
-def _positional_count(function: Callable[..., Any]) -> int:
-    try:
-        parameters = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):
-        return 1
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    if any(p.kind == inspect.Parameter.VAR_POSITIONAL for p in parameters):
-        return 2
-    return sum(p.kind in kinds for p in parameters)
-
-
-def _interpret(outcome: Any, threshold: float | None) -> tuple[bool, float, str]:
-    """bool; a score in [0, 1]; (bool or score, reason); or {"pass", "score", "reason"}."""
-    reason = ""
-    if isinstance(outcome, tuple) and len(outcome) == 2 and isinstance(outcome[1], str):
-        outcome, reason = outcome
-    if isinstance(outcome, Mapping):
-        reason = str(outcome.get("reason", reason))
-        score = outcome.get("score")
-        passed = outcome.get("pass")
-        if score is None and passed is None:
-            return False, 0.0, "returned a mapping with neither 'pass' nor 'score'"
-        score = float(score) if score is not None else float(bool(passed))
-        if passed is None or threshold is not None:
-            passed = score >= (0.5 if threshold is None else threshold)
-        return bool(passed), min(max(score, 0.0), 1.0), reason or ("passed" if passed else "failed")
-    if isinstance(outcome, bool) or outcome is None:
-        passed = bool(outcome)
-        return passed, float(passed), reason or f"returned {outcome}"
-    if isinstance(outcome, int | float) and math.isfinite(outcome):
-        score = min(max(float(outcome), 0.0), 1.0)
-        passed = score >= (0.5 if threshold is None else threshold)
-        return passed, score, reason or f"score {score:.2f}"
-    return False, 0.0, f"returned {type(outcome).__name__}, not a bool, a score or a mapping"
-
-
-def load_callable(spec: str, base: Any, line: int | None) -> Callable[..., Any]:
-    """`path/to/checks.py:function` (relative to `base`, the suite's folder) -> the function."""
-    import importlib.util
-    from pathlib import Path
-
-    file, _, name = spec.rpartition(":")
-    path = Path(file) if base is None else Path(base) / file
-    where = f"line {line}: " if line is not None else ""
-    if not path.is_file():
-        raise EvalError(f"{where}python: no such file {path}")
-    module_spec = importlib.util.spec_from_file_location(f"agentkit_evals_{path.stem}", path)
-    if module_spec is None or module_spec.loader is None:
-        raise EvalError(f"{where}python: cannot import {path}")
-    module = importlib.util.module_from_spec(module_spec)
-    try:
-        module_spec.loader.exec_module(module)
-    except Exception as e:
-        raise EvalError(f"{where}python: importing {path} raised {type(e).__name__}: {e}") from None
-    function = getattr(module, name, None)
-    if not callable(function):
-        raise EvalError(f"{where}python: {path} has no function {name!r}")
-    return function
+        return "ok", verdict()[:3]
+    except NoVerdict as e:
+        return "no verdict", str(e)

@@ -4,7 +4,11 @@ The grader is an ordinary run through `agentkit.live` (cached, recorded, replaya
 prompt below; its user message holds the request, the answer and the rubric. It must reply with a JSON
 verdict `{"reason", "score", "pass"}` (promptfoo's shape). With a `threshold`, the score decides and the
 grader's own `pass` is ignored (graders often write score 0.75 with pass false). Every Grade carries the
-grader's model, system prompt, user message and raw answer, so a surprising grade can be checked.
+grader's model, system prompt, user message and raw answer, so a surprising grade can be checked. Each
+sample is graded on its own: the grading is cached with the answer it grades (its run id), so two samples
+with the same text are still two gradings.
+
+The type is registered like any other (`_registry.assertion`), as a type that asks a model.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from agentkit.evals._checks import Assertion, Check
+from agentkit._errors import LiveError
+from agentkit.evals._checks import Assertion, NoVerdict
+from agentkit.evals._records import Answer, Check, Grade
+from agentkit.evals._registry import assertion
 
 GRADER_MARKER = "agentkit-grader/1"  # names the protocol; the stand-in API grades when it sees it
 DEFAULT_GRADER_MODEL = "sonnet"
@@ -39,26 +45,6 @@ def grader_message(request: str, answer: str, rubric: str) -> str:
     return (
         f"<request>\n{request}\n</request>\n\n<answer>\n{answer}\n</answer>\n\n<rubric>\n{rubric}\n</rubric>"
     )
-
-
-@dataclass(frozen=True)
-class Grade:
-    """How an llm-rubric check was graded: by which model, with which prompt, and what it answered."""
-
-    model: str  # the model id that graded
-    system_prompt: str
-    prompt: str  # the user message: request, answer, rubric
-    answer: str  # the grader's raw reply
-    score: float | None
-    passed: bool | None  # the grader's own verdict (before any threshold)
-    reason: str
-    source: str  # "anthropic", "stand-in", or the endpoint that answered
-    cached: bool
-    cost_usd: float | None
-    run_id: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -99,47 +85,53 @@ def parse_verdict(text: str) -> tuple[bool | None, float, str]:
     return passed, min(max(float(score), 0.0), 1.0), reason if isinstance(reason, str) else ""
 
 
-# ask(agent, prompt, model) -> (text, model id, source, cached, cost, run_id); raises LiveError
-Ask = Callable[[GraderAgent, str, str], tuple[str, str, str, bool, float | None, str]]
+def _rubric(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("value must be a non-empty string (the rubric)")
+    return value
 
 
-def grade(
-    assertion: Assertion,
-    request: str,
-    answer: str,
-    *,
-    model: str,
-    ask: Ask,
-    system_prompt: str = GRADER_SYSTEM_PROMPT,
-) -> Check:
-    """Grade `answer` against the assertion's rubric. A grader that replies without a verdict fails the
-    check (the reason says so); an API failure raises, so the sample is an error, not a fail."""
-    message = grader_message(request, answer, assertion.value)
-    text, model_id, source, cached, cost, run_id = ask(GraderAgent(system_prompt), message, model)
+def _model(options: Any) -> None:  # `model` is a field of Assertion; nothing else is the type's own
+    return None
+
+
+@assertion(
+    "llm-rubric",
+    value=_rubric,
+    needs="model",
+    isolate=False,
+    keys=("threshold", "model"),
+    _builtin=True,
+    normalisation="a model grades against the rubric: {reason, score, pass}; with threshold the score decides",
+)
+def llm_rubric(answer: Answer, a: Assertion) -> Check:
+    """A model (the suite's grader) judges the answer against the rubric in the value."""
+    access = answer.grader
+    if access is None:
+        raise NoVerdict("no grader to ask: model-graded checks run inside evals.run")
+    message = grader_message(str(answer.context.get("prompt", "")), answer.text, a.value)
+    model = a.model or access.model
+    described = a.describe()
+    try:
+        text, model_id, source, cached, cost, run_id = access.ask(access.system_prompt, message, model)
+    except LiveError as e:
+        failure = f"grading failed: {e}"
+        return Check(a.type, described, False, 0.0, failure, a.weight, error=failure)
     try:
         own_pass, score, reason = parse_verdict(text)
     except ValueError as e:
-        grade_ = Grade(
-            model_id, system_prompt, message, text, None, None, str(e), source, cached, cost, run_id
+        grade = Grade(
+            model_id, access.system_prompt, message, text, None, None, str(e), source, cached, cost, run_id
         )
-        return Check(assertion.type, assertion.describe(), False, 0.0, str(e), assertion.weight, grade_)
-    if assertion.threshold is not None:
-        passed = score >= assertion.threshold
-        verdict = f"score {score:.2f} {'>=' if passed else '<'} {assertion.threshold:g}"
+        return Check(a.type, described, False, 0.0, str(e), a.weight, grade)
+    if a.threshold is not None:
+        passed = score >= a.threshold
+        verdict = f"score {score:.2f} {'>=' if passed else '<'} {a.threshold:g}"
     else:
         passed = own_pass if own_pass is not None else score >= 0.5
         verdict = f"{'pass' if passed else 'fail'}, score {score:.2f}"
-    grade_ = Grade(
-        model_id, system_prompt, message, text, score, own_pass, reason, source, cached, cost, run_id
+    grade = Grade(
+        model_id, access.system_prompt, message, text, score, own_pass, reason, source, cached, cost, run_id
     )
-    if assertion.negated:
-        passed, score = not passed, 1.0 - score
-    return Check(
-        assertion.type,
-        assertion.describe(),
-        passed,
-        score,
-        f"graded by {model_id}: {verdict}" + (f": {reason}" if reason else ""),
-        assertion.weight,
-        grade_,
-    )
+    said = f"graded by {model_id}: {verdict}" + (f": {reason}" if reason else "")
+    return Check(a.type, described, passed, score, said, a.weight, grade)

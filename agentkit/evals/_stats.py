@@ -11,6 +11,14 @@
   B's result on a case could as well be swapped. The bootstrap's own p-value is too small with few cases
   (3 cases all favouring B would give p = 0); the sign-flip test gives 0.25 there, as McNemar does, and
   for pass/fail outcomes it is exactly McNemar's test.
+- `flip_interval(d)`: the interval that goes with the sign-flip test, by inverting it: every shift s
+  for which the test on d - s does not reject. So the interval excludes 0 exactly when p < 0.05, and a
+  comparison never says "more than noise" beside an interval that holds 0 (a bootstrap interval can).
+  With few cases it is wide, as it should be.
+- `wilson_over_cases(rates)`: a pass rate's interval with cases as the unit: each case counts once, at
+  its mean pass rate over its samples (samples of one case are not independent draws).
+
+Everything is computed on the values sorted, so the same data gives the same numbers in any order.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 ALPHA = 0.05
 
@@ -40,6 +49,14 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
     # Clamp rounding noise: at k = 0 or k = n the interval touches 0 or 1 exactly.
     return (0.0 if k == 0 else max(0.0, centre - half), 1.0 if k == n else min(1.0, centre + half))
+
+
+def wilson_over_cases(rates: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson interval of the mean of per-case pass rates, counting each case once."""
+    if not rates:
+        return (math.nan, math.nan)
+    total = math.fsum(sorted(rates))
+    return wilson(min(max(total, 0.0), len(rates)), len(rates), confidence)  # type: ignore[arg-type]
 
 
 def mcnemar_exact(b: int, c: int) -> float:
@@ -97,14 +114,65 @@ def sign_flip_p(differences: Sequence[float], *, samples: int = 20_000, seed: in
     """Two-sided paired permutation test of mean difference 0: flip the sign of each case's difference."""
     import numpy as np
 
-    d = np.asarray(differences, dtype=float)
-    d = d[d != 0]  # a case with no difference looks the same flipped: it only adds to both counts
-    if len(d) == 0:
+    d = np.sort(np.asarray(differences, dtype=float))  # sorted: the same p in any order of the cases
+    if len(d) == 0 or not d.any():
         return 1.0
     observed = abs(d.sum())
-    if len(d) <= EXACT_SIGN_FLIPS:
-        patterns = (np.arange(2 ** len(d))[:, None] >> np.arange(len(d))) & 1
-    else:
-        patterns = np.random.default_rng(seed).integers(0, 2, size=(samples, len(d)))
-    sums = np.abs(((1 - 2 * patterns) * d).sum(axis=1))
+    sums = np.abs(_flips(len(d), samples, seed) @ d)
     return float(min(1.0, (sums >= observed - 1e-9).mean()))
+
+
+def _flips(n: int, samples: int, seed: int) -> Any:
+    """Sign patterns (rows of +1/-1): all 2**n of them up to EXACT_SIGN_FLIPS, else a seeded sample."""
+    import numpy as np
+
+    if n <= EXACT_SIGN_FLIPS:
+        patterns = (np.arange(2**n)[:, None] >> np.arange(n)) & 1
+    else:
+        patterns = np.random.default_rng(seed).integers(0, 2, size=(samples, n))
+    return 1 - 2 * patterns
+
+
+def flip_interval(
+    differences: Sequence[float],
+    *,
+    bounds: tuple[float, float] = (-1.0, 1.0),
+    samples: int = 20_000,
+    seed: int = 0,
+    tolerance: float = 1e-3,
+) -> tuple[float, float]:
+    """The 95% interval of the mean difference that goes with `sign_flip_p`: every shift s in `bounds`
+    (the possible values) for which the test on d - s gives p >= ALPHA. (nan, nan) without data."""
+    import numpy as np
+
+    d = np.sort(np.asarray(differences, dtype=float))
+    if len(d) == 0:
+        return (math.nan, math.nan)
+    flips = _flips(len(d), samples, seed)
+
+    def accepted(shift: float) -> bool:
+        moved = d - shift
+        observed = abs(moved.sum())
+        if observed < 1e-12:
+            return True
+        return bool((np.abs(flips @ moved) >= observed - 1e-9).mean() >= ALPHA)
+
+    centre = float(d.mean())
+
+    def edge(outer: float) -> float:
+        if accepted(outer):
+            return outer
+        inside, outside = centre, outer  # accepted at the centre (p = 1), rejected at `outer`
+        while abs(outside - inside) > tolerance:
+            middle = (inside + outside) / 2
+            inside, outside = (middle, outside) if accepted(middle) else (inside, middle)
+        return inside
+
+    low, high = edge(bounds[0]), edge(bounds[1])
+    # The edges are found to `tolerance`, and the test's p is not quite monotone in the shift: keep the
+    # interval and the test at 0 saying the same thing.
+    if accepted(0.0):
+        return min(low, 0.0), max(high, 0.0)
+    if low <= 0.0 <= high:
+        low, high = (max(low, tolerance), high) if centre > 0 else (low, min(high, -tolerance))
+    return low, high

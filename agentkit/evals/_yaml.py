@@ -1,8 +1,10 @@
 """YAML with line numbers: suite errors point at the line that is wrong.
 
-Values are read with YAML 1.2 core-schema rules (the reader agentkit uses for front matter), so `no`,
-`on` and `2024-01-01` stay strings. Mappings and sequences come back as `dict` and `list` subclasses that
-remember where they and their items start.
+Suites are read by the reader agentkit uses for every YAML file (`agentkit._reader.yaml12`), with its
+limits: YAML 1.2 core-schema values (`no`, `on` and `2024-01-01` stay strings), aliases that expand to
+at most 100,000 values, nesting at most 100 levels deep, checked over the whole document before any of
+it is walked (an alias bomb under a key nobody reads is refused too). Mappings and sequences come back
+as `dict` and `list` subclasses that remember where they and their items start.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 import yaml
 
 from agentkit._errors import SuiteError
-from agentkit._reader.yaml12 import Yaml12Loader
+from agentkit._reader.yaml12 import AliasBombError, TooDeepError, Yaml12Constructor, compose_limited
 
 
 class LocatedDict(dict[str, Any]):
@@ -35,10 +37,12 @@ def line_of(value: Any, default: int | None = None) -> int | None:
 
 def load_located(text: str, where: str) -> Any:
     """Parse one YAML document; `where` (the file name) prefixes every error."""
-    loader = Yaml12Loader(text)
     try:
-        node = loader.get_single_node()
-        return None if node is None else _convert(node, loader, where)
+        node = compose_limited(text)
+    except AliasBombError as e:
+        raise SuiteError(f"{where}: refused: {e} (an alias bomb?)") from None
+    except TooDeepError as e:
+        raise SuiteError(f"{where}: refused: {e}") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -46,30 +50,34 @@ def load_located(text: str, where: str) -> Any:
         raise SuiteError(f"{where}{line}: not valid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise SuiteError(f"{where}: not valid YAML: {' '.join(str(e).split())}") from None
-    finally:
-        loader.dispose()
+    if node is None:
+        return None
+    try:
+        return _convert(node, Yaml12Constructor(), where)
+    except (yaml.YAMLError, ValueError, TypeError) as e:  # a value its tag cannot build (`!!int x`)
+        raise SuiteError(f"{where}: not valid YAML: {' '.join(str(e).split())}") from None
 
 
-def _convert(node: yaml.Node, loader: Yaml12Loader, where: str) -> Any:
+def _convert(node: yaml.Node, constructor: Yaml12Constructor, where: str) -> Any:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         mapping = LocatedDict()
         mapping.line, mapping.key_lines = line, {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, loader, where)
+            key = _convert(key_node, constructor, where)
             key_line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 raise SuiteError(f"{where}:{key_line}: keys must be text, not {key!r}")
             if key in mapping:
                 raise SuiteError(f"{where}:{key_line}: {key!r} appears twice in this mapping")
-            mapping[key] = _convert(value_node, loader, where)
+            mapping[key] = _convert(value_node, constructor, where)
             mapping.key_lines[key] = key_line
         return mapping
     if isinstance(node, yaml.SequenceNode):
         sequence = LocatedList()
         sequence.line, sequence.item_lines = line, []
         for item in node.value:
-            sequence.append(_convert(item, loader, where))
+            sequence.append(_convert(item, constructor, where))
             sequence.item_lines.append(item.start_mark.line + 1)
         return sequence
-    return loader.construct_object(node, deep=True)
+    return constructor.construct_object(node, deep=True)

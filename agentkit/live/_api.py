@@ -141,7 +141,14 @@ def stream(
     params: dict[str, Any] = {
         "model": spec.model,
         "max_tokens": spec.max_tokens,
-        "messages": [{"role": "user", "content": spec.prompt}],
+        "messages": [
+            *(
+                {"role": role, "content": text}
+                for turn in spec.history
+                for role, text in zip(("user", "assistant"), turn, strict=True)
+            ),
+            {"role": "user", "content": spec.prompt},
+        ],
         "stream": True,
     }
     system = spec.agent.prompt
@@ -151,7 +158,9 @@ def stream(
         # SDK 1.0 dropped the keyword (models after Opus 4.6 reject it); older models still take it.
         params["extra_body"] = {"temperature": spec.temperature}
 
-    t0 = time.perf_counter()
+    t0 = draft.request_started = (
+        time.perf_counter()
+    )  # the client's set-up (import anthropic) is not the run's
     try:
         raw = made.messages.create(**params)
     except Exception as e:  # the SDK has already retried what it retries

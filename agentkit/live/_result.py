@@ -138,6 +138,7 @@ class RunSpec:
     max_cost_usd: float | None
     permission_mode: str
     files: tuple[tuple[str, str], ...]  # (relative path, text) seeded into Claude Code's working folder
+    history: tuple[tuple[str, str], ...] = ()  # earlier (user, assistant) turns of a conversation (api mode)
 
 
 @dataclass(slots=True)
@@ -157,3 +158,4 @@ class Draft:
     turns: int | None = None
     cost_usd: float | None = None  # None: priced from the tokens with the price table
     session_cost_usd: float | None = None
+    request_started: float | None = None  # perf_counter() when the request was sent (latency starts)

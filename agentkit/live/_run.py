@@ -168,6 +168,7 @@ class LiveStream:
         max_cost_usd: float | None = DEFAULT_MAX_COST_USD,
         permission_mode: str = DEFAULT_PERMISSION_MODE,
         files: Mapping[str, str] | None = None,
+        history: Iterable[tuple[str, str]] | None = None,
     ) -> None:
         check_options(
             prompt=prompt,
@@ -186,6 +187,13 @@ class LiveStream:
             raise InvalidRunOption(
                 "files= seeds Claude Code's working folder: use it with mode='claude-code'"
             )
+        earlier = tuple((u, a) for u, a in (history or ()))
+        if earlier and mode != API:
+            raise InvalidRunOption(
+                "history= continues a conversation through the API: use it with mode='api'"
+            )
+        if not all(isinstance(u, str) and isinstance(a, str) and u.strip() and a.strip() for u, a in earlier):
+            raise InvalidRunOption("history= holds (user message, answer) pairs of non-empty text")
         self.agent = agent
         self.prompt = prompt
         self.mode = mode
@@ -223,6 +231,7 @@ class LiveStream:
             max_cost_usd=max_cost_usd,
             permission_mode=permission_mode,
             files=seeded,
+            history=earlier,
         )
         extra = None
         if mode == CLAUDE_CODE:
@@ -233,6 +242,8 @@ class LiveStream:
                 "claude_code": _claude_code.claude_code_version(),
                 "files": [list(f) for f in seeded],
             }
+        if earlier:  # a conversation: its earlier turns decide the answer too (single prompts hash as before)
+            extra = {**(extra or {}), "history": [list(turn) for turn in earlier]}
         self.key = cache_key(self._text, self.model, prompt, max_tokens, temperature, extra)
 
     def stop(self) -> None:
@@ -314,7 +325,7 @@ class LiveStream:
             raise
         finally:
             if record:
-                self._record(draft, timestamp, time.perf_counter() - t0)
+                self._record(draft, timestamp, time.perf_counter() - (draft.request_started or t0))
 
     def _record(self, draft: Draft, timestamp: str, latency: float) -> None:
         name, path = _describe(self.agent)
@@ -380,6 +391,7 @@ def run(
     max_cost_usd: float | None = DEFAULT_MAX_COST_USD,
     permission_mode: str = DEFAULT_PERMISSION_MODE,
     files: Mapping[str, str] | None = None,
+    history: Iterable[tuple[str, str]] | None = None,
 ) -> RunResult:
     """Run `agent` on `prompt` and return its RunResult.
 
@@ -391,7 +403,8 @@ def run(
     folder, with its tools and Claude Code's tool loop; `max_turns` bounds the agent's turns, `max_cost_usd`
     the cost (Claude Code's report and agentkit's count, whichever passes first), `permission_mode` what
     its tools may do (default "acceptEdits": edits inside the scratch folder only), `files` seeds that
-    folder ({relative path: text}); `max_tokens` defaults to Claude Code's own.
+    folder ({relative path: text}); `max_tokens` defaults to Claude Code's own. `history` (api mode) holds
+    the earlier (user message, answer) turns of a conversation that `prompt` continues.
 
     Text arrives through `on_text(chunk)` as it is generated. Setting `stop` (a threading.Event) ends the
     run early, keeping the partial text (complete=False). A recorded complete run with the same agent
@@ -414,6 +427,7 @@ def run(
         max_cost_usd=max_cost_usd,
         permission_mode=permission_mode,
         files=files,
+        history=history,
     ).run(on_text)
 
 

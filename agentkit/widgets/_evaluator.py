@@ -24,6 +24,22 @@ def cell_style(passed: int, total: int, errors: int = 0) -> str:
     return MIXED if passed or errors else FAIL
 
 
+def change_style(before: list[Any], now: list[Any]) -> str | None:
+    """The style of a cell beside another run: better (green), worse (red), or None (as it is)."""
+    if not before or not now:
+        return None
+    rate = lambda samples: sum(s.passed for s in samples) / len(samples)  # noqa: E731
+    if rate(now) > rate(before):
+        return PASS
+    if rate(now) < rate(before):
+        return FAIL
+    return None
+
+
+def _pre(text: str) -> str:
+    return "<pre style='white-space:pre-wrap;margin:0'>" + html.escape(text) + "</pre>"
+
+
 def detail_html(text: str) -> str:
     """The cell detail as preformatted text, failed checks in red and passed ones in green."""
     lines = []
@@ -54,19 +70,21 @@ class Evaluator(Panel):
     SHOWS_HINT = True
 
     def __init__(self, suite: Any, results: Any = None, *, concurrency: int | None = None) -> None:
-        from agentkit.evals._suite import Suite, suite_from
+        from agentkit import evals
 
         self.error: str | None = None
-        self._name = suite.path.name if isinstance(suite, Suite) and suite.path else "suite"
+        self._name = suite.path.name if isinstance(suite, evals.Suite) and suite.path else "suite"
         if isinstance(suite, str | Path):
             self._name = Path(suite).name or "suite"
         # A suite that cannot be read is shown in the status, with Run disabled: never a traceback.
         self.suite: Any = None
         try:
-            self.suite = suite_from(suite)
+            self.suite = suite if isinstance(suite, evals.Suite) else evals.load_suite(suite)
         except Exception as exc:
             self.error = f"cannot load the suite: {error_text(exc)}"
         self.results = results
+        self.baseline: Any = None  # another run shown beside this one: EvalResults or a stored run
+        self.baseline_name = ""
         self.concurrency = concurrency
         self.selected: tuple[str, str] | None = None
         versions = self.suite.versions if self.suite is not None else []
@@ -95,6 +113,10 @@ class Evaluator(Panel):
             options=versions, value=versions[1] if len(versions) > 1 else None, description="B"
         )
         self.verdict = text_label(cls="agentkit-eval-verdict")
+        self.runs_picker = w.Dropdown(options=[("(none)", None)], value=None, description="Beside")
+        self.runs_picker.observe(lambda c: self._picked(c["new"]), names="value")
+        self.changes = w.HTML()
+        self.changes.add_class("agentkit-eval-changes")
         self.routing = w.HTML()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -112,7 +134,9 @@ class Evaluator(Panel):
                 row(self.run_button, self.stop_button, self.ask_again, self.model),
                 row(self.progress, self.status),
                 self.banner,
+                row(self.runs_picker),
                 self.matrix,
+                self.changes,
                 self.detail,
                 w.HTML("<b>Summary</b> (pass rate with its 95% Wilson interval)"),
                 self.summary,
@@ -122,6 +146,7 @@ class Evaluator(Panel):
             ],
             "evaluator",
         )
+        self.list_runs()
         if self.suite is None:
             self.run_button.disabled = True
             self.status.value = f"failed: {self.error}"
@@ -199,6 +224,55 @@ class Evaluator(Panel):
             "flaky",
         ]
         return table[columns].round(3).to_string(index=False)
+
+    # -- another run beside this one ---------------------------------------------------------------
+    def list_runs(self) -> None:
+        """Fill the Beside picker with the stored runs of this suite (newest first)."""
+        from agentkit import evals
+
+        options: list[tuple[str, Any]] = [("(none)", None)]
+        try:
+            stored = evals.runs(50)
+        except Exception:  # an unreadable history: nothing to pick, said nowhere louder than here
+            stored = None
+        if stored is not None and self.suite is not None and self.suite.path is not None:
+            mine = stored[stored["suite"] == str(self.suite.path)]
+            for _, run in mine.iterrows():
+                shown = f"run {run['run_id']} · {run['created'][:16]} · {run['passed']}/{run['samples']} pass"
+                options.append((shown, run["run_id"]))
+        self.runs_picker.options = options
+
+    def _picked(self, run_id: Any) -> None:
+        if run_id is None:
+            self.compare_with(None)
+        elif self.baseline is None or getattr(self.baseline, "run_id", None) != run_id:
+            self.compare_with(run_id)
+
+    def compare_with(self, run: Any, name: str | None = None) -> None:
+        """Show another run beside this one: each cell reads "before -> now", coloured by what changed,
+        and the changes are listed below the matrix. `run` is EvalResults, a stored run's id (or a unique
+        start of one), or None to show this run alone."""
+        from agentkit import evals
+
+        if isinstance(run, str):
+            try:
+                run = evals.load_run(run)
+            except Exception as e:
+                self.status.value = f"cannot show run {run}: {error_text(e)}"
+                return
+        self.baseline = run
+        self.baseline_name = name or (f"run {run.run_id}" if run is not None and run.run_id else "before")
+        self._draw_cells()
+        self.changes.value = "" if run is None else _pre(self.changes_text())
+
+    def changes_text(self) -> str:
+        """Case by case, what changed from the run beside this one to this one."""
+        from agentkit import evals
+
+        if self.baseline is None or self.results is None:
+            return ""
+        now = f"run {self.results.run_id}" if self.results.run_id else "this run"
+        return evals.diff(self.baseline, self.results, names=(self.baseline_name, now)).text()
 
     # -- running -----------------------------------------------------------------------------------
     @property
@@ -303,7 +377,7 @@ class Evaluator(Panel):
 
         table = results.summary()
         table = table[table["model_axis"] == self.model.value]
-        shown = {  # the columns a person compares versions by; summary() has them all
+        columns = {  # the columns a person compares versions by; summary() has them all
             "version": table["version"],
             "model": table["model"],
             "passed": [f"{p} of {n}" for p, n in zip(table["passed"], table["samples"], strict=True)],
@@ -317,14 +391,17 @@ class Evaluator(Panel):
             "cost USD": table["cost_usd"].round(4),
             "answers from": table["source"],
         }
-        self.summary.value = frame_html(pd.DataFrame(shown))
+        self.summary.value = frame_html(pd.DataFrame(columns))
         self.routing.value = "" if results.routing is None else self._routing_html(results.routing)
         self.refresh_verdict()
+        if self.baseline is not None:
+            self.changes.value = _pre(self.changes_text())
+        self.list_runs()
         if self.selected is not None:
             self.select(*self.selected)
 
     def _draw_cells(self) -> None:
-        """Every cell from `results` ("-" where nothing ran)."""
+        """Every cell from `results` ("-" where nothing ran); with a run beside, "before -> now"."""
         axis = self.model.value
         for (case, version), button in self._buttons.items():
             samples = (
@@ -334,8 +411,18 @@ class Evaluator(Panel):
             )
             passed = sum(s.passed for s in samples)
             errors = sum(s.status == "error" for s in samples)
-            button.description = f"{passed}/{len(samples)}" if samples else "-"
+            now = f"{passed}/{len(samples)}" if samples else "-"
+            button.description = now
             button.button_style = cell_style(passed, len(samples), errors)
+            if self.baseline is not None:
+                before = [
+                    s
+                    for s in self.baseline.samples
+                    if (s.case, s.version, s.model_axis) == (case, version, axis)
+                ]
+                was = f"{sum(s.passed for s in before)}/{len(before)}" if before else "-"
+                button.description = f"{was} → {now}"
+                button.button_style = change_style(before, samples) or button.button_style
 
     def refresh_verdict(self) -> None:
         a, b = self.compare_a.value, self.compare_b.value
