@@ -107,6 +107,8 @@ def _agent_files(session_dir: Path) -> Iterator[Path]:
 def _session_of(path: Path) -> str | None:
     """The `sessionId` of a 2.0.x agent file's first record."""
     try:
+        if not path.is_file():
+            return None
         with open(path, "rb") as handle:
             first = handle.readline(FIRST_LINE_LIMIT)
         value = json.loads(first).get("sessionId")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -217,6 +218,9 @@ class _SessionReader:
         tally = self.tally
         try:
             before = path.stat()
+            if not stat.S_ISREG(before.st_mode):  # a FIFO or a device would block or never end
+                tally.problems.add(path, 0, UNREADABLE, "not a regular file")
+                return
             handle = open(path, "rb")  # noqa: SIM115 - closed below, the generator may stop early
         except OSError as exc:
             tally.problems.add(path, 0, UNREADABLE, exc.strerror or str(exc))
@@ -591,6 +595,9 @@ class _SessionReader:
 
     def _meta(self, path: Path) -> dict[str, Any]:
         try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                self.tally.problems.add(path, 0, BAD_META, "not a regular file")
+                return {}
             with open(path, "rb") as handle:
                 data = handle.read(META_LIMIT + 1)
         except FileNotFoundError:
