@@ -15,16 +15,10 @@ from agentkit import live
 from agentkit._errors import UsageError
 from agentkit._reader.claude_code import BUILTIN_AGENTS
 from agentkit._reader.scan import discover
-from agentkit._usage._read import (
-    COMPACTION,
-    FAILED,
-    MAIN,
-    UNKNOWN_AGENT,
-    Tally,
-)
+from agentkit._usage._read import FAILED, INTERNAL_AGENTS, MAIN, UNKNOWN_AGENT, Tally
 
 TOKENS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
-NOT_AGENTS = (UNKNOWN_AGENT, COMPACTION)  # runs that are no agent one could define
+NOT_AGENTS = (UNKNOWN_AGENT, *INTERNAL_AGENTS.values())  # runs that are no agent one could define
 _DATED = re.compile(r"-\d{8}$")
 
 
@@ -168,7 +162,7 @@ def is_builtin(agent: str | None, said: bool | None) -> bool:
     """What the run's metadata says, else whether the name is one of Claude Code's built-in agents."""
     if said is not None:
         return said
-    return agent in BUILTIN_AGENTS or agent == COMPACTION
+    return agent in BUILTIN_AGENTS or agent in INTERNAL_AGENTS.values()
 
 
 def _project(info: Any) -> str | None:

@@ -44,6 +44,10 @@ RECENT_SECONDS = 60.0  # a file changed this recently, whose last line is not co
 MAIN = "main"
 UNKNOWN_AGENT = "(unknown agent)"
 COMPACTION = "(compaction)"
+SIDE_QUESTION = "(side question)"
+# Agent files Claude Code writes for its own work, by the start of their id: a context compaction, and a
+# `/btw` side question (which also replays the conversation's answers: see the module docstring).
+INTERNAL_AGENTS = {"acompact": COMPACTION, "aside_question": SIDE_QUESTION}
 
 # Problem kinds. The first four lose what the line held; the others lose nothing counted.
 MALFORMED = "malformed line"
@@ -87,6 +91,7 @@ _NOT_A_REQUEST = (
     "[Request interrupted",
 )
 _TAG = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.S) for name in ("task-id", "tool-use-id", "status")}
+_AGENT_ID = re.compile(r"\bagentId: ([A-Za-z0-9_-]+)")
 _DURATION = re.compile(r"<duration_ms>(\d+(?:\.\d+)?)</duration_ms>")
 
 
@@ -465,6 +470,9 @@ class _SessionReader:
         self.pending.discard((run.tool_use_id or "").encode("utf-8", "surrogatepass"))
         if isinstance(result, dict):
             agent_id = result.get("agentId")
+            if not isinstance(agent_id, str):  # 2.0.x named it only in the result's text
+                found = _AGENT_ID.search(_block_text(block.get("content")))
+                agent_id = found.group(1) if found else None
             if isinstance(agent_id, str) and agent_id:
                 run.agent_id = agent_id
                 self.by_agent_id[agent_id] = run
@@ -591,7 +599,7 @@ class _SessionReader:
                 stamp = record.get("timestamp")
                 run.started = run.started or (stamp if isinstance(stamp, str) else None)
         if run.agent is None:
-            run.agent = COMPACTION if agent_id.startswith("acompact") else UNKNOWN_AGENT
+            run.agent = next((n for p, n in INTERNAL_AGENTS.items() if agent_id.startswith(p)), UNKNOWN_AGENT)
 
     def _meta(self, path: Path) -> dict[str, Any]:
         try:
