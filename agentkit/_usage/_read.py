@@ -593,6 +593,8 @@ class _SessionReader:
                         run = call
                 run.prompt = run.prompt or _block_text((record.get("message") or {}).get("content")) or None
             if kind == "assistant":
+                if run.agent is None and isinstance(record.get("attributionAgent"), str):
+                    run.agent = record["attributionAgent"]  # 2.1.x names the agent on its answers too
                 self._answer(record, run)
             elif kind == "user":
                 self._user(record, run)

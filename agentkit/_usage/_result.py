@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from agentkit import live
-from agentkit._usage._frames import TOKENS, Frames
+from agentkit._usage._frames import NOT_AGENTS, TOKENS, Frames
 from agentkit._usage._read import CANCELLED, COMPLETED, FAILED, LOSSY, MAIN, RUNNING
 
 SUMS = [*TOKENS, "answers"]
@@ -204,6 +204,26 @@ class Usage:
             )
         lines.append(f"Costs at list prices as of {live.PRICES_AS_OF}, prompt caching included; days in UTC.")
         return "\n".join(lines) + "\n"
+
+    def against(self, agents: Any) -> Usage:
+        """This usage with `available`, `never_used` and `missing` taken against another set of agents (an
+        AgentSet, or names): which of these agents were never used, which used agents are not among them."""
+        names = (
+            {a.qualified_name for a in agents.loaded if a.qualified_name}
+            if hasattr(agents, "loaded")
+            else set(agents)
+        )
+        used = set(self.invocations.agent.dropna())
+        custom = set(self.invocations[~self.invocations.builtin.astype(bool)].agent.dropna()) - set(
+            NOT_AGENTS
+        )
+        frames = replace(
+            self.frames,
+            available=tuple(sorted(names)),
+            never_used=tuple(sorted(names - used)),
+            missing=tuple(sorted(custom - names)),
+        )
+        return replace(self, frames=frames)
 
     def export_routing(self, path: str | Path) -> Path:
         """Write the requests as a routing suite (YAML) labelled with what Claude Code did; see _routing."""
