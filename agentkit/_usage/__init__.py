@@ -18,10 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from agentkit._usage._frames import build, day_of
-from agentkit._usage._read import read
+from agentkit._usage._read import Tally, read
 from agentkit._usage._result import Usage
 
-__all__ = ["Usage", "usage"]
+__all__ = ["Tally", "Usage", "read", "summarize", "usage"]
 
 
 def usage(
@@ -34,8 +34,19 @@ def usage(
     ~/.claude). `project` (a working directory) keeps that project's sessions and names the agents Claude
     Code would load there, for `never_used`; `since` and `until` (days, inclusive, UTC) keep the answers,
     runs and requests of those days. Raises UsageError when there are no transcripts to read."""
+    day_of(since, "since"), day_of(until, "until")  # a bad date fails before the read
+    return summarize(read(config_dir, project), project, since, until)
+
+
+def summarize(
+    tally: Tally,
+    project: str | os.PathLike[str] | None = None,
+    since: str | date | datetime | None = None,
+    until: str | date | datetime | None = None,
+) -> Usage:
+    """A Usage of what one read kept, for one project and some days (the widget reads once, then asks
+    this for every choice of project and dates)."""
     first, last = day_of(since, "since"), day_of(until, "until")
-    tally = read(config_dir, project)
     where = str(Path(project).expanduser().absolute()) if project is not None else None
     counts = {
         "files": tally.files,

@@ -53,12 +53,14 @@ def project_folders(config: Path, project: str | os.PathLike[str] | None = None)
         raise UsageError(f"cannot list {root}: {exc.strerror or exc}") from None
     if project is None:
         return folders
+    return [f for f in folders if holds(f.name, project)]
+
+
+def holds(folder_name: str, project: str | os.PathLike[str]) -> bool:
+    """Is `folder_name` (under projects/) the folder of the sessions run in `project`?"""
     given = Path(project).expanduser()
-    paths = {given.absolute(), given.resolve()}
-    slugs = {project_slug(p) for p in paths}
-    return [
-        f for f in folders if f.name in slugs or any(s.endswith("-") and f.name.startswith(s) for s in slugs)
-    ]
+    slugs = {project_slug(p) for p in (given.absolute(), given.resolve())}
+    return folder_name in slugs or any(s.endswith("-") and folder_name.startswith(s) for s in slugs)
 
 
 def sessions(folder: Path) -> Iterator[SessionFiles]:

@@ -15,6 +15,7 @@ from agentkit import live
 from agentkit._errors import UsageError
 from agentkit._reader.claude_code import BUILTIN_AGENTS
 from agentkit._reader.scan import discover
+from agentkit._usage._files import holds
 from agentkit._usage._read import FAILED, INTERNAL_AGENTS, MAIN, UNKNOWN_AGENT, Tally
 
 TOKENS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
@@ -72,11 +73,14 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
             return True
         return day is not None and (since is None or day >= since) and (until is None or day <= until)
 
-    runs = {(run.session, run.key): run for run in tally.runs}
     infos = tally.sessions
+    if project is not None:  # a read of every project, summed up for one
+        kept = {folder for folder in {v.project for v in infos.values()} if holds(folder, project)}
+        infos = {k: v for k, v in infos.items() if v.project in kept}
+    runs = {(run.session, run.key): run for run in tally.runs if run.session in infos}
     rows = []
     for (session, thread, model, day), totals in tally.buckets.items():
-        if not in_range(day):
+        if not in_range(day) or session not in infos:
             continue
         run = runs.get((session, thread)) if thread != MAIN else None
         rows.append(
@@ -100,7 +104,7 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
     run_cost = by_run["cost_usd"].sum(min_count=1)
     run_cost_known = ~by_run["cost_usd"].apply(lambda c: c.isna().any())
     invocation_rows = []
-    for run in tally.runs:
+    for run in runs.values():
         day = run.started[:10] if run.started else None
         if not in_range(day) and run.key not in run_tokens.index:
             continue
@@ -135,7 +139,7 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
     invocations = pd.DataFrame(invocation_rows, columns=_INVOCATION_COLUMNS)
     seen_sessions = [s for s in infos.values() if any(in_range(d) for d in s.days)]
     sessions = _sessions(seen_sessions, answers, invocations, tally)
-    requests = _requests(tally, in_range)
+    requests = _requests(tally, lambda day, session: in_range(day) and session in infos)
     available, never_used, missing = _agent_sets(tally, project, invocations)
     problems = pd.DataFrame(
         [
@@ -202,12 +206,14 @@ def _sessions(
     return pd.DataFrame(rows, columns=[*columns, "cost_usd", "main_cost_usd"])
 
 
-def _requests(tally: Tally, in_range: Any) -> pd.DataFrame:
+def _requests(tally: Tally, keep: Any) -> pd.DataFrame:
     rows, seen = [], set()
     for prompt in tally.prompts:
         day = prompt.timestamp[:10] if prompt.timestamp else None
         key = (prompt.timestamp, prompt.text)
-        if not in_range(day) or (prompt.timestamp and key in seen):  # a forked session repeats its requests
+        if not keep(day, prompt.session) or (
+            prompt.timestamp and key in seen
+        ):  # a forked session repeats its requests
             continue
         seen.add(key)
         info = tally.sessions.get(prompt.session)
