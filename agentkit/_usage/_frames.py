@@ -137,6 +137,8 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
             }
         )
     invocations = pd.DataFrame(invocation_rows, columns=_INVOCATION_COLUMNS)
+    invocations = invocations.sort_values(["started", "session", "run"], kind="stable", na_position="last")
+    invocations = invocations.reset_index(drop=True)
     seen_sessions = [s for s in infos.values() if any(in_range(d) for d in s.days)]
     sessions = _sessions(seen_sessions, answers, invocations, tally)
     requests = _requests(tally, lambda day, session: in_range(day) and session in infos)
@@ -227,7 +229,10 @@ def _requests(tally: Tally, keep: Any) -> pd.DataFrame:
                 "agents": tuple(prompt.agents),
             }
         )
-    return pd.DataFrame(rows, columns=["session", "project", "timestamp", "request", "agent", "agents"])
+    frame = pd.DataFrame(rows, columns=["session", "project", "timestamp", "request", "agent", "agents"])
+    return frame.sort_values(["timestamp", "session"], kind="stable", na_position="last").reset_index(
+        drop=True
+    )
 
 
 def _agent_sets(

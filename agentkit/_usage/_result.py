@@ -138,6 +138,21 @@ class Usage:
             index="day", columns="agent", values="cost_usd", aggfunc="sum", fill_value=0.0
         )
 
+    def figure(self, value: str = "invocations") -> Any:
+        """Stacked bars per day: `invocations` (runs started, by agent) or `cost_usd` (by agent, the main
+        thread in grey). A matplotlib Figure; a notebook shows it as a picture."""
+        from agentkit._usage._figures import over_time
+
+        return over_time(self, value)
+
+    def requests_for(self, agent: str) -> list[str]:
+        """The user's requests that reached `agent` (handed to it in their turn), oldest first; for
+        "(self)", the requests the main thread answered itself."""
+        rows = self.requests.sort_values("timestamp", kind="stable", na_position="last")
+        if agent == "(self)":
+            return [r.request for r in rows.itertuples() if not r.agents]
+        return [r.request for r in rows.itertuples() if agent in r.agents]
+
     @property
     def main(self) -> dict[str, Any]:
         """The main threads' answers, tokens and cost (all sessions)."""
@@ -248,7 +263,7 @@ def _sum_or_nan(values: pd.Series) -> float:
 
 def _totals(frame: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {k: int(frame[k].sum()) for k in SUMS}
-    out["cost_usd"] = _sum_or_nan(frame.cost_usd)
+    out["cost_usd"] = round(_sum_or_nan(frame.cost_usd), 9)  # a sum of many floats: no noise digits
     return out
 
 
@@ -260,8 +275,8 @@ def _clean(value: Any) -> Any:
         return [_clean(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 9)
     return value
 
 

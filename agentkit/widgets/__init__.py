@@ -8,6 +8,7 @@
     editor = Editor(agents["code-reviewer"], agents=agents)   # form, live lint, diff, save, fix, export
     Playground(agents)                     # run agents side by side through the Anthropic API
     Evaluator("evals/reviewers.yaml")      # run a suite: cases x versions, click a cell to see why
+    UsageExplorer(agents=agents)           # how agents were really used, from Claude Code's transcripts
     scratch_folder()                       # a temporary folder removed when the kernel stops
 
 Each class displays itself and exposes its controls as attributes (`explorer.search`, `editor.description`,
@@ -22,5 +23,14 @@ from agentkit.widgets._explorer import Explorer
 from agentkit.widgets._overlap import OverlapExplorer
 from agentkit.widgets._playground import Playground
 from agentkit.widgets._scratch import scratch_folder
+from agentkit.widgets._usage import UsageExplorer
 
-__all__ = ["Editor", "Evaluator", "Explorer", "OverlapExplorer", "Playground", "scratch_folder"]
+__all__ = [
+    "Editor",
+    "Evaluator",
+    "Explorer",
+    "OverlapExplorer",
+    "Playground",
+    "UsageExplorer",
+    "scratch_folder",
+]
