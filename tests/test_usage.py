@@ -292,3 +292,72 @@ def test_the_cli_runs_as_a_program(tmp_path):
     data = json.loads(done.stdout)
     assert data["config_dir"] == str(config) and data["sessions"] == 1
     assert data["agents"][0]["agent"] == "Explore" and data["agents"][0]["invocations"] == 1
+
+
+# -- notebook 07's transcripts and widget ------------------------------------------------------------------
+RECORDINGS = Path(__file__).resolve().parent.parent / "notebooks" / "recordings" / "07-usage"
+
+
+def test_the_committed_transcripts_hold_no_claude_code_texts_and_add_up():
+    """The real binary's transcripts behind notebook 07 keep only what agentkit reads (no prompt texts of
+    Claude Code's), and agentkit reads in them exactly what the stand-in sent (sent.json)."""
+    from agentkit._oracle.transcripts import REMOVED
+
+    files = [p for p in RECORDINGS.rglob("*") if p.suffix in (".jsonl", ".json") and p.name != "sent.json"]
+    assert len(files) >= 10
+    for path in files:
+        text = path.read_text("utf-8").replace(REMOVED, "")
+        for marker in (
+            "<system-reminder>",
+            "You are ",
+            "Claude Code",
+            "IMPORTANT",
+            "api-request",
+            "attachment",
+        ):
+            assert marker not in text, (path, marker)
+    sent = json.loads((RECORDINGS / "sent.json").read_text())
+    u = agentkit.usage(RECORDINGS)
+    keys = {"input_tokens": "input", "output_tokens": "output"}
+    keys |= {"cache_read_input_tokens": "cache_read", "cache_creation_input_tokens": "cache_creation"}
+    main = {k: sum(s[v] for one in sent for s in one if s["thread"] == "main") for k, v in keys.items()}
+    agents = {k: sum(s[v] for one in sent for s in one if s["thread"] != "main") for k, v in keys.items()}
+    assert {k: u.main[k] for k in keys} == main and {k: u.subagents[k] for k in keys} == agents
+    assert u.sessions == len(sent) == 8 and u.problems.empty
+
+
+def test_the_usage_widget_follows_its_controls():
+    from datetime import date
+
+    from agentkit.widgets import UsageExplorer
+
+    agents = agentkit.load(Path(__file__).resolve().parent.parent / "agents")
+    explorer = UsageExplorer(RECORDINGS, agents=agents)
+    assert repr(explorer) == "UsageExplorer(8 sessions)"
+    assert explorer.summary_text().startswith(
+        "8 sessions, 7 agent invocations, 8 requests (all days); USD 0.50"
+    )
+    assert "$" not in explorer.summary_text()  # a label would typeset "$...$" as LaTeX
+    assert explorer.project.options == ("(all projects)", "/tmp/agentkit-usage-demo/project")
+    assert "planner" in explorer.unused.options and "code-reviewer" not in explorer.unused.options
+    assert len(explorer.figure.outputs) == 1 and "image/png" in explorer.figure.outputs[0]["data"]
+    first = explorer.figure.outputs[0]["data"]["image/png"]
+    explorer.value.value = "cost_usd"
+    assert explorer.figure.outputs[0]["data"]["image/png"] != first
+    start = date.fromisoformat(explorer.usage.invocations.day.min())
+    explorer.since.value, explorer.until.value = start, start
+    assert explorer.summary_text().startswith("1 session, 1 agent invocation, 1 request (")
+    assert explorer.agents_text().split("\n")[1].split()[:3] == ["code-reviewer", "False", "1"]
+    explorer.until.value = date(2000, 1, 1)
+    assert "'Since' is after 'Until'" in explorer.status.value
+    explorer.since.value = explorer.until.value = None
+    explorer.agent.value = "code-reviewer"
+    assert explorer.requests_text().splitlines()[-1] == "Review the refund endpoint"
+    explorer.agent.value = "(self)"
+    assert explorer.requests_text().splitlines()[0] == "Explain what cart.py does"
+    explorer.unused.value = "planner"
+    explorer.open_button.click()
+    assert explorer.explorer.selected.name == "planner"
+    assert explorer.explorer_box.children == (explorer.explorer.widget,)
+    explorer.project.value = "/tmp/agentkit-usage-demo/project"
+    assert explorer.usage.sessions == 8

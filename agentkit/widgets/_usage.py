@@ -68,6 +68,12 @@ class UsageExplorer(Panel):
             control.observe(self._refresh, names="value")
         self.value.observe(self._draw, names="value")
         self.agent.observe(self._show_requests, names="value")
+        for control, name in (
+            (self.unused, "unused"),
+            (self.open_button, "open"),
+            (self.requests, "requests"),
+        ):
+            control.add_class(f"agentkit-usage-{name}")
         self.open_button.on_click(lambda _b: self.open_in_explorer(self.unused.value))
         source = html.escape(str(self.tally.config))
         self.widget = panel_box(
@@ -158,10 +164,12 @@ class UsageExplorer(Panel):
         u = self.usage
         days = f"{u.since or 'the start'} to {u.until or 'the end'}" if u.since or u.until else "all days"
         cost = u.main["cost_usd"] + u.subagents["cost_usd"]
-        said = f"{u.sessions} sessions, {len(u.invocations)} agent invocations, {len(u.requests)} requests ({days})"
+        counts = (_count(u.sessions, "session"), _count(len(u.invocations), "agent invocation"))
+        said = f"{counts[0]}, {counts[1]}, {_count(len(u.requests), 'request')} ({days})"
         if math.isnan(cost):
             return f"{said}; cost unknown: no price for {', '.join(u.unpriced_models)}"
-        return f"{said}; ${cost:,.2f} at list prices, ${u.subagents['cost_usd']:,.2f} of it in agents"
+        # "USD", not "$": a widget label typesets text between two "$" as LaTeX.
+        return f"{said}; USD {cost:,.2f} at list prices, USD {u.subagents['cost_usd']:,.2f} of it in agents"
 
     def agents_text(self) -> str:
         frame = self.usage.per_agent()
@@ -172,6 +180,10 @@ class UsageExplorer(Panel):
 
     def requests_text(self) -> str:
         return "\n".join(self.usage.requests_for(self.agent.value)) if self.agent.value else ""
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _names_html(title: str, names: tuple[str, ...]) -> str:
