@@ -152,8 +152,8 @@ def main() -> int:
         }.items():
             (world.project / name).write_text(text)
         sent = record_sessions(world, SESSIONS, prefix="demo")
-        shutil.rmtree(TARGET, ignore_errors=True)
-        TARGET.mkdir(parents=True)
+        shutil.rmtree(TARGET / "projects", ignore_errors=True)  # README.md stays
+        TARGET.mkdir(parents=True, exist_ok=True)
         assert world.root is not None
         without_claude_code_texts(
             world.config_dir, TARGET, root=str(world.root), placeholder=PLACEHOLDER, day_shift=DAYS

@@ -801,12 +801,17 @@ class TokenUsage:
     cache_read: int = 0
     cache_creation: int = 0
 
-    def as_api(self, output: int | None = None) -> dict[str, int]:
+    def as_api(self, output: int | None = None) -> dict[str, Any]:
+        """The `usage` object as the API sends it (cache writes go to the 5-minute cache)."""
         return {
             "input_tokens": self.input,
             "cache_creation_input_tokens": self.cache_creation,
             "cache_read_input_tokens": self.cache_read,
             "output_tokens": self.output if output is None else output,
+            "cache_creation": {
+                "ephemeral_5m_input_tokens": self.cache_creation,
+                "ephemeral_1h_input_tokens": 0,
+            },
         }
 
 
