@@ -361,3 +361,66 @@ def test_the_usage_widget_follows_its_controls():
     assert explorer.explorer_box.children == (explorer.explorer.widget,)
     explorer.project.value = "/tmp/agentkit-usage-demo/project"
     assert explorer.usage.sessions == 8
+
+
+def test_a_background_run_that_ended_on_an_api_error_failed(tmp_path):
+    """The main thread may finish before it is told that a background agent failed; the agent's own
+    transcript ends with Claude Code's report of the API error (model '<synthetic>', as 2.1.332 writes it
+    in tests/test_usage_binary.py), and its metadata still says `finished`."""
+    folder = tmp_path / "projects" / "-home-dev-shop"
+    session = "c1c1c1c1-0000-4000-8000-000000000001"
+    side = folder / session / "subagents"
+    side.mkdir(parents=True)
+    call = {
+        "type": "tool_use",
+        "id": "toolu_bg",
+        "name": "Agent",
+        "input": {"prompt": "Map it", "subagent_type": "Explore", "run_in_background": True},
+    }
+    main_records = [
+        {
+            "type": "user",
+            "isSidechain": False,
+            "sessionId": session,
+            "uuid": "u1",
+            "timestamp": "2026-11-20T10:00:00.000Z",
+            "message": {"role": "user", "content": "Map the code"},
+        },
+        {
+            "type": "assistant",
+            "isSidechain": False,
+            "sessionId": session,
+            "uuid": "a1",
+            "requestId": "r1",
+            "timestamp": "2026-11-20T10:00:01.000Z",
+            "message": {
+                "id": "m1",
+                "model": "claude-opus-5-5",
+                "content": [call],
+                "usage": {"input_tokens": 10, "output_tokens": 2},
+            },
+        },
+        {
+            "type": "user",
+            "isSidechain": False,
+            "sessionId": session,
+            "uuid": "u2",
+            "timestamp": "2026-11-20T10:00:02.000Z",
+            "message": {
+                "role": "user",
+                "content": [{"type": "tool_result", "tool_use_id": "toolu_bg", "content": "launched"}],
+            },
+            "toolUseResult": {"status": "async_launched", "agentId": "abc", "isAsync": True},
+        },
+    ]
+    agent_records = [
+        {"type": "user", "isSidechain": True, "agentId": "abc", "sessionId": session, "uuid": "s1", "timestamp": "2026-11-20T10:00:02.000Z", "message": {"role": "user", "content": "Map it"}},
+        {"type": "assistant", "isSidechain": True, "agentId": "abc", "sessionId": session, "uuid": "s2", "isApiErrorMessage": True, "timestamp": "2026-11-20T10:00:03.000Z", "message": {"id": "x", "model": "<synthetic>", "content": [{"type": "text", "text": "API Error: 500"}], "usage": {"input_tokens": 0, "output_tokens": 0}}},
+    ]  # fmt: skip
+    (folder / f"{session}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in main_records))
+    (side / "agent-abc.jsonl").write_text("".join(json.dumps(r) + "\n" for r in agent_records))
+    (side / "agent-abc.meta.json").write_text(
+        json.dumps({"agentType": "Explore", "isBuiltIn": True, "finished": True})
+    )
+    run = agentkit.usage(tmp_path).invocations.iloc[0]
+    assert (run.agent, run.status, run.background) == ("Explore", "failed", True)

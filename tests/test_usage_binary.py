@@ -87,7 +87,8 @@ FAILING = [
                     _agent_call("no-such-agent", "Anything [run-none]", "toolu_none", background=False),
                 ),
             ),
-            Reply(TokenUsage(input=1100, output=40), "Two failed."),
+            # No 5m/1h breakdown (a gateway): Claude Code writes zeros there; the total is what counts.
+            Reply(TokenUsage(input=1100, output=40, cache_creation=700, breakdown=False), "Two failed."),
             Reply(TokenUsage(input=1200, output=40), "All done."),
         ),
         agents={"[run-fails]": (Reply(status=400),) * 4, "[run-bg-fails]": (Reply(status=400),) * 4},
@@ -246,4 +247,13 @@ def test_failed_and_unknown_agents(failing):
     assert u.missing == ("no-such-agent",)
     # Claude Code's made-up answers for the API errors ('<synthetic>', no usage) are no model.
     assert set(u.per_model().model) == {"claude-opus-5-5"}
-    assert u.main["input_tokens"] == 3300
+    assert u.main["input_tokens"] == 3300 and u.main["cache_creation_input_tokens"] == 700
+    # What the binary wrote for the answer without a breakdown: the total, and a breakdown of zeros.
+    lines = next(world.config_dir.glob("projects/*/*.jsonl")).read_text().splitlines()
+    written = [
+        json.loads(line)["message"]["usage"] for line in lines if '"cache_creation_input_tokens":700' in line
+    ]
+    assert written and written[0]["cache_creation"] == {
+        "ephemeral_1h_input_tokens": 0,
+        "ephemeral_5m_input_tokens": 0,
+    }

@@ -800,19 +800,22 @@ class TokenUsage:
     output: int = 0
     cache_read: int = 0
     cache_creation: int = 0
+    breakdown: bool = True  # False: no `cache_creation` object (5m/1h), as some gateways answer
 
     def as_api(self, output: int | None = None) -> dict[str, Any]:
         """The `usage` object as the API sends it (cache writes go to the 5-minute cache)."""
-        return {
+        usage: dict[str, Any] = {
             "input_tokens": self.input,
             "cache_creation_input_tokens": self.cache_creation,
             "cache_read_input_tokens": self.cache_read,
             "output_tokens": self.output if output is None else output,
-            "cache_creation": {
+        }
+        if self.breakdown:
+            usage["cache_creation"] = {
                 "ephemeral_5m_input_tokens": self.cache_creation,
                 "ephemeral_1h_input_tokens": 0,
-            },
-        }
+            }
+        return usage
 
 
 @dataclass(frozen=True)

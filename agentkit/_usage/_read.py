@@ -134,6 +134,7 @@ class Run:
     model: str | None = None
     finished: bool | None = None
     layout: str = "call"  # where its records are: "subagents", "agent file", "inline", "call" (none)
+    api_error: bool = False  # its last answer is Claude Code's own report of an API error
     file: str | None = None
 
 
@@ -336,6 +337,7 @@ class _SessionReader:
         if run is not None:
             run.started = run.started or stamp
             run.last = stamp or run.last
+            run.api_error = record.get("isApiErrorMessage") is True
         if self._count(message, record, stamp, run):  # not a replay, nor a copy of another session's answer
             for block in message.get("content") or []:
                 if (
@@ -625,6 +627,8 @@ class _SessionReader:
         for run in self.runs:
             if run.finished is False and run.status in (None, RUNNING):
                 run.status = RUNNING
+            elif run.status in (None, RUNNING) and run.api_error:
+                run.status = FAILED  # it ended on an API error, and the main thread was not told (yet)
             elif run.status == RUNNING and run.finished is True:
                 run.status = COMPLETED  # a background run, whose end the main thread was not told of
             elif run.status is None:

@@ -187,6 +187,7 @@ class Usage:
                 "never_used": list(self.never_used),
                 "missing": list(self.missing),
                 "models": self.per_model().to_dict(orient="records"),
+                "days": self.per_day().to_dict(orient="records"),
                 "unpriced_models": list(self.unpriced_models),
                 "problems": self.problems.to_dict(orient="records"),
                 "read": dict(self.read),
