@@ -74,6 +74,36 @@ def templates(folder: Path) -> Path:
     return config
 
 
+def gateway(folder: Path) -> Path:
+    """The real binary's transcripts of two sessions whose answers carry no cache breakdown (5m/1h), as a
+    gateway may answer: Claude Code then writes a breakdown of zeros beside the total."""
+    config = folder / "gateway"
+    if (config / "projects").is_dir():
+        return config
+    from agentkit._oracle.standin import Reply, TokenUsage, ToolUse
+    from agentkit._oracle.transcripts import ScriptedSession, record_sessions
+    from agentkit._oracle.world import ScratchWorld
+
+    def usage(i: int, o: int, read: int, write: int) -> TokenUsage:
+        return TokenUsage(input=i, output=o, cache_read=read, cache_creation=write, breakdown=False)
+
+    given = {"description": "review", "prompt": "Review app.py [g1]", "subagent_type": "general-purpose"}
+    given["run_in_background"] = False  # in print mode an Agent call runs in the background by default
+    call = ToolUse("Agent", given, "toolu_g1")
+    sessions = [
+        ScriptedSession(
+            "Review app.py",
+            main=(Reply(usage(900, 30, 0, 2500), "", (call,)), Reply(usage(1000, 40, 2500, 0), "Done.")),
+            agents={"[g1]": (Reply(usage(600, 90, 0, 1800), "Fine."),)},
+        ),
+        ScriptedSession("Hello", main=(Reply(usage(800, 10, 2500, 300), "Hi."),)),
+    ]
+    with ScratchWorld() as world:
+        record_sessions(world, sessions, prefix="gw")
+        shutil.copytree(world.config_dir / "projects", config / "projects")
+    return config
+
+
 def generate(template: Path, target: Path, gigabytes: float, projects: int = 25, days: int = 60) -> int:
     """Copies of the template sessions until `gigabytes` are written; the number of sessions."""
     root = (template / "root.txt").read_text().strip()
@@ -296,7 +326,8 @@ def main() -> int:
     print(f"{'ccusage through its node launcher':34}{through_node['wall_s']:8.1f}   (once)")
 
     comparisons = {}
-    for name, folder in {"generated": config, **SMALL_SETS}.items():
+    small = {**SMALL_SETS, "gateway, no cache breakdown (real binary)": gateway(WORK)}
+    for name, folder in {"generated": config, **small}.items():
         if name == "fixture hostile":  # its cut last line reads as truncated only when the file is old
             folder = _aged_copy(folder, WORK / "hostile")
         ours, data = agentkit_days(folder)

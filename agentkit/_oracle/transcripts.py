@@ -77,8 +77,24 @@ def record_sessions(
             raise TranscriptError(
                 f"session {index}: Claude Code asked for answers the script lacks ({where})"
             )
+        never = _never_asked(session, {(s.thread, s.turn) for s in script.sent})
+        if never:
+            raise TranscriptError(f"session {index}: Claude Code never asked for {', '.join(never)}")
         out.append(list(script.sent))
     return out
+
+
+def _never_asked(session: ScriptedSession, asked: set[tuple[str, int]]) -> list[str]:
+    """The scripted turns Claude Code did not ask for (a call it refused, an agent it never spawned).
+    After an error answer a thread asks again for the same turn, so later turns are not expected."""
+    missing = []
+    for thread, replies in {"main": session.main, **session.agents}.items():
+        for turn, reply in enumerate(replies):
+            if (thread, turn) not in asked:
+                missing.append(f"{thread} turn {turn}")
+            if reply.status != 200:
+                break
+    return missing
 
 
 def expected(sessions: Sequence[ScriptedSession], sent: Sequence[Sequence[Sent]]) -> dict[str, Any]:
