@@ -77,8 +77,7 @@ _STATUS_WORDS = {
 _SKIPPED = frozenset(TRANSCRIPT_RECORD_TYPES - {"user", "assistant"})
 _TYPE_OPENING = b'{"type":"'
 _TYPE_KEY = b'"type":"'
-_USER = (b'"type":"user"', b'"type": "user"')
-_ASSISTANT = (b'"type":"assistant"', b'"type": "assistant"')
+_COUNTED_TYPE = re.compile(rb'"type": ?"(user|assistant)"')
 _TOOL_RESULT = b'"tool_use_id"'
 _SIDECHAIN = b'"isSidechain":true'
 _NOTIFICATION = b"<task-notification>"
@@ -263,27 +262,33 @@ class _SessionReader:
                     yield number, record
 
     def _pick(self, line: bytes, path: Path, number: int, main: bool) -> dict[str, Any] | None:
-        """The record on this line, or None when it holds nothing counted (or cannot be read)."""
+        """The record on this line, or None when it holds nothing counted (or cannot be read).
+
+        A `"type":"..."` pair in the raw bytes is JSON structure, never text (inside a JSON string its quotes
+        are escaped), and only a user or an assistant record has the type user or assistant: one search
+        tells them from the records not counted, whose type is then read without parsing the line."""
         kind: str | None = None
         if line.startswith(_TYPE_OPENING):
             end = line.find(b'"', len(_TYPE_OPENING))
             kind = line[len(_TYPE_OPENING) : end].decode("utf-8", "replace") if end > 0 else None
-        elif not any(marker in line for marker in _USER + _ASSISTANT):
-            at = line.rfind(_TYPE_KEY)
-            if at >= 0:
-                start = at + len(_TYPE_KEY)
-                kind = line[start : line.find(b'"', start)].decode("utf-8", "replace")
-        elif (
-            _TOOL_RESULT in line
-            and _NOTIFICATION not in line
-            and not any(marker in line for marker in _ASSISTANT)
-            and not (main and _SIDECHAIN in line)  # the inline layout needs every record of a chain
-            and not any(i in line for i in self.pending)
-            and line.rstrip().endswith(b"}")
-        ):
-            self.tally.record_types["user"] += 1
-            return None  # a tool's result, for no call of an agent
-        if kind in _SKIPPED and line.rstrip().endswith(b"}"):
+        else:
+            found = _COUNTED_TYPE.search(line)
+            if found is None:
+                at = line.rfind(_TYPE_KEY)
+                if at >= 0:
+                    start = at + len(_TYPE_KEY)
+                    kind = line[start : line.find(b'"', start)].decode("utf-8", "replace")
+            elif (
+                found.group(1) == b"user"
+                and _TOOL_RESULT in line
+                and _NOTIFICATION not in line
+                and not (main and _SIDECHAIN in line)  # the inline layout needs every record of a chain
+                and not any(i in line for i in self.pending)
+                and _whole(line)
+            ):
+                self.tally.record_types["user"] += 1
+                return None  # a tool's result, for no call of an agent
+        if kind in _SKIPPED and _whole(line):
             self.tally.record_types[kind] += 1
             return None
         record = _parse(line)
@@ -646,6 +651,11 @@ def _parse(line: bytes) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
+
+
+def _whole(line: bytes) -> bool:
+    """Does the line end as a JSON object ends (a line cut short does not)?"""
+    return line.endswith(b"}\n") or line.endswith(b"}\r\n") or line.endswith(b"}")
 
 
 def _skip_rest_of_line(handle: Any) -> int:
