@@ -424,3 +424,21 @@ def test_a_background_run_that_ended_on_an_api_error_failed(tmp_path):
     )
     run = agentkit.usage(tmp_path).invocations.iloc[0]
     assert (run.agent, run.status, run.background) == ("Explore", "failed", True)
+
+
+def test_two_sessions_with_the_same_tool_use_id_keep_their_own_runs(tmp_path):
+    """A tool_use id is unique in practice, not by contract: a run is known by its session and id."""
+    config = _copy("agent-files-2.0", tmp_path)
+    folder = config / "projects" / "-home-dev-shop"
+    old = "7d6e5f40-3b2a-4c1d-9e8f-7a6b5c4d3e2f"
+    new = "7d6e5f40-3b2a-4c1d-9e8f-000000000002"
+    for path in list(folder.glob("*.jsonl")):
+        text = path.read_text().replace(old, new).replace("msg_02", "msg_03").replace("1a2b3c4d", "5e6f7a8b")
+        (folder / path.name.replace(old, new).replace("1a2b3c4d", "5e6f7a8b")).write_text(text)
+    u = agentkit.usage(config)
+    assert len(u.invocations) == 2 and set(u.invocations.tool_use_id) == {"toolu_10"}
+    assert u.invocations.input_tokens.tolist() == [20, 20] and u.invocations.output_tokens.tolist() == [
+        350,
+        350,
+    ]
+    assert u.per_agent().set_index("agent").loc["Explore", "input_tokens"] == 40

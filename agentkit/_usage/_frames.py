@@ -49,22 +49,44 @@ def day_of(value: str | date | datetime | None, what: str) -> str | None:
         raise UsageError(f"{what} must be a date like 2026-11-25, not {value!r}") from None
 
 
-def priced_model(model: str) -> str | None:
+def priced_model(model: str, table: dict[str, Any] | None = None) -> str | None:
     """The price table's id for a transcript's model id (a dated id falls back to its undated one)."""
-    table = live.price_table()
+    table = live.price_table() if table is None else table
     if model in table:
         return model
     undated = _DATED.sub("", model)
     return undated if undated in table else None
 
 
+class Prices:
+    """What a token of each kind costs per model, asked of agentkit.live once per model per build."""
+
+    def __init__(self) -> None:
+        self.table = live.price_table()
+        self.units: dict[str, tuple[float, ...] | None] = {}
+
+    def cost(self, model: str, tokens: list[int]) -> float:
+        """[input, output, cache read, cache creation, of which 1 hour] at list price; NaN: no price."""
+        if model not in self.units:
+            known = priced_model(model, self.table)
+            self.units[model] = (
+                None
+                if known is None
+                else tuple(
+                    live.usage_cost_usd(known, *(1 if i == kind else 0 for i in range(5))) or 0.0
+                    for kind in range(5)
+                )
+            )
+        unit = self.units[model]
+        if unit is None:
+            return math.nan if any(tokens[:4]) else 0.0
+        kinds = (tokens[0], tokens[1], tokens[2], tokens[3] - tokens[4], tokens[4])
+        return sum(count * price for count, price in zip(kinds, unit, strict=True))
+
+
 def cost(model: str, tokens: list[int]) -> float:
     """[input, output, cache read, cache creation, of which 1 hour] at list price; NaN: no price."""
-    known = priced_model(model)
-    if known is None:
-        return math.nan if any(tokens[:4]) else 0.0
-    value = live.usage_cost_usd(known, tokens[0], tokens[1], tokens[2], tokens[3] - tokens[4], tokens[4])
-    return math.nan if value is None else value
+    return Prices().cost(model, tokens)
 
 
 def build(tally: Tally, project: str | None, since: str | None, until: str | None) -> Frames:
@@ -79,6 +101,7 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
         infos = {k: v for k, v in infos.items() if v.project in kept}
     runs = {(run.session, run.key): run for run in tally.runs if run.session in infos}
     rows = []
+    prices = Prices()
     for (session, thread, model, day), totals in tally.buckets.items():
         if not in_range(day) or session not in infos:
             continue
@@ -95,20 +118,20 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
                 **dict(zip(TOKENS, totals[:4], strict=True)),
                 "cache_creation_1h_tokens": totals[4],
                 "answers": totals[5],
-                "cost_usd": cost(model, totals),
+                "cost_usd": prices.cost(model, totals),
             }
         )
     answers = pd.DataFrame(rows, columns=_ANSWER_COLUMNS)
-    by_run = answers[answers.thread != MAIN].groupby("run")
-    run_tokens = by_run[[*TOKENS, "answers"]].sum()
-    run_cost = by_run["cost_usd"].sum(min_count=1)
-    run_cost_known = ~by_run["cost_usd"].apply(lambda c: c.isna().any())
+    # A run is known by its session and key (a tool_use id is unique in practice, not by contract).
+    agents = answers[answers.thread != MAIN]
+    run_tokens = agents.groupby(["session", "run"])[[*TOKENS, "answers"]].sum().to_dict(orient="index")
+    run_cost = _costs(agents, ["session", "run"])
     invocation_rows = []
-    for run in runs.values():
+    for key, run in runs.items():
         day = run.started[:10] if run.started else None
-        if not in_range(day) and run.key not in run_tokens.index:
+        tokens = run_tokens.get(key)
+        if not in_range(day) and tokens is None:
             continue
-        tokens = run_tokens.loc[run.key] if run.key in run_tokens.index else None
         invocation_rows.append(
             {
                 "session": run.session,
@@ -123,9 +146,7 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
                 "day": day,
                 "duration_ms": run.duration_ms,
                 **{k: int(tokens[k]) if tokens is not None else 0 for k in (*TOKENS, "answers")},
-                "cost_usd": (float(run_cost[run.key]) if run_cost_known[run.key] else math.nan)
-                if tokens is not None
-                else 0.0,
+                "cost_usd": float(run_cost[key]) if tokens is not None else 0.0,
                 "request": run.request,
                 "prompt": run.prompt,
                 "description": run.description,
@@ -140,8 +161,8 @@ def build(tally: Tally, project: str | None, since: str | None, until: str | Non
     invocations = invocations.sort_values(["started", "session", "run"], kind="stable", na_position="last")
     invocations = invocations.reset_index(drop=True)
     seen_sessions = [s for s in infos.values() if any(in_range(d) for d in s.days)]
-    sessions = _sessions(seen_sessions, answers, invocations, tally)
     requests = _requests(tally, lambda day, session: in_range(day) and session in infos)
+    sessions = _sessions(seen_sessions, answers, invocations, requests)
     available, never_used, missing = _agent_sets(tally, project, invocations)
     problems = pd.DataFrame(
         [
@@ -178,34 +199,44 @@ def _project(info: Any) -> str | None:
 
 
 def _sessions(
-    infos: list[Any], answers: pd.DataFrame, invocations: pd.DataFrame, tally: Tally
+    infos: list[Any], answers: pd.DataFrame, invocations: pd.DataFrame, requests: pd.DataFrame
 ) -> pd.DataFrame:
-    prompts: dict[str, int] = {}
-    for prompt in tally.prompts:
-        prompts[prompt.session] = prompts.get(prompt.session, 0) + 1
+    """One row per session: grouped sums, never a filter per session (thousands of sessions)."""
+    tokens = answers.groupby("session")[list(TOKENS)].sum().to_dict(orient="index")
+    cost = _costs(answers, "session")
+    main = _costs(answers[answers.thread == MAIN], "session")
+    runs = invocations.groupby("session").size().to_dict()
+    failed = invocations[invocations.status == FAILED].groupby("session").size().to_dict()
+    asked = requests.groupby("session").size().to_dict()
+    nothing = dict.fromkeys(TOKENS, 0)
     rows = []
     for info in sorted(infos, key=lambda i: (i.first or "", i.session)):
-        mine = answers[answers.session == info.session]
-        runs = invocations[invocations.session == info.session]
-        main = mine[mine.thread == MAIN]
+        key = info.session
         rows.append(
             {
-                "session": info.session,
+                "session": key,
                 "project": info.cwd or info.project,
                 "started": info.first,
                 "ended": info.last,
-                "requests": prompts.get(info.session, 0),
-                "invocations": len(runs),
-                "failed": int((runs.status == FAILED).sum()),
-                **{k: int(mine[k].sum()) for k in TOKENS},
-                "cost_usd": float(mine.cost_usd.sum(min_count=1))
-                if not mine.cost_usd.isna().any()
-                else math.nan,
-                "main_cost_usd": float(main.cost_usd.sum()) if not main.cost_usd.isna().any() else math.nan,
+                "requests": int(asked.get(key, 0)),
+                "invocations": int(runs.get(key, 0)),
+                "failed": int(failed.get(key, 0)),
+                **{k: int(v) for k, v in tokens.get(key, nothing).items()},
+                "cost_usd": float(cost.get(key, 0.0)),
+                "main_cost_usd": float(main.get(key, 0.0)),
             }
         )
     columns = ["session", "project", "started", "ended", "requests", "invocations", "failed", *TOKENS]
     return pd.DataFrame(rows, columns=[*columns, "cost_usd", "main_cost_usd"])
+
+
+def _costs(answers: pd.DataFrame, by: str | list[str]) -> dict[Any, float]:
+    """Cost per group; NaN where one of its costs is unknown (a model without a price): never an undercount."""
+    sums = answers.groupby(by)["cost_usd"].sum()
+    unknown = (
+        answers["cost_usd"].isna().groupby([answers[b] for b in ([by] if isinstance(by, str) else by)]).any()
+    )
+    return sums.where(~unknown, math.nan).to_dict()
 
 
 def _requests(tally: Tally, keep: Any) -> pd.DataFrame:
