@@ -442,3 +442,33 @@ def test_two_sessions_with_the_same_tool_use_id_keep_their_own_runs(tmp_path):
         350,
     ]
     assert u.per_agent().set_index("agent").loc["Explore", "input_tokens"] == 40
+
+
+def test_garbage_odd_values_and_odd_names_are_counted_not_raised(tmp_path, capsys):
+    """A file of random bytes, records whose fields have the wrong types, a file name that is not UTF-8:
+    counted and reported, no exception, the JSON still written."""
+    folder = tmp_path / "projects" / "-home-dev-shop"
+    folder.mkdir(parents=True)
+    (folder / "garbage.jsonl").write_bytes(
+        b"".join(os.urandom(40).replace(b"\n", b"") + b"\n" for _ in range(500))
+    )
+    odd = [
+        {"type": "assistant", "message": {"id": "m1", "model": 5, "content": 7, "usage": {"input_tokens": -3, "output_tokens": "x"}}},
+        {"type": "assistant", "message": {"id": "m2", "model": "claude-opus-5-5", "content": "text", "usage": {"input_tokens": 10, "output_tokens": True}}},
+        {"type": "user", "message": {"content": [{"type": "tool_result", "tool_use_id": None}]}, "toolUseResult": [1]},
+        {"type": "user", "message": "not a message", "timestamp": 12},
+        {"type": "assistant", "message": [], "isSidechain": True, "parentUuid": 3},
+        [1, 2, 3],
+        {"type": "summary", "summary": "x" * 10},
+    ]  # fmt: skip
+    (folder / "s1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in odd))
+    (folder / b"caf\xe9.jsonl".decode("utf-8", "surrogateescape")).write_text(json.dumps(odd[1]).replace('"m2"', '"m3"') + "\n")
+    u = agentkit.usage(tmp_path)
+    names = u.problems.assign(name=u.problems.file.map(lambda f: Path(f).name))
+    kinds = names.groupby(["name", "kind"])["count"].sum().to_dict()
+    assert kinds[("garbage.jsonl", "malformed line")] == 500 and (names.name == "garbage.jsonl").sum() <= 11
+    assert kinds[("s1.jsonl", "malformed usage")] == 3 and kinds[("s1.jsonl", "malformed line")] == 1
+    assert u.main["input_tokens"] == 20  # m2 in s1, m3 in the file with the odd name
+    assert main(["usage", str(tmp_path), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["main"]["input_tokens"] == 20 and data["sessions"] == 2  # the garbage holds no record

@@ -97,11 +97,22 @@ _DURATION = re.compile(r"<duration_ms>(\d+(?:\.\d+)?)</duration_ms>")
 class Problems:
     """Lines that could not be read, by (file, kind, detail): the first line where it happened, and how many."""
 
+    DETAILS = 10  # distinct details kept per file and kind; the rest are counted together
+
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, str], list[int]] = {}
+        self._details: dict[tuple[str, str], int] = {}
 
     def add(self, file: Path | str, line: int, kind: str, detail: str = "") -> None:
-        row = self.rows.setdefault((str(file), kind, detail), [line, 0])
+        key = (str(file), kind, detail)
+        if key not in self.rows:
+            # A file of garbage has a different excerpt on every line: one row per line would grow with it.
+            seen = self._details.get(key[:2], 0)
+            if seen >= self.DETAILS:
+                key = (str(file), kind, "(and more)")
+            else:
+                self._details[key[:2]] = seen + 1
+        row = self.rows.setdefault(key, [line, 0])
         row[1] += 1
 
     @property
@@ -344,7 +355,8 @@ class _SessionReader:
             run.last = stamp or run.last
             run.api_error = record.get("isApiErrorMessage") is True
         if self._count(message, record, stamp, run):  # not a replay, nor a copy of another session's answer
-            for block in message.get("content") or []:
+            content = message.get("content")
+            for block in content if isinstance(content, list) else []:
                 if (
                     isinstance(block, dict)
                     and block.get("type") == "tool_use"
