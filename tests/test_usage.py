@@ -149,7 +149,7 @@ def test_a_project_keeps_its_sessions_and_names_its_unused_and_missing_agents(tm
     config = tmp_path / "config"
     shutil.copytree(FIXTURES / "inline-1.0" / "projects", config / "projects")
     shutil.copytree(FIXTURES / "agent-files-2.0" / "projects", config / "projects", dirs_exist_ok=True)
-    (config / "projects" / "-home-dev-shop").rename(config / "projects" / project_slug(project))
+    (config / "projects" / "-home-dev-shop").rename(config / "projects" / project_slug(str(project)))
     (config / "agents").mkdir()
     (config / "agents" / "planner.md").write_text(
         "---\nname: planner\ndescription: Plans work.\n---\nBody.\n"
@@ -166,12 +166,11 @@ def test_a_project_keeps_its_sessions_and_names_its_unused_and_missing_agents(tm
 
 def test_a_long_project_path_matches_its_cut_slug(tmp_path):
     project = tmp_path / ("deep-folder-" * 20)
-    slug = project_slug(project)
-    assert len(slug) == 201 and slug.endswith("-")
+    slug = project_slug(str(project))
+    assert len(slug) > 200
     config = tmp_path / "config"
-    shutil.copytree(
-        FIXTURES / "agent-files-2.0" / "projects" / "-home-dev-shop", config / "projects" / (slug + "1x9k2")
-    )
+    folder = config / "projects" / (slug[:200] + "-1x9k2")  # as the binary cuts it: 200 characters, "-<hash>"
+    shutil.copytree(FIXTURES / "agent-files-2.0" / "projects" / "-home-dev-shop", folder)
     assert agentkit.usage(config, project=project).sessions == 1
 
 
@@ -462,7 +461,9 @@ def test_garbage_odd_values_and_odd_names_are_counted_not_raised(tmp_path, capsy
         {"type": "summary", "summary": "x" * 10},
     ]  # fmt: skip
     (folder / "s1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in odd))
-    (folder / b"caf\xe9.jsonl".decode("utf-8", "surrogateescape")).write_text(json.dumps(odd[1]).replace('"m2"', '"m3"') + "\n")
+    (folder / b"caf\xe9.jsonl".decode("utf-8", "surrogateescape")).write_text(
+        json.dumps(odd[1]).replace('"m2"', '"m3"') + "\n"
+    )
     u = agentkit.usage(tmp_path)
     names = u.problems.assign(name=u.problems.file.map(lambda f: Path(f).name))
     kinds = names.groupby(["name", "kind"])["count"].sum().to_dict()

@@ -368,4 +368,3 @@ TRANSCRIPT_RECORD_TYPES = frozenset(
     }
 )
 SYNTHETIC_MODEL = "<synthetic>"  # the model of messages Claude Code makes up itself (an API error shown)
-

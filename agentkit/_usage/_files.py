@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentkit._errors import UsageError
-from agentkit._reader.claude_code import CONFIG_DIR_VARIABLE, TRANSCRIPTS_FOLDER, project_slug
+from agentkit._reader.claude_code import CONFIG_DIR_VARIABLE, SLUG_LIMIT, TRANSCRIPTS_FOLDER, project_slug
 
 FIRST_LINE_LIMIT = 1 << 20  # bytes read to find the session of a 2.0.x agent file
 
@@ -59,8 +59,11 @@ def project_folders(config: Path, project: str | os.PathLike[str] | None = None)
 def holds(folder_name: str, project: str | os.PathLike[str]) -> bool:
     """Is `folder_name` (under projects/) the folder of the sessions run in `project`?"""
     given = Path(project).expanduser()
-    slugs = {project_slug(p) for p in (given.absolute(), given.resolve())}
-    return folder_name in slugs or any(s.endswith("-") and folder_name.startswith(s) for s in slugs)
+    slugs = {project_slug(str(p)) for p in (given.absolute(), given.resolve())}
+    if folder_name in slugs:
+        return True
+    # A slug longer than SLUG_LIMIT is cut there and given "-<hash>" by the binary: the cut part must match.
+    return any(len(s) > SLUG_LIMIT and folder_name.startswith(s[:SLUG_LIMIT] + "-") for s in slugs)
 
 
 def sessions(folder: Path) -> Iterator[SessionFiles]:

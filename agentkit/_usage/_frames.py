@@ -58,6 +58,11 @@ def priced_model(model: str, table: dict[str, Any] | None = None) -> str | None:
     return undated if undated in table else None
 
 
+# One token of each kind, as live.usage_cost_usd takes them: input, output, cache read, cache writes (5-minute),
+# cache writes (1-hour: a cache write whose 1-hour part is itself).
+_ONE_TOKEN = ((1, 0, 0, 0, 0), (0, 1, 0, 0, 0), (0, 0, 1, 0, 0), (0, 0, 0, 1, 0), (0, 0, 0, 1, 1))
+
+
 class Prices:
     """What a token of each kind costs per model, asked of agentkit.live once per model per build."""
 
@@ -73,8 +78,8 @@ class Prices:
                 None
                 if known is None
                 else tuple(
-                    live.usage_cost_usd(known, *(1 if i == kind else 0 for i in range(5))) or 0.0
-                    for kind in range(5)
+                    live.usage_cost_usd(known, *counts[:4], cache_creation_1h_input_tokens=counts[4]) or 0.0
+                    for counts in _ONE_TOKEN
                 )
             )
         unit = self.units[model]
