@@ -473,3 +473,21 @@ def test_garbage_odd_values_and_odd_names_are_counted_not_raised(tmp_path, capsy
     assert main(["usage", str(tmp_path), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["main"]["input_tokens"] == 20 and data["sessions"] == 2  # the garbage holds no record
+
+
+def test_one_hour_cache_writes_cost_twice_the_input_price():
+    """Claude Code asks for the 5-minute cache; a breakdown that says 1-hour is priced at 2x, not 1.25x."""
+    from agentkit import live
+    from agentkit._usage._frames import Prices
+
+    price = live.price_for("claude-opus-5-5")
+    assert Prices().cost("claude-opus-5-5", [0, 0, 0, 1000, 1000]) == pytest.approx(
+        1000 * price.input * 2 / 1e6
+    )
+    assert Prices().cost("claude-opus-5-5", [0, 0, 0, 1000, 0]) == pytest.approx(
+        1000 * price.input * 1.25 / 1e6
+    )
+    assert (
+        math.isnan(Prices().cost("no-such-model", [1, 0, 0, 0, 0]))
+        and Prices().cost("no-such-model", [0] * 5) == 0
+    )
