@@ -25,6 +25,7 @@ from agentkit._errors import (
     SuiteError,
     TooLargeError,
     UnknownRuleError,
+    UsageError,
 )
 from agentkit._reader.agent import Agent, AgentSet
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from agentkit._overlap.guidance import MergeGuidance
     from agentkit._overlap.route import Router, conflicts, route
     from agentkit._overlap.scores import Group, Overlap, Passage, overlap
+    from agentkit._usage import Usage, usage
     from agentkit.live import Comparison, LiveConfusion, Route, RunResult
 
 __all__ = [
@@ -65,6 +67,8 @@ __all__ = [
     "SuiteError",
     "TooLargeError",
     "UnknownRuleError",
+    "Usage",
+    "UsageError",
     "__version__",
     "agents_json",
     "conflicts",
@@ -81,6 +85,7 @@ __all__ = [
     "route",
     "save",
     "sdk_definitions",
+    "usage",
     "verify",
     "yaml_line",
     "MergeGuidance",
@@ -119,6 +124,9 @@ _LAZY = {
     "MergeGuidance": "agentkit._overlap.guidance",
     "verify": "agentkit._oracle.verify",
     "VerifyReport": "agentkit._oracle.verify",
+    # How agents are really used, from Claude Code's transcripts (issue 21).
+    "usage": "agentkit._usage",
+    "Usage": "agentkit._usage",
     # The live result types, also here so that annotations need one import (runs are `agentkit.live.run`).
     "RunResult": "agentkit.live",
     "Comparison": "agentkit.live",

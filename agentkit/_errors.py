@@ -56,3 +56,8 @@ class SuiteError(EvalError):
 
 class CaptureError(LiveError):
     """Claude Code did not send its request for the project (it failed, or timed out): its own words."""
+
+
+class UsageError(AgentkitError):
+    """Claude Code's transcripts cannot be read as asked (no such folder, a bad date, an export that
+    cannot be written)."""

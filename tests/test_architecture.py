@@ -26,6 +26,7 @@ LAYERS = {
     "_lint": 3,
     "live": 3,
     "evals": 4,
+    "_usage": 4,
     "widgets": 5,
     "cli": 5,
     "__main__": 6,

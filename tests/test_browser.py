@@ -221,6 +221,22 @@ def check_route(page: Any, ctx: dict[str, Any]) -> None:
     expect(status).to_contain_text("most often: code-reviewer", timeout=120_000)
 
 
+def check_usage(page: Any, ctx: dict[str, Any]) -> None:
+    """The UsageExplorer: pick a never-used agent, click Open in Explorer: the Explorer shows it; pick an
+    agent: the requests that reached it are listed."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".agentkit-usage-status").first).to_contain_text("8 sessions, 7 agent invocations")
+    page.locator(".agentkit-usage-unused select").first.select_option("frontend-dev")
+    page.locator("button.agentkit-usage-open").first.click()
+    detail = page.locator(".agentkit-usage .agentkit-detail h3").first
+    expect(detail).to_have_text("frontend-dev.md", timeout=30_000)
+    page.locator(".agentkit-usage .widget-dropdown select").last.select_option("docs-writer")
+    requests = page.locator(".agentkit-usage-requests").first
+    expect(requests).to_contain_text("Update the README for the new --dry-run flag", timeout=30_000)
+    expect(requests).not_to_contain_text("Review my changes")
+
+
 #: What a notebook's widget is for, checked with the mouse. Every notebooks/*.ipynb is tested (the checks
 #: above for all of them); a line here adds the check of its own.
 NOTEBOOKS: dict[str, Callable[[Any, dict[str, Any]], None] | None] = {
@@ -230,6 +246,7 @@ NOTEBOOKS: dict[str, Callable[[Any, dict[str, Any]], None] | None] = {
     "04-try-prompts": check_try_prompts,
     "05-evaluate": check_evaluate,
     "06-route": check_route,
+    "07-usage": check_usage,
 }
 
 

@@ -4,6 +4,7 @@ covered with the fake Messages API in tests/test_live.py (test_cli_try_exit_code
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,12 @@ def folders(tmp_path: Path) -> dict[str, Path]:
     (dropped_repo / ".git").mkdir(parents=True)
     (dropped_repo / ".claude" / "agents").mkdir(parents=True)
     (dropped_repo / ".claude" / "agents" / "dropped.md").write_text(DROPPED)
+    usage_fixtures = Path(__file__).resolve().parent / "usage_fixtures"
+    shutil.copytree(usage_fixtures / "agent-files-2.0", tmp_path / "transcripts")
+    shutil.copytree(usage_fixtures / "hostile", tmp_path / "hostile-transcripts")
     return {
+        "transcripts": tmp_path / "transcripts",
+        "hostile_transcripts": tmp_path / "hostile-transcripts",
         "good": good,
         "bad": bad,
         "empty": empty,
@@ -91,6 +97,14 @@ CASES = [
     ("route hello --samples 0", 2),
     ("route hello --min-share 2", 2),
     ("route hello --claude-md {good}/alpha.md --no-claude-md", 2),
+    # usage
+    ("usage {transcripts}", 0),
+    ("usage {transcripts} --format json --project {missing}", 0),  # no session there: an empty report
+    ("usage {hostile_transcripts}", 1),  # lines that cannot be read (counted and listed)
+    ("usage {empty}", 1),  # no projects/ folder: no transcripts
+    ("usage {missing}", 2),
+    ("usage {transcripts} --since yesterday", 2),
+    ("usage {transcripts} --format xml", 2),
     # the group
     ("--version", 0),
     ("--help", 0),

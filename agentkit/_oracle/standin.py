@@ -52,11 +52,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import secrets
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -70,7 +71,12 @@ __all__ = [
     "FakeMessagesAPI",
     "Recorded",
     "ScriptedAnswer",
+    "Reply",
+    "Sent",
+    "TokenUsage",
+    "UsageAnswer",
     "ToolUse",
+    "UsageScript",
     "count_tokens",
     "is_subagent_request",
     "load_answers",
@@ -117,6 +123,7 @@ class Behaviour:
     # with tool_uses: a text block before the calls (one answer, two blocks); without: the answer's text
     # (scripted answers), streamed a word at a time
     text: str | None = None
+    answer: UsageAnswer | None = None  # answer with these blocks and this usage (see UsageScript)
     drop: int | None = None
     error: int | None = None
     nostop: int | None = None
@@ -598,6 +605,8 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 return self._error(404, f"no route {path}")
             if not isinstance(body.get("max_tokens"), int) or not body.get("messages"):
                 return self._error(400, "max_tokens and messages are required")
+            if behaviour.answer is not None:
+                return self._scripted(body, behaviour.answer)
             if behaviour.tool_uses:
                 return self._tool_uses(body, behaviour.tool_uses, behaviour.text)
             chunks = reply_chunks(body, behaviour)
@@ -663,6 +672,21 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
 
+        def _scripted(self, body: dict[str, Any], answer: UsageAnswer) -> None:
+            """Answer with a scripted answer: its own message id, request id, blocks and usage."""
+            if not body.get("stream"):
+                return self._json(200, answer.message(body.get("model")), {"request-id": answer.request_id})
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("cache-control", "no-cache")
+            self.send_header("transfer-encoding", "chunked")
+            self.send_header("request-id", answer.request_id)
+            self.end_headers()
+            try:
+                self.wfile.write(b"".join(_chunk(e) for e in answer.events(body.get("model"))) + b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
         def _message(
             self, body: dict[str, Any], text: str, stop_reason: str | None, out: int
         ) -> dict[str, Any]:
@@ -690,7 +714,8 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
-            self.send_header("request-id", "req_fake")
+            if "request-id" not in (extra or {}):
+                self.send_header("request-id", "req_fake")
             for k, v in (extra or {}).items():
                 self.send_header(k, v)
             self.end_headers()
@@ -781,6 +806,119 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 time.sleep(b.delay)
 
     return Handler
+
+
+# == Scripted answers with known usage (agentkit.usage: its tests, benchmark and notebook 07) ================
+# Claude Code writes each answer's `usage` into its transcripts. To check a reader of transcripts against
+# what was really sent, a test scripts every answer: its blocks (a text, tool calls, or both) and its four
+# token counts. Each answer gets its own message id and request id, as real answers do (the answers above
+# all say `msg_fake`). `UsageScript` picks the answer for a request by its thread (the main loop; a subagent,
+# named by a marker in the prompt it was given; or a side request without tools) and by its turn (how many
+# assistant messages the request already holds), so the answers do not depend on the order in which
+# concurrent threads ask; and it logs every answer it sent (`sent`), which is what a test compares with.
+
+MAIN_THREAD = "main"
+SIDE_THREAD = "side"  # a request without tools (a title, a summary): not a turn of any thread
+UNKNOWN_AGENT = "subagent"  # a subagent whose prompt holds no scripted marker
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    """The four token counts of one answer, as the Messages API reports them."""
+
+    input: int = 0
+    output: int = 0
+    cache_read: int = 0
+    cache_creation: int = 0
+    breakdown: bool = True  # False: no `cache_creation` object (5m/1h), as some gateways answer
+
+    def as_api(self, output: int | None = None) -> dict[str, Any]:
+        """The `usage` object as the API sends it (cache writes go to the 5-minute cache)."""
+        usage: dict[str, Any] = {
+            "input_tokens": self.input,
+            "cache_creation_input_tokens": self.cache_creation,
+            "cache_read_input_tokens": self.cache_read,
+            "output_tokens": self.output if output is None else output,
+        }
+        if self.breakdown:
+            usage["cache_creation"] = {
+                "ephemeral_5m_input_tokens": self.cache_creation,
+                "ephemeral_1h_input_tokens": 0,
+            }
+        return usage
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One scripted answer: an optional text block, then tool calls, with this usage; or, with `status`, an
+    HTTP error (Anthropic's error body, no usage)."""
+
+    usage: TokenUsage = TokenUsage()
+    text: str = ""
+    tool_uses: tuple[ToolUse, ...] = ()
+    status: int = 200
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        text = [{"type": "text", "text": self.text}] if self.text or not self.tool_uses else []
+        calls = [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input} for c in self.tool_uses]
+        return text + calls
+
+
+DEFAULT_REPLY = Reply(TokenUsage(input=10, output=3), "(stand-in) Done.")
+
+
+@dataclass(frozen=True)
+class UsageAnswer:
+    """A reply as sent: with its message id and request id."""
+
+    reply: Reply
+    message_id: str
+    request_id: str
+
+    @property
+    def stop_reason(self) -> str:
+        return "tool_use" if self.reply.tool_uses else "end_turn"
+
+    def message(self, model: Any) -> dict[str, Any]:
+        return {
+            "id": self.message_id,
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": self.reply.blocks,
+            "stop_reason": self.stop_reason,
+            "stop_sequence": None,
+            "usage": self.reply.usage.as_api(),
+        }
+
+    def events(self, model: Any) -> list[bytes]:
+        """The SSE events of the streamed answer: message_start carries the input side of the usage,
+        message_delta the whole usage (as the API sends it)."""
+        usage = self.reply.usage
+        start = {**self.message(model), "content": [], "stop_reason": None}
+        start["usage"] = usage.as_api(output=min(1, usage.output))
+        events = [_sse("message_start", {"type": "message_start", "message": start})]
+        for index, block in enumerate(self.reply.blocks):
+            if block["type"] == "text":
+                opening, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": block["text"]}
+            else:
+                opening = {**block, "input": {}}
+                delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+            events += [
+                _sse(
+                    "content_block_start",
+                    {"type": "content_block_start", "index": index, "content_block": opening},
+                ),
+                _sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}),
+                _sse("content_block_stop", {"type": "content_block_stop", "index": index}),
+            ]
+        delta = {"stop_reason": self.stop_reason, "stop_sequence": None}
+        events.append(
+            _sse("message_delta", {"type": "message_delta", "delta": delta, "usage": usage.as_api()})
+        )
+        events.append(_sse("message_stop", {"type": "message_stop"}))
+        return events
 
 
 # -- Scripted answers --------------------------------------------------------------------------------
@@ -1013,6 +1151,115 @@ class Batches:
             handler.wfile.write(data)
             return None
         handler._error(404, f"no route {path}")
+
+    """A reply as sent: with its message id and request id."""
+
+    reply: Reply
+    message_id: str
+    request_id: str
+
+    @property
+    def stop_reason(self) -> str:
+        return "tool_use" if self.reply.tool_uses else "end_turn"
+
+    def message(self, model: Any) -> dict[str, Any]:
+        return {
+            "id": self.message_id,
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": self.reply.blocks,
+            "stop_reason": self.stop_reason,
+            "stop_sequence": None,
+            "usage": self.reply.usage.as_api(),
+        }
+
+    def events(self, model: Any) -> list[bytes]:
+        """The SSE events of the streamed answer: message_start carries the input side of the usage,
+        message_delta the whole usage (as the API sends it)."""
+        usage = self.reply.usage
+        start = {**self.message(model), "content": [], "stop_reason": None}
+        start["usage"] = usage.as_api(output=min(1, usage.output))
+        events = [_sse("message_start", {"type": "message_start", "message": start})]
+        for index, block in enumerate(self.reply.blocks):
+            if block["type"] == "text":
+                opening, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": block["text"]}
+            else:
+                opening = {**block, "input": {}}
+                delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+            events += [
+                _sse(
+                    "content_block_start",
+                    {"type": "content_block_start", "index": index, "content_block": opening},
+                ),
+                _sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}),
+                _sse("content_block_stop", {"type": "content_block_stop", "index": index}),
+            ]
+        delta = {"stop_reason": self.stop_reason, "stop_sequence": None}
+        events.append(
+            _sse("message_delta", {"type": "message_delta", "delta": delta, "usage": usage.as_api()})
+        )
+        events.append(_sse("message_stop", {"type": "message_stop"}))
+        return events
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One answer the stand-in sent under a UsageScript."""
+
+    thread: str  # MAIN_THREAD, SIDE_THREAD, a subagent's marker, or UNKNOWN_AGENT
+    turn: int  # assistant messages already in the request
+    reply: Reply
+    message_id: str
+    request_id: str
+    model: str
+    scripted: bool  # False: the script had no answer for this turn and DEFAULT_REPLY went
+
+
+class UsageScript:
+    """Answers Claude Code's requests from a script, each with known usage; install with `api.respond(script)`.
+
+    `main` holds the main loop's answers in turn order; `agents` maps a marker (a text that appears in the
+    prompt the main loop gives a subagent) to that subagent's answers. A turn the script does not cover, and
+    a side request, is answered with `default`. Every answer is logged in `sent`.
+    """
+
+    def __init__(
+        self,
+        main: Sequence[Reply],
+        agents: Mapping[str, Sequence[Reply]] | None = None,
+        *,
+        default: Reply = DEFAULT_REPLY,
+        prefix: str | None = None,
+    ) -> None:
+        self.main = list(main)
+        self.agents = {marker: list(replies) for marker, replies in (agents or {}).items()}
+        self.default = default
+        self.prefix = prefix or secrets.token_hex(4)
+        self.sent: list[Sent] = []
+
+    def __call__(self, rec: Recorded) -> Behaviour | None:
+        if not rec.is_messages or not isinstance(rec.body, dict):
+            return None
+        messages = [m for m in rec.body.get("messages") or [] if isinstance(m, dict)]
+        turn = sum(1 for m in messages if m.get("role") == "assistant")
+        if rec.is_subagent:
+            first = next((m for m in messages if m.get("role") == "user"), {})
+            prompt = _text_of(first.get("content"))
+            thread = next((marker for marker in self.agents if marker in prompt), UNKNOWN_AGENT)
+            replies = self.agents.get(thread, [])
+        elif rec.body.get("tools"):
+            thread, replies = MAIN_THREAD, self.main
+        else:
+            thread, replies = SIDE_THREAD, []
+        reply = replies[turn] if turn < len(replies) else self.default
+        number = len(self.sent) + 1
+        answer = UsageAnswer(reply, f"msg_{self.prefix}_{number:04d}", f"req_{self.prefix}_{number:04d}")
+        model = str(rec.body.get("model"))
+        self.sent.append(
+            Sent(thread, turn, reply, answer.message_id, answer.request_id, model, turn < len(replies))
+        )
+        return Behaviour(status=reply.status) if reply.status != 200 else Behaviour(answer=answer)
 
 
 def main(argv: list[str] | None = None) -> None:

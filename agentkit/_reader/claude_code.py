@@ -354,3 +354,29 @@ def project_slug(path: str) -> str:
     """The folder name Claude Code gives a working folder under `projects/` of its config (transcripts,
     memory): every character that is not an ASCII letter or digit becomes `-`."""
     return "".join(c if c.isascii() and c.isalnum() else "-" for c in path)
+
+
+# -- transcripts (agentkit.usage) -----------------------------------------------------------------------
+# What Claude Code writes of real use, under $CLAUDE_CONFIG_DIR/projects/<project slug>/: <session>.jsonl
+# for the main thread and, per spawned agent, <session>/subagents/agent-<id>.jsonl with agent-<id>.meta.json
+# (2.1.x). Older releases wrote a subagent's records inline in the session file (`isSidechain: true`, the
+# tool called `Task`; 1.0.x), then as agent-<id>.jsonl beside the session files (2.0.x).
+TRANSCRIPTS_FOLDER = "projects"
+SLUG_LIMIT = 200  # a longer project_slug() is cut here by the binary and given "-<hash of the path>"
+# The tools a main thread delegates with: `Agent` now, `Task` before.
+DELEGATION_TOOLS = (AGENT_TOOL, "Task")
+# Every record type 2.1.332 knows in a transcript (its table of entry types), plus `result` from older files.
+TRANSCRIPT_RECORD_TYPES = frozenset(
+    {
+        *("user", "assistant", "attachment", "system", "progress", "summary", "custom-title"),
+        *("ended-by-model", "continued-in", "ai-title", "last-prompt", "tag", "relocated", "agent-name"),
+        *("agent-color", "agent-setting", "pr-link", "frame-link", "artifact-comment-monitor"),
+        *("artifact-autoreact-ledger", "bridge-session", "history-suppression", "file-history-snapshot"),
+        *("file-history-delta", "attribution-snapshot", "mode", "permission-mode", "isolation-latch"),
+        *("session-owner", "dev-mods", "memory-mode", "atis-latch", "tools-used", "data-flow-records"),
+        *("data-flow-incomplete", "derived-from", "worktree-state", "cost-state", "queue-operation"),
+        *("content-replacement", "api-request-shape", "api-request-blob", "api-request"),
+        *("api-request-resumed", "fork-context-ref", "observer-ref", "resume-head-vouch", "result"),
+    }
+)
+SYNTHETIC_MODEL = "<synthetic>"  # the model of messages Claude Code makes up itself (an API error shown)

@@ -416,14 +416,18 @@ def agent_folders(
     *,
     managed: str | Path | None = None,
     plugins: list[str | Path] | None = None,
+    config_dir: str | Path | None = None,
 ) -> list[AgentFolder]:
-    """The agent folders Claude Code would read from `project`, lowest precedence first."""
+    """The agent folders Claude Code would read from `project`, lowest precedence first. The user's
+    folder is in `config_dir` when given, else in $CLAUDE_CONFIG_DIR (when `home` is not given), else
+    in HOME/.claude."""
     home_path = Path(home).expanduser() if home is not None else Path.home()
-    config = (
-        Path(os.environ["CLAUDE_CONFIG_DIR"])
-        if home is None and "CLAUDE_CONFIG_DIR" in os.environ
-        else home_path / ".claude"
-    )
+    if config_dir is not None:
+        config = Path(config_dir).expanduser()
+    elif home is None and "CLAUDE_CONFIG_DIR" in os.environ:
+        config = Path(os.environ["CLAUDE_CONFIG_DIR"])
+    else:
+        config = home_path / ".claude"
     folders: list[AgentFolder] = []
     for plugin_dir in plugins if plugins is not None else _installed_plugins(config):
         plugin_dir = Path(plugin_dir)
@@ -478,14 +482,17 @@ def discover(
     *,
     managed: str | Path | None = None,
     plugins: list[str | Path] | None = None,
+    config_dir: str | Path | None = None,
 ) -> AgentSet:
     """Every agent Claude Code would see from `project`, each with its `scope`; for a clashing name,
-    the losers get `shadowed_by` set to the file that wins."""
+    the losers get `shadowed_by` set to the file that wins. `config_dir`: Claude Code's config folder
+    (default: $CLAUDE_CONFIG_DIR, else HOME/.claude)."""
     agents: list[Agent] = []
     rank: dict[int, int] = {}  # id(agent) -> precedence of its folder
     seen: set[tuple[int, int]] = set()
     with gc_paused():
-        for index, folder in enumerate(agent_folders(project, home, managed=managed, plugins=plugins)):
+        folders = agent_folders(project, home, managed=managed, plugins=plugins, config_dir=config_dir)
+        for index, folder in enumerate(folders):
             if not folder.path.is_dir():
                 continue
             for path_text, path, problem, real in _walk(folder.path, seen):

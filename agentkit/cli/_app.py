@@ -49,6 +49,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "eval_",
         "Run an evaluation suite: pass rates, paired comparisons, routing; gate CI on them.",
     ),
+    "usage": (
+        "agentkit.cli._usage",
+        "usage",
+        "How agents are really used: invocations, tokens and cost from Claude Code's transcripts.",
+    ),
 }
 
 

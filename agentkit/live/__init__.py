@@ -36,6 +36,7 @@ from agentkit.live._prices import (
     price_for,
     price_table,
     resolve_model,
+    usage_cost_usd,
 )
 from agentkit.live._result import API, CLAUDE_CODE, MODES, Comparison, RunResult, to_frame
 from agentkit.live._routing import (
@@ -131,6 +132,7 @@ __all__ = [
     "source_label",
     "stream",
     "to_frame",
+    "usage_cost_usd",
 ]
 
 

@@ -55,6 +55,7 @@ class Price(NamedTuple):
 # are not modelled.
 CACHE_READ = 0.1
 CACHE_WRITE = 1.25
+CACHE_WRITE_1H = 2.0  # a write to the 1-hour cache (Claude Code asks for the 5-minute one)
 DEFAULT_PRICES: dict[str, Price] = {
     "claude-fable-5-2": Price(8.0, 40.0),
     "claude-fable-5-1": Price(10.0, 50.0),
@@ -198,10 +199,13 @@ def usage_cost_usd(
     output_tokens: int | None,
     cache_read_input_tokens: int | None = 0,
     cache_creation_input_tokens: int | None = 0,
+    cache_creation_1h_input_tokens: int | None = 0,
 ) -> float | None:
-    """What an answer cost at list price, prompt cache reads and writes included; None without a price."""
+    """What an answer cost at list price, prompt cache reads and writes included; None without a price.
+    `cache_creation_1h_input_tokens` are the part of the cache writes that went to the 1-hour cache."""
     price = price_for(model)
     if price is None or input_tokens is None:
         return None
     cached = (cache_read_input_tokens or 0) * CACHE_READ + (cache_creation_input_tokens or 0) * CACHE_WRITE
+    cached += (cache_creation_1h_input_tokens or 0) * (CACHE_WRITE_1H - CACHE_WRITE)
     return ((input_tokens + cached) * price.input + (output_tokens or 0) * price.output) / 1_000_000

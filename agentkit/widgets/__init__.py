@@ -9,6 +9,7 @@
     Playground(agents)                     # run agents side by side through the Anthropic API
     Evaluator("evals/reviewers.yaml")      # run a suite: cases x versions, click a cell to see why
     RouteExplorer(".")                     # will Claude Code hand a request to an agent? before/after an edit
+    UsageExplorer(agents=agents)           # how agents were really used, from Claude Code's transcripts
     scratch_folder()                       # a temporary folder removed when the kernel stops
 
 Each class displays itself and exposes its controls as attributes (`explorer.search`, `editor.description`,
@@ -24,6 +25,7 @@ from agentkit.widgets._overlap import OverlapExplorer
 from agentkit.widgets._playground import Playground
 from agentkit.widgets._route import RouteExplorer
 from agentkit.widgets._scratch import scratch_folder
+from agentkit.widgets._usage import UsageExplorer
 
 __all__ = [
     "Editor",
@@ -32,5 +34,6 @@ __all__ = [
     "OverlapExplorer",
     "Playground",
     "RouteExplorer",
+    "UsageExplorer",
     "scratch_folder",
 ]
