@@ -119,7 +119,7 @@ def build(corpora: Path, target: Path, count: int, seed: int) -> list[Path]:
 
 def run_agentkit(folder: str, out: str) -> None:
     import agentkit
-    from agentkit._overlap.scores import overlap
+    from agentkit._overlap.overlap import overlap
 
     pairs = overlap(agentkit.load(folder), loaded_only=False).pairs(THRESHOLD, kind="body", scores=("body",))
     with open(out, "w", encoding="utf-8") as f:
@@ -130,7 +130,7 @@ def run_agentkit(folder: str, out: str) -> None:
 def run_datasketch(folder: str, out: str) -> None:
     from datasketch import MinHash, MinHashLSH
 
-    from agentkit._overlap.scores import word_tokens  # the same words as agentkit: same shingle sets
+    from agentkit._overlap.shingles import word_tokens  # the same words as agentkit: same shingle sets
 
     paths = sorted(str(p) for p in Path(folder).rglob("*.md"))
     sets = []
@@ -163,7 +163,7 @@ def run_datasketch(folder: str, out: str) -> None:
 def ground_truth(folder: Path, threshold: float) -> tuple[dict[tuple[str, str], float], int]:
     """Exact Jaccard of every pair of bodies >= threshold (prefix-filtered inverted index)."""
     import agentkit
-    from agentkit._overlap.scores import word_tokens
+    from agentkit._overlap.shingles import word_tokens
 
     agents = list(agentkit.load(folder))
     paths = [str(a.path) for a in agents]
