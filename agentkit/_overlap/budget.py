@@ -23,8 +23,9 @@ from agentkit._overlap.text import stop_words
 
 __all__ = ["BYTES_PER_LISTED_PAIR", "Cluster", "Holdings", "gigabytes"]
 
-# What a listed pair costs until it is written out: the search's arrays, the table row with its words.
-BYTES_PER_LISTED_PAIR = 300
+# What a listed pair costs until it is written out (the search's arrays and caches, the table row with its words):
+# 10,000 agents with 5 million likely pairs peaked at 2.4 GB (benchmarks/overlap.py --memory).
+BYTES_PER_LISTED_PAIR = 450
 _WORD = re.compile(r"[a-z][a-z0-9+#]+")
 
 

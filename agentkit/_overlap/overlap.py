@@ -183,6 +183,7 @@ class Overlap(AgentIndex):
 
     def _search(self, kind: str, threshold: float) -> Found:
         scorer = self.scorer(kind)
+        what = "the same-role verdict" if kind == "same_role" else f"the {kind} score"
         try:
             if threshold <= 0:
                 i, j = search.all_pairs(len(self))
@@ -190,12 +191,12 @@ class Overlap(AgentIndex):
             found = scorer.search(threshold)
         except search.TooManyPairs:
             raise TooLargeError(
-                f"the {kind} score reaches {threshold:g} for more than {search.MAX_LISTED_PAIRS:,} pairs of "
+                f"{what} reaches {threshold:g} for more than {search.MAX_LISTED_PAIRS:,} pairs of "
                 f"these {len(self):,} agents, more than agentkit lists; {self._fewer_pairs_advice()}"
             ) from None
         if len(found) > search.MAX_LISTED_PAIRS:
             raise TooLargeError(
-                f"the {kind} score reaches {threshold:g} for {len(found):,} pairs of these {len(self):,} "
+                f"{what} reaches {threshold:g} for {len(found):,} pairs of these {len(self):,} "
                 f"agents, more than agentkit lists ({search.MAX_LISTED_PAIRS:,}); {self._fewer_pairs_advice()}"
             )
         return found.sorted()

@@ -33,8 +33,8 @@ __all__ = [
     "rowwise_dot",
 ]
 
-# Listing a pair costs about 250 bytes by the time it is a table row with its words (and the JSON of
-# the command line streams them in chunks): 5 million pairs stay near 1.5 GB.
+# Listing a pair costs about 450 bytes all told (budget.BYTES_PER_LISTED_PAIR): 5 million pairs of 10,000
+# agents peak at 2.4 GB for the whole command, under the 4 GB a 20,000-agent run may use.
 MAX_LISTED_PAIRS = 5_000_000
 # Pair entries one block product may hold (a block of rows against every later row): with two blocks in
 # flight, a few hundred MB at most, for any number of agents.
