@@ -327,42 +327,54 @@ class Overlap(AgentIndex):
             ]
         else:
             members_list = components(n, found.i, found.j)
-        groups = []
-        for members in members_list:
-            low, high = self._bounds(kind, members, found)
-            groups.append(
-                Group(
-                    kind,
-                    threshold,
-                    [self.agents[x] for x in members],
-                    [self.labels[x] for x in members],
-                    low,
-                    high,
-                )
-            )
+        bounds = self._bounds(kind, members_list, found)
+        groups = [
+            Group(kind, threshold, [self.agents[x] for x in m], [self.labels[x] for x in m], low, high)
+            for m, (low, high) in zip(members_list, bounds, strict=True)
+        ]
         groups.sort(key=lambda g: (-len(g), -g.max_score, g.labels[0]))
         return groups
 
-    def _bounds(self, kind: str, members: np.ndarray, found: Found) -> tuple[float, float]:
-        """The min and max value over every pair inside a group: read from the search where it found them,
-        the rest computed a million pairs at a time (a long chain of near-duplicates has many)."""
+    def _bounds(self, kind: str, members_list: list[np.ndarray], found: Found) -> list[tuple[float, float]]:
+        """The min and max value over every pair inside each group: read from the search where it found
+        them, the rest computed; a million pairs at a time (a long chain of near-duplicates has many)."""
         n = len(self)
         codes = found.i * n + found.j  # sorted: found is sorted by (i, j)
-        low, high = np.inf, -np.inf
-        m = len(members)
-        total = m * (m - 1) // 2
-        for start in range(0, total, 1_000_000):
-            a, b = pairs_slice(m, start, min(total, start + 1_000_000))
-            i, j = members[a], members[b]
-            i, j = np.minimum(i, j), np.maximum(i, j)
+        low = np.full(len(members_list), np.inf)
+        high = np.full(len(members_list), -np.inf)
+        batch: list[tuple[int, np.ndarray, np.ndarray]] = []
+        size = 0
+
+        def flush() -> None:
+            nonlocal size
+            if not batch:
+                return
+            owner = np.concatenate([np.full(len(a), g) for g, a, _ in batch])
+            i = np.concatenate([a for _, a, _ in batch])
+            j = np.concatenate([b for _, _, b in batch])
             at = np.minimum(np.searchsorted(codes, i * n + j), max(len(codes) - 1, 0))
             hit = codes[at] == i * n + j if len(codes) else np.zeros(len(i), bool)
             values = np.empty(len(i))
             values[hit] = found.values[at[hit]]
             if (~hit).any():
                 values[~hit] = self.scores(kind, i[~hit], j[~hit])
-            low, high = min(low, float(values.min())), max(high, float(values.max()))
-        return low, high
+            np.minimum.at(low, owner, values)
+            np.maximum.at(high, owner, values)
+            batch.clear()
+            size = 0
+
+        for g, members in enumerate(members_list):
+            m = len(members)
+            total = m * (m - 1) // 2
+            for start in range(0, total, 1_000_000):
+                a, b = pairs_slice(m, start, min(total, start + 1_000_000))
+                i, j = members[a], members[b]
+                batch.append((g, np.minimum(i, j), np.maximum(i, j)))
+                size += len(i)
+                if size >= 1_000_000:
+                    flush()
+        flush()
+        return [(float(x), float(y)) for x, y in zip(low, high, strict=True)]
 
     # -- what the bodies share, what each covers, which to keep ---------------------------------------
     def passages(self, a: Any, b: Any, min_words: int = SHINGLE) -> list[Passage]:

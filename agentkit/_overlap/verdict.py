@@ -566,7 +566,8 @@ def _search(
         return (i[keep], j[keep], p[keep], *(features[k][keep] for k in FEATURES))
 
     try:
-        i, j, p, *columns = search.blocked(n, run)
+        # Each candidate carries a dozen numbers while scored: smaller blocks than a plain search.
+        i, j, p, *columns = search.blocked(n, run, search.rows_per_block(n, search.BLOCK_ENTRIES // 4))
     except _TooManyCandidates:
         raise TooLargeError(
             f"the same-role verdict of these {n:,} agents would score more than {MAX_CANDIDATES:,} candidate "
