@@ -924,3 +924,40 @@ def test_cli_group_heading_holds_for_every_pair_of_every_group(capsys) -> None:
         assert code == 0 and heading in out.splitlines()
         spans = re.findall(r"^  \d+ agents \(probability ([\d.]+)(?:-[\d.]+)?\)", out, re.M)
         assert spans and all(float(low) >= float(threshold) for low in spans)
+
+
+# -- the score registry -----------------------------------------------------------------------------------
+
+
+def test_a_score_of_your_own_registers_as_the_built_in_ones_do(monkeypatch) -> None:
+    """Every built-in score is a registered class; one of your own, with nothing but `values`, gets the
+    pairs table, groups, matrix and size check the same way."""
+    from agentkit._overlap import scores
+    from agentkit._overlap.scores import Score, register, registered
+
+    assert set(registered()) == set(KINDS) | {"same_role"}
+    monkeypatch.setattr(scores, "_REGISTRY", dict(scores._REGISTRY))
+
+    @register
+    class SameModel(Score):
+        name = "same_model"
+
+        def values(self, i, j):
+            models = [a.model for a in self.source.agents]
+            return np.array([float(models[x] == models[y]) for x, y in zip(i, j, strict=True)])
+
+    result = agentkit.overlap(agentkit.load(SAMPLE_AGENTS))
+    assert result.columns == ("same_role", *KINDS, "same_model")
+    pairs = result.pairs(1.0, kind="same_model", scores=["same_model", "body"])
+    models = {a.name: a.model for a in result.agents}
+    assert len(pairs) and all(
+        models[a] == models[b] for a, b in zip(pairs["a_name"], pairs["b_name"], strict=True)
+    )
+    assert list(pairs.columns[6:]) == ["same_model", "body", "copy"]
+    opus = sorted(label for label, a in zip(result.labels, result.agents, strict=True) if a.model == "opus")
+    assert sorted(next(g.labels for g in result.groups("same_model", 1.0) if "planner" in g.labels)) == opus
+    assert result.matrix("same_model").loc["planner", "security-auditor"] == 1.0
+    with pytest.raises(ValueError, match="registered already"):
+        register(type("Other", (Score,), {"name": "same_model"}))
+    with pytest.raises(ValueError, match="unknown score 'nope'"):
+        result.pairs(kind="nope")

@@ -56,7 +56,7 @@ class ToolsScore(Score):
         which, jaccard = self.sets
         sizes = np.bincount(which, minlength=len(jaccard)).astype(np.float64)
         reach = (jaccard >= threshold - 1e-12).astype(np.float64)
-        ordered = sizes @ reach @ sizes - float(np.dot(np.diag(reach), sizes))  # (a, b) with a != b
+        ordered = float(sizes @ reach @ sizes) - float(np.dot(np.diag(reach), sizes))  # (a, b) with a != b
         return int(round(ordered / 2))
 
     def search(self, threshold: float) -> Found:

@@ -248,7 +248,7 @@ def unit_rows(counts: sp.csr_matrix, weights: np.ndarray) -> sp.csr_matrix:
 
 @cache
 def _title_terms() -> frozenset[str]:
-    return frozenset(_term(w, True) for w in TITLE_WORDS) - {None}
+    return frozenset(t for t in (_term(w, True) for w in TITLE_WORDS) if t is not None)
 
 
 def vectors(
