@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from agentkit._lint.fixes import FixResult, fix
     from agentkit._oracle.verify import VerifyReport, verify
     from agentkit._overlap.guidance import MergeGuidance
+    from agentkit._overlap.overlap import Group, Overlap, Passage, overlap
     from agentkit._overlap.route import Router, conflicts, route
-    from agentkit._overlap.scores import Group, Overlap, Passage, overlap
     from agentkit._usage import Usage, usage
     from agentkit.live import Comparison, LiveConfusion, Route, RunResult
 
@@ -114,10 +114,10 @@ _LAZY = {
     "__version__": "agentkit._version",
     "fix": "agentkit._lint.fixes",
     "FixResult": "agentkit._lint.fixes",
-    "overlap": "agentkit._overlap.scores",
-    "Overlap": "agentkit._overlap.scores",
-    "Group": "agentkit._overlap.scores",
-    "Passage": "agentkit._overlap.scores",
+    "overlap": "agentkit._overlap.overlap",
+    "Overlap": "agentkit._overlap.overlap",
+    "Group": "agentkit._overlap.overlap",
+    "Passage": "agentkit._overlap.overlap",
     "route": "agentkit._overlap.route",
     "conflicts": "agentkit._overlap.route",
     "Router": "agentkit._overlap.route",

@@ -1,7 +1,20 @@
-"""All-pairs body overlap of 10,000 agents: agentkit (exact) against datasketch MinHash-LSH.
+"""All-pairs body overlap of 10,000 agents: agentkit (exact) against datasketch MinHash-LSH; and the
+memory of `agentkit overlap` on 20,000 agents of several shapes (`--memory`).
 
     python benchmarks/overlap.py [--agents 10000] [--corpora ../shared/corpora] [--workdir DIR]
                                  [--repeat 1] [--parallel] [--seed 7]
+    python benchmarks/overlap.py --memory [--agents 20000] [--limit-gb 4] [--shapes perturbed,clusters-250,...]
+
+`--memory` (issue 25): builds `--agents` files in each shape below and runs `agentkit overlap DIR --format
+json` (the default: same-role verdicts, all four scores, groups, merge guidance) as a whole process under
+a memory watch that kills it past `--limit-gb`; reports wall seconds, peak RSS (from wait4) and whether it
+finished or refused up front (exit 1, one line saying why and what to do instead). Shapes:
+  perturbed      this file's perturbed copies of every corpus agent (near-duplicates at every level);
+  clusters-250   copies of 80 corpus agents, 250 each (half byte-identical, half with a few words
+                 changed; names and descriptions kept): 2.5 million pairs that do the same job;
+  clusters-500   the same with 40 agents, 500 each: 5 million such pairs, just under what agentkit lists;
+  clusters-1000  the same with 20 agents, 1,000 each: 10 million such pairs, more than agentkit lists;
+  copies         20 agents, 1,000 byte-identical copies each.
 
 1. Builds `--agents` files from the shared corpora into a temporary folder: perturbed copies of
    every real agent (words deleted, inserted, changed; lines deleted, inserted from other agents,
@@ -114,12 +127,118 @@ def build(corpora: Path, target: Path, count: int, seed: int) -> list[Path]:
     return paths
 
 
+def build_clusters(corpora: Path, target: Path, count: int, size: int, seed: int, edits: bool = True) -> None:
+    """`count` files made of `count // size` corpus agents, `size` copies each: half byte-identical, half
+    (with `edits`) with one to five words reversed; names and descriptions kept."""
+    sources = sorted(p for p in corpora.rglob("*.md") if p.parent != corpora)
+    rng = random.Random(seed)
+    picked = rng.sample(sources, max(1, count // size))
+    texts = [p.read_text(encoding="utf-8") for p in picked]
+    for n in range(count):
+        text = texts[n % len(texts)]
+        match = _FRONT.match(text)
+        head, body = (match.group(1), match.group(2)) if match else ("", text)
+        if edits and rng.random() < 0.5:
+            words = body.split(" ")
+            for _ in range(rng.choice((1, 2, 5))):
+                at = rng.randrange(len(words))
+                words[at] = words[at][::-1]
+            body = " ".join(words)
+        out = target / f"set{n // 500:02d}" / f"{n:05d}-{picked[n % len(picked)].name}"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(head + body, encoding="utf-8")
+
+
+SHAPES = {
+    "perturbed": lambda corpora, folder, count, seed: build(corpora, folder, count, seed),
+    "clusters-250": lambda corpora, folder, count, seed: build_clusters(corpora, folder, count, 250, seed),
+    "clusters-500": lambda corpora, folder, count, seed: build_clusters(corpora, folder, count, 500, seed),
+    "clusters-1000": lambda corpora, folder, count, seed: build_clusters(corpora, folder, count, 1000, seed),
+    "copies": lambda corpora, folder, count, seed: build_clusters(corpora, folder, count, 1000, seed, False),
+}
+
+
+def watched(command: list[str], limit: float) -> tuple[float, float, int, bool, str]:
+    """Run a command, killing it once its RSS passes `limit` bytes: (seconds, peak RSS MB from wait4, exit
+    code, whether it was killed, the last line of its stderr)."""
+    import signal
+    import threading
+
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    killed = threading.Event()
+
+    def watch() -> None:
+        while process.poll() is None:
+            try:
+                with open(f"/proc/{process.pid}/status", encoding="ascii") as f:
+                    rss = next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:")), 0)
+            except OSError:
+                return
+            if rss > limit:
+                killed.set()
+                os.kill(process.pid, signal.SIGKILL)
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=watch, daemon=True).start()
+    err = process.stderr.read() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), killed.is_set(), last
+
+
+def memory(args: argparse.Namespace) -> None:
+    limit = args.limit_gb * 1024**3
+    results = []
+    with tempfile.TemporaryDirectory(prefix="agentkit-overlap-memory-", dir=args.workdir) as tmp:
+        for shape in args.shapes.split(","):
+            folder = Path(tmp) / shape
+            SHAPES[shape](args.corpora, folder, args.agents, args.seed)
+            command = [sys.executable, "-m", "agentkit", "overlap", str(folder), "--format", "json"]
+            seconds, peak, code, killed, last = watched(command, limit)
+            outcome = (
+                "killed"
+                if killed
+                else "finished"
+                if code == 0
+                else "refused"
+                if code == 1
+                else f"exit {code}"
+            )
+            results.append(
+                {
+                    "shape": shape,
+                    "agents": args.agents,
+                    "seconds": seconds,
+                    "peak_rss_mb": peak,
+                    "outcome": outcome,
+                    "message": last if code == 1 else "",
+                }
+            )
+            print(
+                f"{shape:14} {args.agents:7,} agents {seconds:7.1f} s {peak:8.0f} MB  {outcome}"
+                + (f": {last}" if code == 1 else ""),
+                flush=True,
+            )
+    ok = all(
+        r["outcome"] in ("finished", "refused") and r["peak_rss_mb"] < args.limit_gb * 1024 for r in results
+    )
+    print(
+        f"bar: every shape finishes or refuses up front under {args.limit_gb:g} GB: {'PASS' if ok else 'FAIL'}"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
 # -- the two contenders (run as child processes) ----------------------------------------------------------
 
 
 def run_agentkit(folder: str, out: str) -> None:
     import agentkit
-    from agentkit._overlap.scores import overlap
+    from agentkit._overlap.overlap import overlap
 
     pairs = overlap(agentkit.load(folder), loaded_only=False).pairs(THRESHOLD, kind="body", scores=("body",))
     with open(out, "w", encoding="utf-8") as f:
@@ -130,7 +249,7 @@ def run_agentkit(folder: str, out: str) -> None:
 def run_datasketch(folder: str, out: str) -> None:
     from datasketch import MinHash, MinHashLSH
 
-    from agentkit._overlap.scores import word_tokens  # the same words as agentkit: same shingle sets
+    from agentkit._overlap.shingles import word_tokens  # the same words as agentkit: same shingle sets
 
     paths = sorted(str(p) for p in Path(folder).rglob("*.md"))
     sets = []
@@ -163,7 +282,7 @@ def run_datasketch(folder: str, out: str) -> None:
 def ground_truth(folder: Path, threshold: float) -> tuple[dict[tuple[str, str], float], int]:
     """Exact Jaccard of every pair of bodies >= threshold (prefix-filtered inverted index)."""
     import agentkit
-    from agentkit._overlap.scores import word_tokens
+    from agentkit._overlap.shingles import word_tokens
 
     agents = list(agentkit.load(folder))
     paths = [str(a.path) for a in agents]
@@ -268,7 +387,17 @@ def main() -> None:
     parser.add_argument("--parallel", action="store_true", help="run both contenders at the same time")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--memory", action="store_true", help="peak memory of `agentkit overlap` by set shape"
+    )
+    parser.add_argument("--limit-gb", type=float, default=4.0, help="--memory: kill a run past this RSS")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="--memory: the shapes to build and run")
     args = parser.parse_args()
+    if args.memory:
+        if args.agents == 10_000 and "--agents" not in sys.argv:
+            args.agents = 20_000
+        memory(args)
+        return
     if not args.corpora.is_dir():
         raise SystemExit(f"no corpora at {args.corpora}")
 

@@ -38,7 +38,7 @@ def run(which: str, folder: str, out: str) -> None:
         bench.run_datasketch(folder, out)
         return
     import agentkit
-    from agentkit._overlap.scores import overlap
+    from agentkit._overlap.overlap import overlap
     from agentkit._overlap.verdict import POSSIBLE, same_role
 
     agents = agentkit.load(folder)

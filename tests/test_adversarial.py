@@ -545,67 +545,7 @@ def test_14_an_unterminated_file_is_not_given_a_second_block() -> None:
         agentkit.edit(agent, model="opus")
 
 
-# -- scale: overlap refuses what it cannot finish in bounded memory ------------------------------------
-
-
-@pytest.fixture
-def many_agents(tmp_path: Path) -> Path:
-    for index in range(40):
-        tools = "" if index % 2 else "tools: Read, Grep\n"
-        text = good(f"agent{index}").replace("---\nYou", f"{tools}---\nYou") + f"Topic {index}.\n"
-        (tmp_path / f"a{index:02d}.md").write_text(text)
-    return tmp_path
-
-
-def test_scale_overlap_refuses_up_front_with_what_it_would_need(
-    many_agents: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from agentkit._overlap import scores
-
-    result = agentkit.overlap(agentkit.load(many_agents))
-    which, _ = result._tool_sets
-    assert result._tool_pair_count(0.5) == len(result._tool_pairs(0.5)[0]) == 2 * (20 * 19 // 2)
-    monkeypatch.setattr(scores, "MAX_LISTED_PAIRS", 100)
-    with pytest.raises(agentkit.TooLargeError, match=r"tools score of 40 agents reaches 0.5 for 380 pairs"):
-        result.pairs(min_score=0.5, kind="tools")
-    with pytest.raises(agentkit.TooLargeError, match="780 pairs, and a minimum score of 0 lists every one"):
-        result.pairs(min_score=0, kind="body")
-    monkeypatch.setattr(scores, "MAX_COMPARED_PAIRS", {"description": 500, "topic": 500, "body": 10**6})
-    with pytest.raises(
-        agentkit.TooLargeError, match=r"description score of 40 agents would compare 780 pairs.*--kind body"
-    ):
-        result.pairs(kind="description")
-    # Refused before any work starts, background work included (at 100,000 agents it took 1.3 GB).
-    started: list[tuple[str, ...]] = []
-    monkeypatch.setattr(scores.Overlap, "prefetch", lambda self, *features: started.append(features))
-    with pytest.raises(agentkit.TooLargeError, match="would compare 780 pairs"):
-        result.pairs()  # the same-role verdict, which searches by description
-    assert started == [] and "shingles" not in result.__dict__
-    # The command says the same in one line, exit 1, before doing the work.
-    code, out, err = cli(capsys, "overlap", str(many_agents))
-    assert code == 1 and out == "" and one_line_error(err) and "would compare 780 pairs" in err
-    assert started == []  # the command started nothing in the background either
-    monkeypatch.setattr(scores, "MAX_COMPARED_PAIRS", {"description": 10**9, "topic": 10**9, "body": 10**9})
-    # Too many found while searching: still bounded, still a message. One block; then several blocks,
-    # stopped as soon as they find too many.
-    monkeypatch.setattr(scores, "MAX_LISTED_PAIRS", 3)
-    for block in (512, 8):
-        monkeypatch.setattr(scores, "_BLOCK", block)
-        with pytest.raises(agentkit.TooLargeError, match="more than 3 pairs"):
-            agentkit.overlap(agentkit.load(many_agents)).pairs(min_score=0.05, kind="description")
-
-
-def test_scale_overlap_says_when_verbatim_copies_fill_the_pairs(tmp_path: Path, capsys) -> None:
-    """Thousands of copies of one agent make millions of pairs scoring 1, which no minimum score removes:
-    the message says so and names the body they share, instead of "raise the minimum score"."""
-    text = good("copied") + "Review the code for bugs, races and missing tests.\n"
-    for index in range(3400):  # 3400 * 3399 / 2 = 5.78 million pairs, above the 5 million agentkit lists
-        (tmp_path / f"c{index:04d}.md").write_text(text)
-    (tmp_path / "other.md").write_text(good("other") + "Write release notes from the changelog.\n")
-    code, out, err = cli(capsys, "overlap", str(tmp_path), "--kind", "body")
-    assert code == 1 and out == "" and one_line_error(err)
-    assert "3,400 of them share their body with another (3,400 files have the body of" in err
-    assert "c0000.md" in err and "raise the minimum score" not in err
+# -- scale (overlap's limits: tests/test_overlap.py, 'limits') ----------------------------------------
 
 
 def test_scale_long_work_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:

@@ -1362,7 +1362,8 @@ def test_an_unreadable_confusion_answer_is_said_so(home, fake_api, monkeypatch):
 
 
 def test_cli_overlap_asks_claude_beside_the_offline_verdict(home, fake_api):
-    out = agentkit_cli("overlap", "agents", "--ask-claude", "1", "--format", "json")
+    # By description: the reviewers' near-copy first (same role only "possible": their names contrast).
+    out = agentkit_cli("overlap", "agents", "--kind", "description", "--ask-claude", "1", "--format", "json")
     assert out.returncode == 0, out.stderr
     pairs = json.loads(out.stdout)["pairs"]
     assert (

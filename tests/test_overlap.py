@@ -20,8 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import agentkit
+from agentkit._overlap.overlap import KINDS, Overlap, overlap
 from agentkit._overlap.route import Router, conflicts, route
-from agentkit._overlap.scores import KINDS, Overlap, overlap, word_tokens
+from agentkit._overlap.shingles import word_tokens
 from agentkit._reader.claude_code import BUILTIN_TOOLS
 
 # -- helpers ----------------------------------------------------------------------------------------------
@@ -664,7 +665,7 @@ def test_cli_json_shape_and_min_score_semantics(tmp_path, capsys):
 
 def test_cli_table_says_what_the_numbers_mean(tmp_path, capsys):
     write_agents(tmp_path, variant_agents())
-    code, out = run_cli(capsys, str(tmp_path), "--min-score", "0.01")
+    code, out = run_cli(capsys, str(tmp_path), "--min-score", "0.001")
     assert code == 0 and out.startswith("5 agents: ") and "<->" in out
     assert "same role: " in out and "verdict: a calibrated probability" in out
     code, _ = run_cli(capsys, str(tmp_path / "missing"))
@@ -692,7 +693,69 @@ def test_merge_guidance_says_what_each_version_adds() -> None:
     assert len(guide.competing) == 3
     for row in guide.competing.itertuples():
         assert row.description == pytest.approx(result.score("description", row.a, row.b))
-    assert "From pr-review-helper: carry over" in guide.summary()
+    assert "From pr-review-helper, carry over what code-reviewer does not say:" in guide.summary()
+
+
+def test_merge_guidance_quotes_whole_sentences_or_list_items_of_the_source(corpus) -> None:
+    """Issue 23: "carry over" listed loose words ("carry over before implementing i check taskmaster task
+    for research context"). Each passage is quoted whole, as the member's file writes it (list items with
+    their continuation lines), and says something the kept version does not."""
+    from agentkit._overlap.guidance import passages_of
+
+    samples = agentkit.overlap(agentkit.load(SAMPLE_AGENTS))
+    guide = samples.merge_guidance(["data-analyst (data-analyst.md)", "data-analyst (legacy/sql-helper.md)"])
+    assert guide.keep == "data-analyst (data-analyst.md)"
+    helper = guide.members.set_index("label").at["data-analyst (legacy/sql-helper.md)", "carry_over"]
+    assert (
+        "Dates are stored in UTC. Convert with `CONVERT_TZ(created_at, '+00:00', 'Europe/Berlin')` when the user asks for local days."
+        in helper
+    )
+    lines = guide.summary().splitlines()
+    assert (
+        lines[1]
+        == "From data-analyst (legacy/sql-helper.md), carry over what data-analyst (data-analyst.md) does not say:"
+    )
+    assert lines[2] == f'  "{helper[0]}"'
+    # On the real families: every quote is one whole passage of its member, never a bag of words.
+    checked = 0
+    for group in corpus.groups()[:40]:
+        guide = corpus.merge_guidance(group.agents)
+        for row in guide.members.itertuples(index=False):
+            member = corpus.agents[corpus.index(row.label)]
+            whole = passages_of(member.body)
+            for quote in row.carry_over:
+                assert quote in whole and len(quote.split()) >= 5, (row.label, quote)
+                assert f'  "{quote}"' in guide.summary().splitlines()
+                checked += 1
+    assert checked >= 30
+    # Nothing to quote: said so.
+    twins = agentkit.overlap(
+        [
+            agent("a", "Tunes SQL.", "Index the slow joins.\n"),
+            agent("b", "Tunes SQL.", "Index the slow joins.\n"),
+        ]
+    )
+    assert (
+        twins.merge_guidance(["a", "b"]).summary().splitlines()[1]
+        == "The other version says nothing that a lacks."
+    )
+
+
+def test_passages_are_whole_sentences_and_list_items() -> None:
+    from agentkit._overlap.guidance import passages_of
+
+    body = (
+        "# Title\nFirst sentence here. Second one follows! A third?\n\n- an item that goes\n  on to a second line\n"
+        "1. numbered item\n```\ncode is left out\n```\n| a | table |\n> a quote\nLast paragraph line one\nline two.\n"
+    )
+    assert passages_of(body) == [
+        "First sentence here.",
+        "Second one follows!",
+        "A third?",
+        "an item that goes on to a second line",
+        "numbered item",
+        "Last paragraph line one line two.",
+    ]
 
 
 def test_merge_guidance_needs_two_agents() -> None:
@@ -710,16 +773,227 @@ def test_the_stop_words_are_scikit_learns() -> None:
 
 
 def test_body_scores_of_many_pairs_match_pair_by_pair(corpus_agents) -> None:
-    # Past _MANY_PAIRS, body scores are read off block products: exact, as pair by pair.
-    from agentkit._overlap import scores
+    # Past MANY_PAIRS, body scores are read off block products: exact, as pair by pair.
+    from agentkit._overlap import score_body, search
 
     result = overlap(corpus_agents)
     rng = np.random.default_rng(3)
     n = len(result)
     i, j = rng.integers(0, n, 30_000), rng.integers(0, n, 30_000)
     found = result.scores("body", i, j)
-    inter = scores._rowwise_dot(result.shingles, i, j)
-    union = result._shingle_counts[i] + result._shingle_counts[j] - inter
+    counts = result.scorer("body").counts
+    inter = search.rowwise_dot(result.shingles, i, j)
+    union = counts[i] + counts[j] - inter
     expected = np.divide(inter, union, out=np.zeros(len(i)), where=union > 0)
-    assert len(i) > scores._MANY_PAIRS and np.array_equal(found, expected)
+    assert len(i) > score_body.MANY_PAIRS and np.array_equal(found, expected)
     assert (found > 0).sum() > 100 and (found[i == j] == 1).all()
+
+
+# -- limits: what would not fit in bounded memory is refused up front, with what to do instead --------------
+
+GOOD = "---\nname: {name}\ndescription: Does {name} things. Use when {name} is needed.\n---\nYou do {name}.\n"
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    from agentkit.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str) -> bool:
+    return "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def many_agents(tmp_path: Path) -> Path:
+    for index in range(40):
+        tools = "" if index % 2 else "tools: Read, Grep\n"
+        text = GOOD.format(name=f"agent{index}").replace("---\nYou", f"{tools}---\nYou") + f"Topic {index}.\n"
+        (tmp_path / f"a{index:02d}.md").write_text(text)
+    return tmp_path
+
+
+def test_overlap_refuses_up_front_with_what_it_would_need(many_agents, monkeypatch, capsys) -> None:
+    from agentkit._overlap import score_description, score_same_role, search
+
+    result = agentkit.overlap(agentkit.load(many_agents))
+    tools = result.scorer("tools")
+    assert tools.pair_count(0.5) == len(tools.search(0.5)) == 2 * (20 * 19 // 2)
+    monkeypatch.setattr(search, "MAX_LISTED_PAIRS", 100)
+    with pytest.raises(agentkit.TooLargeError, match=r"tools score of 40 agents reaches 0.5 for 380 pairs"):
+        result.pairs(min_score=0.5, kind="tools")
+    with pytest.raises(agentkit.TooLargeError, match="780 pairs, and a minimum score of 0 lists every one"):
+        result.pairs(min_score=0, kind="body")
+    monkeypatch.setattr(score_description.DescriptionScore, "max_compared", 500)
+    monkeypatch.setattr(score_same_role.SameRoleScore, "max_compared", 500)
+    with pytest.raises(
+        agentkit.TooLargeError, match=r"description score of 40 agents would compare 780 pairs"
+    ):
+        result.pairs(kind="description")
+    # Refused before any work starts, background work included (at 100,000 agents it took 1.3 GB).
+    started: list[tuple[str, ...]] = []
+    monkeypatch.setattr(Overlap, "prefetch", lambda self, *features: started.append(features))
+    with pytest.raises(
+        agentkit.TooLargeError, match=r"same-role verdict of 40 agents would compare 780 pairs.*--kind body"
+    ):
+        result.pairs()
+    assert started == [] and "shingles" not in result.scorer("body").__dict__
+    assert "same_role" not in result.__dict__ or "fields" not in result.same_role.__dict__
+    # The command says the same in one line, exit 1, before doing the work.
+    code, out, err = cli(capsys, "overlap", str(many_agents))
+    assert code == 1 and out == "" and one_line_error(err) and "would compare 780 pairs" in err
+    assert started == []  # the command started nothing in the background either
+
+
+@pytest.mark.parametrize("rows", [512, 8])
+def test_a_search_stops_as_soon_as_it_finds_too_many(many_agents, monkeypatch, rows) -> None:
+    """Still bounded while searching (one block, then many small ones), and still a message."""
+    from agentkit._overlap import search, verdict
+
+    monkeypatch.setattr(search, "MAX_LISTED_PAIRS", 3)
+    monkeypatch.setattr(search, "MOST_ROWS", rows)
+    for kind in ("description", "topic"):
+        with pytest.raises(agentkit.TooLargeError, match="more than 3 pairs"):
+            agentkit.overlap(agentkit.load(many_agents)).pairs(min_score=0.05, kind=kind)
+    monkeypatch.setattr(verdict, "DENSE", 10)  # the same-role search, block by block
+    with pytest.raises(agentkit.TooLargeError, match="more than 3 pairs"):
+        agentkit.overlap(agentkit.load(many_agents)).pairs(min_score=0.001)
+    monkeypatch.setattr(search, "MAX_LISTED_PAIRS", 10**6)
+    monkeypatch.setattr(verdict, "MAX_CANDIDATES", 5)
+    with pytest.raises(agentkit.TooLargeError, match="more than 5 candidate pairs"):
+        agentkit.overlap(agentkit.load(many_agents)).pairs(min_score=0.001)
+
+
+def test_verbatim_copies_are_refused_up_front(tmp_path: Path, capsys) -> None:
+    """Thousands of copies of one agent make millions of pairs scoring 1, which no minimum score removes:
+    counted from the bodies' hashes before any shingle is made, the message says so and names them."""
+    text = GOOD.format(name="copied") + "Review the code for bugs, races and missing tests.\n"
+    for index in range(3400):  # 3400 * 3399 / 2 = 5.78 million pairs, above the 5 million agentkit lists
+        (tmp_path / f"c{index:04d}.md").write_text(text)
+    (tmp_path / "other.md").write_text(
+        GOOD.format(name="other") + "Write release notes from the changelog.\n"
+    )
+    for kind in ("body", "same_role"):
+        code, out, err = cli(capsys, "overlap", str(tmp_path), "--kind", kind)
+        assert code == 1 and out == "" and one_line_error(err)
+        assert (
+            "at least 5,778,300 pairs of verbatim copies (1 set of files with the same body (the largest: "
+            in err
+        )
+        assert "3,400 files like" in err and "c0000.md" in err and "keep one file of each body" in err
+    result = agentkit.overlap(agentkit.load(tmp_path))
+    with pytest.raises(agentkit.TooLargeError, match="no minimum score removes copies"):
+        result.pairs(0.99, kind="body")
+    assert "shingles" not in result.scorer("body").__dict__  # refused before any work
+
+
+def test_clusters_of_one_name_and_description_are_refused_before_scoring(tmp_path: Path, monkeypatch) -> None:
+    """Issue 25: sets with many near-identical agents passed the up-front limit and then went past 8 GB.
+    Files that share a name and a description (their bodies differ) are likely the same role, every pair
+    of them: what they would list is counted from hashes, one pair of each set scored, and the request
+    refused before the set's words are even counted."""
+    from agentkit._overlap import search
+
+    for cluster in range(3):
+        for member in range(20):
+            body = f"Review pull requests for team {cluster}: check tests, naming and error handling. Note {member}.\n"
+            text = f"---\nname: reviewer-{cluster}\ndescription: Reviews pull requests for the {cluster} team.\n---\n{body}"
+            (tmp_path / f"r{cluster}-{member:02d}.md").write_text(text)
+    result = agentkit.overlap(agentkit.load(tmp_path))
+    monkeypatch.setattr(search, "MAX_LISTED_PAIRS", 400)  # 3 sets of 20 files: 570 pairs
+    with pytest.raises(agentkit.TooLargeError) as refused:
+        result.pairs()
+    message = str(refused.value)
+    assert "would list about 570 pairs (3 sets of files with the same name and description" in message
+    assert "20 files like" in message and "GB" in message and "keep one file of each name" in message
+    assert "same_role" not in result.__dict__ or "fields" not in result.same_role.__dict__  # no work done
+    with pytest.raises(agentkit.TooLargeError, match="would list about 570 pairs"):
+        result.groups()
+    # With room for them, the same request lists them, and every set is one group.
+    monkeypatch.setattr(search, "MAX_LISTED_PAIRS", 600)
+    assert len(result.pairs()) == 570 and sorted(len(g) for g in result.groups()) == [20, 20, 20]
+
+
+def test_cli_group_heading_holds_for_every_pair_of_every_group(capsys) -> None:
+    """Issue 23: groups headed "Same role (likely)" showed members at probability 0.18-0.58."""
+    for threshold, band in (("0.5", "likely"), ("0.15", "possible")):
+        code, out = run_cli(capsys, str(SAMPLE_AGENTS), "--group-threshold", threshold, "--min-score", "0.01")
+        heading = f"Same role ({band}: every pair in a group at least {float(threshold):.2f}):"
+        assert code == 0 and heading in out.splitlines()
+        spans = re.findall(r"^  \d+ agents \(probability ([\d.]+)(?:-[\d.]+)?\)", out, re.M)
+        assert spans and all(float(low) >= float(threshold) for low in spans)
+
+
+# -- the score registry -----------------------------------------------------------------------------------
+
+
+def test_a_score_of_your_own_registers_as_the_built_in_ones_do(monkeypatch) -> None:
+    """Every built-in score is a registered class; one of your own, with nothing but `values`, gets the
+    pairs table, groups, matrix and size check the same way."""
+    from agentkit._overlap import scores
+    from agentkit._overlap.scores import Score, register, registered
+
+    assert set(registered()) == set(KINDS) | {"same_role"}
+    monkeypatch.setattr(scores, "_REGISTRY", dict(scores._REGISTRY))
+
+    @register
+    class SameModel(Score):
+        name = "same_model"
+
+        def values(self, i, j):
+            models = [a.model for a in self.source.agents]
+            return np.array([float(models[x] == models[y]) for x, y in zip(i, j, strict=True)])
+
+    result = agentkit.overlap(agentkit.load(SAMPLE_AGENTS))
+    assert result.columns == ("same_role", *KINDS, "same_model")
+    pairs = result.pairs(1.0, kind="same_model", scores=["same_model", "body"])
+    models = {a.name: a.model for a in result.agents}
+    assert len(pairs) and all(
+        models[a] == models[b] for a, b in zip(pairs["a_name"], pairs["b_name"], strict=True)
+    )
+    assert list(pairs.columns[6:]) == ["same_model", "body", "copy"]
+    opus = sorted(label for label, a in zip(result.labels, result.agents, strict=True) if a.model == "opus")
+    assert sorted(next(g.labels for g in result.groups("same_model", 1.0) if "planner" in g.labels)) == opus
+    assert result.matrix("same_model").loc["planner", "security-auditor"] == 1.0
+    with pytest.raises(ValueError, match="registered already"):
+        register(type("Other", (Score,), {"name": "same_model"}))
+    with pytest.raises(ValueError, match="unknown score 'nope'"):
+        result.pairs(kind="nope")
+
+
+def test_the_overlap_package_has_no_import_cycle_and_no_huge_class() -> None:
+    """Issue 24: `guidance <-> scores <-> verdict` imported each other (inside functions too), and `Overlap`
+    was one class of about 700 lines. Every import counts here, late and TYPE_CHECKING ones included."""
+    import ast
+
+    package = Path(agentkit.__file__).parent / "_overlap"
+    graph: dict[str, set[str]] = {}
+    for module in package.glob("*.py"):
+        tree = ast.parse(module.read_text("utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "agentkit._overlap":
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("agentkit._overlap."):
+                found.add(node.module.split(".")[2])
+            elif isinstance(node, ast.Import):
+                found |= {a.name.split(".")[2] for a in node.names if a.name.startswith("agentkit._overlap.")}
+            elif isinstance(node, ast.ClassDef):
+                assert node.end_lineno - node.lineno < 400, f"{module.name}: class {node.name} is too long"
+        graph[module.stem] = found - {module.stem}
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    assert [m for m in graph if m in reachable(m)] == []
+    assert "overlap" not in set().union(*graph.values())  # nothing below imports the facade
+    assert "route" not in set().union(*graph.values())  # the offline router stays on its own

@@ -123,7 +123,7 @@ def overlap(
     out = sys.stdout
     out.write(_headline(len(result), kind, pairs, groups, min_score))
     if groups:
-        out.write("\n" + _groups_text(kind, groups, guides))
+        out.write("\n" + _groups_text(kind, groups, guides, result.scorer(kind).say))
     if len(shown):
         out.write("\n" + _pairs_text(kind, shown))
         if len(shown) < len(pairs):
@@ -168,15 +168,26 @@ def _pairs_table(shown: Any, scores: list[str]) -> Any:
 def _headline(n: int, kind: str, pairs: Any, groups: list[Any], min_score: float | None) -> str:
     if kind == "same_role":
         floor = "likely" if min_score is None else f"with a probability of at least {min_score:g} to"
+        grouped = (
+            "that likely do the same job"
+            if not groups or groups[0].threshold == 0.5
+            else f"that do the same job with a probability of at least {groups[0].threshold:g} for every pair"
+        )
         return (
-            f"{n} agents: {len(groups)} group{'s' * (len(groups) != 1)} of agents that likely do the same "
-            f"job; {len(pairs)} pair{'s' * (len(pairs) != 1)} {floor} do the same job\n"
+            f"{n} agents: {len(groups)} group{'s' * (len(groups) != 1)} of agents {grouped}; "
+            f"{len(pairs)} pair{'s' * (len(pairs) != 1)} {floor} do the same job\n"
         )
     return f"{n} agents; {len(pairs)} pairs where the {kind} score reaches {0.5 if min_score is None else min_score:g}\n"
 
 
-def _groups_text(kind: str, groups: list[Any], guidance: list[Any]) -> str:
-    lines = ["Same role (likely):" if kind == "same_role" else f"Groups by {kind}:"]
+def _groups_text(kind: str, groups: list[Any], guidance: list[Any], say: Any) -> str:
+    if kind == "same_role":
+        # Complete linkage: every pair inside a group reaches the threshold, so the heading holds for all.
+        threshold = groups[0].threshold
+        band = say(threshold).split(":", 1)[1].split(",")[0].strip()
+        lines = [f"Same role ({band}: every pair in a group at least {threshold:.2f}):"]
+    else:
+        lines = [f"Groups by {kind}:"]
     for k, g in enumerate(groups):
         span = (
             f"{g.min_score:.2f}"

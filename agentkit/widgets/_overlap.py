@@ -52,15 +52,15 @@ class OverlapExplorer(Panel):
         threshold: float = 0.5,
         margin: float = 0.05,
     ) -> None:
-        from agentkit._overlap.scores import COLUMNS, overlap
+        import agentkit
 
         self.agents = as_agent_set(agents)
         self.root = common_root(a.path for a in self.agents)
-        self.overlap = overlap(self.agents)
+        self.overlap = agentkit.overlap(self.agents)
         labels = list(self.overlap.labels)
         self.conflict_frame: Any = None
 
-        self.kind = w.Dropdown(options=list(COLUMNS), value=kind, description="Score")
+        self.kind = w.Dropdown(options=list(self.overlap.columns), value=kind, description="Score")
         self.threshold = w.FloatSlider(
             value=threshold,
             min=0.05,
@@ -258,7 +258,7 @@ class OverlapExplorer(Panel):
         found = self.overlap.passages(a, b)
         words = sum(p.words for p in found)
         self.pair_label.value = (
-            f"{a} ~ {b}: {_score_words(self.kind.value, score)}, {len(found)} shared passages ({words} words)"
+            f"{a} ~ {b}: {self._score_words(score)}, {len(found)} shared passages ({words} words)"
         )
         self.side_by_side.value = side_by_side_html(
             agent_a.text,
@@ -269,8 +269,12 @@ class OverlapExplorer(Panel):
             title_b,
         )
 
+    def _score_words(self, score: float) -> str:
+        kind = self.kind.value
+        return self.overlap.scorer(kind).say(score) if kind == "same_role" else f"{kind} score {score:.2f}"
+
     def _route(self, _change: Any = None) -> None:
-        from agentkit._overlap.route import conflicts
+        from agentkit import conflicts
 
         requests = [r.strip() for r in self.requests.value.split("\n") if r.strip()]
         if not requests:
@@ -340,9 +344,3 @@ def _description(agent: Agent) -> str:
 
 def _span(lines: tuple[int, int]) -> str:
     return f"{lines[0]}" if lines[0] == lines[1] else f"{lines[0]}-{lines[1]}"
-
-
-def _score_words(kind: str, score: float) -> str:
-    from agentkit._overlap.verdict import verdict
-
-    return verdict(score) if kind == "same_role" else f"{kind} score {score:.2f}"

@@ -32,18 +32,23 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_reference as br  # noqa: E402
 
+from agentkit._overlap import terms  # noqa: E402
 from agentkit._overlap import verdict as v  # noqa: E402
 
 # feature -> (transform, offset): topic and description enter as log(x + 0.02), so that the step from
 # 0.1 to 0.2 counts about as much as the one from 0.3 to 0.6; the name cosine enters as it is. The body
 # score is not a regression feature: across collections no same-role pair shares its body (its fitted
 # weight was 0.00), and copies are handled by the copy rule (agentkit._overlap.verdict.COPY).
+# The name feature is 0 for names that contrast (each has a specific word the other lacks: siblings that
+# serve different platforms or stages), and `extra` (the share of a name made of specific words the other
+# lacks) says how much one is a specialisation of the other (agentkit._overlap.terms.NameWords).
 SPEC = {
     "topic": ("log", 0.02),
     "description": ("log", 0.02),
     "name": ("linear", 0.0),
+    "extra": ("linear", 0.0),
 }
-CONTENT_ONLY = {k: t for k, t in SPEC.items() if k != "name"}
+CONTENT_ONLY = {k: spec for k, spec in SPEC.items() if k not in ("name", "extra")}
 C = 1.0  # inverse L2 strength of the logistic regression (sklearn's default)
 # The bands, chosen on the pooled held-out predictions (see choose_bands): likely is the default verdict.
 GOAL_PRECISION, GOAL_RECALL = 0.9, 0.8
@@ -53,12 +58,12 @@ class Reference:
     """The labelled pairs with everything needed to compute their features under any DF table."""
 
     def __init__(self, corpora: Path) -> None:
-        from agentkit._overlap.scores import shingle_sets
+        from agentkit._overlap.shingles import shingle_sets
 
         self.reference = br.load_reference(corpora)
         self.info = [info for info, _ in self.reference]
         agents = [agent for _, agent in self.reference]
-        self.fields = v.Fields.of(agents)
+        self.fields = terms.Fields.of(agents)
         self.shingles = shingle_sets([a.body if isinstance(a.body, str) else "" for a in agents])
         self.keep, self.copies = br.representatives(self.reference)
         i, j, y, within = br.labelled_pairs(self.reference)
@@ -70,16 +75,18 @@ class Reference:
         self.unsure_i, self.unsure_j = i[~labelled], j[~labelled]
         self.collection = np.array([info.collection for info in self.info])
         self.collections = sorted(set(self.collection))
-        self.body = v.body_jaccard(self.shingles, self.i, self.j)
+        self.body = terms.body_jaccard(self.shingles, self.i, self.j)
 
     def features(self, rows: list[int], i=None, j=None) -> dict[str, np.ndarray]:
         """The features of the labelled pairs (or of the pairs i, j), with DF tables counted over `rows`
         (agent positions)."""
-        df = v.document_frequencies(self.fields, rows)
-        vec = v.vectors(self.fields, df, len(rows))
+        df = terms.document_frequencies(self.fields, rows)
+        vec = terms.vectors(self.fields, df, len(rows))
         i, j = (self.i, self.j) if i is None else (i, j)
-        out = {k: v.rowwise(vec[k], i, j) for k in ("topic", "description", "name")}
-        out["body"] = self.body if i is self.i else v.body_jaccard(self.shingles, i, j)
+        out = {k: terms.rowwise(vec[k], i, j) for k in ("topic", "description", "name")}
+        contrast, out["extra"] = terms.name_words(self.fields, df, len(rows)).contrast(i, j)
+        out["name"] = np.where(contrast, 0.0, out["name"])
+        out["body"] = self.body if i is self.i else terms.body_jaccard(self.shingles, i, j)
         return out
 
     def involves(self, collection: str) -> np.ndarray:
@@ -129,39 +136,36 @@ def held_out(ref: Reference, spec, unsure: bool = False):
     return (pooled, per, np.nanmean(other, axis=1)) if unsure else (pooled, per)
 
 
-def grouped(ref: Reference, pooled: np.ndarray, unsure: np.ndarray, likely: float, average: float):
-    """Which labelled pairs end up in one group (SameRole.groups on the held-out probabilities)."""
-    from agentkit._overlap.verdict import _groups
+def grouped(ref: Reference, pooled: np.ndarray, unsure: np.ndarray, threshold: float) -> np.ndarray:
+    """Which labelled pairs end up in one group (SameRole.groups, complete linkage, on the held-out
+    probabilities)."""
+    from agentkit._overlap.groups import complete
 
     keep = np.array(ref.keep)
     position = np.full(len(ref.reference), -1)
     position[keep] = np.arange(len(keep))
     n = len(keep)
-    probability = np.zeros((n, n))
-    for i, j, p in ((ref.i, ref.j, pooled), (ref.unsure_i, ref.unsure_j, unsure)):
-        probability[position[i], position[j]] = probability[position[j], position[i]] = p
-    a, b = np.nonzero(np.triu(probability >= likely, 1))
-    groups = _groups(n, a, b, lambda x, y: probability[x, y], average)
+    i = np.concatenate([position[ref.i], position[ref.unsure_i]])
+    j = np.concatenate([position[ref.j], position[ref.unsure_j]])
+    p = np.concatenate([pooled, unsure])
     label = np.arange(n)
-    for k, members in enumerate(groups):
+    for k, members in enumerate(complete(n, i, j, p, threshold)):
         label[members] = n + k
     return label[position[ref.i]] == label[position[ref.j]]
 
 
-def choose_group_average(ref, pooled, unsure, likely):
-    """The average-linkage level of `groups`: the one (grid of 0.05 from 0.25 to the likely band) whose
-    groups best match the roles on cross-collection pairs (F1 of "same group" against "same role")."""
+def group_scores(
+    ref: Reference, pooled: np.ndarray, unsure: np.ndarray, threshold: float
+) -> dict[str, float]:
+    """Pairs in one group against pairs of one role, across collections: precision and recall."""
     cross = ~ref.within
     y = ref.y[cross]
-    grid = []
-    for level in np.round(np.arange(0.25, likely + 1e-9, 0.05), 2):
-        same = grouped(ref, pooled, unsure, likely, float(level))[cross]
-        precision = float(y[same].mean()) if same.any() else 0.0
-        recall = float(same[y == 1].mean())
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        grid.append({"average": float(level), "precision": precision, "recall": recall, "f1": f1})
-    best = max(grid, key=lambda g: (round(g["f1"], 3), g["average"]))
-    return best["average"], grid
+    same = grouped(ref, pooled, unsure, threshold)[cross]
+    return {
+        "threshold": threshold,
+        "precision": float(y[same].mean()) if same.any() else 0.0,
+        "recall": float(same[y == 1].mean()),
+    }
 
 
 def scores(y: np.ndarray, p: np.ndarray, likely: float, possible: float) -> dict[str, float]:
@@ -217,9 +221,9 @@ def choose_bands(y: np.ndarray, p: np.ndarray) -> tuple[float, float, list[dict[
 
 def name_words_equal(ref: Reference) -> np.ndarray:
     """Pairs whose two names have the same words once lower-cased, aliased and stemmed (name cosine 1)."""
-    df = v.document_frequencies(ref.fields, ref.keep)
-    vec = v.vectors(ref.fields, df, len(ref.keep))
-    return v.rowwise(vec["name"], ref.i, ref.j) > 0.999
+    df = terms.document_frequencies(ref.fields, ref.keep)
+    vec = terms.vectors(ref.fields, df, len(ref.keep))
+    return terms.rowwise(vec["name"], ref.i, ref.j) > 0.999
 
 
 def main() -> None:
@@ -241,10 +245,9 @@ def main() -> None:
     cross = ~ref.within
     y, p = ref.y[cross], pooled[cross]
     likely, possible, grid = choose_bands(y, p)
-    group_average, group_grid = choose_group_average(ref, pooled, unsure, likely)
+    group_grid = [group_scores(ref, pooled, unsure, t) for t in (likely, possible)]
     results: dict = {"likely": likely, "possible": possible, "threshold_grid": grid}
-    results["group_average"] = group_average
-    results["group_grid"] = group_grid
+    results["groups"] = group_grid
     results["pooled"] = scores(y, p, likely, possible)
     results["per_collection"] = {}
     for c in ref.collections:
@@ -260,9 +263,11 @@ def main() -> None:
     results["within_collections"] = scores(ref.y[ref.within], pooled[ref.within], likely, possible)
     content, _ = held_out(ref, CONTENT_ONLY)
     results["content_only"] = scores(y, content[cross], likely, possible)
-    print(f"bands: likely >= {likely}, possible >= {possible}; groups: average linkage at {group_average}")
+    print(f"bands: likely >= {likely}, possible >= {possible}; groups: complete linkage")
     for g in group_grid:
-        print(f"  groups at average {g['average']:.2f}: pairwise P {g['precision']:.3f} R {g['recall']:.3f}")
+        print(
+            f"  groups at {g['threshold']:.2f}: pairs in one group vs one role P {g['precision']:.3f} R {g['recall']:.3f}"
+        )
     header = f"{'held out':46}{'pairs':>8}{'same':>6}{'AUC':>8}{'AP':>7}{'P@likely':>10}{'R@likely':>10}"
     print(header + f"{'P@poss':>8}{'R@poss':>8}{'Brier':>9}")
     rows = [*results["per_collection"].items(), ("pooled (each pair once)", results["pooled"])]
@@ -303,9 +308,8 @@ def main() -> None:
             intercept=float(model.intercept_[0]),
             likely=likely,
             possible=possible,
-            group_average=group_average,
             documents=len(ref.keep),
-            df=v.document_frequencies(ref.fields, ref.keep),
+            df=terms.document_frequencies(ref.fields, ref.keep),
             about=(
                 "Same-role verdict for agentkit: logistic regression weights and the reference document "
                 f"frequencies ({len(ref.keep)} distinct agents of five MIT collections; terms in 2+ "
