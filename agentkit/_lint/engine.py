@@ -204,7 +204,8 @@ def to_text(items: Sequence[Finding], files: int, *, color: bool = False) -> str
             out.append(paint(f.path, _BOLD))
             current = f.path
         where = f"{f.line}:{f.column}" if f.column else f"{f.line}"
-        fix = paint(" [fixable]", _DIM) if f.fixable else ""
+        kind = fix_kind(f)
+        fix = paint(f" [{_FIX_MARK[kind]}]", _DIM) if kind else ""
         out.append(
             f"  {where:>7}  {paint(f'{f.severity:<7}', _COLORS[f.severity])}  {f.rule}  {f.message}"
             f"  {paint(f'({f.name})', _DIM)}{fix}"
@@ -212,7 +213,82 @@ def to_text(items: Sequence[Finding], files: int, *, color: bool = False) -> str
     if out:
         out.append("")
     out.append(summary_line(items, files))
+    fixes = fixes_line(items)
+    if fixes:
+        out.append(fixes)
     return "\n".join(out) + "\n"
+
+
+# How a finding is marked: `--fix` applies the safe fixes; the unsafe ones (they change what Claude Code
+# reads) only with `--unsafe-fixes` as well, so they are not called "fixable" (ruff marks them apart too).
+_FIX_MARK = {"safe": "fixable", "unsafe": "unsafe fix"}
+
+
+def fix_kind(f: Finding) -> str | None:
+    """How `f` can be repaired: "safe" (by `--fix`), "unsafe" (only with `--unsafe-fixes`), or None."""
+    if not f.fixable:
+        return None
+    rule = RULES.get(f.rule)
+    return "unsafe" if rule is not None and rule.fix is not None and rule.fix.unsafe else "safe"
+
+
+def fixes_line(items: Sequence[Finding]) -> str | None:
+    """What `--fix` would repair, and what more `--unsafe-fixes` would; None when nothing is fixable."""
+    kinds = [fix_kind(f) for f in items]
+    safe, unsafe = kinds.count("safe"), kinds.count("unsafe")
+    if not safe and not unsafe:
+        return None
+    parts = [f"{safe} fixable with --fix"] if safe else []
+    if unsafe:
+        parts.append(
+            f"{unsafe} {'more ' if safe else ''}with --fix --unsafe-fixes (they change what Claude Code reads)"
+        )
+    return "; ".join(parts)
+
+
+def statistics(items: Sequence[Finding]) -> list[dict[str, Any]]:
+    """One entry per rule found (ruff's and flake8's `--statistics`): rule, name, severity, count, how many
+    of them can be fixed (`fixable`) and how (`fix`: "safe", "unsafe" or None); most frequent first."""
+    counted: dict[str, list[int]] = {}
+    for f in items:
+        entry = counted.setdefault(f.rule, [0, 0])
+        entry[0] += 1
+        entry[1] += f.fixable
+    out = []
+    for rule_id, (count, fixable) in counted.items():
+        rule = RULES[rule_id]
+        kind = None if rule.fix is None else "unsafe" if rule.fix.unsafe else "safe"
+        out.append(
+            {
+                "rule": rule_id,
+                "name": rule.name,
+                "severity": rule.severity,
+                "count": count,
+                "fixable": fixable,
+                "fix": kind if fixable else None,
+            }
+        )
+    out.sort(key=lambda entry: (-entry["count"], entry["rule"]))
+    return out
+
+
+def statistics_text(stats: Sequence[dict[str, Any]]) -> str:
+    """The statistics as aligned columns: count, rule, name, severity, and the fix when there is one."""
+    if not stats:
+        return ""
+    count_width = max(len(f"{s['count']:,}") for s in stats)
+    name_width = max(len(s["name"]) for s in stats)
+    lines = []
+    for s in stats:
+        fix = ""
+        if s["fix"]:
+            partly = f", {s['fixable']:,} of {s['count']:,}" if s["fixable"] < s["count"] else ""
+            fix = f"[{_FIX_MARK[s['fix']]}{partly}]"
+        line = (
+            f"{s['count']:>{count_width},}  {s['rule']}  {s['name']:<{name_width}}  {s['severity']:<7}  {fix}"
+        )
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
 
 
 def to_json(items: Sequence[Finding]) -> str:

@@ -103,25 +103,37 @@ def _print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
 
 
 def inventory_table(rows: list[dict[str, Any]]) -> str:
+    """One line per file (what Claude Code does with it: loaded, shadowed or dropped), a second line saying
+    why for the files it does not use, and a summary."""
     scoped = any(row["scope"] for row in rows)
     scope_head = f"{'scope':9}" if scoped else ""
-    lines = [f"{'':3}{scope_head}{'parse':9}{'name':32}{'model':10}{'tools':>6}  path"]
+    lines = [f"{'state':10}{scope_head}{'parse':9}{'name':32}{'model':10}{'tools':>6}  path"]
     for row in rows:
         tools = "all" if row["tools"] is None else str(len(row["tools"]))
         name = str(row["qualified_name"] or row["name"] or "-")[:31]
         model = str(row["model"] or "-")[:9]
-        mark = "ok" if row["loaded"] else "XX"
-        if row["shadowed_by"]:
-            mark = "--"
+        state = "shadowed" if row["shadowed_by"] else "loaded" if row["loaded"] else "dropped"
         scope = f"{row['scope'] or '-':9}" if scoped else ""
-        lines.append(f"{mark:3}{scope}{row['parse']:9}{name:32}{model:10}{tools:>6}  {row['path']}")
+        lines.append(f"{state:10}{scope}{row['parse']:9}{name:32}{model:10}{tools:>6}  {row['path']}")
         if not row["loaded"]:
-            lines.append(f"{'':11}dropped: {row['reason']}")
+            lines.append(f"{'':10}dropped: {row['reason']}")
         elif row["shadowed_by"]:
-            lines.append(f"{'':11}shadowed: {row['shadowed_by']} defines the same name and wins")
-    loaded = sum(r["loaded"] for r in rows)
-    fallback = sum(r["parse"] == "fallback" for r in rows)
-    lines.append(
-        f"{len(rows)} files: {loaded} loaded ({fallback} only through the fallback), {len(rows) - loaded} dropped"
-    )
+            lines.append(f"{'':10}shadowed by {row['shadowed_by']}: it defines the same name and wins")
+    lines.append(summary(rows))
     return "\n".join(lines) + "\n"
+
+
+def summary(rows: list[dict[str, Any]]) -> str:
+    """`229 files: 229 loaded, 0 dropped; of the loaded, 5 shadowed (...) and 3 only through the fallback`."""
+    loaded = sum(bool(r["loaded"]) for r in rows)
+    shadowed = sum(bool(r["loaded"] and r["shadowed_by"]) for r in rows)
+    fallback = sum(r["parse"] == "fallback" for r in rows)
+    text = f"{len(rows)} file{'' if len(rows) == 1 else 's'}: {loaded} loaded, {len(rows) - loaded} dropped"
+    notes = []
+    if shadowed:
+        notes.append(f"{shadowed} shadowed (never used: a file of the same name wins, named below)")
+    if fallback:
+        notes.append(f"{fallback} only through the fallback")
+    if notes:
+        text += "; of the loaded, " + " and ".join(notes)
+    return text

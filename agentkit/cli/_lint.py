@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 import click
 
-from agentkit.cli._common import OK, PROBLEMS, existing_paths, format_option, no_agents, warn
+from agentkit.cli._common import OK, PROBLEMS, echo_json, existing_paths, format_option, no_agents, warn
 
 
 def _use_color(stream: TextIO) -> bool:
@@ -48,6 +48,11 @@ def _rules(ctx: click.Context, _param: click.Parameter, value: str | None) -> st
     help="Only these rules: IDs, ID prefixes or names, comma-separated.",
 )
 @click.option("--ignore", metavar="IDS", callback=_rules, help="Skip these rules (same forms as --select).")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Instead of the findings, one line per rule found: count, ID, name, severity, fix (as ruff).",
+)
 def lint(
     paths: tuple[Path, ...],
     fmt: str,
@@ -56,48 +61,45 @@ def lint(
     dry_run: bool,
     select: str | None,
     ignore: str | None,
+    statistics: bool,
 ) -> int:
     """Report what Claude Code does with each agent file under PATH... (dropped, misread, ...).
 
-    --fix repairs what can be repaired by rewriting only the offending lines. Exit 1 when an
-    error-level finding remains, or no agent file is found.
+    --fix repairs what can be repaired by rewriting only the offending lines; --dry-run prints the diff
+    instead, with paths relative to the working folder (`git apply` or `patch -p1` takes it). Exit 1 when
+    an error-level finding remains, or no agent file is found.
     """
     import agentkit
-    from agentkit._errors import AgentkitError
-    from agentkit._lint.engine import findings, resolve_rules, summary_line, to_json, to_sarif, to_text
+    from agentkit._lint.engine import (
+        findings,
+        resolve_rules,
+        statistics_text,
+        summary_line,
+        to_json,
+        to_sarif,
+        to_text,
+    )
+    from agentkit._lint.engine import statistics as rule_statistics
     from agentkit._reader.jsonable import escape_surrogates
 
+    if statistics and fmt == "sarif":
+        raise click.BadParameter("--statistics takes --format text or json", param_hint="'--format'")
     agents: list[Any] = list(agentkit.load(*paths))
     if not agents:
         return no_agents(paths)
     problems = 0
     if fix or dry_run:  # --dry-run alone means "show me what --fix would do"
-        diff_out = sys.stdout if fmt == "text" else sys.stderr
-        for index, agent in enumerate(agents):
-            result = agentkit.fix(agent, select, ignore, unsafe=unsafe_fixes)
-            for failure in result.failed:
-                warn(f"{agent.path}: {failure}")
-            if result.skipped_unsafe:
-                warn(
-                    f"{agent.path}: {', '.join(result.skipped_unsafe)} have unsafe fixes (they change what "
-                    "Claude Code reads); add --unsafe-fixes to apply them"
-                )
-            if not result.changed:
-                continue
-            if dry_run:
-                diff_out.write(agentkit.diff(result.agent))
-                agents[index] = result.agent  # report what would remain after the fix
-                continue
-            try:
-                agents[index] = agentkit.save(result.agent)
-            except (AgentkitError, OSError) as exc:
-                warn(f"{agent.path}: not saved: {exc}")
-                problems += 1
-                continue
-            warn(f"{agent.path}: fixed {', '.join(result.fixed)}")
+        problems = _fix(agents, select, ignore, unsafe_fixes, dry_run, fmt)
 
     items = findings(agents, select, ignore)
-    if fmt == "json":
+    if statistics:
+        stats = rule_statistics(items)
+        if fmt == "json":
+            echo_json(stats)
+        else:
+            sys.stdout.write(statistics_text(stats))
+            sys.stdout.write(summary_line(items, len(agents)) + "\n")
+    elif fmt == "json":
         sys.stdout.write(to_json(items))
     elif fmt == "sarif":
         sarif = json.dumps(to_sarif(items, resolve_rules(select, ignore)), indent=2, ensure_ascii=False)
@@ -107,3 +109,62 @@ def lint(
     if fmt != "text":
         warn(summary_line(items, len(agents)))
     return PROBLEMS if problems or any(f.severity == "error" for f in items) else OK
+
+
+def _fix(
+    agents: list[Any], select: str | None, ignore: str | None, unsafe: bool, dry_run: bool, fmt: str
+) -> int:
+    """Apply (or, with `dry_run`, print as a diff) the fixes, replacing each fixed record in `agents` with
+    what would remain. Per file only what went wrong is said; the rest is one line each: what was fixed,
+    what unsafe fixes were left. Returns the number of files that could not be saved."""
+    import agentkit
+    from agentkit._edit.write import unified_diff
+    from agentkit._errors import AgentkitError
+
+    diff_out = sys.stdout if fmt == "text" else sys.stderr
+    problems = 0
+    fixed: dict[str, int] = {}  # rule -> files it fixed
+    skipped: dict[str, int] = {}  # rule -> files whose unsafe fix was left out
+    files = skipped_files = 0
+    for index, agent in enumerate(agents):
+        result = agentkit.fix(agent, select, ignore, unsafe=unsafe)
+        for failure in result.failed:
+            warn(f"{agent.path}: {failure}")
+        for rule_id in result.skipped_unsafe:
+            skipped[rule_id] = skipped.get(rule_id, 0) + 1
+        skipped_files += bool(result.skipped_unsafe)
+        if not result.changed:
+            continue
+        if dry_run:
+            before = agent.disk_text or ""
+            diff_out.write(unified_diff(before, result.agent.render(), diff_path(agent.path)))
+            agents[index] = result.agent  # report what would remain after the fix
+        else:
+            try:
+                agents[index] = agentkit.save(result.agent)
+            except (AgentkitError, OSError) as exc:
+                warn(f"{agent.path}: not saved: {exc}")
+                problems += 1
+                continue
+        files += 1
+        for rule_id in result.fixed:
+            fixed[rule_id] = fixed.get(rule_id, 0) + 1
+    if files:
+        verb = "would fix" if dry_run else "fixed"
+        warn(f"{verb} {files} file{'' if files == 1 else 's'} ({_per_rule(fixed)})")
+    if skipped:
+        warn(
+            f"unsafe fixes left out in {skipped_files} file{'' if skipped_files == 1 else 's'} "
+            f"({_per_rule(skipped)}): they change what Claude Code reads; add --unsafe-fixes to apply them"
+        )
+    return problems
+
+
+def _per_rule(counts: dict[str, int]) -> str:
+    return ", ".join(f"{rule_id} in {n} file{'' if n == 1 else 's'}" for rule_id, n in sorted(counts.items()))
+
+
+def diff_path(path: Path) -> str:
+    """The name a diff header gives the file: relative to the working folder, with '/' between parts, as git
+    writes it, so that `git apply` or `patch -p1` run here finds the file (`a/` and `b/` are added)."""
+    return Path(os.path.relpath(os.path.abspath(path))).as_posix()
