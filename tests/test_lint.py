@@ -636,21 +636,29 @@ def test_corpus_cli_fix_leaves_no_fallback(corpus, tmp_path: Path) -> None:
 
 def _every_rule_on_every_file(agents: list) -> list:
     """The findings without the engine's shortcuts: every rule on every file, then one sort."""
-    from agentkit._lint.engine import _finding
-    from agentkit._lint.rules import View
+    from agentkit._lint.engine import Finding
+    from agentkit._lint.rules import Member, View
+
+    def finding(r, agent, hit):
+        name = agent.name if isinstance(agent.name, str) else None
+        fixable = r.fixable if hit.fixable is None else bool(hit.fixable and r.fixable)
+        line = max(1, hit.line)
+        return Finding(
+            str(agent.path), line, hit.column, r.id, r.name, r.severity, hit.message, fixable, name
+        )
 
     out = []
     for position, agent in enumerate(agents):
         view = View(agent)
         for r in RULES.values():
             if r.scope == "file":
-                out += [(position, h.line, r.id, _finding(r, agent, h)) for h in r.check(view)]
-    order = {id(a): i for i, a in enumerate(agents)}
+                out += [(position, max(1, h.line), r.id, finding(r, agent, h)) for h in r.check(view)]
+    members = [Member.of(agent, index) for index, agent in enumerate(agents)]
     for r in RULES.values():
         if r.scope == "set":
-            for h in r.check(agents):
-                target = h.agent or agents[0]
-                out.append((order[id(target)], h.line, r.id, _finding(r, target, h)))
+            for h in r.check(members):
+                target = h.agent or members[0]
+                out.append((target.index, max(1, h.line), r.id, finding(r, agents[target.index], h)))
     out.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in out]
 

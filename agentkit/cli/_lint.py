@@ -10,7 +10,18 @@ from typing import Any, TextIO
 
 import click
 
-from agentkit.cli._common import OK, PROBLEMS, echo_json, existing_paths, format_option, no_agents, warn
+from agentkit.cli._common import (
+    OK,
+    PROBLEMS,
+    existing_paths,
+    format_option,
+    no_agents,
+    no_cache_option,
+    open_cache,
+    save_cache,
+    warn,
+    write_out,
+)
 
 
 def _use_color(stream: TextIO) -> bool:
@@ -53,6 +64,7 @@ def _rules(ctx: click.Context, _param: click.Parameter, value: str | None) -> st
     is_flag=True,
     help="Instead of the findings, one line per rule found: count, ID, name, severity, fix (as ruff).",
 )
+@no_cache_option()
 def lint(
     paths: tuple[Path, ...],
     fmt: str,
@@ -62,6 +74,7 @@ def lint(
     select: str | None,
     ignore: str | None,
     statistics: bool,
+    no_cache: bool,
 ) -> int:
     """Report what Claude Code does with each agent file under PATH... (dropped, misread, ...).
 
@@ -70,45 +83,70 @@ def lint(
     an error-level finding remains, or no agent file is found.
     """
     import agentkit
-    from agentkit._lint.engine import (
-        findings,
-        resolve_rules,
-        statistics_text,
-        summary_line,
-        to_json,
-        to_sarif,
-        to_text,
-    )
-    from agentkit._lint.engine import statistics as rule_statistics
-    from agentkit._reader.jsonable import escape_surrogates
+    from agentkit._cache import MISS
+    from agentkit._lint.engine import file_results, findings, resolve_rules, set_findings
+    from agentkit._reader.scan import Survey
 
     if statistics and fmt == "sarif":
         raise click.BadParameter("--statistics takes --format text or json", param_hint="'--format'")
-    agents: list[Any] = list(agentkit.load(*paths))
-    if not agents:
-        return no_agents(paths)
-    problems = 0
+    rules = resolve_rules(select, ignore)
+    options = (fmt, statistics, _use_color(sys.stdout) if fmt == "text" else False)
     if fix or dry_run:  # --dry-run alone means "show me what --fix would do"
+        agents: list[Any] = list(agentkit.load(*paths))
+        if not agents:
+            return no_agents(paths)
         problems = _fix(agents, select, ignore, unsafe_fixes, dry_run, fmt)
+        out, err, code = _report(findings(agents, select, ignore), len(agents), rules, *options)
+        _write(out, err)
+        return PROBLEMS if problems else code
 
-    items = findings(agents, select, ignore)
+    cache = open_cache("lint", paths, {"rules": [r.id for r in rules]}, enabled=not no_cache)
+    survey = Survey(paths, cache)
+    if not len(survey):
+        save_cache("lint", cache)
+        return no_agents(paths)
+    report = cache.recall(survey.listing, options)  # no file changed since the last run: its output
+    if report is MISS:
+        found = file_results(survey, rules)
+        report = cache.recall(survey.listing, options)  # files touched, but their bytes are the same
+        if report is MISS:  # the set-level rules and the output again
+            report = _report(set_findings(rules, found), len(found), rules, *options)
+            cache.remember(survey.listing, options, report)
+    out, err, code = report
+    _write(out, err)
+    save_cache("lint", cache)
+    return int(code)
+
+
+def _report(
+    items: list[Any], files: int, rules: list[Any], fmt: str, statistics: bool, color: bool
+) -> tuple[str | bytes, str, int]:
+    """The output (stdout, stderr) for these findings, and the exit code."""
+    from agentkit._lint.engine import statistics as rule_statistics
+    from agentkit._lint.engine import statistics_text, summary_line, to_json_bytes, to_sarif, to_text
+    from agentkit._reader.jsonable import escape_surrogates, json_text
+
+    out: str | bytes
     if statistics:
         stats = rule_statistics(items)
         if fmt == "json":
-            echo_json(stats)
+            out = json_text(stats) + "\n"
         else:
-            sys.stdout.write(statistics_text(stats))
-            sys.stdout.write(summary_line(items, len(agents)) + "\n")
+            out = statistics_text(stats) + summary_line(items, files) + "\n"
     elif fmt == "json":
-        sys.stdout.write(to_json(items))
+        out = to_json_bytes(items)
     elif fmt == "sarif":
-        sarif = json.dumps(to_sarif(items, resolve_rules(select, ignore)), indent=2, ensure_ascii=False)
-        sys.stdout.write(escape_surrogates(sarif) + "\n")
+        out = escape_surrogates(json.dumps(to_sarif(items, rules), indent=2, ensure_ascii=False)) + "\n"
     else:
-        sys.stdout.write(to_text(items, len(agents), color=_use_color(sys.stdout)))
-    if fmt != "text":
-        warn(summary_line(items, len(agents)))
-    return PROBLEMS if problems or any(f.severity == "error" for f in items) else OK
+        out = to_text(items, files, color=color)
+    err = summary_line(items, files) if fmt != "text" else ""
+    return out, err, PROBLEMS if any(f.severity == "error" for f in items) else OK
+
+
+def _write(out: str | bytes, err: str) -> None:
+    write_out(out)
+    if err:
+        warn(err)
 
 
 def _fix(
