@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from agentkit.cli import leave_for_exit
 from agentkit.cli._common import (
     OK,
     PROBLEMS,
@@ -57,6 +58,7 @@ def inventory(paths: tuple[Path, ...], fmt: str, no_cache: bool) -> int:
         found = survey.summaries(
             lambda agent: summarize(agent, _PARTS[fmt], ascii_only), miss=MISS, digest=file_digest
         )
+        leave_for_exit(found)
         report = cache.recall(survey.listing, fmt)  # files touched, but their bytes are the same
         if report is MISS:
             report = _report(found, fmt, ascii_only)
@@ -64,6 +66,7 @@ def inventory(paths: tuple[Path, ...], fmt: str, no_cache: bool) -> int:
     out, code = report
     write_out(out)
     save_cache("inventory", cache)
+    leave_for_exit(cache, survey, report)
     return int(code)
 
 

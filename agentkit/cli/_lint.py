@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 import click
 
+from agentkit.cli import leave_for_exit
 from agentkit.cli._common import (
     OK,
     PROBLEMS,
@@ -108,6 +109,7 @@ def lint(
     report = cache.recall(survey.listing, options)  # no file changed since the last run: its output
     if report is MISS:
         found = file_results(survey, rules)
+        leave_for_exit(found)
         report = cache.recall(survey.listing, options)  # files touched, but their bytes are the same
         if report is MISS:  # the set-level rules and the output again
             report = _report(set_findings(rules, found), len(found), rules, *options)
@@ -115,6 +117,7 @@ def lint(
     out, err, code = report
     _write(out, err)
     save_cache("lint", cache)
+    leave_for_exit(cache, survey, report)
     return int(code)
 
 
