@@ -79,15 +79,24 @@ def _pretty(value: Any, newline: str, string: Any) -> str:
         for key, item in value.items():
             if key.__class__ is not str:
                 raise _Unusual  # json.dumps turns some keys into text, refuses others
-            # Text, the common value, without a call.
-            append(
-                string(key) + ": " + (string(item) if item.__class__ is str else _pretty(item, inner, string))
-            )
+            # The common values without a call: text, null, booleans.
+            if item.__class__ is str:
+                append(string(key) + ": " + string(item))
+            elif item is None:
+                append(string(key) + ": null")
+            elif item is True:
+                append(string(key) + ": true")
+            elif item is False:
+                append(string(key) + ": false")
+            else:
+                append(string(key) + ": " + _pretty(item, inner, string))
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     if kind is list:
         if not value:
             return "[]"
-        texts = [string(item) if item.__class__ is str else _pretty(item, inner, string) for item in value]
+        texts = [string(item) for item in value if item.__class__ is str]  # most lists are of text
+        if len(texts) != len(value):
+            texts = [_pretty(item, inner, string) for item in value]
         return "[" + inner + ("," + inner).join(texts) + newline + "]"
     raise _Unusual
 
