@@ -39,7 +39,8 @@ Summary = tuple[bool, str, str | None, Any]
 @format_option("table", "json", "csv")
 @no_cache_option()
 def inventory(paths: tuple[Path, ...], fmt: str, no_cache: bool) -> int:
-    """One row per agent file under PATH...: loaded or not (and why), parse, name, model, tools.
+    """One row per agent file under PATH...: loaded, shadowed (another file wins its name) or dropped,
+    and why; parse, name, model, tools.
 
     Exit 1 when Claude Code drops a file or no agent file is found.
     """

@@ -1,4 +1,9 @@
-"""`agentkit lint`: what Claude Code will drop or misread in each file, and the fixes."""
+"""`agentkit lint`: what Claude Code will drop or misread in each file, and the fixes.
+
+Without --fix, each file's findings are kept in agentkit's cache (agentkit/_cache.py): a second run over
+unchanged files reads none of them, and what depends on every file (name clashes, the description budget)
+is worked out again only when a file changed.
+"""
 
 from __future__ import annotations
 
