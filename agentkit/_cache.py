@@ -8,11 +8,11 @@ pre-commit hook, read-only checkouts), and a cache written into them would need 
 fail where they cannot be written. One cache folder per user serves every folder; it is marked with a
 CACHEDIR.TAG so that backups skip it, and files unused for 30 days are removed.
 
-One cache file per command signature: the command, its options, the paths as given, the working folder,
-agentkit's version, a digest of agentkit's source code (the rule set as it runs: an edited rule cannot
-reuse old results, even without a new version number), the Claude Code version whose reading is
-modelled, and Python's version. A different signature is a different file, so nothing is ever read under
-other options or other code.
+A cache file holds one command signature: the command, its options, the paths as given, the working
+folder, agentkit's version, a digest of agentkit's source code (the rule set as it runs: an edited rule
+cannot reuse old results, even without a new version number), the Claude Code version whose reading is
+modelled, and Python's version. Nothing is ever read under another signature. The file is named after the
+command, options, paths and folder only, so a new version writes over the old file instead of adding one.
 
 Inside, one entry per file path: the file's identity when it was read (size, mtime_ns, ctime_ns, inode,
 device, mode), the time the run that read it started, a SHA-256 of its bytes, and the command's result for
@@ -49,6 +49,8 @@ FORMAT = 1  # the layout of a cache file; a new one makes the old files unreadab
 MAGIC = b"agentkit-cache\n"
 RACY_SECONDS = 2  # coarser than any file system's timestamps (FAT: 2 s) and a clock's small steps
 UNUSED_DAYS = 30
+# The parts of a signature that say which code made the results, not which run they are for.
+VERSIONS = frozenset({"cache format", "code", "python", "agentkit", "claude_code"})
 MISS = object()  # what `value`, `verify` and `recall` return when nothing stored can be used
 
 # The file: MAGIC, FORMAT (2 bytes), then two parts, each as its length (8 bytes) and CRC-32 (4 bytes)
@@ -139,8 +141,13 @@ class FileCache:
         ours["working folder"] = os.getcwd()
         if ours.keys() & key.keys():
             raise ValueError(f"the cache key may not set {sorted(ours.keys() & key.keys())}")
-        signature = repr(sorted({**key, **ours}.items()))
-        name = f"{kind}-{hashlib.sha256(signature.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}.cache"
+        everything = {**key, **ours}
+        signature = repr(sorted(everything.items()))
+        # The file is named after what it is about, not the versions: a new agentkit (or an edited one)
+        # finds the old file under the same name, sees another signature, and writes over it, rather than
+        # leaving one more file behind.
+        place = repr(sorted((k, v) for k, v in everything.items() if k not in VERSIONS))
+        name = f"{kind}-{hashlib.sha256(place.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}.cache"
         path = folder() / name
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
@@ -358,7 +365,7 @@ def _decode(file: Any, signature: str) -> tuple[dict[str, tuple[Any, ...]], Any,
         stored_signature, index, run = marshal.loads(part)
     except (EOFError, ValueError, TypeError):
         raise _Damaged("damaged (it cannot be decoded)") from None
-    if stored_signature != signature:  # another command's file under this name: not ours to use
+    if stored_signature != signature:  # made by another agentkit or Python: not ours to use
         return {}, None, None
     if not isinstance(index, dict):
         raise _Damaged("damaged (unexpected contents)")

@@ -239,7 +239,7 @@ class RoutingResults:
         return RoutingChange(before, after, router, fixed, broken, moved, rate(old.values()), rate(new), note)
 
     def source_note(self, router: str, set: str | None = None) -> str:
-        """" · answers from ..." when the router's answers did not all come from Claude (the stand-in, another
+        """ " · answers from ..." when the router's answers did not all come from Claude (the stand-in, another
         endpoint); "" for the offline estimate and for answers from the Anthropic API."""
         from agentkit.live import source_label
 
