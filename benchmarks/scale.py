@@ -204,7 +204,8 @@ def run_child(step: str, folder: Path, timeout: float | None, home: Path) -> Run
         started = time.perf_counter()
         # A command's output goes to /dev/null (hundreds of megabytes); a step's one line to `out`.
         stdout = subprocess.DEVNULL if step in COMMANDS else out
-        process = subprocess.Popen(command_line(step, folder), stdout=stdout, stderr=err, env=env)
+        # From this checkout: `python -m agentkit` imports from the working folder first.
+        process = subprocess.Popen(command_line(step, folder), stdout=stdout, stderr=err, env=env, cwd=ROOT)
         deadline = started + timeout if timeout else None
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
