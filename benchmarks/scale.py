@@ -1,14 +1,15 @@
 """100,000 agent files: load, lint and overlap as a user runs them, against reading the bytes.
 
     python benchmarks/scale.py [--files 100000] [--repeat 3] [--corpora DIR] [--workdir DIR]
-                               [--overlap-timeout 600] [--steps read,load,lint,overlap] [--cold]
+                               [--overlap-timeout 600] [--steps read,load,lint,...] [--cold]
 
 1. Builds `--files` agent files from the shared corpora, 500 per folder: benchmarks/overlap.py's
    perturbed copies (near-duplicates at every level, a few exact copies), as large collections have.
    With `--workdir`, the files are kept there and reused by the next run.
 2. Warms the page cache (with `--cold`: empties it before every run instead, which needs root, as a
-   first run after a reboot or a fresh checkout sees the disk), then runs each step as a whole child process (interpreter start, imports, the
-   work), best of `--repeat`, with its peak RSS from wait4():
+   first run after a reboot or a fresh checkout sees the disk), then runs each step as a whole child process
+   (interpreter start, imports, the work, the exit), the steps taking turns, best of `--repeat`, with its
+   wall and CPU (user + system) seconds and peak RSS from wait4():
      read     walk the folders and read every *.md file's bytes (os.walk, open, read): the floor;
      keep     the same, keeping every file's bytes in memory, as anything returning the texts must (fresh
               memory costs page faults that `read`, reusing one buffer, never pays): a second reference;
@@ -18,15 +19,22 @@
      frontmatter  python-frontmatter on every file (a reference: a plain parser, no records);
      load     `agentkit.load(folder)`;
      lint     `agentkit.lint(agentkit.load(folder))`, every rule;
+     inventory-json, lint-json  the commands `agentkit inventory FOLDER --format json` and `agentkit lint
+              FOLDER --format json` (`python -m agentkit`, standard output to /dev/null), three ways each:
+              `-nocache` with --no-cache (every file read and parsed, as before the cache), `-cold` with an
+              empty cache (the first run, which also fills it), `-warm` from the cache a run before filled
+              (a second run over unchanged files);
      overlap  `agentkit overlap FOLDER --format json` (the command), once, with a time limit.
-Goals (issue 10): load and lint within 2x of read; overlap finishes in under 4 GB, or refuses up front
-with a message that says what it would need and what to run instead.
+Goals: load and lint within 2x of read (issue 10); the whole inventory and lint commands within 2x of read
+(issue 23, on a second run); overlap finishes in under 4 GB, or refuses up front with a message that says
+what it would need and what to run instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,7 +43,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("read", "keep", "naive", "frontmatter", "load", "lint", "overlap")
+COMMANDS = {  # step -> (the command's arguments after the folder, how its cache starts)
+    f"{command}-json-{cache}": (command, cache)
+    for command in ("inventory", "lint")
+    for cache in ("nocache", "cold", "warm")
+}
+STEPS = ("read", "keep", "naive", "frontmatter", "load", "lint", *COMMANDS, "overlap")
 
 
 def default_corpora() -> Path:
@@ -163,18 +176,36 @@ def drop_page_cache() -> None:
         sys.exit(f"--cold needs to write /proc/sys/vm/drop_caches (root, Linux): {exc.strerror}")
 
 
-def run_child(step: str, folder: Path, timeout: float | None) -> tuple[float, float, str, str]:
-    """Wall seconds, peak RSS (MB), the step's one-line result, and the last line of its stderr."""
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child
+    rss: float  # peak resident memory, MB
+    result: str  # the step's one-line result (or its exit)
+    complaint: str  # the last line of its stderr
+
+
+def command_line(step: str, folder: Path) -> list[str]:
+    """The child process of a step: this script running the step, or `python -m agentkit` itself."""
+    if step in COMMANDS:
+        command, cache = COMMANDS[step]
+        return [sys.executable, "-m", "agentkit", command, str(folder), "--format", "json"] + (
+            ["--no-cache"] if cache == "nocache" else []
+        )
+    return [sys.executable, str(Path(__file__).resolve()), f"_{step}", str(folder)]
+
+
+def run_child(step: str, folder: Path, timeout: float | None, home: Path) -> Run:
+    """Run one step as a child process, with AGENTKIT_HOME (where the commands keep their cache) at `home`."""
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     env["AGENTKIT_PROGRESS"] = "0"
+    env["AGENTKIT_HOME"] = str(home)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), f"_{step}", str(folder)],
-            stdout=out,
-            stderr=err,
-            env=env,
-        )
+        # A command's output goes to /dev/null (hundreds of megabytes); a step's one line to `out`.
+        stdout = subprocess.DEVNULL if step in COMMANDS else out
+        # From this checkout: `python -m agentkit` imports from the working folder first.
+        process = subprocess.Popen(command_line(step, folder), stdout=stdout, stderr=err, env=env, cwd=ROOT)
         deadline = started + timeout if timeout else None
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -183,15 +214,22 @@ def run_child(step: str, folder: Path, timeout: float | None) -> tuple[float, fl
             if deadline and time.perf_counter() > deadline:
                 process.kill()
                 _, status, usage = os.wait4(process.pid, 0)
-                return time.perf_counter() - started, usage.ru_maxrss / 1024, "killed", f"over {timeout:.0f}s"
-            time.sleep(0.05)
+                cpu = usage.ru_utime + usage.ru_stime
+                return Run(
+                    time.perf_counter() - started,
+                    cpu,
+                    usage.ru_maxrss / 1024,
+                    "killed",
+                    f"over {timeout:.0f}s",
+                )
+            time.sleep(0.01)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         result = out.read().strip().splitlines()[-1:] or [f"exit {process.returncode}"]
         complaint = err.read().strip().splitlines()[-1:] or [""]
-    return seconds, usage.ru_maxrss / 1024, result[0], complaint[0]
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, result[0], complaint[0])
 
 
 def main() -> None:
@@ -207,6 +245,12 @@ def main() -> None:
     parser.add_argument("--overlap-timeout", type=float, default=600)
     parser.add_argument("--steps", default=",".join(STEPS))
     parser.add_argument("--cold", action="store_true", help="empty the page cache before every run (root)")
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="which time picks the best run and makes the ratios (cpu: user + system, steadier on a busy machine)",
+    )
     args = parser.parse_args()
     steps = [s for s in args.steps.split(",") if s]
 
@@ -219,27 +263,41 @@ def main() -> None:
             drop_page_cache()  # fails early when it cannot
         else:
             step_read(str(folder))  # warm the page cache for every step alike
+        homes = Path(tmp) / "homes"
+        for step in steps:  # a warm step's cache is filled once, before the timed runs
+            if step.endswith("-warm"):
+                run_child(step, folder, None, homes / step)
 
-        rows = {}
-        for step in steps:
-            repeat = 1 if step == "overlap" else args.repeat
-            runs = []
-            for _ in range(repeat):
+        runs: dict[str, list[Run]] = {step: [] for step in steps}
+        for turn in range(args.repeat):  # the steps take turns, so that a busy spell hits them alike
+            for step in steps:
+                if step == "overlap" and turn:
+                    continue
+                home = homes / step
+                if step.endswith("-cold"):
+                    shutil.rmtree(home, ignore_errors=True)  # an empty cache for every run
                 if args.cold:
                     drop_page_cache()
-                runs.append(run_child(step, folder, args.overlap_timeout))
-            best = min(runs, key=lambda r: r[0])
-            rows[step] = (best[0], max(r[1] for r in runs), best[2], best[3])
+                runs[step].append(run_child(step, folder, args.overlap_timeout, home))
+        rows = {step: min(done, key=lambda r: getattr(r, args.clock)) for step, done in runs.items() if done}
+        for step, done in runs.items():
+            if done:
+                rows[step].rss = max(r.rss for r in done)
 
-    references = [(f"x {name}", rows[name][0]) for name in ("read", "keep", "naive") if name in rows]
-    print(f"\n{'step':12}{'seconds':>9}" + "".join(f"{title:>9}" for title, _ in references), end="")
+    references = [name for name in ("read", "keep", "naive") if name in rows]
+    print(f"\n{'step':20}{'wall s':>8}{'cpu s':>8}" + "".join(f"{'x ' + r:>9}" for r in references), end="")
     print(f"{'peak RSS MB':>13}  result")
-    for step, (seconds, rss, result, complaint) in rows.items():
-        ratios = "".join(f"{seconds / reference:9.2f}" for _, reference in references)
-        note = f"  ({complaint})" if complaint and result != "exit 0" else ""
-        print(f"{step:12}{seconds:9.2f}{ratios}{rss:13.0f}  {result}{note}")
+    for step, best in rows.items():
+        ratios = "".join(
+            f"{getattr(best, args.clock) / getattr(rows[r], args.clock):9.2f}" for r in references
+        )
+        note = f"  ({best.complaint})" if best.complaint and best.result != "exit 0" else ""
+        print(f"{step:20}{best.wall:8.2f}{best.cpu:8.2f}{ratios}{best.rss:13.0f}  {best.result}{note}")
     cache = "page cache emptied before every run" if args.cold else "warm page cache"
-    print(f"(whole processes, best of {args.repeat}; overlap once; {cache})")
+    print(
+        f"(whole processes taking turns, best of {args.repeat} by {args.clock} time, ratios of {args.clock} "
+        f"time; overlap once; {cache})"
+    )
 
 
 if __name__ == "__main__":

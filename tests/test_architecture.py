@@ -19,6 +19,7 @@ LAYERS = {
     "_version": 0,
     "_progress": 0,
     "_stats": 0,
+    "_cache": 0,
     "_reader": 1,
     "_edit": 2,
     "_overlap": 2,

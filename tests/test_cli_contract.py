@@ -251,3 +251,37 @@ def test_discover_lists_every_folder_it_searched_found_or_not(
     )
     out = capsys.readouterr().out
     assert code == 0 and "[1 agent file]" in out and out.count("[not found]") == 2
+
+
+def test_inventory_says_which_files_are_shadowed_and_by_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 23, item 7: "5 files: 5 loaded" while one was shadowed, shown only as `--` in a column without a
+    header. The column is `state` (loaded, shadowed, dropped); the summary counts the shadowed files, and
+    the line under each names the file that wins."""
+    for name in ("alpha", "beta", "gamma"):
+        (tmp_path / f"{name}.md").write_text(GOOD.format(name))
+    (tmp_path / "a-alpha.md").write_text(GOOD.format("alpha"))  # sorts first: loses to alpha.md
+    (tmp_path / "dropped.md").write_text(DROPPED)
+    assert main(["inventory", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["state", "parse", "name", "model", "tools", "path"]
+    states = {line.split()[-1]: line.split()[0] for line in lines if line.endswith(".md")}
+    assert states == {
+        str(tmp_path / "alpha.md"): "loaded",
+        str(tmp_path / "beta.md"): "loaded",
+        str(tmp_path / "dropped.md"): "dropped",
+        str(tmp_path / "gamma.md"): "loaded",
+        str(tmp_path / "a-alpha.md"): "shadowed",
+    }
+    shadowed = lines.index(next(line for line in lines if line.endswith("a-alpha.md")))
+    assert lines[shadowed + 1].split() == [
+        "shadowed",
+        "by",
+        f"{tmp_path / 'alpha.md'}:",
+        *"it defines the same name and wins".split(),
+    ]
+    assert lines[-1] == (
+        "5 files: 4 loaded, 1 dropped; of the loaded, 1 shadowed (never used: a file of the same name wins, "
+        "named below)"
+    )

@@ -309,7 +309,7 @@ def test_a_broken_pipe_to_a_child_process_is_an_error_not_an_early_reader(
     def broken(*_paths: object) -> None:
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(agentkit, "load", broken)
+    monkeypatch.setattr("agentkit._reader.scan._files", broken)  # what inventory lists the files with
     assert main(["inventory", str(tmp_path)]) == 1
     assert capfd.readouterr().err.strip() == "agentkit inventory: a pipe broke (Broken pipe)"
 

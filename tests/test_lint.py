@@ -453,6 +453,119 @@ def test_cli_fix_reports_conflicts(
     assert code == 1 and "changed on disk" in err and "Traceback" not in err
 
 
+def test_dry_run_diff_applies_with_git_apply_and_patch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23, item 6: the headers name the files relative to the working folder, as git does (they were
+    `--- a//abs/path`), so `git apply` and `patch -p1` run there apply the diff, even given absolute
+    paths; the result is what --fix writes."""
+    import subprocess
+
+    copies = {name: tmp_path / name for name in ("fixed", "by-git", "by-patch")}
+    for copy in copies.values():
+        shutil.copytree(SAMPLES, copy / "agents")
+    monkeypatch.chdir(copies["fixed"])
+    main("lint", str(copies["fixed"] / "agents"), "--fix", "--unsafe-fixes", "--dry-run")
+    diff = capsys.readouterr().out
+    headers = [line for line in diff.splitlines() if line.startswith(("--- ", "+++ "))]
+    assert len(headers) == 6 and "--- a/agents/reviewer-strict.md" in headers, headers
+    assert not any("//" in line or str(tmp_path) in line for line in headers)
+    main("lint", str(copies["fixed"] / "agents"), "--fix", "--unsafe-fixes")
+    run = {"check": True, "capture_output": True, "input": diff.encode("utf-8")}
+    subprocess.run(["git", "apply", "-"], cwd=copies["by-git"], **run)
+    appliers = ["by-git"]
+    if shutil.which("patch"):
+        subprocess.run(["patch", "-p1", "--batch"], cwd=copies["by-patch"], **run)
+        appliers.append("by-patch")
+    fixed = {p.relative_to(copies["fixed"]): p.read_bytes() for p in copies["fixed"].rglob("*.md")}
+    original = {Path("agents") / p.relative_to(SAMPLES): p.read_bytes() for p in SAMPLES.rglob("*.md")}
+    assert len([path for path in fixed if fixed[path] != original[path]]) == 3
+    for name in appliers:
+        patched = {p.relative_to(copies[name]): p.read_bytes() for p in copies[name].rglob("*.md")}
+        assert patched == fixed, name
+
+
+def test_dry_run_headers_outside_the_working_folder_go_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(SAMPLES, tmp_path / "agents")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    main("lint", str(tmp_path / "agents" / "test-writer.md"), "--fix", "--unsafe-fixes", "--dry-run")
+    out = capsys.readouterr().out
+    assert "--- a/../agents/test-writer.md\n+++ b/../agents/test-writer.md\n" in out
+
+
+def _copies_with_removed_tools(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"writer-{i}.md").write_text(
+            f"---\nname: writer-{i}\ndescription: Writes tests. Use when tests are needed.\n"
+            "tools: Read, MultiEdit, Task\n---\nYou write tests.\n",
+            "utf-8",
+        )
+
+
+def test_unsafe_fixes_left_out_are_one_line_not_one_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 23, item 6: 157 files with an unsafe fix gave 157 lines on stderr; now one summary line (and one
+    for what was fixed)."""
+    _copies_with_removed_tools(tmp_path / "agents", 12)
+    main("lint", str(tmp_path / "agents"), "--fix", "--dry-run")
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "would fix 12 files (AK403 in 12 files)",
+        "unsafe fixes left out in 12 files (AK402 in 12 files): they change what Claude Code reads; "
+        "add --unsafe-fixes to apply them",
+    ]
+    main("lint", str(tmp_path / "agents"), "--fix")
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[0] == "fixed 12 files (AK403 in 12 files)"
+    assert "Task" not in (tmp_path / "agents" / "writer-3.md").read_text("utf-8")
+
+
+def test_unsafe_fixes_are_marked_apart_from_the_fixable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 23, item 6: a finding plain --fix skips is not called [fixable]."""
+    _copies_with_removed_tools(tmp_path / "agents", 1)
+    main("lint", str(tmp_path / "agents"))
+    out = capsys.readouterr().out
+    ak402 = next(line for line in out.splitlines() if "AK402" in line)
+    ak403 = next(line for line in out.splitlines() if "AK403" in line)
+    assert ak402.endswith("(removed-tool-name) [unsafe fix]") and "[fixable]" not in ak402
+    assert ak403.endswith("(legacy-tool-alias) [fixable]")
+    assert "\n1 fixable with --fix; 1 more with --fix --unsafe-fixes" in out
+
+
+def test_statistics_count_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 23, item 6: `--statistics`, as ruff's: one line per rule with its count, ID, name, fix."""
+    from collections import Counter
+
+    expected = Counter(f.rule for f in findings(agentkit.load(SAMPLES)))
+    main("lint", str(SAMPLES), "--statistics")
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line.split() for line in lines[:-1]]
+    assert {row[1]: int(row[0]) for row in rows} == expected
+    counts = [int(row[0]) for row in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert all(row[2] == RULES[row[1]].name and row[3] == RULES[row[1]].severity for row in rows)
+    assert next(line for line in lines if " AK402 " in line).endswith("[unsafe fix]")
+    assert next(line for line in lines if " AK301 " in line).endswith("[fixable]")
+    assert re.fullmatch(r"\d+ errors?, \d+ warnings?, \d+ infos? in 13 files", lines[-1])
+    main("lint", str(SAMPLES), "--statistics", "--format", "json")
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert {entry["rule"]: entry["count"] for entry in data} == expected
+    assert {entry["rule"]: entry["fix"] for entry in data if entry["fix"]} == {
+        "AK301": "safe",
+        "AK402": "unsafe",
+        "AK406": "unsafe",
+    }
+    assert main("lint", str(SAMPLES), "--statistics", "--format", "sarif") == 2
+
+
 def test_pre_commit_hook_definition() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
     assert hook["id"] == "agentkit-lint" and hook["entry"] == "agentkit lint" and hook["language"] == "python"
@@ -534,21 +647,29 @@ def test_corpus_cli_fix_leaves_no_fallback(corpus, tmp_path: Path) -> None:
 
 def _every_rule_on_every_file(agents: list) -> list:
     """The findings without the engine's shortcuts: every rule on every file, then one sort."""
-    from agentkit._lint.engine import _finding
-    from agentkit._lint.rules import View
+    from agentkit._lint.engine import Finding
+    from agentkit._lint.rules import Member, View
+
+    def finding(r, agent, hit):
+        name = agent.name if isinstance(agent.name, str) else None
+        fixable = r.fixable if hit.fixable is None else bool(hit.fixable and r.fixable)
+        line = max(1, hit.line)
+        return Finding(
+            str(agent.path), line, hit.column, r.id, r.name, r.severity, hit.message, fixable, name
+        )
 
     out = []
     for position, agent in enumerate(agents):
         view = View(agent)
         for r in RULES.values():
             if r.scope == "file":
-                out += [(position, h.line, r.id, _finding(r, agent, h)) for h in r.check(view)]
-    order = {id(a): i for i, a in enumerate(agents)}
+                out += [(position, max(1, h.line), r.id, finding(r, agent, h)) for h in r.check(view)]
+    members = [Member.of(agent, index) for index, agent in enumerate(agents)]
     for r in RULES.values():
         if r.scope == "set":
-            for h in r.check(agents):
-                target = h.agent or agents[0]
-                out.append((order[id(target)], h.line, r.id, _finding(r, target, h)))
+            for h in r.check(members):
+                target = h.agent or members[0]
+                out.append((target.index, max(1, h.line), r.id, finding(r, agents[target.index], h)))
     out.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in out]
 

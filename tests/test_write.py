@@ -409,7 +409,7 @@ def test_cli_discover_shows_scopes_and_the_winner(tmp_path: Path) -> None:
         ("user", str(repo / ".claude" / "agents" / "same.md")),
         ("project", None),
     ]
-    assert "shadowed:" in run_cli(*args).stdout
+    assert "shadowed by " in run_cli(*args).stdout
 
 
 # -- what save refuses, and what it catches ------------------------------------------------------------

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentkit._errors import UnknownRuleError
-from agentkit._lint.rules import RULES, SEVERITIES, Rule, View
+from agentkit._lint.rules import RULES, SEVERITIES, Hit, Member, Rule, View
+from agentkit._lint.rules.base import member_lines
 from agentkit._progress import gc_paused, progress
 from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
@@ -20,6 +21,8 @@ from agentkit._version import __version__
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from agentkit._reader.scan import Survey
 
 # The package's home (SARIF informationUri). The rule documentation travels inside the SARIF file as
 # `help.text` (the same text as docs/rules.md), since there is no published documentation site to link to.
@@ -98,52 +101,130 @@ def findings(
     """Every finding, in file order, then line, then rule."""
     rules = resolve_rules(select, ignore)
     items = _as_list(agents)
-    order = {id(a): i for i, a in enumerate(items)}
-    out: list[Finding] = []
-    file_rules = [r for r in rules if r.scope == "file"]
-    # The rules worth running for a file depend only on which keys it has (a rule's `keys`), and few key
-    # sets recur across a collection: each is planned once. Most files skip half the catalogue.
-    plans: dict[tuple[str, ...], list[Rule]] = {}
+    checker = FileChecker(rules)
     with gc_paused():
-        # Set rules first, their findings put with their file's: each file's findings are then sorted
-        # alone (line, then rule), which is the order a sort of all of them would give, at less cost.
-        by_file: dict[int, list[tuple[int, str, Finding]]] = {}
-        for r in rules:
-            if r.scope == "set":
-                for hit in r.check(items):
-                    target = hit.agent or items[0]
-                    found = _finding(r, target, hit)
-                    by_file.setdefault(order.get(id(target), 0), []).append((found.line, r.id, found))
-        for position, agent in enumerate(progress(items, desc="lint")):
-            hits = by_file.get(position) or []
-            view = View(agent)
-            fields = view.fields
-            present = tuple(fields)
-            plan = plans.get(present)
-            if plan is None:
-                plan = [r for r in file_rules if not r.keys or any(k in fields for k in r.keys)]
-                if len(plans) < _MAX_PLANS:
-                    plans[present] = plan
-            for r in plan:
-                for hit in r.check(view):
-                    found = _finding(r, agent, hit)
-                    hits.append((found.line, r.id, found))
-            if len(hits) > 1:
-                hits.sort(key=_LINE_AND_RULE)
-            out.extend(entry[2] for entry in hits)
+        hits = [checker.hits(View(agent)) for agent in progress(items, desc="lint")]
+        return assemble(rules, [Member.of(agent, index) for index, agent in enumerate(items)], hits)
+
+
+# What `agentkit lint`'s cache keeps of one file (see `file_results`): loaded, the `name` when it is text, the
+# length of the description when it is text, the lines of `name` and `description`, the file-level hits.
+FileResult = tuple[bool, str | None, int | None, tuple[int, int], list["FileHit"]]
+
+
+def file_results(survey: Survey, rules: Sequence[Rule]) -> list[tuple[Path, FileResult]]:
+    """What lint finds in each file of `survey` (agentkit._reader.scan.Survey: the files `load(*paths)`
+    reads, looked up in `agentkit lint`'s cache) by itself: the findings of the file-level `rules`, and what
+    the set-level rules and name clashes read of it (`Member`). Files the cache vouches for are not read.
+    `set_findings` then gives `findings(load(*paths), rules)`."""
+    from agentkit._cache import MISS, file_digest
+
+    checker = FileChecker(rules)
+
+    def summarize(agent: Agent) -> FileResult:
+        view = View(agent)
+        hits = checker.hits(view)
+        name = agent.name if isinstance(agent.name, str) else None
+        description = agent.description
+        lines = member_lines(view) if agent.loaded else (1, 1)  # set-level rules read only loaded files
+        chars = len(description) if isinstance(description, str) else None
+        return agent.loaded, name, chars, lines, hits
+
+    return survey.summaries(summarize, miss=MISS, digest=file_digest, desc="lint")
+
+
+def set_findings(rules: Sequence[Rule], found: list[tuple[Path, FileResult]]) -> list[Finding]:
+    """Every finding of the files whose `file_results` are `found`, as `findings` gives them for the set."""
+    from agentkit._reader.scan import path_order, winners
+
+    with gc_paused():
+        # As load() marks them: a loaded file whose name (under load(), its `name`) another file wins.
+        won = winners(
+            [result[1] if result[0] and result[1] else None for _, result in found],
+            lambda index: (0, path_order(found[index][0])),
+        )
+        members = [
+            Member(
+                index,
+                path,
+                loaded,
+                name,
+                chars,
+                shadowed_by=None if won[index] is None else found[won[index]][0],
+                lines=lines,
+            )
+            for index, (path, (loaded, name, chars, lines, _hits)) in enumerate(found)
+        ]
+        return assemble(rules, members, [result[4] for _, result in found])
+
+
+# One finding of a file-level rule as the engine keeps it before it becomes a Finding: line, column, rule ID,
+# message, fixable. Plain values, so that `agentkit lint`'s cache can keep them.
+FileHit = tuple[int, int | None, str, str, bool]
+
+
+class FileChecker:
+    """Runs the selected file-level rules on one file at a time."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = [r for r in rules if r.scope == "file"]
+        # The rules worth running for a file depend only on which keys it has (a rule's `keys`), and few key
+        # sets recur across a collection: each is planned once. Most files skip half the catalogue.
+        self._plans: dict[tuple[str, ...], list[Rule]] = {}
+
+    def hits(self, view: View) -> list[FileHit]:
+        """The file's findings, sorted by line, then rule."""
+        fields = view.fields
+        present = tuple(fields)
+        plan = self._plans.get(present)
+        if plan is None:
+            plan = [r for r in self.rules if not r.keys or any(k in fields for k in r.keys)]
+            if len(self._plans) < _MAX_PLANS:
+                self._plans[present] = plan
+        out: list[FileHit] = []
+        for r in plan:
+            for hit in r.check(view):
+                out.append((max(1, hit.line), hit.column, r.id, hit.message, _fixable(r, hit)))
+        if len(out) > 1:
+            out.sort(key=_LINE_AND_RULE)
+        return out
+
+
+def assemble(
+    rules: Sequence[Rule], members: list[Member], hits: Sequence[Sequence[FileHit]]
+) -> list[Finding]:
+    """The findings of a set: each file's `hits` (from `FileChecker`) with those the set-level rules find
+    among the `members`, put with their file's and sorted with them (line, then rule; set-level first
+    among equals)."""
+    extra: dict[int, list[FileHit]] = {}
+    for r in rules:
+        if r.scope == "set":
+            for hit in r.check(members):
+                target = hit.agent or members[0]
+                extra.setdefault(target.index, []).append(
+                    (max(1, hit.line), hit.column, r.id, hit.message, _fixable(r, hit))
+                )
+    out: list[Finding] = []
+    append = out.append
+    for member, file_hits in zip(members, hits, strict=True):
+        more = extra.get(member.index)
+        if more:
+            file_hits = sorted([*more, *file_hits], key=_LINE_AND_RULE)
+        if not file_hits:
+            continue
+        path, name = str(member.path), member.name
+        for line, column, rule_id, message, fixable in file_hits:
+            r = RULES[rule_id]
+            append(Finding(path, line, column, rule_id, r.name, r.severity, message, fixable, name))
     return out
 
 
-_LINE_AND_RULE = itemgetter(0, 1)
+_LINE_AND_RULE = itemgetter(0, 2)
 _MAX_PLANS = 10_000  # distinct key sets remembered; beyond that (a generated set) plans are not kept
 
 
-def _finding(r: Rule, agent: Agent, hit: Any) -> Finding:
-    name = agent.name if isinstance(agent.name, str) else None
-    fixable = r.fixable if hit.fixable is None else bool(hit.fixable and r.fixable)
-    return Finding(
-        str(agent.path), max(1, hit.line), hit.column, r.id, r.name, r.severity, hit.message, fixable, name
-    )
+def _fixable(r: Rule, hit: Hit) -> bool:
+    return r.fixable if hit.fixable is None else bool(hit.fixable and r.fixable)
 
 
 def lint(
@@ -204,7 +285,8 @@ def to_text(items: Sequence[Finding], files: int, *, color: bool = False) -> str
             out.append(paint(f.path, _BOLD))
             current = f.path
         where = f"{f.line}:{f.column}" if f.column else f"{f.line}"
-        fix = paint(" [fixable]", _DIM) if f.fixable else ""
+        kind = fix_kind(f)
+        fix = paint(f" [{_FIX_MARK[kind]}]", _DIM) if kind else ""
         out.append(
             f"  {where:>7}  {paint(f'{f.severity:<7}', _COLORS[f.severity])}  {f.rule}  {f.message}"
             f"  {paint(f'({f.name})', _DIM)}{fix}"
@@ -212,11 +294,122 @@ def to_text(items: Sequence[Finding], files: int, *, color: bool = False) -> str
     if out:
         out.append("")
     out.append(summary_line(items, files))
+    fixes = fixes_line(items)
+    if fixes:
+        out.append(fixes)
     return "\n".join(out) + "\n"
 
 
+# How a finding is marked: `--fix` applies the safe fixes; the unsafe ones (they change what Claude Code
+# reads) only with `--unsafe-fixes` as well, so they are not called "fixable" (ruff marks them apart too).
+_FIX_MARK = {"safe": "fixable", "unsafe": "unsafe fix"}
+
+
+def fix_kind(f: Finding) -> str | None:
+    """How `f` can be repaired: "safe" (by `--fix`), "unsafe" (only with `--unsafe-fixes`), or None."""
+    if not f.fixable:
+        return None
+    rule = RULES.get(f.rule)
+    return "unsafe" if rule is not None and rule.fix is not None and rule.fix.unsafe else "safe"
+
+
+def fixes_line(items: Sequence[Finding]) -> str | None:
+    """What `--fix` would repair, and what more `--unsafe-fixes` would; None when nothing is fixable."""
+    kinds = [fix_kind(f) for f in items]
+    safe, unsafe = kinds.count("safe"), kinds.count("unsafe")
+    if not safe and not unsafe:
+        return None
+    parts = [f"{safe} fixable with --fix"] if safe else []
+    if unsafe:
+        parts.append(
+            f"{unsafe} {'more ' if safe else ''}with --fix --unsafe-fixes (they change what Claude Code reads)"
+        )
+    return "; ".join(parts)
+
+
+def statistics(items: Sequence[Finding]) -> list[dict[str, Any]]:
+    """One entry per rule found (ruff's and flake8's `--statistics`): rule, name, severity, count, how many
+    of them can be fixed (`fixable`) and how (`fix`: "safe", "unsafe" or None); most frequent first."""
+    counted: dict[str, list[int]] = {}
+    for f in items:
+        entry = counted.setdefault(f.rule, [0, 0])
+        entry[0] += 1
+        entry[1] += f.fixable
+    out = []
+    for rule_id, (count, fixable) in counted.items():
+        rule = RULES[rule_id]
+        kind = None if rule.fix is None else "unsafe" if rule.fix.unsafe else "safe"
+        out.append(
+            {
+                "rule": rule_id,
+                "name": rule.name,
+                "severity": rule.severity,
+                "count": count,
+                "fixable": fixable,
+                "fix": kind if fixable else None,
+            }
+        )
+    out.sort(key=lambda entry: (-entry["count"], entry["rule"]))
+    return out
+
+
+def statistics_text(stats: Sequence[dict[str, Any]]) -> str:
+    """The statistics as aligned columns: count, rule, name, severity, and the fix when there is one."""
+    if not stats:
+        return ""
+    count_width = max(len(f"{s['count']:,}") for s in stats)
+    name_width = max(len(s["name"]) for s in stats)
+    lines = []
+    for s in stats:
+        fix = ""
+        if s["fix"]:
+            partly = f", {s['fixable']:,} of {s['count']:,}" if s["fixable"] < s["count"] else ""
+            fix = f"[{_FIX_MARK[s['fix']]}{partly}]"
+        line = (
+            f"{s['count']:>{count_width},}  {s['rule']}  {s['name']:<{name_width}}  {s['severity']:<7}  {fix}"
+        )
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
+
+
 def to_json(items: Sequence[Finding]) -> str:
-    return escape_surrogates(json.dumps([asdict(f) for f in items], indent=2, ensure_ascii=False)) + "\n"
+    """The findings as a JSON list of objects: the text `json.dumps([asdict(f) for f in items], indent=2,
+    ensure_ascii=False)` writes."""
+    return to_json_bytes(items).decode("utf-8")
+
+
+def to_json_bytes(items: Sequence[Finding]) -> bytes:
+    """`to_json` as UTF-8, written directly (a tenth of json.dumps's time, for hundreds of thousands of
+    findings) and piece by piece: one character outside the BMP would make a single text of it four bytes
+    a character."""
+    if not items:
+        return b"[]\n"
+    string = encode_basestring  # a str as JSON, as json.dumps writes it (its C encoder)
+    middles: dict[str, str] = {}
+    pieces: list[bytes] = []
+    append = pieces.append
+    last_path: str | None = None
+    last_agent: object = pieces  # nothing a finding holds
+    path_json = agent_json = ""
+    for f in items:
+        if f.path != last_path:
+            last_path, path_json = f.path, string(f.path)
+        if f.agent != last_agent:
+            last_agent = f.agent
+            agent_json = "null" if f.agent is None else string(f.agent)
+        middle = middles.get(f.rule)
+        if middle is None:
+            middle = middles[f.rule] = (
+                f',\n    "rule": {string(f.rule)},\n    "name": {string(f.name)},\n'
+                f'    "severity": {string(f.severity)},\n    "message": '
+            )
+        text = (
+            f'  {{\n    "path": {path_json},\n    "line": {int.__repr__(f.line)},\n    "column": '
+            f"{'null' if f.column is None else int.__repr__(f.column)}{middle}{string(f.message)},\n"
+            f'    "fixable": {"true" if f.fixable else "false"},\n    "agent": {agent_json}\n  }}'
+        )
+        append(escape_surrogates(text).encode("utf-8"))
+    return b"[\n" + b",\n".join(pieces) + b"\n]\n"
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

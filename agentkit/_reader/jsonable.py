@@ -6,6 +6,7 @@ import json
 import math
 import re
 import sys
+from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from agentkit._reader.yaml12 import MAX_NESTING
@@ -33,6 +34,74 @@ def json_text(value: Any, *, indent: int | None = 2, ensure_ascii: bool = False)
     return escape_surrogates(text)
 
 
+def pretty_json(value: Any, *, ensure_ascii: bool = False) -> str:
+    """`json_text(value, indent=2)`, several times faster for the values front matter holds (text, numbers,
+    booleans, null, lists and mappings with text keys, as deep as 50 levels); anything else is left to
+    `json_text`. (json's own C encoder cannot indent.)"""
+    string = encode_basestring_ascii if ensure_ascii else encode_basestring
+    try:
+        text = _pretty(value, "\n", string)
+    except _Unusual:
+        return json_text(value, indent=2, ensure_ascii=ensure_ascii)
+    return escape_surrogates(text)
+
+
+class _Unusual(Exception):
+    """A value `pretty_json` leaves to json.dumps."""
+
+
+def _pretty(value: Any, newline: str, string: Any) -> str:
+    # `newline` is a newline and the indentation of the line `value` starts on; json.dumps(indent=2) writes
+    # a non-empty list or mapping with each item on its own line, two spaces deeper, and `[]`, `{}` empty.
+    kind = value.__class__
+    if kind is str:
+        return string(value)  # type: ignore[no-any-return]
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if value != value or value in (_INFINITY, -_INFINITY):  # NaN, infinities: json_text's business
+            raise _Unusual
+        return float.__repr__(value)
+    if len(newline) > 101:  # deeper than 50 levels: json_text raises the recursion limit for these
+        raise _Unusual
+    inner = newline + "  "
+    if kind is dict:
+        if not value:
+            return "{}"
+        items = []
+        append = items.append
+        for key, item in value.items():
+            if key.__class__ is not str:
+                raise _Unusual  # json.dumps turns some keys into text, refuses others
+            # The common values without a call: text, null, booleans.
+            if item.__class__ is str:
+                append(string(key) + ": " + string(item))
+            elif item is None:
+                append(string(key) + ": null")
+            elif item is True:
+                append(string(key) + ": true")
+            elif item is False:
+                append(string(key) + ": false")
+            else:
+                append(string(key) + ": " + _pretty(item, inner, string))
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        texts = [string(item) for item in value if item.__class__ is str]  # most lists are of text
+        if len(texts) != len(value):
+            texts = [_pretty(item, inner, string) for item in value]
+        return "[" + inner + ("," + inner).join(texts) + newline + "]"
+    raise _Unusual
+
+
+_INFINITY = float("inf")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

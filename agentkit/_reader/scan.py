@@ -11,10 +11,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from agentkit._progress import gc_paused, progress
 from agentkit._reader.agent import Agent, AgentSet, agent_from_text, unreadable_agent
 from agentkit._reader.claude_code import MAX_FILE_BYTES, managed_agents_dir
+
+T = TypeVar("T")
 
 
 def loads(text: str, path: str | Path = "<string>", *, plugin: str | None = None) -> Agent:
@@ -41,25 +44,141 @@ def load(*paths: str | Path) -> AgentSet:
     last (UTF-16 order, as Claude Code sorts them) wins and the others get `shadowed_by` set to it.
     """
     agents: list[Agent] = []
-    seen: set[tuple[int, int]] = set()
     with gc_paused():
-        for root in paths or (".",):
-            root = Path(root)
-            if root.is_dir():
-                files = list(_walk(root, seen))  # listing first (fast) gives the progress bar its total
-                opened = _opened_ahead(files)
-                for path_text, path, problem, real, fd in progress(
-                    opened, total=len(files), desc=f"reading {root}"
-                ):
-                    agents.append(_read(path_text, problem, path=path, fd=fd, real=real))
-            else:
-                identity = _identity(root)
-                if identity in seen:  # the same file again (`ag ag/a.md`, `a.md ./a.md`): one record
-                    continue
-                if identity is not None:
-                    seen.add(identity)
-                agents.append(read_agent(root))
+        listed = files(*paths)  # listing first (fast) gives the progress bar its total
+        for path_text, path, problem, real, fd in progress(
+            _opened_ahead(listed), total=len(listed), desc="reading"
+        ):
+            agents.append(_read(path_text, problem, path=path, fd=fd, real=real))
         return AgentSet(resolve_shadowing(agents, lambda agent: 0, fresh=True))
+
+
+def files(*paths: str | Path) -> list[Entry]:
+    """The files `load(*paths)` reads, in its order (an Entry each: the path as text and as a Path, the reason
+    it is not a regular file to read or None, and where a symbolic link leads or None). A file reached
+    twice is listed once."""
+    return [(text, _path(parent, name), problem, real) for text, parent, name, problem, real in _files(paths)]
+
+
+# One file of a listing: the path as text and as a Path, why it cannot be read (None for a regular file), and
+# where it really is when a symbolic link leads there (None when the path is the file itself).
+Entry = tuple[str, Path, str | None, str | None]
+
+
+# A file as listed: its path as text (what is opened), the folder's Path and the file's name in it (the
+# file's own Path and None for a file named directly), why it is not a regular file to read (or None), and
+# where a symbolic link leads (or None).
+# The file's Path is built only when needed (`_path`): a cached run over unchanged files needs none.
+_Listed = tuple[str, Path, str | None, str | None, str | None]
+
+
+def _files(paths: tuple[str | Path, ...]) -> list[_Listed]:
+    listed: list[_Listed] = []
+    seen: set[tuple[int, int]] = set()
+    for root in paths or (".",):
+        root = Path(root)
+        if root.is_dir():
+            listed.extend(_walk(root, seen))
+        else:
+            identity = _identity(root)
+            if identity in seen:  # the same file again (`ag ag/a.md`, `a.md ./a.md`): one record
+                continue
+            if identity is not None:
+                seen.add(identity)
+            real = os.path.realpath(root)
+            listed.append(
+                (str(root), root, None, file_problem(root), real if real != os.path.abspath(root) else None)
+            )
+    return listed
+
+
+def _path(parent: Path, name: str | None) -> Path:
+    return parent if name is None else _child(parent, name)
+
+
+class FileCache(Protocol):
+    """What `Survey` asks of a cache (agentkit._cache.FileCache)."""
+
+    @property
+    def active(self) -> bool: ...
+    def check(self, path: str, info: os.stat_result) -> bool: ...
+    def value(self, path: str) -> Any: ...
+    def verify(self, path: str, info: os.stat_result, digest: bytes) -> Any: ...
+    def store(self, path: str, info: os.stat_result, digest: bytes, value: Any) -> None: ...
+
+
+class Survey:
+    """The files `load(*paths)` reads, in its order, each looked up in `cache` by its path and `os.stat`:
+    `listing` (the paths as opened) is known, and which files the cache vouches for, before any file is
+    read. `summaries` then gives what is needed of each file."""
+
+    def __init__(self, paths: tuple[str | Path, ...], cache: FileCache) -> None:
+        self.cache = cache
+        self._listed = _files(paths)
+        self.listing = [entry[0] for entry in self._listed]
+        self._stats: list[os.stat_result | None] = [None] * len(self._listed)
+        self._vouched = [False] * len(self._listed)
+        if cache.active:
+            for index, (path_text, _parent, _name, problem, _real) in enumerate(self._listed):
+                if problem is None:
+                    try:
+                        info = os.stat(path_text)
+                    except OSError:
+                        continue
+                    self._stats[index] = info
+                    self._vouched[index] = cache.check(path_text, info)
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+    def summaries(
+        self,
+        summarize: Callable[[Agent], T],
+        *,
+        miss: object,
+        digest: Callable[[bytes], bytes],
+        desc: str = "reading",
+    ) -> list[tuple[Path, T]]:
+        """`summarize(record)` for every file, with its Path: the cache's result for a file it vouches for;
+        for the others, the file is read (opened ahead, as `load` does), and the digest of its bytes decides
+        whether the stored result still holds, else `summarize` is called and its result stored. The records
+        are `load()`'s before name clashes are resolved (`shadowed_by` is None): what `summarize` returns
+        must depend on the file alone. A file that is not a regular file, or cannot be read, is summarized
+        every time and never stored."""
+        cache, listed = self.cache, self._listed
+        out: list[Any] = [miss] * len(listed)
+        todo: list[int] = []
+        with gc_paused():
+            for index, vouched in enumerate(self._vouched):
+                if vouched:
+                    out[index] = cache.value(listed[index][0])
+                if out[index] is miss:
+                    todo.append(index)
+            unread = [
+                (listed[i][0], _path(listed[i][1], listed[i][2]), listed[i][3], listed[i][4]) for i in todo
+            ]
+            opened = progress(_opened_ahead(unread), total=len(unread), desc=desc)
+            for index, (path_text, path, problem, real, fd) in zip(todo, opened, strict=True):
+                info = self._stats[index]
+                data = _bytes_or_record(path_text, problem, path, fd)
+                if isinstance(data, Agent):
+                    out[index] = summarize(data)
+                    continue
+                hashed = digest(data) if info is not None else b""
+                if info is not None:
+                    value = cache.verify(path_text, info, hashed)
+                    if value is not miss:
+                        out[index] = value
+                        continue
+                try:
+                    agent = _record(data, path, None, None, real)
+                except Exception as exc:  # a bug in agentkit: still a record, and the other files still load
+                    agent = unreadable_agent(path, _internal_error(exc))
+                value = summarize(agent)
+                if info is not None:
+                    cache.store(path_text, info, hashed, value)
+                out[index] = value
+            return [(_path(entry[1], entry[2]), value) for entry, value in zip(listed, out, strict=True)]
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -126,13 +245,8 @@ def _os_problem(exc: OSError) -> str:
     return f"the file cannot be read ({exc.strerror or exc})"
 
 
-# One entry of a folder walk: the path as text and as a Path, why it cannot be read (None for a regular
-# file), and where it really is when a symbolic link leads there (None when the path is the file itself).
-Entry = tuple[str, Path, str | None, str | None]
-
-
-def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
-    """Every `*.md` file under `root` (an Entry each).
+def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[_Listed]:
+    """Every `*.md` file under `root` (see `_Listed`).
 
     Depth-first, sorted, following symlinks but never entering a directory twice (no loops). The kind of
     an entry comes with the directory listing (d_type), so a regular file costs no extra system call, and
@@ -160,6 +274,7 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
                 yield (
                     directory,
                     directory_path,
+                    None,
                     f"this folder cannot be read ({exc.strerror}); agent files in it are missed",
                     None,
                 )
@@ -206,7 +321,7 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
             if key in seen_files:
                 continue
             seen_files.add(key)
-            yield entry.path, _child(directory_path, name), problem, real
+            yield entry.path, directory_path, name, problem, real
         stack.extend(reversed(subdirs))
 
 
@@ -296,10 +411,29 @@ def _read(
     when given, is the file opened already (and closed here); `real`, where a symbolic link leads."""
     if path is None:
         path = Path(path_text)
+    data = _bytes_or_record(path_text, problem, path, fd, scope=scope, plugin=plugin)
+    if isinstance(data, Agent):
+        return data
+    try:
+        return _record(data, path, scope, plugin, real)
+    except Exception as exc:  # a bug in agentkit: still a record, and the other files still load
+        return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
+
+
+def _bytes_or_record(
+    path_text: str,
+    problem: str | None,
+    path: Path,
+    fd: int | None,
+    *,
+    scope: str | None = None,
+    plugin: str | None = None,
+) -> bytes | Agent:
+    """The file's bytes, or the record saying why they cannot be read."""
     if problem is not None:
         return unreadable_agent(path, problem, scope=scope, plugin=plugin)
     try:
-        data = _read_bytes(path_text, fd)
+        return _read_bytes(path_text, fd)
     except _TooLarge as exc:
         message = f"it is larger than 1 MiB ({exc.size:,} bytes); Claude Code skips such files"
         return unreadable_agent(path, message, scope=scope, plugin=plugin)
@@ -309,10 +443,6 @@ def _read(
         return unreadable_agent(path, "it is a folder, not a file", scope=scope, plugin=plugin)
     except OSError as exc:
         return unreadable_agent(path, _os_problem(exc), scope=scope, plugin=plugin)
-    try:
-        return _record(data, path, scope, plugin, real)
-    except Exception as exc:  # a bug in agentkit: still a record, and the other files still load
-        return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
 
 
 class _TooLarge(Exception):
@@ -495,7 +625,8 @@ def discover(
         for index, folder in enumerate(folders):
             if not folder.path.is_dir():
                 continue
-            for path_text, path, problem, real in _walk(folder.path, seen):
+            for path_text, parent, name, problem, real in _walk(folder.path, seen):
+                path = _path(parent, name)
                 agent = _read(
                     path_text, problem, scope=folder.scope, plugin=folder.plugin, path=path, real=real
                 )
@@ -515,25 +646,11 @@ def resolve_shadowing(
     As in Claude Code: the folder of higher precedence wins; inside one folder, the file whose path sorts
     last in UTF-16 order (JavaScript's default sort, which Claude Code applies to the paths it finds) wins.
     """
-    best: dict[str, Agent] = {}
-    keys: dict[int, tuple[int, str]] = {}  # id(agent) -> its precedence key, computed on a clash only
-
-    def key(agent: Agent) -> tuple[int, str]:
-        if id(agent) not in keys:
-            keys[id(agent)] = (precedence(agent), path_order(agent.path))
-        return keys[id(agent)]
-
     names = [agent.qualified_name if agent.loaded else None for agent in agents]
-    for agent, name in zip(agents, names, strict=True):
-        if not name:
-            continue
-        current = best.get(name)
-        if current is None or key(agent) > key(current):
-            best[name] = agent
+    won = winners(names, lambda index: (precedence(agents[index]), path_order(agents[index].path)))
     marked = []
-    for agent, name in zip(agents, names, strict=True):
-        winner = best.get(name) if name else None
-        shadowed_by = winner.path if winner is not None and winner is not agent else None
+    for agent, winner in zip(agents, won, strict=True):
+        shadowed_by = agents[winner].path if winner is not None else None
         if agent.shadowed_by != shadowed_by:
             if fresh:  # just built by the caller and not shared yet: mark it in place
                 object.__setattr__(agent, "shadowed_by", shadowed_by)
@@ -541,3 +658,28 @@ def resolve_shadowing(
                 agent = replace(agent, shadowed_by=shadowed_by)
         marked.append(agent)
     return marked
+
+
+def winners(names: list[str | None], key: Callable[[int], tuple[int, str]]) -> list[int | None]:
+    """For each file (by position), the position of the file that wins its name when that is another file,
+    else None. `names` are the names Claude Code uses (None for a file it does not load); of several files
+    with one name, the one with the greatest `key(position)` wins (the first of equal ones)."""
+    best: dict[str, int] = {}
+    keys: dict[int, tuple[int, str]] = {}  # position -> its key, computed on a clash only
+
+    def key_of(index: int) -> tuple[int, str]:
+        if index not in keys:
+            keys[index] = key(index)
+        return keys[index]
+
+    for index, name in enumerate(names):
+        if not name:
+            continue
+        current = best.get(name)
+        if current is None or key_of(index) > key_of(current):
+            best[name] = index
+    out: list[int | None] = []
+    for index, name in enumerate(names):
+        winner = best.get(name) if name else None
+        out.append(winner if winner is not None and winner != index else None)
+    return out

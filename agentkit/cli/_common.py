@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,66 @@ def utf8_text(value: str, param_hint: str | None = None) -> str:
     return value
 
 
+def write_out(text: str | bytes) -> None:
+    """Standard output: text, or bytes that are UTF-8 text (large outputs are built as bytes: one text of
+    hundreds of megabytes takes four bytes a character as soon as one character is outside the BMP)."""
+    if isinstance(text, str):
+        sys.stdout.write(text)
+        return
+    from agentkit.cli import stream_is_utf8
+
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or not stream_is_utf8(sys.stdout) or os.linesep != "\n":
+        sys.stdout.write(text.decode("utf-8"))  # the stream encodes (escapes) or translates newlines
+        return
+    sys.stdout.flush()
+    buffer.write(text)
+    buffer.flush()
+
+
 def warn(message: str) -> None:
     click.echo(message, err=True)
+
+
+def no_cache_option() -> Any:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Read every file again and leave agentkit's cache alone (it keeps each file's results, so a "
+        "second run over unchanged files reads none of them).",
+    )
+
+
+def open_cache(command: str, paths: tuple[Path, ...], options: dict[str, Any], enabled: bool) -> Any:
+    """agentkit's cache (agentkit/_cache.py) for `command` run on `paths` with `options`: a cache that is
+    off when not `enabled`. What cannot be read of it is said on stderr, and the run goes on without it."""
+    from agentkit._cache import FileCache
+
+    if not enabled:
+        return FileCache.off()
+    from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
+    from agentkit._version import __version__
+
+    key = {
+        **options,
+        "paths": [str(path) for path in paths],
+        "agentkit": __version__,
+        "claude_code": CLAUDE_CODE_MODEL_VERSION,
+    }
+    cache = FileCache.open(command, key)
+    _say(command, cache)
+    return cache
+
+
+def save_cache(command: str, cache: Any) -> None:
+    cache.save()
+    _say(command, cache)
+
+
+def _say(command: str, cache: Any) -> None:
+    for message in cache.warnings:
+        warn(f"agentkit {command}: {message}")
+    cache.warnings.clear()
 
 
 def no_agents(paths: tuple[Path, ...]) -> int:

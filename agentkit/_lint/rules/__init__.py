@@ -10,7 +10,7 @@ portability; AK4xx field values; AK5xx names; AK6xx descriptions and body.
 from __future__ import annotations
 
 from agentkit._lint.rules import descriptions, dropped, misread, names, portability, values  # noqa: F401 (register)
-from agentkit._lint.rules.base import CATEGORIES, RULES, SEVERITIES, Fix, Hit, Rule, View
+from agentkit._lint.rules.base import CATEGORIES, RULES, SEVERITIES, Fix, Hit, Member, Rule, View
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 
 # The families registered in import order; the catalogue is kept in ID order.
@@ -18,7 +18,7 @@ for _id, _rule in sorted(RULES.items()):
     del RULES[_id]
     RULES[_id] = _rule
 
-__all__ = ["CATEGORIES", "RULES", "SEVERITIES", "Fix", "Hit", "Rule", "View", "render_docs"]
+__all__ = ["CATEGORIES", "RULES", "SEVERITIES", "Fix", "Hit", "Member", "Rule", "View", "render_docs"]
 
 
 def _fix_kind(r: Rule) -> str:

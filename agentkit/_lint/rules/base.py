@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
 from agentkit._reader.agent import Agent
@@ -118,7 +119,92 @@ class Hit:
     message: str
     column: int | None = None
     fixable: bool | None = None  # None: as the rule says
-    agent: Agent | None = None  # set-level rules say which file
+    agent: Member | None = None  # set-level rules say which file
+
+
+class Member:
+    """What the set-level rules read of one file of the set: the same whether it comes from the record or
+    from a cached summary of it (`agentkit lint`'s cache), so both give the same findings.
+
+    `name` is the front matter `name` when it is text; `description_chars` the length of the description
+    Claude Code reads when it is text. The lines of `name` and `description` (as `View.key_line` gives
+    them) are found when asked for, from the record, or were stored with the summary.
+    """
+
+    __slots__ = (
+        "index",
+        "path",
+        "loaded",
+        "name",
+        "description_chars",
+        "scope",
+        "plugin",
+        "shadowed_by",
+        "_agent",
+        "_lines",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        path: Path,
+        loaded: bool,
+        name: str | None,
+        description_chars: int | None,
+        *,
+        scope: str | None = None,
+        plugin: str | None = None,
+        shadowed_by: Path | None = None,
+        agent: Agent | None = None,
+        lines: tuple[int, int] | None = None,
+    ) -> None:
+        self.index = index  # the file's position in the set
+        self.path = path
+        self.loaded = loaded
+        self.name = name
+        self.description_chars = description_chars
+        self.scope = scope
+        self.plugin = plugin
+        self.shadowed_by = shadowed_by
+        self._agent = agent
+        self._lines = lines
+
+    @classmethod
+    def of(cls, agent: Agent, index: int) -> Member:
+        name = agent.name
+        description = agent.description
+        return cls(
+            index,
+            agent.path,
+            agent.loaded,
+            name if isinstance(name, str) else None,
+            len(description) if isinstance(description, str) else None,
+            scope=agent.scope,
+            plugin=agent.plugin,
+            shadowed_by=agent.shadowed_by,
+            agent=agent,
+        )
+
+    @property
+    def name_line(self) -> int:
+        """The line of `name` (the first front matter line when it cannot be told)."""
+        if self._lines is not None:
+            return self._lines[0]
+        assert self._agent is not None
+        return member_lines(View(self._agent))[0]
+
+    @property
+    def description_line(self) -> int:
+        if self._lines is not None:
+            return self._lines[1]
+        assert self._agent is not None
+        return member_lines(View(self._agent))[1]
+
+
+def member_lines(view: View) -> tuple[int, int]:
+    """The lines of `name` and `description` that set-level rules report on (see `Member`)."""
+    name_line = view.key_line("name") if view.usable else (view.agent.block_start_line or 1)
+    return name_line, view.key_line("description")
 
 
 @dataclass(frozen=True, slots=True)

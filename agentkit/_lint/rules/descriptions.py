@@ -9,10 +9,10 @@ from agentkit._lint.rules.base import (
     TRIGGER_WORDS,
     TRIGGER_WORDS_LOWER,
     Hit,
+    Member,
     View,
     rule,
 )
-from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import (
     DESCRIPTION_BUDGET_TOKENS,
     PLUGIN_PLACEHOLDER,
@@ -90,23 +90,22 @@ def description_too_long(view: View) -> Iterator[Hit]:
     f"All descriptions together exceed Claude Code's budget of about {DESCRIPTION_BUDGET_TOKENS:,} tokens.",
     scope="set",
 )
-def description_budget(agents: list[Agent]) -> Iterator[Hit]:
+def description_budget(agents: list[Member]) -> Iterator[Hit]:
     """Claude Code warns when the agents' descriptions total more than about 15,000 tokens (estimated
     here as characters / 4): they take context in every conversation, and routing gets worse. Reported
     once, on the file with the longest description.
     """
-    live = [a for a in agents if a.loaded and a.shadowed_by is None and isinstance(a.description, str)]
-    total = sum(len(a.description) for a in live)
+    live = [a for a in agents if a.loaded and a.shadowed_by is None and a.description_chars is not None]
+    total = sum(a.description_chars or 0 for a in live)
     if total / 4 <= DESCRIPTION_BUDGET_TOKENS:
         return
-    longest = max(live, key=lambda a: len(a.description))
-    view = View(longest)
+    longest = max(live, key=lambda a: a.description_chars or 0)
     yield Hit(
-        view.key_line("description"),
+        longest.description_line,
         f"the {len(live)} agents' descriptions total {total:,} characters "
         f"(about {total // 4:,} tokens), over Claude Code's budget of about "
         f"{DESCRIPTION_BUDGET_TOKENS:,} tokens; this one is the longest "
-        f"({len(longest.description):,} characters)",
+        f"({longest.description_chars:,} characters)",
         agent=longest,
     )
 

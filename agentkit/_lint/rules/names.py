@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from agentkit._lint.rules.base import (
     KEBAB,
     Hit,
+    Member,
     View,
     rule,
     snippet,
 )
-from agentkit._reader.agent import Agent
 from agentkit._reader.scan import path_order
 
 # == AK5xx: names ==================================================================================
@@ -68,7 +68,7 @@ def name_differs_from_file(view: View) -> Iterator[Hit]:
         )
 
 
-def _plugin_of(agent: Agent) -> str | None:
+def _plugin_of(agent: Member) -> str | None:
     """The plugin an agent belongs to: set by discover, else guessed from a `plugins/<p>/agents/` path."""
     if agent.plugin:
         return agent.plugin
@@ -87,16 +87,16 @@ def _plugin_of(agent: Agent) -> str | None:
     "Several files define the same agent name: only one of them is used, and the finding says which.",
     scope="set",
 )
-def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
+def duplicate_name(agents: list[Member]) -> Iterator[Hit]:
     """Claude Code keeps one agent per name. Across scopes the later wins (plugin < user < project <
     `--agents` < managed; among project folders the one nearest the working directory). Inside one agents
     folder, the file whose path sorts last wins (Claude Code sorts the paths it finds in UTF-16 order, and
     a later file replaces an earlier one; fixed in 2.1.330). The others are shadowed without a message.
     Plugin agents are named `<plugin>:<name>`, so they clash only within their plugin.
     """
-    groups: dict[str, list[Agent]] = defaultdict(list)
+    groups: dict[str, list[Member]] = defaultdict(list)
     for agent in agents:
-        if agent.loaded and isinstance(agent.name, str) and agent.name:
+        if agent.loaded and agent.name:
             plugin = _plugin_of(agent)
             groups[f"{plugin}:{agent.name}" if plugin else agent.name].append(agent)
     for qualified, group in groups.items():
@@ -116,17 +116,17 @@ def duplicate_name(agents: list[Agent]) -> Iterator[Hit]:
                 listing = beyond_head
             outcome = f"this file wins ({why})" if agent is win else loses
             text = f"the name '{qualified}' is also defined in {listing}; {outcome}"
-            yield Hit(_name_line(agent, agent.block_start_line or 1), text, agent=agent)
+            yield Hit(agent.name_line, text, agent=agent)
 
 
-def _listing(others: list[Agent], group_size: int) -> str:
+def _listing(others: list[Member], group_size: int) -> str:
     listing = ", ".join(_where(a) for a in others)
     if group_size - 1 > len(others):
         listing += f" and {group_size - 1 - len(others)} more"
     return listing
 
 
-def _winner(group: list[Agent]) -> Agent:
+def _winner(group: list[Member]) -> Member:
     """The file Claude Code uses: the one load()/discover() left unshadowed, else the path sorting last."""
     unshadowed = [a for a in group if a.shadowed_by is None]
     if len(unshadowed) == 1:
@@ -134,20 +134,11 @@ def _winner(group: list[Agent]) -> Agent:
     return max(unshadowed or group, key=lambda a: path_order(a.path))
 
 
-def _why(win: Agent, group: list[Agent]) -> str:
+def _why(win: Member, group: list[Member]) -> str:
     if any(a.scope != win.scope for a in group) and win.scope:
         return f"its {win.scope} scope takes precedence"
     return "inside one folder, the file whose path sorts last wins"
 
 
-def _scope(agent: Agent) -> str:
-    return f"{agent.scope} scope" if agent.scope else "same scope"
-
-
-def _where(agent: Agent) -> str:
+def _where(agent: Member) -> str:
     return f"{agent.path}" + (f" ({agent.scope})" if agent.scope else "")
-
-
-def _name_line(agent: Agent, default: int) -> int:
-    view = View(agent)
-    return view.key_line("name") if view.usable else default
