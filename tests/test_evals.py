@@ -88,7 +88,7 @@ def test_the_bundled_suites_load() -> None:
     ]
     assert first.asserts[0].line == first.line + 3
     routing = evals.load_suite(ROOT / "evals" / "routing.yaml").routing
-    assert routing is not None and routing.routers == ("offline", "live") and len(routing.requests) == 12
+    assert routing is not None and routing.routers == ("offline", "claude-code") and len(routing.requests) == 12
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,8 @@ def test_the_bundled_suites_load() -> None:
         ),
         (
             "routing:\n  agents: [agents/]\n  requests:\n    - {request: review this, expect: reviewr}\n",
-            "suite.yaml:4: expects 'reviewr', which is not an agent in set 'agents' (did you mean 'reviewer'?)",
+            "suite.yaml:4: expects 'reviewr', which is not an agent in set 'agents', a built-in agent (claude, "
+            "Explore, general-purpose, Plan, statusline-setup) or (self) (did you mean 'reviewer'?)",
         ),
         ("cases: [{prompt: hi}]\n", "suite.yaml:1: the suite has cases but no agents"),
         ("description: nothing\n", "suite.yaml:1: the suite has neither cases nor routing"),
@@ -657,38 +658,42 @@ def test_routing_with_both_routers_and_a_description_fix(home, fake_api) -> None
     sql, css = (agentkit.loads(text, path=f"{key}.md") for key, text in ROUTED.items())
     fixed_css = agentkit.edit(css, description="Styles web pages: layout, responsive pricing page design.")
     results = evals.run_routing({"before": [sql, css], "after": [sql, fixed_css]}, REQUESTS)
-    live_before = results._rows("before", "live")
-    assert [r.picked for r in live_before] == ["sql-pro", "none", "none"]
+    live_before = results._rows("before", "claude-code")
+    assert results._rows("before", "live") == live_before  # the router's older name
+    assert [r.picked for r in live_before] == ["sql-pro", "(self)", "(self)"]
+    assert [r.share for r in live_before] == [1.0, 0.0, 1.0]
+    assert [r.picks for r in live_before] == [(("sql-pro", 1),), (("(self)", 1),), (("(self)", 1),)]
     assert fake_api.count == 6 and all(r.source == "stand-in" for r in live_before)
     accuracy = results.accuracy().set_index(["set", "router"])
     assert (
-        accuracy.loc[("before", "live"), "correct"] == 2 and accuracy.loc[("after", "live"), "correct"] == 3
+        accuracy.loc[("before", "claude-code"), "correct"] == 2
+        and accuracy.loc[("after", "claude-code"), "correct"] == 3
     )
-    lost = results.lost("live", "before")
+    lost = results.lost("claude-code", "before")
     assert lost.to_dict("records") == [
-        {"agent": "css-pro", "request": "make the pricing page layout responsive", "went_to": "none"}
+        {"agent": "css-pro", "request": "make the pricing page layout responsive", "went_to": "(self)"}
     ]
-    matrix = results.confusion("live", "before")
-    assert matrix.loc["css-pro", "none"] == 1 and matrix.loc["sql-pro", "sql-pro"] == 1
-    change = results.compare("before", "after", "live")
+    matrix = results.confusion("claude-code", "before")
+    assert matrix.loc["css-pro", "(self)"] == 1 and matrix.loc["sql-pro", "sql-pro"] == 1
+    change = results.compare("before", "after", "claude-code")
     assert [r.request for r in change.fixed] == [
         "make the pricing page layout responsive"
     ] and not change.broken
     assert change.sentence == (
-        "live router, before -> after: accuracy 67% -> 100% · answers from stand-in API — not Claude's answer; "
+        "claude-code router, before -> after: accuracy 67% -> 100% · answers from stand-in API — not Claude's answer; "
         "fixed 'make the pricing page layout responsive' now goes to css-pro."
     )
     offline = results._rows("before", "offline")
     assert offline[0].picked == "sql-pro" and offline[0].answer.startswith("score ")
     again = evals.run_routing({"before": [sql, css], "after": [sql, fixed_css]}, REQUESTS)
-    assert fake_api.count == 6 and all(r.cached for r in again.rows if r.router == "live")
+    assert fake_api.count == 6 and all(r.cached for r in again.rows if r.router == "claude-code")
 
 
 def test_routing_replay_misses_are_listed(home, fake_api, monkeypatch) -> None:
     monkeypatch.setenv("AGENTKIT_REPLAY", "1")
     agents_ = [agentkit.loads(text, path=f"{key}.md") for key, text in ROUTED.items()]
     with pytest.raises(
-        evals.ReplayMiss, match=r"3 live routing decision\(s\) are not recorded: agents: 'speed"
+        evals.ReplayMiss, match=r"3 Claude Code routing decision\(s\) are not recorded: agents: 'speed"
     ):
         evals.run_routing(agents_, REQUESTS)
     only_offline = evals.run_routing(agents_, REQUESTS, routers=["offline"])
@@ -781,7 +786,7 @@ def test_a_replay_miss_names_samples_and_routing_together(home, fake_api, agents
     assert message.startswith(
         "replay mode (AGENTKIT_REPLAY=1): 1 of 1 samples are not recorded: strict x own model"
     )
-    assert message.endswith("; 1 live routing decision(s) are not recorded: agents: 'review this diff'")
+    assert message.endswith("; 1 Claude Code routing decision(s) are not recorded: agents: 'review this diff'")
 
 
 def test_a_comparison_with_nothing_to_pair_says_so() -> None:

@@ -4,6 +4,7 @@ user's project, replayed N times through the real SDK against the stand-in, each
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -384,6 +385,107 @@ def test_a_what_if_route_shows_before_and_after(world, fake_api, claude_code):
         agents=[edited],
     )
     assert "code-reviewer" not in before.picks and after.picks == {"code-reviewer": 2}
+
+
+# -- routing evaluations ----------------------------------------------------------------------------------------
+ROUTING_SUITE = """routing:
+  project: project
+  samples: 3
+  routers: [offline, live]
+  requests:
+    - {request: "review parser.py", expect: code-reviewer}
+    - {request: "look around the repository", expect: general-purpose}
+    - {request: "what is 2 + 2?", expect: none}
+    - {request: "plan the next feature", expect: planner}
+"""
+
+
+def test_a_routing_suite_over_a_project_counts_claude_codes_picks(world, fake_api, claude_code, monkeypatch):
+    """A suite with `project:` routes in that project with the user's config (here CLAUDE_CONFIG_DIR), built-in
+    agents and `(self)` are expectations like any agent, `live` is the old name of the claude-code router, and
+    each row keeps every sample's pick: the most frequent is the pick, the share is the expected label's."""
+    from agentkit import evals
+
+    project, config = world
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(config))
+    monkeypatch.setenv("AGENTKIT_CLAUDE", str(claude_code.path))
+    before = snapshot(project, config)
+    suite_file = project.parent / "suite.yaml"
+    suite_file.write_text(ROUTING_SUITE)
+    suite = evals.load_suite(suite_file).routing
+    assert (
+        suite.project == project.resolve()
+        and suite.samples == 3
+        and suite.routers == ("offline", "claude-code")
+    )
+    assert [c.expect for c in suite.requests] == ["code-reviewer", "general-purpose", "(self)", "planner"]
+    assert {a.name for a in suite.sets[0][1]} == {"code-reviewer", "planner"}  # the project's and the user's
+    fake_api.queue(
+        _call("code-reviewer"), _call("code-reviewer"), _call("Explore"),
+        _call(None), Behaviour(), _call(None),
+        Behaviour(), Behaviour(), Behaviour(),
+        _call("code-reviewer"), _call("code-reviewer"), Behaviour(),
+    )  # fmt: skip
+    results = evals.run_routing(suite, no_cache=True)
+    rows = results._rows(None, "claude-code")
+    assert [r.picked for r in rows] == ["code-reviewer", "general-purpose", "(self)", "code-reviewer"]
+    assert [dict(r.picks) for r in rows] == [
+        {"code-reviewer": 2, "Explore": 1}, {"general-purpose": 2, "(self)": 1}, {"(self)": 3},
+        {"code-reviewer": 2, "(self)": 1},
+    ]  # fmt: skip
+    assert [round(r.share, 3) for r in rows] == [0.667, 0.667, 1.0, 0.0]
+    assert [r.correct for r in rows] == [True, True, True, False] and fake_api.count == 12
+    text = results.text()
+    assert "project · claude-code router: 3/4 correct" in text and "most frequent of 3 samples" in text
+    assert "stand-in API" in text and "an estimate from names and descriptions" in text
+    assert "planner loses 'plan the next feature' to code-reviewer" in text
+    assert snapshot(project, config) == before  # the user's project and config are untouched
+
+
+def test_a_routing_suite_applies_its_agent_sets_to_the_project(world, fake_api, claude_code, monkeypatch):
+    """`agents:` next to `project:` are edits of the project: the edited description reaches Claude Code."""
+    from agentkit import evals
+
+    project, config = world
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(config))
+    monkeypatch.setenv("AGENTKIT_CLAUDE", str(claude_code.path))
+    edited = project.parent / "edited"
+    edited.mkdir()
+    (edited / "code-reviewer.md").write_text(
+        REVIEWER.replace("Reviews code", "Use for every parser change; reviews code")
+    )
+    (project.parent / "suite.yaml").write_text(
+        "routing:\n  project: project\n  agents: {saved: [project/.claude/agents/], edited: [edited/]}\n"
+        "  routers: [claude-code]\n  requests:\n    - {request: the parser change needs a look, expect: code-reviewer}\n"
+    )
+    suite = evals.load_suite(project.parent / "suite.yaml").routing
+    results = evals.run_routing(suite)
+    change = results.compare("saved", "edited", "claude-code")
+    assert [r.picked for r in change.fixed] == ["code-reviewer"], results.to_frame()
+    assert (
+        "claude-code router, saved -> edited: accuracy 0% -> 100% · answers from stand-in API"
+        in change.sentence
+    )
+
+
+def test_the_playground_asks_claude_code_whether_it_would_delegate(world, fake_api, claude_code, monkeypatch):
+    from agentkit.widgets import Playground
+
+    project, config = world
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(config))
+    monkeypatch.setenv("AGENTKIT_CLAUDE", str(claude_code.path))
+    playground = Playground(ROOT / "agents", "Write the docs for the export command", project=project)
+    playground.picker.value = ("docs-writer",)
+    fake_api.queue(_call("docs-writer"), _call("docs-writer"), Behaviour())
+    playground.route(wait=True)
+    routed = playground.route_result
+    assert dict(routed.picks) == {"docs-writer": 2, "(self)": 1}, playground.status.value
+    assert "docs-writer" in routed.capture.agent_names and "code-reviewer" in routed.capture.agent_names
+    assert "stand-in API — not Claude's answer" in html.unescape(playground.route_output.value)
+    assert "stand-in API" in playground.status.value and not playground.route_button.disabled
+    playground.picker.value = ()
+    playground.route(wait=True)
+    assert playground.status.value == "pick at least one agent and write a prompt"
 
 
 # -- errors ----------------------------------------------------------------------------------------------------

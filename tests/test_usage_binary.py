@@ -10,6 +10,7 @@ runs four times per test session (three sessions here, one with failing agents).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -228,6 +229,15 @@ def test_routing_cases_from_real_transcripts(recorded, tmp_path):
         {"request": "Map the repository for me in the background", "expect": "general-purpose"},
         {"request": "What does mean() return for [1, 2, 3]?", "expect": "(self)"},
     ]
+    # The file is a routing suite as it stands: it loads, and routes over the project it names.
+    from agentkit import evals
+
+    routing = evals.load_suite(target).routing
+    assert routing.project == world.project.resolve() and routing.routers == ("offline", "claude-code")
+    assert {"code-reviewer", "docs-writer"} <= {a.name for a in routing.sets[0][1]}  # the project's own
+    offline = evals.run_routing(dataclasses.replace(routing, routers=("offline",)))
+    assert [r.expected for r in offline.rows] == ["code-reviewer", "general-purpose", "(self)"]
+    assert offline.rows[0].picked == "code-reviewer"
 
 
 def test_days_outside_the_sessions_keep_nothing(recorded):

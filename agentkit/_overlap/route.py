@@ -1,4 +1,7 @@
-"""Offline routing: which agent would Claude pick for a request, judged from names and descriptions.
+"""The offline routing estimate: which agent would Claude pick for a request, judged from names and
+descriptions alone. Free and instant, but an estimate: it knows nothing of the built-in agents, the skills,
+CLAUDE.md or the main agent's choice to do the work itself, which Claude Code's own routing weighs
+(`agentkit.live.route`; `benchmarks/route.py` measures how often the two agree).
 
 Claude Code shows the main model one line per agent (`- name: description`) and lets it pick. We
 approximate that choice with text similarity: TF-IDF over words (stop words and generic agent
@@ -121,7 +124,9 @@ class Router:
 
 
 def route(agents: Iterable[Any] | Router, request: str, top: int | None = 5) -> pd.DataFrame:
-    """Rank the agents a request would most likely be routed to, from their names and descriptions.
+    """Estimate which agents a request would be routed to, from their names and descriptions alone (an
+    estimate: Claude Code's own routing, with its built-in agents and the option to do the work itself, is
+    `agentkit.live.route`).
 
     Returns a DataFrame with columns name, path, score (cosine in [0, 1]) and rank (1 = best).
     Only agents Claude Code would offer are ranked (loaded, named, not shadowed). To ask many

@@ -8,7 +8,7 @@
     print(results.compare("code-reviewer", "strict-reviewer"))   # paired, in words, with a p-value
     print(evals.diff(older_run_id, results.run_id))         # what regressed, what was fixed
     routing = evals.run_routing(agents, {"Review my PR": "pr-review-helper"})
-    routing.accuracy(); routing.confusion("live"); routing.lost("offline")
+    routing.accuracy(); routing.confusion("claude-code"); routing.lost("offline")
 
     @evals.assertion("at-most-words")                       # a type of your own, usable from YAML
     def at_most_words(answer: evals.Answer, check: evals.Assertion):
@@ -24,6 +24,7 @@ the run history (`evals.runs()`, `agentkit eval runs`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from agentkit._errors import EvalError, ReplayMiss, SuiteError
@@ -99,19 +100,24 @@ def assertion_types() -> list[str]:
 
 
 def run_routing(
-    agents: Iterable[Any] | Mapping[str, Iterable[Any]] | RoutingSuite,
+    agents: Iterable[Any] | Mapping[str, Iterable[Any]] | RoutingSuite | None,
     requests: Mapping[str, str | None] | Iterable[tuple[str, str | None]] | None = None,
     *,
-    routers: Sequence[str] = ("offline", "live"),
+    routers: Sequence[str] = ("offline", "claude-code"),
     model: str | None = None,
+    project: str | Path | None = None,
+    samples: int = 1,
     no_cache: bool = False,
     max_retries: int = 2,
 ) -> RoutingResults:
-    """Score labelled requests with the offline and the live router.
+    """Score labelled requests with the offline estimate and with Claude Code's own routing.
 
     `agents` is one set of agents, {label: set} to compare versions of the set (say, before and after a
-    description edit), or a RoutingSuite; `requests` maps each request to the agent that should take it
-    (None or "none": no agent should). Live picks are cached and replayable like any run.
+    description edit), None with `project` (the project as Claude Code sees it), or a RoutingSuite;
+    `requests` maps each request to the agent that should take it (built-in agents count; "(self)" or None:
+    the main agent should do it). With `project`, Claude Code runs there with the user's config and each
+    set is applied to it as an edit. `samples` answers per request (the most frequent is the pick).
+    Claude Code's picks are cached and replayable like any run.
     """
     from agentkit.evals._answers import Asker
     from agentkit.evals._routing import run_routing_suite
@@ -121,6 +127,8 @@ def run_routing(
     else:
         if requests is None:
             raise TypeError("run_routing needs requests: {request: expected agent}")
-        suite = routing_suite(agents, requests, routers=routers, model=model)
+        suite = routing_suite(
+            agents, requests, routers=routers, model=model, project=project, samples=samples
+        )
     asker = Asker(no_cache=no_cache, max_retries=max_retries)
     return run_routing_suite(suite, asker.route)

@@ -368,14 +368,16 @@ class Asker:
                 cache_put(key, "grade", result.to_dict())
             return result
 
-    def route(
-        self, agents: Sequence[Any], request: str, model: str | None
-    ) -> tuple[str | None, str, str, bool]:
-        """Which agent Claude picks for `request`: (name or None, raw answer, source, cached)."""
-        from agentkit.evals._routing import routing_key
+    def route(self, suite: Any, label: str, agents: Sequence[Any], request: str) -> Any:
+        """What Claude Code does first with `request` over a set (`evals._routing.ClaudeCodePicks`). Suites
+        over a scratch project are cached here by what Claude Code sees of the set; suites over a real
+        project rely on `live.route`'s own history, which keys samples by the exact request sent."""
+        from agentkit.evals._routing import ClaudeCodePicks, claude_code_picks, routing_key
 
-        resolved = live.resolve_model(None, model)
-        key = routing_key(agents, request, resolved)
+        if suite.project is not None:
+            return claude_code_picks(suite, label, agents, request, no_cache=self.no_cache)
+        resolved = live.resolve_model(None, suite.model)
+        key = routing_key(suite, agents, request, resolved)
         if not self.no_cache:
             rows = _store.execute(
                 "SELECT answer FROM answers WHERE key = ? AND (endpoint = ? OR ?) ORDER BY endpoint = ? DESC LIMIT 1",
@@ -384,10 +386,9 @@ class Asker:
             )
             if rows:
                 stored = json.loads(rows[0][0])
-                return stored["picked"], stored["answer"], stored["source"], True
-
-        from agentkit.evals._routing import claude_code_pick
-
-        picked, answer, source, cached = claude_code_pick(agents, request, model, no_cache=self.no_cache)
-        cache_put(key, "route", {"picked": picked, "answer": answer, "source": source})  # not in replay
-        return picked, answer, source, cached
+                picks = tuple((str(k), int(n)) for k, n in stored["picks"])
+                return ClaudeCodePicks(picks, stored["answer"], stored["source"], True)
+        found = claude_code_picks(suite, label, agents, request, no_cache=self.no_cache)
+        payload = {"picks": found.picks, "answer": found.answer, "source": found.source}
+        cache_put(key, "route", payload)  # not in replay
+        return found

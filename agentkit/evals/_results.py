@@ -63,7 +63,7 @@ class EvalResults:
         found = [s.source for s in self.samples]
         found += [c.grade.source for s in self.samples for c in s.checks if c.grade is not None]
         if self.routing is not None:
-            found += [r.source for r in self.routing.rows if r.router == "live"]
+            found += [r.source for r in self.routing.rows if r.router == "claude-code"]
         return sorted(set(found))
 
     @property

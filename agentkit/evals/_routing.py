@@ -1,10 +1,13 @@
-"""Routing evaluation: labelled requests (`request -> expected agent`) scored with the offline router
-(`agentkit.route`, an estimate from names and descriptions) and the live router: Claude Code's own main-loop
-request over the set's agents (`live.route`), where the built-in agents and doing the work itself compete.
+"""Routing evaluation: labelled requests (`request -> expected agent`) scored with two routers:
+`offline`, the free, instant estimate from names and descriptions (`agentkit.route`), and `claude-code`
+(`live` is its old name): Claude Code's own main-loop request (`live.route`), sampled, where the built-in
+agents, the skills, CLAUDE.md and doing the work itself (`(self)`) all compete.
 
-Per agent set and router: accuracy with a Wilson interval, a confusion matrix (expected x picked), and
-the requests each description loses (expected it, went elsewhere). Two sets, say before and after a
-description edit, compare request by request: which confusions the edit fixed and which it caused.
+A suite routes over agent sets (each in a scratch project with an empty Claude config, so that runs repeat),
+or over a `project:` as Claude Code sees it (its agents, CLAUDE.md and the user's config), optionally with
+agent sets applied to it as edits. Per set and router: accuracy with a Wilson interval, a confusion matrix
+(expected x picked), and the requests each description loses. Two sets, say before and after a description
+edit, compare request by request: which confusions the edit fixed and which it caused.
 """
 
 from __future__ import annotations
@@ -15,66 +18,123 @@ import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentkit._errors import LiveError, ReplayMiss, SuiteError
 from agentkit._reader.agent import Agent
+from agentkit._reader.claude_code import BUILTIN_AGENTS
 from agentkit.evals._stats import wilson
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ROUTERS = ("offline", "live")
-NONE = "none"  # the label for "no agent should take this" / "no agent was picked"
+ROUTERS = ("offline", "claude-code")
+ROUTER_ALIASES = {"live": "claude-code"}  # the name before the router replayed Claude Code's own request
+SELF = "(self)"  # the main agent does the work itself: no agent should take it / none was picked
+SELF_ALIASES = ("none",)  # the label before `(self)`
+NONE = SELF  # the older name of the label, kept for code that imports it
+MAX_SUITE_SAMPLES = 50
+
+
+def router_name(name: str) -> str:
+    """`name` as the suite reports it (an alias becomes its router); a SuiteError for an unknown one."""
+    name = ROUTER_ALIASES.get(name, name)
+    if name not in ROUTERS:
+        raise SuiteError(f"unknown router {name!r}: use offline and/or claude-code")
+    return name
+
+
+def expected_label(expect: str | None) -> str:
+    """An expectation as rows report it: None and the old `none` are `(self)`."""
+    return SELF if expect is None or expect in SELF_ALIASES else expect
 
 
 @dataclass(frozen=True)
 class RoutingCase:
     request: str
-    expect: str  # an agent name, or "none"
+    expect: str  # an agent name (built-in ones included), or "(self)"
     line: int | None = None
 
 
 @dataclass(frozen=True)
 class RoutingSuite:
-    """Labelled requests, the agent sets to route them over, and the routers to ask."""
+    """Labelled requests, the agent sets to route them over, and the routers to ask.
+
+    With `project`, Claude Code runs in that folder and sees it as the user's sessions do (its agents,
+    CLAUDE.md, settings, git state, and the user's own agents and CLAUDE.md); each set is applied to it as
+    `live.route(agents=...)` applies an edit (a set labelled `project` is the project unchanged). Without it,
+    each set routes in a scratch project of its own with an empty Claude config. `samples` answers per
+    request for the claude-code router: a row's pick is the most frequent, its share the expected label's.
+    """
 
     sets: tuple[tuple[str, tuple[Agent, ...]], ...]  # (label, agents); several labels = versions of the set
     requests: tuple[RoutingCase, ...]
     routers: tuple[str, ...] = ROUTERS
-    model: str | None = None  # the live router's model (default: Claude Code's main model alias)
+    model: str | None = None  # the claude-code router's model (default: Claude Code's main model)
     min_accuracy: float | None = None
+    project: Path | None = None
+    samples: int = 1
+    project_set: str | None = None  # the label of the set that is the project as it is (no edit applied)
 
     def __post_init__(self) -> None:
-        for router in self.routers:
-            if router not in ROUTERS:
-                raise SuiteError(f"unknown router {router!r}: use {' or '.join(ROUTERS)}")
+        object.__setattr__(self, "routers", tuple(dict.fromkeys(router_name(r) for r in self.routers)))
+        object.__setattr__(
+            self,
+            "requests",
+            tuple(
+                c if c.expect == expected_label(c.expect) else RoutingCase(c.request, SELF, c.line)
+                for c in self.requests
+            ),
+        )
         if not self.sets:
             raise SuiteError("routing: no agent set to route over")
         if not self.requests:
             raise SuiteError("routing: no requests")
+        samples = self.samples
+        if not isinstance(samples, int) or isinstance(samples, bool) or not 1 <= samples <= MAX_SUITE_SAMPLES:
+            raise SuiteError(f"routing: samples must be a whole number from 1 to {MAX_SUITE_SAMPLES}")
 
 
 def routing_suite(
-    agents: Iterable[Agent] | Mapping[str, Iterable[Agent]],
+    agents: Iterable[Agent] | Mapping[str, Iterable[Agent]] | None,
     requests: Mapping[str, str | None] | Iterable[tuple[str, str | None]],
     *,
     routers: Sequence[str] = ROUTERS,
     model: str | None = None,
     min_accuracy: float | None = None,
+    project: str | Path | None = None,
+    samples: int = 1,
 ) -> RoutingSuite:
-    """Build a RoutingSuite in Python: `requests` maps each request to the agent that should take it
-    (None or "none" for no agent); `agents` is one set, or {label: set} to compare versions of it."""
-    sets = (
-        tuple((label, tuple(group)) for label, group in agents.items())
-        if isinstance(agents, Mapping)
-        else (("agents", tuple(agents)),)
-    )
+    """Build a RoutingSuite in Python: `requests` maps each request to the agent that should take it (a
+    custom or built-in agent's name, or "(self)"/None for the main agent doing it); `agents` is one set, or
+    {label: set} to compare versions of it. With `project` (agents may then be None: the project as it is),
+    Claude Code runs in that folder with the user's config, and each set is applied to it as an edit."""
+    if project is not None:
+        project = Path(project).resolve()
+    if agents is None:
+        if project is None:
+            raise SuiteError("routing needs agents, a project, or both")
+        sets: tuple[tuple[str, tuple[Agent, ...]], ...] = (("project", tuple(project_agents(project))),)
+        project_set: str | None = "project"
+    else:
+        sets = (
+            tuple((label, tuple(group)) for label, group in agents.items())
+            if isinstance(agents, Mapping)
+            else (("agents", tuple(agents)),)
+        )
+        project_set = None
     pairs = requests.items() if isinstance(requests, Mapping) else requests
-    cases = tuple(RoutingCase(r, NONE if e is None else e) for r, e in pairs)
-    suite = RoutingSuite(sets, cases, tuple(routers), model, min_accuracy)
+    cases = tuple(RoutingCase(r, expected_label(e)) for r, e in pairs)
+    suite = RoutingSuite(sets, cases, tuple(routers), model, min_accuracy, project, samples, project_set)
     check_expectations(suite, None)
     return suite
+
+
+def project_agents(project: Path, edits: Sequence[Agent] | None = None) -> list[Agent]:
+    """The agents Claude Code lists for `project` (its own and the user's), with `edits` applied."""
+    from agentkit.live._routing.compare import offline_agents
+
+    return [a for a in offline_agents(project, list(edits) if edits is not None else None)]
 
 
 def routable(agents: Iterable[Agent]) -> list[Agent]:
@@ -86,17 +146,19 @@ def names_of(agents: Iterable[Agent]) -> list[str]:
 
 
 def check_expectations(suite: RoutingSuite, where: str | None) -> None:
-    """Every expected agent must exist in every set: a typo would otherwise read as a routing failure."""
+    """Every expected agent must exist in every set (or be built in, or `(self)`): a typo would otherwise
+    read as a routing failure."""
     from agentkit.evals._checks import did_you_mean
 
     for label, agents in suite.sets:
         names = names_of(agents)
+        known = [*names, *BUILTIN_AGENTS, SELF]
         for case in suite.requests:
-            if case.expect != NONE and case.expect not in names:
+            if case.expect not in known:
                 at = f"{where}:{case.line}: " if where and case.line else (f"{where}: " if where else "")
                 raise SuiteError(
-                    f"{at}expects {case.expect!r}, which is not an agent in set {label!r}"
-                    f"{did_you_mean(case.expect, names)}"
+                    f"{at}expects {case.expect!r}, which is not an agent in set {label!r}, a built-in agent "
+                    f"({', '.join(BUILTIN_AGENTS)}) or {SELF}{did_you_mean(case.expect, known)}"
                 )
 
 
@@ -106,11 +168,13 @@ class RoutingRow:
     router: str
     request: str
     expected: str
-    picked: str  # an agent name, or "none"
+    picked: str  # an agent name (built-in ones included), or "(self)"; the most frequent over samples
     correct: bool
-    answer: str  # the live router's raw answer; the offline score for the offline router
-    source: str  # "offline", or where the live answer came from ("anthropic", "stand-in", ...)
+    answer: str  # claude-code: the first answer's detail and words; offline: the estimate's score
+    source: str  # "offline", or where Claude Code's answers came from ("anthropic", "stand-in", ...)
     cached: bool
+    share: float = float("nan")  # the share of samples that picked the expected label (claude-code)
+    picks: tuple[tuple[str, int], ...] = ()  # label -> samples, most first (claude-code)
 
 
 @dataclass(frozen=True)
@@ -159,8 +223,10 @@ class RoutingResults:
     def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
-        columns = ["set", "router", "request", "expected", "picked", "correct", "answer", "source", "cached"]
-        return pd.DataFrame([r.__dict__ for r in self.rows], columns=columns)
+        columns = ["set", "router", "request", "expected", "picked", "correct", "share", "picks", "answer"]
+        columns += ["source", "cached"]
+        rows = [{**r.__dict__, "picks": dict(r.picks)} for r in self.rows]
+        return pd.DataFrame(rows, columns=columns)
 
     def accuracy(self) -> pd.DataFrame:
         """Per set and router: requests, correct, accuracy and its 95% Wilson interval."""
@@ -186,6 +252,7 @@ class RoutingResults:
         return pd.DataFrame(out)
 
     def _rows(self, set_: str | None, router: str) -> list[RoutingRow]:
+        router = ROUTER_ALIASES.get(router, router)
         label = set_ if set_ is not None else self.suite.sets[0][0]
         if label not in {s for s, _ in self.suite.sets}:
             raise KeyError(f"no agent set {label!r}; sets: {', '.join(s for s, _ in self.suite.sets)}")
@@ -221,6 +288,7 @@ class RoutingResults:
 
     def compare(self, before: str, after: str, router: str = "offline") -> RoutingChange:
         """What changed from set `before` to set `after` (say, a description edit) for one router."""
+        router = ROUTER_ALIASES.get(router, router)
         old = {r.request: r for r in self._rows(before, router)}
         new = self._rows(after, router)
         fixed = tuple(r for r in new if r.correct and not old[r.request].correct)
@@ -240,9 +308,11 @@ class RoutingResults:
 
     def source_note(self, router: str, set: str | None = None) -> str:
         """ " · answers from ..." when the router's answers did not all come from Claude (the stand-in, another
-        endpoint); "" for the offline estimate and for answers from the Anthropic API."""
+        endpoint), " · an estimate from descriptions" for the offline router; "" for Anthropic's answers."""
         from agentkit.live import source_label
 
+        if ROUTER_ALIASES.get(router, router) == "offline":
+            return " · an estimate from names and descriptions, not Claude Code's routing"
         sources = {r.source for r in self._rows(set, router)} - {"offline", "anthropic"}
         if not sources:
             return ""
@@ -252,14 +322,18 @@ class RoutingResults:
         """Accuracy per set and router, then what each description loses: for terminals and notebooks."""
         lines = []
         for _, row in self.accuracy().iterrows():
+            samples = self.suite.samples if row["router"] == "claude-code" else 1
             lines.append(
                 f"{row['set']} · {row['router']} router: {row['correct']}/{row['requests']} correct "
                 f"({row['accuracy']:.0%}, 95% CI {row['ci_low']:.0%}-{row['ci_high']:.0%})"
+                + (f", most frequent of {samples} samples per request" if samples > 1 else "")
                 + self.source_note(row["router"], row["set"])
             )
             for _, lost in self.lost(row["router"], row["set"]).iterrows():
-                if lost["agent"] == NONE:
-                    lines.append(f"  {lost['request']!r} should go to no agent, went to {lost['went_to']}")
+                if lost["agent"] == SELF:
+                    lines.append(
+                        f"  {lost['request']!r} should stay with the main agent, went to {lost['went_to']}"
+                    )
                 else:
                     lines.append(f"  {lost['agent']} loses {lost['request']!r} to {lost['went_to']}")
         return "\n".join(lines)
@@ -267,14 +341,38 @@ class RoutingResults:
 
 # -- running --------------------------------------------------------------------------------------
 
-# live_route(agents, request, model) -> (picked or None, raw answer, source, cached)
-LiveRoute = Callable[[Sequence[Agent], str, "str | None"], tuple["str | None", str, str, bool]]
+
+@dataclass(frozen=True)
+class ClaudeCodePicks:
+    """What Claude Code did first with one request over one set, over the suite's samples."""
+
+    picks: tuple[tuple[str, int], ...]  # label -> samples, most first; `(self)` for the main agent
+    answer: str  # the first answer's detail and words
+    source: str
+    cached: bool
+
+    @property
+    def top(self) -> str:
+        return self.picks[0][0] if self.picks else SELF
+
+    def share(self, label: str) -> float:
+        total = sum(n for _, n in self.picks)
+        return dict(self.picks).get(label, 0) / total if total else float("nan")
 
 
-def routing_key(agents: Sequence[Agent], request: str, model: str | None) -> str:
-    """What the Claude Code router sees of a set (names, descriptions, tools) plus the request and model."""
+# claude_code_route(suite, set label, agents, request) -> what Claude Code did
+ClaudeCodeRoute = Callable[[RoutingSuite, str, Sequence[Agent], str], ClaudeCodePicks]
+LiveRoute = ClaudeCodeRoute  # the older name
+
+
+def routing_key(suite: RoutingSuite, agents: Sequence[Agent], request: str, model: str | None) -> str:
+    """What the Claude Code router sees of a set (names, descriptions, tools) plus the request, model and
+    samples: the key of a set's answers in the evaluation cache (suites over a scratch project only)."""
     seen = [(a.qualified_name or a.name, a.description, a.tools) for a in routable(agents)]
-    payload = {"agents": seen, "request": request, "model": model, "kind": "route", "router": "claude-code/1"}
+    payload = {
+        "agents": seen, "request": request, "model": model, "kind": "route", "router": "claude-code/2",
+        "samples": suite.samples,
+    }  # fmt: skip
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -299,23 +397,34 @@ def scratch_project(agents: Sequence[Agent]) -> tuple[Path, Path]:
     return project, config
 
 
-def claude_code_pick(
-    agents: Sequence[Agent], request: str, model: str | None, *, no_cache: bool = False
-) -> tuple[str | None, str, str, bool]:
-    """What Claude Code's main loop does first with `request` over these agents (one sample): (the agent,
-    or None for the main agent itself; its words and detail; the source; answered from the history)."""
+def claude_code_picks(
+    suite: RoutingSuite, label: str, agents: Sequence[Agent], request: str, *, no_cache: bool = False
+) -> ClaudeCodePicks:
+    """What Claude Code's main loop does first with `request`, `suite.samples` times: over the set in a
+    scratch project, or in the suite's project with the set applied as an edit."""
     from agentkit import live
 
-    project, config = scratch_project(routable(agents))
-    routed = live.route(request, project, samples=1, model=model, config_dir=config, cache=not no_cache)
-    sample = routed.samples[0]
-    if sample.error:
-        raise LiveError(sample.error)
-    picked = None if sample.label == live.SELF else sample.label
-    return picked, f"{sample.detail}: {sample.words}".strip(": "), sample.source, sample.cached
+    options: dict[str, Any] = {"samples": suite.samples, "model": suite.model, "cache": not no_cache}
+    if suite.project is not None:
+        edits = None if label == suite.project_set else list(agents)
+        routed = live.route(request, suite.project, agents=edits, **options)
+    else:
+        project, config = scratch_project(routable(agents))
+        routed = live.route(request, project, config_dir=config, **options)
+    answered = routed.answered
+    if not answered:
+        raise LiveError(routed.samples[0].error or "no sample was answered")
+    counts = sorted(routed.picks.items(), key=lambda item: (-item[1], item[0] != SELF, item[0]))
+    first = answered[0]
+    return ClaudeCodePicks(
+        tuple(counts),
+        f"{first.detail}: {first.words}".strip(": "),
+        routed.source,
+        all(s.cached for s in answered),
+    )
 
 
-def run_routing_suite(suite: RoutingSuite, live_route: LiveRoute) -> RoutingResults:
+def run_routing_suite(suite: RoutingSuite, claude_code_route: ClaudeCodeRoute) -> RoutingResults:
     """Route every request over every set with every router. Replay misses are gathered and raised once."""
     from agentkit._overlap.route import Router
 
@@ -326,30 +435,31 @@ def run_routing_suite(suite: RoutingSuite, live_route: LiveRoute) -> RoutingResu
         for case in suite.requests:
             if router is not None:
                 ranking = router.route(case.request, top=1)
-                top = str(ranking["name"].iloc[0]) if len(ranking) and ranking["score"].iloc[0] > 0 else NONE
+                top = str(ranking["name"].iloc[0]) if len(ranking) and ranking["score"].iloc[0] > 0 else SELF
                 score = float(ranking["score"].iloc[0]) if len(ranking) else 0.0
+                right = top == case.expect
                 rows.append(
                     RoutingRow(
-                        label, "offline", case.request, case.expect, top, top == case.expect,
-                        f"score {score:.3f}", "offline", False,
+                        label, "offline", case.request, case.expect, top, right,
+                        f"score {score:.3f}", "offline", False, float(right), ((top, 1),),
                     )
                 )  # fmt: skip
-            if "live" in suite.routers:
+            if "claude-code" in suite.routers:
                 try:
-                    picked, answer, source, cached = live_route(agents, case.request, suite.model)
+                    found = claude_code_route(suite, label, agents, case.request)
                 except ReplayMiss:
                     missing.append(f"{label}: {case.request!r}")
                     continue
-                picked = picked or NONE
                 rows.append(
                     RoutingRow(
-                        label, "live", case.request, case.expect, picked, picked == case.expect,
-                        answer, source, cached,
+                        label, "claude-code", case.request, case.expect, found.top, found.top == case.expect,
+                        found.answer, found.source, found.cached, found.share(case.expect), found.picks,
                     )
                 )  # fmt: skip
     if missing:
         shown = "; ".join(missing[:5]) + (f"; and {len(missing) - 5} more" if len(missing) > 5 else "")
         raise ReplayMiss(
-            f"replay mode (AGENTKIT_REPLAY=1): {len(missing)} live routing decision(s) are not recorded: {shown}"
+            f"replay mode (AGENTKIT_REPLAY=1): {len(missing)} Claude Code routing decision(s) are not "
+            f"recorded: {shown}"
         )
     return RoutingResults(suite, tuple(rows))

@@ -20,7 +20,16 @@ from agentkit.evals._checks import COMMON_KEYS, DEFAULT_CHECK_TIMEOUT_S, Asserti
 from agentkit.evals._dataset import read_rows
 from agentkit.evals._grader import DEFAULT_GRADER_MODEL, GRADER_SYSTEM_PROMPT
 from agentkit.evals._registry import did_you_mean, lookup
-from agentkit.evals._routing import NONE, ROUTERS, RoutingCase, RoutingSuite, check_expectations
+from agentkit.evals._routing import (
+    ROUTERS,
+    SELF,
+    RoutingCase,
+    RoutingSuite,
+    check_expectations,
+    expected_label,
+    project_agents,
+    router_name,
+)
 from agentkit.evals._suite import CASE_KEYS, DEFAULT_CONCURRENCY, Case, Suite, disambiguate
 from agentkit.evals._template import names_in
 from agentkit.evals._yaml import LocatedDict, LocatedList, line_of, load_located
@@ -44,7 +53,7 @@ SUITE_KEYS = (
     "routing",
 )
 GRADER_KEYS = ("model", "prompt")
-ROUTING_KEYS = ("agents", "model", "routers", "min_accuracy", "requests")
+ROUTING_KEYS = ("agents", "project", "samples", "model", "routers", "min_accuracy", "requests")
 REQUEST_KEYS = ("request", "expect")
 SUITE_MAX_BYTES = 16 * 1024 * 1024
 
@@ -323,20 +332,41 @@ class _Reader:
     def routing(self, value: Any, line: int | None, base: Path) -> RoutingSuite:
         section = self.mapping(value, "routing", ROUTING_KEYS, line)
         at = section.key_lines.get
-        if "agents" not in section:
-            raise self.fail(line, "routing needs agents: the set Claude chooses from (a folder, or files)")
+        if "agents" not in section and "project" not in section:
+            raise self.fail(
+                line,
+                "routing needs agents: (the set Claude Code chooses from: a folder, or files), "
+                "or project: (a folder Claude Code runs in), or both",
+            )
         if "requests" not in section:
-            raise self.fail(line, "routing needs requests: [{request: ..., expect: agent-name}]")
-        sets = self.agent_sets(section["agents"], at("agents"), base)
+            raise self.fail(line, f"routing needs requests: [{{request: ..., expect: agent-name or {SELF}}}]")
+        project = None
+        if "project" in section:
+            folder = (base / self.text(section["project"], "routing.project", at("project"))).resolve()
+            if not folder.is_dir():
+                raise self.fail(at("project"), f"project {str(folder)!r} is not a folder")
+            project = folder
+        project_set = None
+        if "agents" in section:
+            sets = self.agent_sets(section["agents"], at("agents"), base)
+            if project is not None:  # each set is applied to the project: the offline router sees the result
+                sets = [(label, tuple(project_agents(project, agents))) for label, agents in sets]
+        else:
+            assert project is not None
+            sets, project_set = [("project", tuple(project_agents(project)))], "project"
         routers: tuple[str, ...] = ROUTERS
         if "routers" in section:
             listed = self.sequence(section["routers"], "routers", at("routers"))
+            names = []
             for i, router in enumerate(listed):
-                if router not in ROUTERS:
-                    raise self.fail(
-                        listed.item_lines[i], f"unknown router {router!r}: use offline and/or live"
-                    )
-            routers = tuple(listed)
+                try:
+                    names.append(router_name(str(router)))
+                except SuiteError as e:
+                    raise self.fail(listed.item_lines[i], str(e)) from None
+            routers = tuple(names)
+        samples = section.get("samples", 1)
+        if not isinstance(samples, int) or isinstance(samples, bool) or not 1 <= samples <= 50:
+            raise self.fail(at("samples"), f"samples must be a whole number from 1 to 50, not {samples!r}")
         model = section.get("model")
         if model is not None:
             model = self.text(model, "routing.model", at("model"))
@@ -352,15 +382,19 @@ class _Reader:
             item = self.mapping(raw, "a routing request", REQUEST_KEYS, item_line)
             if "request" not in item or "expect" not in item:
                 raise self.fail(
-                    item_line, "a routing request needs request: and expect: (an agent name, or none)"
+                    item_line, f"a routing request needs request: and expect: (an agent name, or {SELF})"
                 )
             expect = item["expect"]
-            expect = NONE if expect is None else self.text(expect, "expect", item.key_lines["expect"])
+            expect = expected_label(
+                None if expect is None else self.text(expect, "expect", item.key_lines["expect"])
+            )
             request = self.text(item["request"], "request", item.key_lines["request"])
             requests.append(RoutingCase(request, expect, item_line))
         if not requests:
             raise self.fail(at("requests"), "requests is empty")
-        suite = RoutingSuite(tuple(sets), tuple(requests), routers, model, min_accuracy)
+        suite = RoutingSuite(
+            tuple(sets), tuple(requests), routers, model, min_accuracy, project, samples, project_set
+        )
         check_expectations(suite, self.where)
         return suite
 

@@ -41,6 +41,11 @@ class Playground(Panel):
     its answer came from (the Anthropic API, or agentkit's stand-in: not Claude's answer). Works with no
     key in replay mode (`AGENTKIT_REPLAY=1`), answering from recorded runs: `recorded` then offers the
     recorded prompts.
+
+    `route_button` (or `route()`) asks the other question: would Claude Code hand this prompt to one of the
+    selected agents at all? It sends Claude Code's own main-loop request for `project` with the selected
+    agents added (`live.route`, a few samples) and shows what each answer did first, built-in agents and
+    the main agent doing it itself included.
     """
 
     SHOWS_HINT = True
@@ -52,9 +57,14 @@ class Playground(Panel):
         *,
         selected: Sequence[str] | None = None,
         mode: str = "api",
+        project: str | Path = ".",
+        route_samples: int = 3,
     ) -> None:
         from agentkit import live
 
+        self.project = Path(project)
+        self.route_samples = route_samples
+        self.route_result: Any = None
         problems: list[str] = []  # what went wrong building the panel: shown in its status, never raised
         self.choices: dict[str, Agent] = {}
         if isinstance(agents, dict):
@@ -106,6 +116,13 @@ class Playground(Panel):
         )
         self.run_button = w.Button(description="Run", button_style="primary", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
+        self.route_button = w.Button(
+            description="Would Claude Code delegate it?",
+            icon="random",
+            tooltip="Claude Code's own request for this project, with the selected agents added: what it does first",
+            layout=w.Layout(width="auto"),
+        )
+        self.route_output = w.HTML()
         self.status = text_label(cls="agentkit-run-status")
         self.panes = w.HBox(layout=w.Layout(flex_flow="row wrap", width="100%", align_items="stretch"))
         self.history = w.HTML()
@@ -116,6 +133,7 @@ class Playground(Panel):
 
         self.run_button.on_click(lambda _b: self.run())
         self.stop_button.on_click(lambda _b: self.stop())
+        self.route_button.on_click(lambda _b: self.route())
         self.recorded.observe(self._pick_recorded, names="value")
         self.picker.observe(lambda _c: self.refresh_recorded(), names="value")
         self.mode.observe(self._mode_changed, names="value")
@@ -124,8 +142,9 @@ class Playground(Panel):
                 row(self.picker, w.VBox([self.model, self.mode])),
                 self.prompt,
                 self.recorded,
-                row(self.run_button, self.stop_button),
+                row(self.run_button, self.stop_button, self.route_button),
                 self.status,
+                self.route_output,
                 self.panes,
                 w.HTML("<b>History</b>"),
                 self.history,
@@ -196,6 +215,51 @@ class Playground(Panel):
     def _pick_recorded(self, change: dict[str, Any]) -> None:
         if change["new"] not in (None, PICK_RECORDED):
             self.prompt.value = change["new"]
+
+    # -- would Claude Code delegate it? -------------------------------------------------------------------
+
+    def route(self, *, wait: bool = False) -> None:
+        """Ask Claude Code's main loop `route_samples` times what it does first with the prompt, in `project`
+        with the selected agents added; the bars go to `route_output`, the Route to `route_result`."""
+        labels = list(self.picker.value)
+        prompt = self.prompt.value
+        if not labels or not prompt.strip():
+            self.status.value = "pick at least one agent and write a prompt"
+            return
+        chosen = [self.choices[label] for label in labels]
+        names = [a.name for a in chosen]
+        if len(set(names)) < len(names):
+            self.status.value = (
+                "Claude Code lists one agent per name: pick agents with different names (to compare two "
+                "versions of one agent, use the RouteExplorer of notebook 06)"
+            )
+            return
+        self.route_button.disabled = True
+        self.status.value = f"asking Claude Code {self.route_samples} times what it does first…"
+        worker = threading.Thread(
+            target=self._route, args=(prompt, chosen), daemon=True, name="agentkit-playground-route"
+        )
+        self._threads.append(worker)
+        worker.start()
+        if wait:
+            worker.join(300)
+
+    def _route(self, prompt: str, chosen: list[Any]) -> None:
+        from agentkit import live
+        from agentkit.widgets._route import routes_html
+
+        try:
+            self.route_result = live.route(prompt, self.project, samples=self.route_samples, agents=chosen)
+            self.route_output.value = routes_html(self.route_result)
+            routed = self.route_result
+            self.status.value = (
+                f"Claude Code {routed.claude_code}: {len(routed.answered)} of {len(routed.samples)} answers, "
+                f"what each did first is below · answers from {routed.source_label}"
+            )
+        except Exception as exc:  # shown, never raised: a widget callback has no caller to catch it
+            self.status.value = f"could not ask Claude Code: {error_text(exc)}"
+        finally:
+            self.route_button.disabled = False
 
     # -- running ------------------------------------------------------------------------------------------
 
