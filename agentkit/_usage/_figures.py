@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import matplotlib
 import pandas as pd
 
 from agentkit._overlap.figures import Figure
 
-if TYPE_CHECKING:
-    from agentkit._usage._result import Usage
+
+class Usage(Protocol):
+    """What the figures read of a `Usage` (described here, so that `_result`, which draws with this
+    module, is not imported back)."""
+
+    @property
+    def answers(self) -> pd.DataFrame: ...
+
+    @property
+    def invocations(self) -> pd.DataFrame: ...
+
+    def over_time(self, value: str = "invocations") -> pd.DataFrame: ...
+
 
 MAIN_THREAD = "(main thread)"
 TITLES = {

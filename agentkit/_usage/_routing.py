@@ -13,12 +13,36 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from agentkit._errors import UsageError
 
 if TYPE_CHECKING:
-    from agentkit._usage._result import Usage
+    import pandas as pd
+
+
+class Usage(Protocol):
+    """What a routing suite is written from, of a `Usage` (described here, so that `_result`, which
+    writes with this module, is not imported back)."""
+
+    @property
+    def config_dir(self) -> Path: ...
+
+    @property
+    def project(self) -> str | None: ...
+
+    @property
+    def since(self) -> str | None: ...
+
+    @property
+    def until(self) -> str | None: ...
+
+    @property
+    def requests(self) -> pd.DataFrame: ...
+
+    @property
+    def sessions(self) -> int: ...
+
 
 SELF = "(self)"  # the main thread handled the request itself
 REDACTED = "[redacted]"  # as agentkit.live writes a redacted key
