@@ -21,6 +21,7 @@ from agentkit._errors import (
     ExportError,
     LiveError,
     MissingKeyError,
+    OracleError,
     ReplayMiss,
     SuiteError,
     TooLargeError,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from agentkit._overlap.overlap import Group, Overlap, Passage, overlap
     from agentkit._overlap.route import Router, conflicts, route
     from agentkit._usage import Usage, usage
-    from agentkit.live import Comparison, LiveConfusion, Route, RunResult
+    from agentkit.live import LiveConfusion, Route, RunResult, RunResults
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -60,6 +61,7 @@ __all__ = [
     "LiveError",
     "MissingKeyError",
     "NULL",
+    "OracleError",
     "Overlap",
     "Passage",
     "ReplayMiss",
@@ -90,7 +92,7 @@ __all__ = [
     "yaml_line",
     "MergeGuidance",
     "RunResult",
-    "Comparison",
+    "RunResults",
     "Route",
     "LiveConfusion",
     "VerifyReport",
@@ -129,7 +131,7 @@ _LAZY = {
     "Usage": "agentkit._usage",
     # The live result types, also here so that annotations need one import (runs are `agentkit.live.run`).
     "RunResult": "agentkit.live",
-    "Comparison": "agentkit.live",
+    "RunResults": "agentkit.live",
     "Route": "agentkit.live",
     "LiveConfusion": "agentkit.live",
 }

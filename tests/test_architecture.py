@@ -29,18 +29,31 @@ LAYERS = {
     "_stats": 0,
     "_cache": 0,
     "_reader": 1,
+    "reader": 1,
     "_edit": 2,
+    "writer": 2,
     "_overlap": 2,
+    "scores": 2,
     "_oracle": 2,
     "_lint": 3,
+    "rules": 3,
     "live": 3,
     "evals": 4,
     "_usage": 4,
+    "transcripts": 4,
     "widgets": 5,
     "cli": 5,
     "__main__": 6,
 }
-ALLOWED: set[tuple[str, str]] = set()
+# A public module (`agentkit.reader`, ...) re-exports the private package of its layer: the steps that tools
+# built on agentkit (the command line and the widgets among them) need.
+ALLOWED: set[tuple[str, str]] = {
+    ("reader", "_reader"),
+    ("writer", "_edit"),
+    ("scores", "_overlap"),
+    ("rules", "_lint"),
+    ("transcripts", "_usage"),
+}
 
 
 def _unit(module: Path) -> str:
@@ -341,3 +354,29 @@ def test_the_version_is_the_installed_distributions() -> None:
 
     name = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))["project"]["name"]
     assert agentkit.__version__ == importlib.metadata.version(name)
+
+
+# -- one name per idea -------------------------------------------------------------------------------------
+
+PUBLIC_MODULES = ("agentkit", "agentkit.live", "agentkit.evals", "agentkit.widgets", "agentkit.reader")
+PUBLIC_MODULES += ("agentkit.writer", "agentkit.rules", "agentkit.scores", "agentkit.transcripts")
+
+
+def test_a_public_class_name_means_one_class() -> None:
+    """`agentkit.Comparison` (live results) and `agentkit.evals.Comparison` (a statistical comparison) were
+    two ideas under one name: a public class name, wherever it is exported, is one class."""
+    import importlib
+
+    seen: dict[str, tuple[str, type]] = {}
+    clashes = []
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            value = getattr(module, name)
+            if not isinstance(value, type):
+                continue
+            first = seen.setdefault(name, (module_name, value))
+            if first[1] is not value:
+                clashes.append(f"{module_name}.{name} is not {first[0]}.{name}")
+    assert clashes == []
+    assert not hasattr(importlib.import_module("agentkit.live"), "Comparison")

@@ -10,7 +10,7 @@ import pandas as pd
 from agentkit._overlap.figures import Figure
 
 
-class Usage(Protocol):
+class UsageTables(Protocol):
     """What the figures read of a `Usage` (described here, so that `_result`, which draws with this
     module, is not imported back)."""
 
@@ -30,7 +30,7 @@ TITLES = {
 }
 
 
-def per_day(usage: Usage, value: str) -> pd.DataFrame:
+def per_day(usage: UsageTables, value: str) -> pd.DataFrame:
     """Every day from the first to the last (gaps as zeros) by agent: the runs started that day, or the
     cost of the answers given that day (the main thread as one more column)."""
     if value == "invocations":
@@ -50,14 +50,14 @@ def per_day(usage: Usage, value: str) -> pd.DataFrame:
     return table.reindex(days, fill_value=0)
 
 
-def colours(usage: Usage) -> dict[str, object]:
+def colours(usage: UsageTables) -> dict[str, object]:
     """One colour per agent, the same in every figure of this usage."""
     names = sorted({str(a) for a in usage.invocations.agent.dropna()})
     palette = matplotlib.colormaps["tab10"].colors
     return {name: palette[i % len(palette)] for i, name in enumerate(names)} | {MAIN_THREAD: "#b0b0b0"}
 
 
-def over_time(usage: Usage, value: str = "invocations") -> Figure:
+def over_time(usage: UsageTables, value: str = "invocations") -> Figure:
     """Stacked bars, one colour per agent, one bar per day."""
     table = per_day(usage, value)
     figure = Figure(figsize=(8.5, 3.4), layout="constrained")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-class Usage(Protocol):
+class UsageRequests(Protocol):
     """What a routing suite is written from, of a `Usage` (described here, so that `_result`, which
     writes with this module, is not imported back)."""
 
@@ -84,7 +84,7 @@ def redact(text: str) -> str:
     return text
 
 
-def cases(usage: Usage) -> list[tuple[str, str]]:
+def cases(usage: UsageRequests) -> list[tuple[str, str]]:
     """(request, label) pairs in time order, each distinct pair once."""
     seen: set[tuple[str, str]] = set()
     out = []
@@ -97,7 +97,7 @@ def cases(usage: Usage) -> list[tuple[str, str]]:
     return out
 
 
-def write_routing_suite(usage: Usage, path: Path) -> Path:
+def write_routing_suite(usage: UsageRequests, path: Path) -> Path:
     """Write the routing suite to `path`; a UsageError when the requests span several projects and none
     was named, or when the file cannot be written."""
     projects = sorted({str(p) for p in usage.requests.project.dropna()})

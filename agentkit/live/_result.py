@@ -105,8 +105,9 @@ def _usd(value: float) -> str:
     return f"${value:.5f}" if value >= 0.001 or value == 0 else f"${value:.6f}"
 
 
-class Comparison(list[RunResult]):
-    """Results in the order the agents were given."""
+class RunResults(list[RunResult]):
+    """What `live.compare` returns: one RunResult per agent, in the order the agents were given (the
+    statistical comparison of two versions is `agentkit.evals.Comparison`)."""
 
     def to_frame(self) -> pd.DataFrame:
         return to_frame(self)
