@@ -18,6 +18,8 @@ import importlib.metadata
 import tomllib
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "agentkit"
 
 # Lower numbers are lower layers. Packages on the same layer may not import each other unless listed in
@@ -354,6 +356,30 @@ def test_the_version_is_the_installed_distributions() -> None:
 
     name = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))["project"]["name"]
     assert agentkit.__version__ == importlib.metadata.version(name)
+
+
+def test_a_source_tree_without_metadata_has_its_pyproject_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    import agentkit._version
+
+    def no_metadata(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", no_metadata)
+    try:
+        reloaded = importlib.reload(agentkit._version)
+        project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))["project"]
+        assert reloaded.__version__ == f"{project['version']}+source"
+        assert reloaded.source_version(tmp_path / "pyproject.toml") == "0+unknown"  # none at all
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\nversion = "9"\n')
+        assert reloaded.source_version(tmp_path / "pyproject.toml") == "0+unknown"  # another project's
+    finally:
+        monkeypatch.undo()
+        importlib.reload(agentkit._version)
+    assert agentkit._version.__version__ == importlib.metadata.version("claude-agentkit")
 
 
 # -- one name per idea -------------------------------------------------------------------------------------
