@@ -933,7 +933,7 @@ def test_a_score_of_your_own_registers_as_the_built_in_ones_do(monkeypatch) -> N
     """Every built-in score is a registered class; one of your own, with nothing but `values`, gets the
     pairs table, groups, matrix and size check the same way."""
     from agentkit._overlap import scores
-    from agentkit._overlap.scores import Score, register, registered
+    from agentkit.scores import Score, register, registered
 
     assert set(registered()) == set(KINDS) | {"same_role"}
     monkeypatch.setattr(scores, "_REGISTRY", dict(scores._REGISTRY))
