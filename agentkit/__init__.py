@@ -8,6 +8,9 @@
 Records are immutable; functions return new ones: `edit`, `fix`, `save`. The live runner is
 `agentkit.live`, evaluations are `agentkit.evals` and the notebook widgets are `agentkit.widgets`; they are
 imported explicitly, so `import agentkit` stays light (overlap, routing and fixing load their libraries on first use).
+The steps behind these, for tools built on agentkit (its command line and widgets use nothing else), are
+the public modules `agentkit.reader`, `agentkit.writer`, `agentkit.rules`, `agentkit.scores` (the overlap
+score registry, open to your own) and `agentkit.transcripts`.
 """
 
 from typing import TYPE_CHECKING, Any
