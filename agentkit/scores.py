@@ -19,9 +19,10 @@ the built-in ones (`same_role`, `description`, `body`, `topic`, `tools`) registe
     Found          what a `search` returns: the pairs at or above a threshold and their values
     register       the class decorator that adds a score; registered() lists their names
     stop_words()   the words the description score leaves out (English stop words and generic agent prose)
+    description_words(text)  (start, end, word) of each word the description score counts
 """
 
 from agentkit._overlap.scores import Found, Score, register, registered
-from agentkit._overlap.text import stop_words
+from agentkit._overlap.text import description_words, stop_words
 
-__all__ = ["Found", "Score", "register", "registered", "stop_words"]
+__all__ = ["Found", "Score", "description_words", "register", "registered", "stop_words"]

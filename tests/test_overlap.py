@@ -997,3 +997,18 @@ def test_the_overlap_package_has_no_import_cycle_and_no_huge_class() -> None:
     assert [m for m in graph if m in reachable(m)] == []
     assert "overlap" not in set().union(*graph.values())  # nothing below imports the facade
     assert "route" not in set().union(*graph.values())  # the offline router stays on its own
+
+
+def test_the_words_the_widgets_highlight_are_the_words_the_description_score_counts(corpus_agents) -> None:
+    """One reading of a description's words (agentkit.scores.description_words, which the Overlap explorer
+    highlights) for the score and the widgets: the same words as the score's cleaned text, in every corpus
+    file, with spans that point at them."""
+    from agentkit._overlap.text import clean_text
+    from agentkit.scores import description_words
+
+    tricky = "Use for C++ and c# <example>code</example> reviews.\\nProactively review PRs"
+    for text in [tricky, *(a.description for a in corpus_agents if isinstance(a.description, str))]:
+        words = description_words(text)
+        assert [w for *_, w in words] == clean_text(text).split()
+        assert all(text[start:end].lower() == word for start, end, word in words)
+    assert [w for *_, w in description_words(tricky)] == ["c++", "c#", "reviews", "review", "prs"]

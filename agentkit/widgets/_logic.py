@@ -657,12 +657,6 @@ def side_by_side_html(
     return _columns_html([(title_a, column(a_text, ranges_a)), (title_b, column(b_text, ranges_b))], note)
 
 
-# The description score's words (agentkit._overlap.route): `\w` runs that may carry + and # (c++, c#);
-# markup tags and literal `\n` are not words, and neither are stop words and generic agent prose.
-_DESCRIPTION_WORD = re.compile(r"(?u)\b\w[\w+#]*")
-_DESCRIPTION_MARKUP = re.compile(r"</?[A-Za-z_][\w-]*>|\\n")
-
-
 @dataclass(frozen=True, slots=True)
 class SharedTerms:
     """What two descriptions have in common, in the words the description score counts.
@@ -682,15 +676,9 @@ class SharedTerms:
 
 def description_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, lower-case word) for each word of a description that the description score counts."""
-    from agentkit.scores import stop_words
+    from agentkit.scores import description_words as counted
 
-    stop = stop_words()
-    masked = _DESCRIPTION_MARKUP.sub(lambda m: " " * len(m.group()), text)
-    return [
-        (m.start(), m.end(), word)
-        for m in _DESCRIPTION_WORD.finditer(masked)
-        if (word := m.group().lower()) not in stop
-    ]
+    return counted(text)
 
 
 # Punctuation that ends a clause: a run of shared words that crosses it is two phrases, not one.
