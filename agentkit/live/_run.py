@@ -18,10 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import agentkit.live._api as _api
+import agentkit.live._claude_code as _claude_code
 from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, ReplayMiss
 from agentkit._reader.claude_code import PERMISSION_MODES
 from agentkit._reader.jsonable import lone_surrogate
-from agentkit.live import _api, _claude_code
 from agentkit.live._history import cache_key, lookup, recorded_prompts, store, warn_unusable
 from agentkit.live._prices import cost_usd, resolve_model
 from agentkit.live._redact import redact, redacted_chunks, secrets
