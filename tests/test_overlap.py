@@ -1012,3 +1012,12 @@ def test_the_words_the_widgets_highlight_are_the_words_the_description_score_cou
         assert [w for *_, w in words] == clean_text(text).split()
         assert all(text[start:end].lower() == word for start, end, word in words)
     assert [w for *_, w in description_words(tricky)] == ["c++", "c#", "reviews", "review", "prs"]
+
+
+def test_the_command_line_offers_the_built_in_scores() -> None:
+    """`agentkit overlap --kind` lists the scores without importing numpy: the same names as the registry's
+    built-in ones, in the same order."""
+    from agentkit._overlap.overlap import COLUMNS, KINDS
+    from agentkit.cli import _overlap as command
+
+    assert command.KINDS == COLUMNS and command.SCORES == KINDS
