@@ -29,12 +29,16 @@ Results per file, kept between runs (`agentkit lint` and `agentkit inventory` us
     file_digest(data)  the digest a FileCache compares a file's bytes by
 """
 
-from agentkit._cache import MISS, FileCache, file_digest
+from typing import TYPE_CHECKING, Any
+
 from agentkit._reader.claude_code import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
 from agentkit._reader.frontmatter import js_string, split_tools
 from agentkit._reader.jsonable import escape_surrogates, json_text, pretty_json
 from agentkit._reader.scan import Survey, agent_folders, path_order, read_agent, winners
 from agentkit._reader.yaml12 import load_yaml12
+
+if TYPE_CHECKING:
+    from agentkit._cache import MISS, FileCache, file_digest
 
 __all__ = [
     "BUILTIN_TOOLS",
@@ -56,3 +60,14 @@ __all__ = [
     "split_tools",
     "winners",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The cache loads on first use: a command that only reads (and writes JSON) does not pay for it."""
+    if name in ("FileCache", "MISS", "file_digest"):
+        import agentkit._cache
+
+        value = getattr(agentkit._cache, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'agentkit.reader' has no attribute {name!r}")
