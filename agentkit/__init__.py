@@ -8,6 +8,9 @@
 Records are immutable; functions return new ones: `edit`, `fix`, `save`. The live runner is
 `agentkit.live`, evaluations are `agentkit.evals` and the notebook widgets are `agentkit.widgets`; they are
 imported explicitly, so `import agentkit` stays light (overlap, routing and fixing load their libraries on first use).
+The steps behind these, for tools built on agentkit (its command line and widgets use nothing else), are
+the public modules `agentkit.reader`, `agentkit.writer`, `agentkit.rules`, `agentkit.scores` (the overlap
+score registry, open to your own) and `agentkit.transcripts`.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,7 @@ from agentkit._errors import (
     ExportError,
     LiveError,
     MissingKeyError,
+    OracleError,
     ReplayMiss,
     SuiteError,
     TooLargeError,
@@ -41,7 +45,7 @@ if TYPE_CHECKING:
     from agentkit._overlap.overlap import Group, Overlap, Passage, overlap
     from agentkit._overlap.route import Router, conflicts, route
     from agentkit._usage import Usage, usage
-    from agentkit.live import Comparison, LiveConfusion, Route, RunResult
+    from agentkit.live import LiveConfusion, Route, RunResult, RunResults
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -60,6 +64,7 @@ __all__ = [
     "LiveError",
     "MissingKeyError",
     "NULL",
+    "OracleError",
     "Overlap",
     "Passage",
     "ReplayMiss",
@@ -90,7 +95,7 @@ __all__ = [
     "yaml_line",
     "MergeGuidance",
     "RunResult",
-    "Comparison",
+    "RunResults",
     "Route",
     "LiveConfusion",
     "VerifyReport",
@@ -129,7 +134,7 @@ _LAZY = {
     "Usage": "agentkit._usage",
     # The live result types, also here so that annotations need one import (runs are `agentkit.live.run`).
     "RunResult": "agentkit.live",
-    "Comparison": "agentkit.live",
+    "RunResults": "agentkit.live",
     "Route": "agentkit.live",
     "LiveConfusion": "agentkit.live",
 }

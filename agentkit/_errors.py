@@ -61,3 +61,7 @@ class CaptureError(LiveError):
 class UsageError(AgentkitError):
     """Claude Code's transcripts cannot be read as asked (no such folder, a bad date, an export that
     cannot be written)."""
+
+
+class OracleError(AgentkitError):
+    """Claude Code did not answer as expected (no request, no listing, a listing agentkit cannot parse)."""

@@ -195,8 +195,8 @@ def test_the_rule_selection_and_the_format_are_part_of_the_key(
 @pytest.mark.parametrize(
     "change",
     [
-        ("agentkit._version.__version__", "99.0.0"),
-        ("agentkit._reader.claude_code.CLAUDE_CODE_MODEL_VERSION", "9.9.999"),
+        ("agentkit.__version__", "99.0.0"),  # the command line reads the public names
+        ("agentkit.CLAUDE_CODE_MODEL_VERSION", "9.9.999"),
         ("agentkit._cache.code_digest", lambda: "an edited rule"),
     ],
     ids=["agentkit version", "Claude Code version", "agentkit's code (the rule set)"],

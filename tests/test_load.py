@@ -505,3 +505,44 @@ def test_discover_picks_the_path_that_sorts_last_inside_one_folder(tmp_path: Pat
     assert (project_a.shadowed_by, project_b.shadowed_by) == (project_b.path, None)
     assert user.shadowed_by == project_b.path
     assert agents["helper"] is project_b
+
+
+def test_the_other_public_records_hold_read_only_lists_and_mappings() -> None:
+    """As `Agent.fields`: a run's tool calls, a group's agents and labels, an evaluation sample's vars and
+    tool calls, a usage's counts cannot be changed in place, nor can the records' attributes."""
+    import dataclasses
+
+    from agentkit.evals import SampleResult
+    from agentkit.live import RunResult
+
+    values = {f.name: None for f in dataclasses.fields(RunResult)}
+    values.update(text="hi", cached=False, complete=True, run_id="r", timestamp="t", agent_version="v")
+    run = RunResult(**{**values, "tool_calls": [{"name": "Read", "input": {"file_path": "a"}}]})
+    group = agentkit.Group(
+        "body", 0.5, [agentkit.loads("---\nname: a\ndescription: d\n---\n")], ["a"], 0.6, 0.9
+    )
+    sample_values = {
+        f.name: None
+        for f in dataclasses.fields(SampleResult)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    sample_values.update(checks=(), sample=0)
+    sample = SampleResult(**sample_values, tool_calls=({"name": "Read", "input": {}},), vars={"x": [1]})
+    usage = agentkit.Usage(Path("."), None, None, None, None, {"files": 1})  # type: ignore[arg-type]
+    attempts = [
+        lambda: run.tool_calls.append({}),
+        lambda: run.tool_calls[0]["input"].clear(),
+        lambda: group.agents.append(group.agents[0]),
+        lambda: group.labels.__setitem__(0, "b"),
+        lambda: sample.vars.__setitem__("x", 2),
+        lambda: sample.vars["x"].append(2),
+        lambda: sample.tool_calls[0].__setitem__("name", "Bash"),
+        lambda: usage.read.__setitem__("files", 2),
+    ]
+    for attempt in attempts:
+        with pytest.raises(TypeError, match="read-only"):
+            attempt()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        run.text = "changed"  # type: ignore[misc]
+    assert run.to_dict()["tool_calls"] == [{"name": "Read", "input": {"file_path": "a"}}]
+    assert (len(group), sample.vars, usage.read) == (1, {"x": [1]}, {"files": 1})

@@ -933,7 +933,7 @@ def test_a_score_of_your_own_registers_as_the_built_in_ones_do(monkeypatch) -> N
     """Every built-in score is a registered class; one of your own, with nothing but `values`, gets the
     pairs table, groups, matrix and size check the same way."""
     from agentkit._overlap import scores
-    from agentkit._overlap.scores import Score, register, registered
+    from agentkit.scores import Score, register, registered
 
     assert set(registered()) == set(KINDS) | {"same_role"}
     monkeypatch.setattr(scores, "_REGISTRY", dict(scores._REGISTRY))
@@ -997,3 +997,27 @@ def test_the_overlap_package_has_no_import_cycle_and_no_huge_class() -> None:
     assert [m for m in graph if m in reachable(m)] == []
     assert "overlap" not in set().union(*graph.values())  # nothing below imports the facade
     assert "route" not in set().union(*graph.values())  # the offline router stays on its own
+
+
+def test_the_words_the_widgets_highlight_are_the_words_the_description_score_counts(corpus_agents) -> None:
+    """One reading of a description's words (agentkit.scores.description_words, which the Overlap explorer
+    highlights) for the score and the widgets: the same words as the score's cleaned text, in every corpus
+    file, with spans that point at them."""
+    from agentkit._overlap.text import clean_text
+    from agentkit.scores import description_words
+
+    tricky = "Use for C++ and c# <example>code</example> reviews.\\nProactively review PRs"
+    for text in [tricky, *(a.description for a in corpus_agents if isinstance(a.description, str))]:
+        words = description_words(text)
+        assert [w for *_, w in words] == clean_text(text).split()
+        assert all(text[start:end].lower() == word for start, end, word in words)
+    assert [w for *_, w in description_words(tricky)] == ["c++", "c#", "reviews", "review", "prs"]
+
+
+def test_the_command_line_offers_the_built_in_scores() -> None:
+    """`agentkit overlap --kind` lists the scores without importing numpy: the same names as the registry's
+    built-in ones, in the same order."""
+    from agentkit._overlap.overlap import COLUMNS, KINDS
+    from agentkit.cli import _overlap as command
+
+    assert command.KINDS == COLUMNS and command.SCORES == KINDS

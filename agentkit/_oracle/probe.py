@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agentkit._errors import AgentkitError
+from agentkit._errors import OracleError
 from agentkit._oracle.binary import ClaudeCode, find_claude
 from agentkit._oracle.standin import FakeMessagesAPI, Recorded
 from agentkit._oracle.world import Run, ScratchWorld
@@ -34,10 +34,6 @@ DEFAULT_TIMEOUT = 60.0
 SPAWN_BATCH = 20  # agents spawned per run: more at once slow Claude Code down more than linearly
 
 Files = Mapping[str, bytes | str]  # relative path under an agents folder -> file content
-
-
-class OracleError(AgentkitError):
-    """Claude Code did not answer as expected (no request, no listing, a listing agentkit cannot parse)."""
 
 
 class SubagentNotSpawned(OracleError):

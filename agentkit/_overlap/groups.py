@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from agentkit._reader.frozen import FrozenList
+
 __all__ = ["Group", "complete", "components"]
 
 DENSE_COMPONENT = 3000  # components up to this size use scipy's linkage on their matrix (72 MB at most)
@@ -39,6 +41,10 @@ class Group:
     labels: list[str]
     min_score: float
     max_score: float
+
+    def __post_init__(self) -> None:  # a record: its lists are read-only too
+        object.__setattr__(self, "agents", FrozenList(self.agents))
+        object.__setattr__(self, "labels", FrozenList(self.labels))
 
     @property
     def paths(self) -> list[Path]:

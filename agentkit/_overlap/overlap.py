@@ -6,7 +6,8 @@ calibrated on real collections; see `agentkit._overlap.verdict` and docs/same-ro
 (Claude routes by description: a high score means the two compete for requests), `body` (the share
 copied word for word), `topic` (what the two cover, even when worded differently) and `tools` (a
 property, shown in columns: tools overlap alone never lists a pair). Each score is one module
-(`score_*.py`) registered in `agentkit._overlap.scores`, where a score of your own registers too.
+(`score_*.py`) registered in `agentkit._overlap.scores` (public as `agentkit.scores`), where a score of
+your own registers too.
 
 Every score and the verdict depend on the pair alone, never on the rest of the set: a pair reads the
 same in a set of two as among 10,000. `overlap(agents)` computes nothing up front; each score is

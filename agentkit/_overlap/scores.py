@@ -7,7 +7,7 @@ at or above a threshold faster than by comparing all of them (`search`), what a 
 (`say`, shown in the column named `words`), and what it refuses up front (`check`). `Overlap` does the
 rest for every registered score: pairs tables, matrices, groups, neighbours, caching, the size limits.
 
-    from agentkit._overlap.scores import Score, register
+    from agentkit.scores import Score, register
 
     @register
     class SameModel(Score):

@@ -16,6 +16,7 @@ __all__ = [
     "TOKEN",
     "clean_text",
     "description_text",
+    "description_words",
     "display_name",
     "stop_words",
 ]
@@ -97,3 +98,18 @@ def display_name(agent: Any) -> str:
         if isinstance(value, str) and value:
             return value
     return agent.path.stem
+
+
+_MARKUP = re.compile(f"{_TAGS.pattern}|{_ESCAPED_NEWLINES.pattern}")
+_WORD = re.compile(TOKEN)
+
+
+def description_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, lower-case word) for each word of `text` that the description score counts: TOKEN
+    runs outside markup tags and literal `\\n`, stop words and generic agent prose left out (the spans
+    the widgets highlight)."""
+    stop = stop_words()
+    masked = _MARKUP.sub(lambda m: " " * len(m.group()), text)
+    return [
+        (m.start(), m.end(), word) for m in _WORD.finditer(masked) if (word := m.group().lower()) not in stop
+    ]

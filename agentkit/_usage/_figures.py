@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import matplotlib
 import pandas as pd
 
 from agentkit._overlap.figures import Figure
 
-if TYPE_CHECKING:
-    from agentkit._usage._result import Usage
+
+class UsageTables(Protocol):
+    """What the figures read of a `Usage` (described here, so that `_result`, which draws with this
+    module, is not imported back)."""
+
+    @property
+    def answers(self) -> pd.DataFrame: ...
+
+    @property
+    def invocations(self) -> pd.DataFrame: ...
+
+    def over_time(self, value: str = "invocations") -> pd.DataFrame: ...
+
 
 MAIN_THREAD = "(main thread)"
 TITLES = {
@@ -19,7 +30,7 @@ TITLES = {
 }
 
 
-def per_day(usage: Usage, value: str) -> pd.DataFrame:
+def per_day(usage: UsageTables, value: str) -> pd.DataFrame:
     """Every day from the first to the last (gaps as zeros) by agent: the runs started that day, or the
     cost of the answers given that day (the main thread as one more column)."""
     if value == "invocations":
@@ -39,14 +50,14 @@ def per_day(usage: Usage, value: str) -> pd.DataFrame:
     return table.reindex(days, fill_value=0)
 
 
-def colours(usage: Usage) -> dict[str, object]:
+def colours(usage: UsageTables) -> dict[str, object]:
     """One colour per agent, the same in every figure of this usage."""
     names = sorted({str(a) for a in usage.invocations.agent.dropna()})
     palette = matplotlib.colormaps["tab10"].colors
     return {name: palette[i % len(palette)] for i, name in enumerate(names)} | {MAIN_THREAD: "#b0b0b0"}
 
 
-def over_time(usage: Usage, value: str = "invocations") -> Figure:
+def over_time(usage: UsageTables, value: str = "invocations") -> Figure:
     """Stacked bars, one colour per agent, one bar per day."""
     table = per_day(usage, value)
     figure = Figure(figsize=(8.5, 3.4), layout="constrained")

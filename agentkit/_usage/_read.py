@@ -200,37 +200,17 @@ def read(
     return tally
 
 
-class _SessionReader:
-    """One session: its main file, then its agents' files. State lives only as long as the session."""
+class TranscriptLines:
+    """The records of transcript files, line by line, in bounded memory: lines too long, malformed or cut
+    short become problems; the records that are never counted (most tool results, other record types) are
+    tallied by their bytes without parsing. `pending` holds the tool_use ids whose results still matter."""
 
-    def __init__(self, tally: Tally, files: SessionFiles, seen_in_project: set[int]) -> None:
+    def __init__(self, tally: Tally, pending: set[bytes]) -> None:
         self.tally = tally
-        self.files = files
-        self.session = files.session
-        self.info = tally.sessions.setdefault(files.session, SessionInfo(files.session, files.project))
-        self.seen_in_project = seen_in_project
-        self.seen: dict[tuple[str, str], tuple[tuple[str, str, str, str | None], list[int]]] = {}
-        self.main_ids: dict[str, str] = {}  # main-thread message id -> request id
-        self.calls: dict[str, Run] = {}  # tool_use id -> run
-        self.by_agent_id: dict[str, Run] = {}
-        self.pending: set[bytes] = set()  # tool_use ids (bytes) whose results are still to come
-        self.chains: dict[str, Run] = {}  # inline layout: sidechain record uuid -> its run
-        self.last_inline: Run | None = None
-        self.prompt: Prompt | None = None
-        self.runs: list[Run] = []
+        self.pending = pending
         self.path: Path | None = None  # the file being read
 
-    def read(self) -> None:
-        if self.files.main is not None:
-            for _, record in self._records(self.files.main, main=True):
-                self._main_record(record)
-        for path in self.files.agents:
-            self._agent_file(path)
-        self._finish()
-        self.seen_in_project.update(hash(key) for key in self.seen)
-
-    # -- lines ----------------------------------------------------------------------------------------
-    def _records(self, path: Path, *, main: bool = False):  # -> Iterator[tuple[int, dict[str, Any]]]
+    def records(self, path: Path, *, main: bool = False):  # -> Iterator[tuple[int, dict[str, Any]]]
         tally = self.tally
         try:
             before = path.stat()
@@ -314,6 +294,36 @@ class _SessionReader:
         if kind not in TRANSCRIPT_RECORD_TYPES:
             self.tally.problems.add(path, number, UNKNOWN_TYPE, str(kind) if kind is not None else "(none)")
         return record
+
+
+class _SessionReader:
+    """One session: its main file, then its agents' files. State lives only as long as the session."""
+
+    def __init__(self, tally: Tally, files: SessionFiles, seen_in_project: set[int]) -> None:
+        self.tally = tally
+        self.files = files
+        self.session = files.session
+        self.info = tally.sessions.setdefault(files.session, SessionInfo(files.session, files.project))
+        self.seen_in_project = seen_in_project
+        self.seen: dict[tuple[str, str], tuple[tuple[str, str, str, str | None], list[int]]] = {}
+        self.main_ids: dict[str, str] = {}  # main-thread message id -> request id
+        self.calls: dict[str, Run] = {}  # tool_use id -> run
+        self.by_agent_id: dict[str, Run] = {}
+        self.pending: set[bytes] = set()  # tool_use ids (bytes) whose results are still to come
+        self.chains: dict[str, Run] = {}  # inline layout: sidechain record uuid -> its run
+        self.last_inline: Run | None = None
+        self.prompt: Prompt | None = None
+        self.runs: list[Run] = []
+        self.lines = TranscriptLines(tally, self.pending)
+
+    def read(self) -> None:
+        if self.files.main is not None:
+            for _, record in self.lines.records(self.files.main, main=True):
+                self._main_record(record)
+        for path in self.files.agents:
+            self._agent_file(path)
+        self._finish()
+        self.seen_in_project.update(hash(key) for key in self.seen)
 
     # -- records of the main file ---------------------------------------------------------------------
     def _main_record(self, record: dict[str, Any]) -> None:
@@ -416,7 +426,7 @@ class _SessionReader:
             if value is None:
                 value = 0
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                self.tally.problems.add(self.path or self.session, 0, BAD_USAGE, f"{name}={value!r}")
+                self.tally.problems.add(self.lines.path or self.session, 0, BAD_USAGE, f"{name}={value!r}")
                 value = 0
             values.append(value)
         hour = (
@@ -596,7 +606,7 @@ class _SessionReader:
             run.background = meta["requestShape"] == "background"
         run.description = run.description or _text(meta.get("description"))
         first_user = True
-        for _, record in self._records(path):
+        for _, record in self.lines.records(path):
             self._seen_at(record)
             kind = record.get("type")
             if kind == "user" and first_user:

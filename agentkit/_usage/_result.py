@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from agentkit import live
+from agentkit._reader.frozen import FrozenDict
 from agentkit._usage._frames import NOT_AGENTS, TOKENS, Frames
 from agentkit._usage._read import CANCELLED, COMPLETED, FAILED, LOSSY, MAIN, RUNNING
 
@@ -31,6 +32,9 @@ class Usage:
     until: str | None
     frames: Frames = field(repr=False)
     read: dict[str, int] = field(repr=False)  # files, lines, bytes, duplicates, replays, copies
+
+    def __post_init__(self) -> None:  # a record: its counts are read-only too
+        object.__setattr__(self, "read", FrozenDict(self.read))
 
     # -- the tables ---------------------------------------------------------------------------------------
     @property

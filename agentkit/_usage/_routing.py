@@ -13,12 +13,36 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from agentkit._errors import UsageError
 
 if TYPE_CHECKING:
-    from agentkit._usage._result import Usage
+    import pandas as pd
+
+
+class UsageRequests(Protocol):
+    """What a routing suite is written from, of a `Usage` (described here, so that `_result`, which
+    writes with this module, is not imported back)."""
+
+    @property
+    def config_dir(self) -> Path: ...
+
+    @property
+    def project(self) -> str | None: ...
+
+    @property
+    def since(self) -> str | None: ...
+
+    @property
+    def until(self) -> str | None: ...
+
+    @property
+    def requests(self) -> pd.DataFrame: ...
+
+    @property
+    def sessions(self) -> int: ...
+
 
 SELF = "(self)"  # the main thread handled the request itself
 REDACTED = "[redacted]"  # as agentkit.live writes a redacted key
@@ -60,7 +84,7 @@ def redact(text: str) -> str:
     return text
 
 
-def cases(usage: Usage) -> list[tuple[str, str]]:
+def cases(usage: UsageRequests) -> list[tuple[str, str]]:
     """(request, label) pairs in time order, each distinct pair once."""
     seen: set[tuple[str, str]] = set()
     out = []
@@ -73,7 +97,7 @@ def cases(usage: Usage) -> list[tuple[str, str]]:
     return out
 
 
-def write_routing_suite(usage: Usage, path: Path) -> Path:
+def write_routing_suite(usage: UsageRequests, path: Path) -> Path:
     """Write the routing suite to `path`; a UsageError when the requests span several projects and none
     was named, or when the file cannot be written."""
     projects = sorted({str(p) for p in usage.requests.project.dropna()})

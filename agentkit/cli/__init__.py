@@ -59,7 +59,7 @@ def _exit_now(code: int) -> None:
 def _main(argv: Sequence[str] | None) -> int:
     import click
 
-    from agentkit._errors import AgentkitError
+    from agentkit import AgentkitError
     from agentkit.cli._app import PipeBroken, StdoutGone, cli
 
     args = list(sys.argv[1:] if argv is None else argv)

@@ -93,8 +93,7 @@ class LazyGroup(click.Group):
 
 
 def _version() -> str:
-    from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
-    from agentkit._version import __version__
+    from agentkit import CLAUDE_CODE_MODEL_VERSION, __version__
 
     return f"agentkit {__version__} (reads agents as Claude Code {CLAUDE_CODE_MODEL_VERSION} does)"
 

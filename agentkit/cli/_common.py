@@ -39,8 +39,8 @@ def format_option(*choices: str) -> Any:
 def echo_json(value: Any, *, compact: bool = False) -> None:
     """JSON on standard output; values JSON cannot hold become text. `compact` (one line, no indent) is
     several times faster to write for large outputs."""
-    from agentkit._reader.jsonable import json_text
     from agentkit.cli import stream_is_utf8
+    from agentkit.reader import json_text
 
     # \u escapes where the stream cannot hold the characters: still the same JSON.
     ascii_only = not stream_is_utf8(sys.stdout)
@@ -51,8 +51,8 @@ def echo_json_records(head: dict[str, Any], key: str, frame: Any) -> None:
     """`head` as a JSON object with one more key, `key`, holding the rows of a DataFrame as objects, written
     a few thousand rows at a time by pandas' C encoder: hundreds of thousands of rows stay fast and never
     sit in memory as one text."""
-    from agentkit._reader.jsonable import json_text
     from agentkit.cli import stream_is_utf8
+    from agentkit.reader import json_text
 
     ascii_only = not stream_is_utf8(sys.stdout)
     opening = json_text({**head, key: []}, indent=None, ensure_ascii=ascii_only)
@@ -112,12 +112,11 @@ def no_cache_option() -> Any:
 def open_cache(command: str, paths: tuple[Path, ...], options: dict[str, Any], enabled: bool) -> Any:
     """agentkit's cache (agentkit/_cache.py) for `command` run on `paths` with `options`: a cache that is
     off when not `enabled`. What cannot be read of it is said on stderr, and the run goes on without it."""
-    from agentkit._cache import FileCache
+    from agentkit.reader import FileCache
 
     if not enabled:
         return FileCache.off()
-    from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
-    from agentkit._version import __version__
+    from agentkit import CLAUDE_CODE_MODEL_VERSION, __version__
 
     key = {
         **options,

@@ -164,7 +164,7 @@ def export(
         raise click.UsageError(
             "--agents-json - and --sdk - would write two JSON documents to stdout: send one to a file"
         )
-    from agentkit._edit.export import json_skips
+    from agentkit.writer import json_skips
 
     agents = agentkit.load(*paths)
     if not len(agents):

@@ -135,8 +135,7 @@ def run_(
     """
     import dataclasses
 
-    from agentkit import evals
-    from agentkit._errors import MissingKeyError, ReplayMiss, SuiteError
+    from agentkit import MissingKeyError, ReplayMiss, SuiteError, evals
 
     try:
         loaded = evals.load_suite(suite)

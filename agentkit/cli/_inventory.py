@@ -44,9 +44,8 @@ def inventory(paths: tuple[Path, ...], fmt: str, no_cache: bool) -> int:
 
     Exit 1 when Claude Code drops a file or no agent file is found.
     """
-    from agentkit._cache import MISS, file_digest
-    from agentkit._reader.scan import Survey
     from agentkit.cli import stream_is_utf8
+    from agentkit.reader import MISS, Survey, file_digest
 
     ascii_only = not stream_is_utf8(sys.stdout)
     cache = open_cache("inventory", paths, {"format": fmt, "ascii": ascii_only}, enabled=not no_cache)
@@ -73,7 +72,7 @@ def inventory(paths: tuple[Path, ...], fmt: str, no_cache: bool) -> int:
 
 def _report(found: list[tuple[Path, Summary]], fmt: str, ascii_only: bool) -> tuple[str | bytes, int]:
     """The output for the files `found` (each with its summary), and the exit code."""
-    from agentkit._reader.scan import path_order, winners
+    from agentkit.reader import path_order, winners
 
     won = winners(
         [summary[2] if summary[0] else None for _, summary in found],
@@ -104,7 +103,7 @@ def discover(project: Path, home: Path | None, managed: Path | None, fmt: str) -
     Exit 1 when Claude Code drops a file.
     """
     import agentkit
-    from agentkit._reader.scan import agent_folders
+    from agentkit.reader import agent_folders
 
     folders = agent_folders(project, home, managed=managed)
     agents = agentkit.discover(project, home=home, managed=managed)
@@ -168,7 +167,7 @@ _SHADOWED_BY = '\n    "shadowed_by": null'  # the row's own key: keys nested in 
 def _json_parts(row: dict[str, Any], ascii_only: bool, _scoped: bool) -> tuple[bytes, bytes]:
     """The row as an item of the JSON list (what `json.dumps(rows, indent=2)` writes for it), cut where the
     value of `shadowed_by` goes, as UTF-8 (see `write_out`)."""
-    from agentkit._reader.jsonable import pretty_json
+    from agentkit.reader import pretty_json
 
     text = pretty_json({**row, "shadowed_by": None}, ensure_ascii=ascii_only)
     # JSON text holds no newline inside a string, so indenting every line makes it an item of the list.
@@ -239,7 +238,7 @@ def render_rows(
     """Every file's row in `fmt`, each with the file that wins its name (None when it is its own); JSON as
     UTF-8 (see `write_out`)."""
     if fmt == "json":
-        from agentkit._reader.jsonable import json_text
+        from agentkit.reader import json_text
 
         if not summaries:
             return "[]\n"

@@ -35,7 +35,8 @@ def _use_color(stream: TextIO) -> bool:
 
 
 def _rules(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    from agentkit._lint.engine import UnknownRuleError, resolve_rules
+    from agentkit import UnknownRuleError
+    from agentkit.rules import resolve_rules
 
     try:
         resolve_rules(value)
@@ -89,9 +90,9 @@ def lint(
     an error-level finding remains, or no agent file is found.
     """
     import agentkit
-    from agentkit._cache import MISS
-    from agentkit._lint.engine import file_results, findings, resolve_rules, set_findings
-    from agentkit._reader.scan import Survey
+    from agentkit import findings
+    from agentkit.reader import MISS, Survey
+    from agentkit.rules import file_results, resolve_rules, set_findings
 
     if statistics and fmt == "sarif":
         raise click.BadParameter("--statistics takes --format text or json", param_hint="'--format'")
@@ -130,9 +131,9 @@ def _report(
     items: list[Any], files: int, rules: list[Any], fmt: str, statistics: bool, color: bool
 ) -> tuple[str | bytes, str, int]:
     """The output (stdout, stderr) for these findings, and the exit code."""
-    from agentkit._lint.engine import statistics as rule_statistics
-    from agentkit._lint.engine import statistics_text, summary_line, to_json_bytes, to_sarif, to_text
-    from agentkit._reader.jsonable import escape_surrogates, json_text
+    from agentkit.reader import escape_surrogates, json_text
+    from agentkit.rules import statistics as rule_statistics
+    from agentkit.rules import statistics_text, summary_line, to_json_bytes, to_sarif, to_text
 
     out: str | bytes
     if statistics:
@@ -164,8 +165,8 @@ def _fix(
     what would remain. Per file only what went wrong is said; the rest is one line each: what was fixed,
     what unsafe fixes were left. Returns the number of files that could not be saved."""
     import agentkit
-    from agentkit._edit.write import unified_diff
-    from agentkit._errors import AgentkitError
+    from agentkit import AgentkitError
+    from agentkit.writer import unified_diff
 
     diff_out = sys.stdout if fmt == "text" else sys.stderr
     problems = 0

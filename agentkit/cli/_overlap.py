@@ -11,7 +11,8 @@ import click
 
 from agentkit.cli._common import OK, echo_json_records, existing_paths, format_option, no_agents
 
-# agentkit._overlap.scores.COLUMNS, without importing numpy here
+# The built-in scores (agentkit._overlap.overlap.COLUMNS), written out so that `agentkit overlap --help` does
+# not import numpy; tests/test_overlap.py checks that they are the same.
 KINDS = ("same_role", "description", "body", "topic", "tools")
 SCORES = ("description", "body", "topic", "tools")
 

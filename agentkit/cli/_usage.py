@@ -10,8 +10,8 @@ from agentkit.cli._common import OK, PROBLEMS, echo_json, format_option, utf8_te
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from agentkit._errors import UsageError
-    from agentkit._usage._frames import day_of
+    from agentkit import UsageError
+    from agentkit.transcripts import day_of
 
     try:
         return day_of(value, f"--{param.name}")

@@ -34,8 +34,8 @@ def verify(paths: tuple[Path, ...], claude: Path | None, fmt: str) -> int:
     with agentkit's reading. Prints the binary used and every disagreement. Exit 1 if there is any, or
     no Claude Code binary to run.
     """
-    from agentkit._oracle.probe import OracleError
-    from agentkit._oracle.verify import verify as run_verify
+    from agentkit import OracleError
+    from agentkit import verify as run_verify
 
     chosen = list(paths)
     if not chosen:

@@ -34,9 +34,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import agentkit.evals._store as _store
 from agentkit import live
 from agentkit._errors import EvalError, LiveError, MissingKeyError, ReplayMiss
-from agentkit.evals import _store
 
 T = TypeVar("T")
 

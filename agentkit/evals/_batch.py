@@ -20,10 +20,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import agentkit.evals._store as _store
 from agentkit import live
 from agentkit._errors import LiveError, MissingKeyError, SuiteError
 from agentkit._progress import progress as show_progress
-from agentkit.evals import _store
 from agentkit.evals._answers import Asker, Reply, cache_get, cache_put, content_key, endpoint
 
 BATCH_DISCOUNT = 0.5  # the Message Batches API's price, as a share of the list price

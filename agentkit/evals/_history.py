@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import agentkit.evals._store as _store
 from agentkit._errors import EvalError
-from agentkit.evals import _store
 from agentkit.evals._sample import SampleResult
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agentkit.evals import _report
+import agentkit.evals._report as _report
 from agentkit.evals._compare import Comparison, compare_values, plural
 from agentkit.evals._routing import RoutingResults
 from agentkit.evals._sample import FRAME_COLUMNS, OWN_MODEL, SampleResult

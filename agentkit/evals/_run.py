@@ -22,10 +22,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
+import agentkit.evals._history as _history
 from agentkit import live
 from agentkit._errors import LiveError, MissingKeyError, ReplayMiss, SuiteError
 from agentkit._progress import progress as show_progress
-from agentkit.evals import _history
 from agentkit.evals._agents import Version
 from agentkit.evals._answers import Asker, Reply, Retry
 from agentkit.evals._checks import check

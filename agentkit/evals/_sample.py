@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentkit._reader.frozen import freeze
 from agentkit.evals._records import Check, Grade
 
 OWN_MODEL = "(own)"  # the model axis value when each agent runs on its own `model`
@@ -46,6 +47,11 @@ class SampleResult:
     turns: int | None = None
     vars: dict[str, Any] = field(default_factory=dict)  # the case's vars
     conversation: tuple[dict[str, str], ...] = ()  # a conversation: each turn's {"user", "answer"}
+
+    def __post_init__(self) -> None:  # a record: the mappings it holds are read-only too
+        object.__setattr__(self, "tool_calls", tuple(freeze(dict(c)) for c in self.tool_calls))
+        object.__setattr__(self, "vars", freeze(dict(self.vars)))
+        object.__setattr__(self, "conversation", tuple(freeze(dict(t)) for t in self.conversation))
 
     @property
     def passed(self) -> bool:

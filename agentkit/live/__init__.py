@@ -38,7 +38,7 @@ from agentkit.live._prices import (
     resolve_model,
     usage_cost_usd,
 )
-from agentkit.live._result import API, CLAUDE_CODE, MODES, Comparison, RunResult, to_frame
+from agentkit.live._result import API, CLAUDE_CODE, MODES, RunResult, RunResults, to_frame
 from agentkit.live._routing import (
     DEFAULT_ROUTE_MAX_TOKENS,
     KEEP,
@@ -89,7 +89,7 @@ __all__ = [
     "MODES",
     "PRICES_AS_OF",
     "AgentLike",
-    "Comparison",
+    "RunResults",
     "HistoryWarning",
     "InvalidRunOption",
     "LiveError",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+from agentkit._reader.frozen import freeze
 from agentkit.live._source import UNKNOWN, is_real, label
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ CLAUDE_CODE = "claude-code"
 MODES = (API, CLAUDE_CODE)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RunResult:
     """One run of one agent on one prompt. `complete` is False when the run was cut short.
 
@@ -54,6 +55,9 @@ class RunResult:
     tool_calls: list[dict[str, Any]] = field(default_factory=list)  # [{"name": ..., "input": {...}}]
     turns: int | None = None  # the agent's model turns (1 for a direct API run)
     session_cost_usd: float | None = None  # Claude Code's own cost report for the whole session
+
+    def __post_init__(self) -> None:  # a record: its tool calls are read-only too
+        object.__setattr__(self, "tool_calls", freeze(list(self.tool_calls)))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -105,8 +109,9 @@ def _usd(value: float) -> str:
     return f"${value:.5f}" if value >= 0.001 or value == 0 else f"${value:.6f}"
 
 
-class Comparison(list[RunResult]):
-    """Results in the order the agents were given."""
+class RunResults(list[RunResult]):
+    """What `live.compare` returns: one RunResult per agent, in the order the agents were given (the
+    statistical comparison of two versions is `agentkit.evals.Comparison`)."""
 
     def to_frame(self) -> pd.DataFrame:
         return to_frame(self)

@@ -18,14 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import agentkit.live._api as _api
+import agentkit.live._claude_code as _claude_code
 from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, ReplayMiss
 from agentkit._reader.claude_code import PERMISSION_MODES
 from agentkit._reader.jsonable import lone_surrogate
-from agentkit.live import _api, _claude_code
 from agentkit.live._history import cache_key, lookup, recorded_prompts, store, warn_unusable
 from agentkit.live._prices import cost_usd, resolve_model
 from agentkit.live._redact import redact, redacted_chunks, secrets
-from agentkit.live._result import API, CLAUDE_CODE, MODES, Comparison, Draft, RunResult, RunSpec
+from agentkit.live._result import API, CLAUDE_CODE, MODES, Draft, RunResult, RunResults, RunSpec
 from agentkit.live._source import base_url, is_anthropic
 
 DEFAULT_MAX_TOKENS = 4096  # direct runs; Claude Code runs use Claude Code's own limit unless given
@@ -438,7 +439,7 @@ def compare(
     on_text: Callable[[int, str], object] | None = None,
     parallel: bool = False,
     **options: Any,
-) -> Comparison:
+) -> RunResults:
     """Run the same prompt through several agents (or versions of one); results in the given order.
 
     `on_text(index, chunk)` receives each agent's text as it streams. With `parallel=True` the runs
@@ -452,8 +453,8 @@ def compare(
 
     if parallel and len(agents) > 1:
         with ThreadPoolExecutor(max_workers=min(len(agents), 8)) as pool:
-            return Comparison(pool.map(one, range(len(agents))))
-    return Comparison(one(i) for i in range(len(agents)))
+            return RunResults(pool.map(one, range(len(agents))))
+    return RunResults(one(i) for i in range(len(agents)))
 
 
 def count_tokens(

@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from agentkit._reader.agent import Agent, AgentSet
+from agentkit import Agent, AgentSet
 
 
 def as_agent_set(agents: AgentSet | Iterable[Agent] | str | Path) -> AgentSet:
@@ -23,7 +23,7 @@ def as_agent_set(agents: AgentSet | Iterable[Agent] | str | Path) -> AgentSet:
 
 
 def findings_of(agents: Iterable[Agent] | Agent) -> list[Any]:
-    from agentkit._lint.engine import findings
+    from agentkit import findings
 
     return findings(agents)
 

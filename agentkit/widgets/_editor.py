@@ -10,9 +10,8 @@ from typing import Any
 import ipywidgets as w
 
 import agentkit
-from agentkit._errors import AgentkitError, ConflictError, EditError
-from agentkit._reader.agent import Agent, AgentSet
-from agentkit._reader.claude_code import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
+from agentkit import Agent, AgentkitError, AgentSet, ConflictError, EditError
+from agentkit.reader import BUILTIN_TOOLS, COLORS, MODEL_ALIASES, PERMISSION_MODES
 from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, findings_of, panel_box, row, text_label
 from agentkit.widgets._logic import (
     FormValues,
@@ -42,7 +41,7 @@ class Editor(Panel):
 
     def __init__(self, agent: Agent | str | Path, agents: AgentSet | Iterable[Agent] | None = None) -> None:
         if not isinstance(agent, Agent):
-            from agentkit._reader.scan import read_agent
+            from agentkit.reader import read_agent
 
             agent = read_agent(Path(agent))
         self.agents = as_agent_set(agents) if agents is not None else AgentSet([agent])

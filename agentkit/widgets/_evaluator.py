@@ -313,8 +313,7 @@ class Evaluator(Panel):
         button.button_style = cell_style(*tally)
 
     def _work(self) -> None:
-        from agentkit import evals
-        from agentkit._errors import AgentkitError
+        from agentkit import AgentkitError, evals
 
         try:
             self.results = evals.run(

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from agentkit._reader.agent import Agent, AgentSet
+from agentkit import Agent, AgentSet
 from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, findings_of, panel_box, row, text_label
 from agentkit.widgets._logic import (
     ALL,

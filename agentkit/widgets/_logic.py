@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentkit._reader.frontmatter import split_tools
+from agentkit.reader import split_tools
 
 if TYPE_CHECKING:
-    from agentkit._lint.engine import Finding
-    from agentkit._reader.agent import Agent
+    from agentkit import Agent, Finding
 
 ALL = "(all)"
 UNSET = "(not set)"
@@ -517,8 +516,7 @@ def _other_lines(text: str) -> list[tuple[int, str, Any]]:
     YAML, so keys may be quoted (`'': v`) and values may be anything YAML reads (`x: ---` is the text
     `---`); keys become text as Claude Code makes them (`null: v` is the key "null").
     ValueError names the bad line."""
-    from agentkit._reader.frontmatter import js_string
-    from agentkit._reader.yaml12 import load_yaml12
+    from agentkit.reader import js_string, load_yaml12
 
     out: list[tuple[int, str, Any]] = []
     for number, line in enumerate(text.split("\n"), 1):
@@ -659,12 +657,6 @@ def side_by_side_html(
     return _columns_html([(title_a, column(a_text, ranges_a)), (title_b, column(b_text, ranges_b))], note)
 
 
-# The description score's words (agentkit._overlap.route): `\w` runs that may carry + and # (c++, c#);
-# markup tags and literal `\n` are not words, and neither are stop words and generic agent prose.
-_DESCRIPTION_WORD = re.compile(r"(?u)\b\w[\w+#]*")
-_DESCRIPTION_MARKUP = re.compile(r"</?[A-Za-z_][\w-]*>|\\n")
-
-
 @dataclass(frozen=True, slots=True)
 class SharedTerms:
     """What two descriptions have in common, in the words the description score counts.
@@ -684,15 +676,9 @@ class SharedTerms:
 
 def description_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, lower-case word) for each word of a description that the description score counts."""
-    from agentkit._overlap.route import stop_words
+    from agentkit.scores import description_words as counted
 
-    stop = stop_words()
-    masked = _DESCRIPTION_MARKUP.sub(lambda m: " " * len(m.group()), text)
-    return [
-        (m.start(), m.end(), word)
-        for m in _DESCRIPTION_WORD.finditer(masked)
-        if (word := m.group().lower()) not in stop
-    ]
+    return counted(text)
 
 
 # Punctuation that ends a clause: a run of shared words that crosses it is two phrases, not one.
@@ -883,7 +869,7 @@ def frame_html(frame: Any, max_rows: int = 50) -> str:
 def error_text(exc: BaseException) -> str:
     """An exception as a widget shows it: agentkit's own errors by their message (it says what is wrong
     and what to do); anything else with its type, so that a bug is not mistaken for a verdict."""
-    from agentkit._errors import AgentkitError
+    from agentkit import AgentkitError
 
     message = str(exc).strip()
     if isinstance(exc, AgentkitError) and message:

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from agentkit._reader.agent import Agent, AgentSet
+from agentkit import Agent, AgentSet
 from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, panel_box, row, text_label
 from agentkit.widgets._logic import (
     common_root,
@@ -200,8 +200,7 @@ class OverlapExplorer(Panel):
 
     def ask(self) -> Any:
         """Ask Claude (live, cached) whether it would confuse the two agents compared; show the answer."""
-        from agentkit import live
-        from agentkit._errors import AgentkitError
+        from agentkit import AgentkitError, live
 
         a, b = self.first.value, self.second.value
         if a is None or b is None or a == b:

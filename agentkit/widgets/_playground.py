@@ -10,7 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from agentkit._reader.agent import Agent, AgentSet
+from agentkit import Agent, AgentSet
 from agentkit.widgets._base import FULL_WIDTH, Panel, as_agent_set, panel_box, row, text_label
 from agentkit.widgets._logic import (
     claude_code_missing,

@@ -11,8 +11,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from agentkit._reader.agent import AgentSet
-from agentkit._usage import Usage, read, summarize
+from agentkit import AgentSet, Usage
+from agentkit.transcripts import read, summarize
 from agentkit.widgets._base import Panel, panel_box, row, text_label
 from agentkit.widgets._logic import figure_png, frame_html
 
@@ -125,7 +125,7 @@ class UsageExplorer(Panel):
         if self.agents is not None:
             return self.agents
         if project is not None and Path(project).is_dir():
-            from agentkit._reader.scan import discover
+            from agentkit import discover
 
             if project not in self._discovered:
                 self._discovered[project] = discover(project, config_dir=self.tally.config).loaded
