@@ -88,7 +88,9 @@ def test_the_bundled_suites_load() -> None:
     ]
     assert first.asserts[0].line == first.line + 3
     routing = evals.load_suite(ROOT / "evals" / "routing.yaml").routing
-    assert routing is not None and routing.routers == ("offline", "claude-code") and len(routing.requests) == 12
+    assert (
+        routing is not None and routing.routers == ("offline", "claude-code") and len(routing.requests) == 12
+    )
 
 
 @pytest.mark.parametrize(
@@ -786,7 +788,9 @@ def test_a_replay_miss_names_samples_and_routing_together(home, fake_api, agents
     assert message.startswith(
         "replay mode (AGENTKIT_REPLAY=1): 1 of 1 samples are not recorded: strict x own model"
     )
-    assert message.endswith("; 1 Claude Code routing decision(s) are not recorded: agents: 'review this diff'")
+    assert message.endswith(
+        "; 1 Claude Code routing decision(s) are not recorded: agents: 'review this diff'"
+    )
 
 
 def test_a_comparison_with_nothing_to_pair_says_so() -> None:
