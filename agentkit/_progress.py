@@ -26,7 +26,7 @@ def _in_notebook() -> bool:
     if shell is None:
         return False
     try:
-        ip = shell.get_ipython()  # type: ignore[attr-defined]
+        ip = shell.get_ipython()
     except AttributeError:
         return False
     return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
@@ -42,13 +42,14 @@ def progress(
     if off or (total is not None and total < min_items):
         yield from items
         return
+    from tqdm import tqdm
+
+    bar: tqdm[T]
     if _in_notebook():
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm as notebook_tqdm
 
-        bar = tqdm(items, total=total, desc=desc, leave=False)
+        bar = notebook_tqdm(items, total=total, desc=desc, leave=False)
     else:
-        from tqdm import tqdm
-
         bar = tqdm(items, total=total, desc=desc, leave=False, disable=None, file=sys.stderr)
     try:
         yield from bar

@@ -109,7 +109,7 @@ def _plain_is_safe(value: str) -> bool:
     if "\\n" in value or " #" in value:
         return False
     try:  # both YAML 1.2 (Claude Code) and YAML 1.1 (PyYAML-based tools) must read a string
-        return load_yaml12(value) == value and yaml.safe_load(value) == value
+        return bool(load_yaml12(value) == value and yaml.safe_load(value) == value)
     except yaml.YAMLError:
         return False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,7 +150,7 @@ def set_findings(rules: Sequence[Rule], found: list[tuple[Path, FileResult]]) ->
                 loaded,
                 name,
                 chars,
-                shadowed_by=None if won[index] is None else found[won[index]][0],
+                shadowed_by=None if (winner := won[index]) is None else found[winner][0],
                 lines=lines,
             )
             for index, (path, (loaded, name, chars, lines, _hits)) in enumerate(found)
@@ -335,7 +335,7 @@ def statistics(items: Sequence[Finding]) -> list[dict[str, Any]]:
         entry = counted.setdefault(f.rule, [0, 0])
         entry[0] += 1
         entry[1] += f.fixable
-    out = []
+    out: list[dict[str, Any]] = []
     for rule_id, (count, fixable) in counted.items():
         rule = RULES[rule_id]
         kind = None if rule.fix is None else "unsafe" if rule.fix.unsafe else "safe"

@@ -640,6 +640,7 @@ def _make_handler(api: FakeMessagesAPI) -> type[BaseHTTPRequestHandler]:
                 _sse("message_start", {"type": "message_start", "message": self._message(body, "", None, 1)})
             ]
             for index, block in enumerate(blocks):
+                first: dict[str, Any]
                 if block["type"] == "text":
                     delta = {"type": "text_delta", "text": block["text"]}
                     first = {"type": "text", "text": ""}
@@ -900,6 +901,7 @@ class UsageAnswer:
         start["usage"] = usage.as_api(output=min(1, usage.output))
         events = [_sse("message_start", {"type": "message_start", "message": start})]
         for index, block in enumerate(self.reply.blocks):
+            opening: dict[str, Any]
             if block["type"] == "text":
                 opening, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": block["text"]}
             else:
@@ -1104,7 +1106,7 @@ class Batches:
                 return handler._error(400, "every request needs a unique custom_id")
             with self._lock:
                 batch_id = f"msgbatch_standin_{len(self.created) + 1:04d}"
-                batch = {
+                batch: dict[str, Any] = {
                     "id": batch_id,
                     "status": "in_progress",
                     "polls": 0,
@@ -1182,6 +1184,7 @@ class Batches:
         start["usage"] = usage.as_api(output=min(1, usage.output))
         events = [_sse("message_start", {"type": "message_start", "message": start})]
         for index, block in enumerate(self.reply.blocks):
+            opening: dict[str, Any]
             if block["type"] == "text":
                 opening, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": block["text"]}
             else:

@@ -317,9 +317,9 @@ def compare(
             mine = "shadowed"
         else:
             mine = "dropped"
-        name = agent.name if isinstance(agent.name, str) else None
+        shown = agent.name if isinstance(agent.name, str) else None
         checks.append(
-            FileCheck(agent.path, name, mine, used.get(id(agent), "not used"), tuple(per_file[id(agent)]))
+            FileCheck(agent.path, shown, mine, used.get(id(agent), "not used"), tuple(per_file[id(agent)]))
         )
     return checks, disagreements
 

@@ -56,7 +56,8 @@ class MergeGuidance:
     def summary(self) -> str:
         """The guidance in sentences, for a terminal or a notebook."""
         lines = [f"Keep {self.keep}: it covers the most of what the {len(self.members)} versions cover."]
-        others = [row for row in self.members.itertuples(index=False) if row.label != self.keep]
+        # Rows of lists (carry_over, only_tools): pandas' types know only scalars in a cell.
+        others: list[Any] = [row for row in self.members.itertuples(index=False) if row.label != self.keep]
         adding = [row for row in others if row.carry_over or row.only_tools]
         for row in adding[:SHOWN_MEMBERS]:
             tools = f"tools only it has: {', '.join(row.only_tools)}" if row.only_tools else ""

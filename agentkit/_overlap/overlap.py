@@ -121,7 +121,7 @@ class Overlap(AgentIndex):
     @property
     def shingles(self) -> sp.csr_matrix:
         """0/1 agents x distinct word 5-shingles of the bodies (CSR): the body score's sets."""
-        return self.scorer("body").shingles  # type: ignore[attr-defined, no-any-return]
+        return self.scorer("body").shingles  # type: ignore[attr-defined]
 
     @property
     def description_vectors(self) -> Any:

@@ -105,10 +105,13 @@ def cosine_pairs(x: Any, threshold: float) -> tuple[np.ndarray, np.ndarray, np.n
     the cosines clipped to 1."""
     import scipy.sparse as sp
 
+    # As booleans, not as type guards: the stubs' guard would make x and product a sparse base class.
+    sparse = sp.issparse(x)
+
     def run(b0: int, b1: int) -> tuple[np.ndarray, ...]:
         # Rows b0.. against the block: only j >= b0 is computed, half the work of the full product.
-        product = (rows_from(x, b0) if sp.issparse(x) else x[b0:]) @ x[b0:b1].T
-        if sp.issparse(product):
+        product = (rows_from(x, b0) if sparse else x[b0:]) @ x[b0:b1].T
+        if sparse:
             product = product.tocoo()
             jj, ii, values = product.row, product.col, product.data
         else:
@@ -126,10 +129,9 @@ def rowwise_dot(x: Any, i: np.ndarray, j: np.ndarray, chunk: int = 20000) -> np.
     """Dot products of the rows (i[k], j[k]) of a sparse or dense matrix, 20,000 pairs at a time."""
     import scipy.sparse as sp
 
+    sparse = sp.issparse(x)  # a boolean, not the stubs' type guard (see cosine_pairs)
     out = np.empty(len(i))
     for c in range(0, len(i), chunk):
         a, b = x[i[c : c + chunk]], x[j[c : c + chunk]]
-        out[c : c + chunk] = (
-            np.asarray(a.multiply(b).sum(axis=1)).ravel() if sp.issparse(a) else (a * b).sum(1)
-        )
+        out[c : c + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel() if sparse else (a * b).sum(1)
     return out

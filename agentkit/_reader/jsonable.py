@@ -6,7 +6,8 @@ import json
 import math
 import re
 import sys
-from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring, encode_basestring_ascii
+from types import FrameType
 from typing import Any
 
 from agentkit._reader.yaml12 import MAX_NESTING
@@ -74,7 +75,7 @@ def _pretty(value: Any, newline: str, string: Any) -> str:
     if kind is dict:
         if not value:
             return "{}"
-        items = []
+        items: list[str] = []
         append = items.append
         for key, item in value.items():
             if key.__class__ is not str:
@@ -132,7 +133,8 @@ def _finite(value: Any) -> Any:
 
 
 def _stack_depth() -> int:
-    frame, depth = sys._getframe(), 0
+    frame: FrameType | None = sys._getframe()
+    depth = 0
     while frame is not None:
         frame, depth = frame.f_back, depth + 1
     return depth

@@ -35,7 +35,7 @@ def loads(text: str, path: str | Path = "<string>", *, plugin: str | None = None
         return unreadable_agent(path, _internal_error(exc), scope=scope, plugin=plugin)
 
 
-def load(*paths: str | Path) -> AgentSet:
+def load(*paths: str | os.PathLike[str]) -> AgentSet:
     """Every `*.md` file under the given folders (and every file given directly), one record each.
 
     Folders are searched recursively as Claude Code searches them: hidden files included, symlinks
@@ -53,7 +53,7 @@ def load(*paths: str | Path) -> AgentSet:
         return AgentSet(resolve_shadowing(agents, lambda agent: 0, fresh=True))
 
 
-def files(*paths: str | Path) -> list[Entry]:
+def files(*paths: str | os.PathLike[str]) -> list[Entry]:
     """The files `load(*paths)` reads, in its order (an Entry each: the path as text and as a Path, the reason
     it is not a regular file to read or None, and where a symbolic link leads or None). A file reached
     twice is listed once."""
@@ -72,7 +72,7 @@ Entry = tuple[str, Path, str | None, str | None]
 _Listed = tuple[str, Path, str | None, str | None, str | None]
 
 
-def _files(paths: tuple[str | Path, ...]) -> list[_Listed]:
+def _files(paths: tuple[str | os.PathLike[str], ...]) -> list[_Listed]:
     listed: list[_Listed] = []
     seen: set[tuple[int, int]] = set()
     for root in paths or (".",):
@@ -112,7 +112,7 @@ class Survey:
     `listing` (the paths as opened) is known, and which files the cache vouches for, before any file is
     read. `summaries` then gives what is needed of each file."""
 
-    def __init__(self, paths: tuple[str | Path, ...], cache: FileCache) -> None:
+    def __init__(self, paths: tuple[str | os.PathLike[str], ...], cache: FileCache) -> None:
         self.cache = cache
         self._listed = _files(paths)
         self.listing = [entry[0] for entry in self._listed]
@@ -326,10 +326,10 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[_Listed]:
 
 
 def _fast_child(directory: Path, name: str) -> Path:
-    child = directory._make_child_relpath(name)  # type: ignore[attr-defined]
+    child: Path = directory._make_child_relpath(name)  # type: ignore[attr-defined]
     if _CACHES_TEXT:  # Python 3.11 leaves the text to be built on first use: name-clash sorting uses it
         parent = str(directory)  # built once per folder, then cached
-        child._str = (
+        child._str = (  # type: ignore[attr-defined]  # pathlib's own cache of the text
             name if parent == "." else parent + name if parent.endswith(os.sep) else parent + os.sep + name
         )
     return child
@@ -541,12 +541,12 @@ class AgentFolder:
 
 
 def agent_folders(
-    project: str | Path = ".",
-    home: str | Path | None = None,
+    project: str | os.PathLike[str] = ".",
+    home: str | os.PathLike[str] | None = None,
     *,
-    managed: str | Path | None = None,
+    managed: str | os.PathLike[str] | None = None,
     plugins: list[str | Path] | None = None,
-    config_dir: str | Path | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
 ) -> list[AgentFolder]:
     """The agent folders Claude Code would read from `project`, lowest precedence first. The user's
     folder is in `config_dir` when given, else in $CLAUDE_CONFIG_DIR (when `home` is not given), else
@@ -607,12 +607,12 @@ def _plugin_name(plugin_dir: Path) -> str:
 
 
 def discover(
-    project: str | Path = ".",
-    home: str | Path | None = None,
+    project: str | os.PathLike[str] = ".",
+    home: str | os.PathLike[str] | None = None,
     *,
-    managed: str | Path | None = None,
+    managed: str | os.PathLike[str] | None = None,
     plugins: list[str | Path] | None = None,
-    config_dir: str | Path | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
 ) -> AgentSet:
     """Every agent Claude Code would see from `project`, each with its `scope`; for a clashing name,
     the losers get `shadowed_by` set to the file that wins. `config_dir`: Claude Code's config folder

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 try:  # libyaml makes loading several times faster; fall back to pure Python where it is missing.
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser  # what yaml.cyaml imports
 except ImportError:  # pragma: no cover - exercised only on machines without libyaml
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader as _Reader
@@ -127,7 +127,7 @@ def js_key(value: Any) -> Any:
 
 
 class Yaml12Constructor(SafeConstructor):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """Merge keys as Bun reads them; a list or mapping as a key becomes text, as in JavaScript."""
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
@@ -165,7 +165,7 @@ class Yaml12Constructor(SafeConstructor):
         if merge:
             node.value = merge + node.value
 
-    def construct_yaml_int(self, node: yaml.Node) -> int:  # type: ignore[override]
+    def construct_yaml_int(self, node: yaml.Node) -> int:
         text = str(self.construct_scalar(node))  # type: ignore[arg-type]
         if text.startswith("0o"):
             return int(text[2:], 8)
@@ -173,7 +173,7 @@ class Yaml12Constructor(SafeConstructor):
             return int(text[2:], 16)
         return int(text, 10)
 
-    def construct_yaml_float(self, node: yaml.Node) -> float:  # type: ignore[override]
+    def construct_yaml_float(self, node: yaml.Node) -> float:
         text = str(self.construct_scalar(node)).lower()  # type: ignore[arg-type]
         if text.endswith(".inf"):
             return -math.inf if text.startswith("-") else math.inf
@@ -182,14 +182,16 @@ class Yaml12Constructor(SafeConstructor):
         return float(text)
 
 
-Yaml12Constructor.add_constructor("tag:yaml.org,2002:int", Yaml12Constructor.construct_yaml_int)
-Yaml12Constructor.add_constructor("tag:yaml.org,2002:float", Yaml12Constructor.construct_yaml_float)
+# PyYAML's stubs bind a constructor's first argument to PyYAML's own loader classes, not to a constructor
+# like ours (type-var below): at run time it is any loader that the constructor is mixed into.
+Yaml12Constructor.add_constructor("tag:yaml.org,2002:int", Yaml12Constructor.construct_yaml_int)  # type: ignore[type-var]
+Yaml12Constructor.add_constructor("tag:yaml.org,2002:float", Yaml12Constructor.construct_yaml_float)  # type: ignore[type-var]
 # YAML 1.2 has no timestamp type in the core schema: dates stay strings.
-Yaml12Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+Yaml12Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)  # type: ignore[type-var]
 Yaml12Constructor.add_constructor(_DEEPER_TAG, lambda _loader, _node: DEEPER)
 
 
-class Yaml12Loader(_Parser, Composer, Yaml12Constructor, Yaml12Resolver):  # type: ignore[misc]
+class Yaml12Loader(_Parser, Composer, Yaml12Constructor, Yaml12Resolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         Composer.__init__(self)
@@ -197,7 +199,7 @@ class Yaml12Loader(_Parser, Composer, Yaml12Constructor, Yaml12Resolver):  # typ
         Yaml12Resolver.__init__(self)
 
 
-class _PurePythonLoader(  # type: ignore[misc]
+class _PurePythonLoader(
     yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Composer, Yaml12Constructor, Yaml12Resolver
 ):
     """PyYAML without libyaml: slower, but with no nesting limit of its own (Claude Code's parser has none).
@@ -242,7 +244,7 @@ def _bun_may_read(text: str, refused: YAMLError) -> bool:
     return "duplicate anchor" in context or _EMPTY_KEY.search(text) is not None
 
 
-class _BunLoader(_PurePythonLoader):  # type: ignore[misc]
+class _BunLoader(_PurePythonLoader):
     """_PurePythonLoader with Bun's anchor names, empty keys and anchors defined again (see above)."""
 
     def scan_anchor(self, TokenClass: type) -> Any:  # noqa: N803 - PyYAML's own signature
@@ -298,7 +300,8 @@ class _BunLoader(_PurePythonLoader):  # type: ignore[misc]
             return super().compose_node(parent, index)
         event.anchor = None  # composed without it, so an alias inside still means the old value
         node = super().compose_node(parent, index)
-        self.anchors[anchor] = node
+        if node is not None:
+            self.anchors[anchor] = node
         return node
 
 
@@ -819,7 +822,7 @@ def _refuse_deep(root: yaml.Node) -> None:
         stack.extend((child, depth + 1) for child in _children(node))
 
 
-def _compose(loader_class: type, text: str) -> yaml.Node | None:
+def _compose(loader_class: type[Yaml12Loader | _PurePythonLoader], text: str) -> yaml.Node | None:
     loader = loader_class(text)
     try:
         return loader.get_single_node()

@@ -6,6 +6,7 @@ from typing import Protocol
 
 import matplotlib
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from agentkit._overlap.figures import Figure
 
@@ -53,7 +54,7 @@ def per_day(usage: UsageTables, value: str) -> pd.DataFrame:
 def colours(usage: UsageTables) -> dict[str, object]:
     """One colour per agent, the same in every figure of this usage."""
     names = sorted({str(a) for a in usage.invocations.agent.dropna()})
-    palette = matplotlib.colormaps["tab10"].colors
+    palette = [tuple(rgba[:3]) for rgba in matplotlib.colormaps["tab10"](range(10))]  # its ten colours
     return {name: palette[i % len(palette)] for i, name in enumerate(names)} | {MAIN_THREAD: "#b0b0b0"}
 
 
@@ -77,7 +78,12 @@ def over_time(usage: UsageTables, value: str = "invocations") -> Figure:
     for agent in order:
         colour = palette.get(str(agent))
         axes.bar(
-            positions, table[agent].values, bottom=bottom.values, label=str(agent), color=colour, width=0.8
+            positions,
+            table[agent].values,
+            bottom=bottom.to_numpy(),
+            label=str(agent),
+            color=colour,
+            width=0.8,
         )
         bottom = bottom + table[agent]
     step = max(1, len(table.index) // 10)
@@ -85,7 +91,9 @@ def over_time(usage: UsageTables, value: str = "invocations") -> Figure:
     axes.set_xlabel("day (UTC)", fontsize=9)
     axes.tick_params(axis="y", labelsize=8)
     if value == "invocations":
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        locator = axes.yaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+            locator.set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return figure

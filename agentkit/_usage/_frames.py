@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -285,7 +286,8 @@ def _agent_sets(
     never_used = tuple(sorted(name for name in available if name not in used))
     missing: set[str] = set()
     known_by_project: dict[str, set[str]] = {}
-    for row in invocations[~invocations.builtin].itertuples():
+    rows: Iterable[Any] = invocations[~invocations.builtin].itertuples()  # pandas types a cell as any scalar
+    for row in rows:
         if row.agent in NOT_AGENTS or row.agent is None:
             continue
         if project is not None:

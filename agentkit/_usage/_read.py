@@ -378,7 +378,7 @@ class _SessionReader:
         self, message: dict[str, Any], record: dict[str, Any], stamp: str | None, run: Run | None
     ) -> bool:
         """Add the answer's usage to its bucket, once per answer. False for an answer counted elsewhere."""
-        model = message.get("model") if isinstance(message.get("model"), str) else "(unknown model)"
+        model = named if isinstance(named := message.get("model"), str) else "(unknown model)"
         usage = message.get("usage")
         if model == SYNTHETIC_MODEL or not isinstance(usage, dict):
             return True
@@ -452,7 +452,7 @@ class _SessionReader:
         call_id = block.get("id")
         if not isinstance(call_id, str) or call_id in self.calls:
             return
-        given = block.get("input") if isinstance(block.get("input"), dict) else {}
+        given = data if isinstance(data := block.get("input"), dict) else {}
         agent = given.get("subagent_type")
         agent = agent if isinstance(agent, str) and agent.strip() else DEFAULT_SUBAGENT_TYPE
         prompt = self.prompt

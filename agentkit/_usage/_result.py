@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -152,10 +153,13 @@ class Usage:
     def requests_for(self, agent: str) -> list[str]:
         """The user's requests that reached `agent` (handed to it in their turn), oldest first; for
         "(self)", the requests the main thread answered itself."""
-        rows = self.requests.sort_values("timestamp", kind="stable", na_position="last")
+        # Rows as Any: pandas types a cell as any scalar, and `agents` holds tuples.
+        rows: list[Any] = list(
+            self.requests.sort_values("timestamp", kind="stable", na_position="last").itertuples()
+        )
         if agent == "(self)":
-            return [r.request for r in rows.itertuples() if not r.agents]
-        return [r.request for r in rows.itertuples() if agent in r.agents]
+            return [r.request for r in rows if not r.agents]
+        return [r.request for r in rows if agent in r.agents]
 
     @property
     def main(self) -> dict[str, Any]:
@@ -216,7 +220,8 @@ class Usage:
             lines.append(f"Used but no longer defined: {', '.join(self.missing)}")
         if self.unpriced_models:
             lines.append(f"No price for {', '.join(self.unpriced_models)}: their cost is missing, not zero")
-        for row in self.problems.itertuples():
+        problems: Iterable[Any] = self.problems.itertuples()  # `row.count` is the column, not tuple.count
+        for row in problems:
             detail = f" ({row.detail})" if row.detail else ""
             lines.append(
                 f"{row.file}:{row.line}: {row.kind}{detail}"

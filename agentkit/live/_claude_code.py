@@ -35,7 +35,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -145,7 +145,7 @@ def environment(world: ScratchWorld, spec: RunSpec) -> dict[str, str]:
 # -- the session ----------------------------------------------------------------------------------------
 
 
-def _usage_tokens(usage: dict[str, Any] | None, *, camel: bool = False) -> tuple[int, int]:
+def _usage_tokens(usage: Mapping[str, Any] | None, *, camel: bool = False) -> tuple[int, int]:
     """(input, output) tokens of a usage dict; input counts cache reads and writes too."""
     if not usage:
         return 0, 0
@@ -176,7 +176,8 @@ class _Session:
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.stderr: list[str] = []
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._wake: asyncio.Event | None = None  # set (in the loop) when the session must stop
+        # Set (in the loop) when the session must stop; an Event binds to the loop that first waits on it.
+        self._wake = asyncio.Event()
         self._client: Any = None  # the ClaudeSDKClient while connected
         self._cancelled = threading.Event()
         self.stop_reason_override: str | None = None
@@ -215,8 +216,7 @@ class _Session:
     async def _main(self) -> None:
         import anyio
 
-        self._wake = asyncio.Event()
-        self._loop = asyncio.get_running_loop()  # cancel() may use _wake from now on
+        self._loop = asyncio.get_running_loop()  # cancel() may set _wake from now on
         if self._cancelled.is_set():
             self._wake.set()
         agent_file = Path(str(getattr(self.spec.agent, "path", "") or "")).name

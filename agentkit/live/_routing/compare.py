@@ -53,7 +53,9 @@ def compare_routing(
     import pandas as pd
 
     if offline is None:
-        from agentkit._overlap.route import route as offline
+        from agentkit._overlap.route import route as offline_route
+
+        offline = offline_route
     pool = offline_agents(project, agents)
     rows = []
     for request in requests:

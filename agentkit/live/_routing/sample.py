@@ -97,7 +97,7 @@ def classify(
         elif kind == "tool_use":
             said = "".join(words).strip()
             name = block.get("name")
-            data = block.get("input") if isinstance(block.get("input"), dict) else {}
+            data = given if isinstance(given := block.get("input"), dict) else {}
             if name == AGENT_TOOL:
                 wanted = data.get("subagent_type")
                 agent, why = resolve_agent(wanted, names)
