@@ -23,4 +23,3 @@ def test_mypy_reports_no_error_in_the_package():
     )
     assert done.returncode == 0, f"mypy agentkit failed:\n{done.stdout}{done.stderr}"
     assert "Success: no issues found" in done.stdout
-

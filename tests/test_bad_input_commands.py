@@ -1,5 +1,6 @@
-"""A second hostile-user pass (issue 10's promises): each test reproduces a failure found by trying the
-commands as an attacker or a careless user would, and failed before its fix."""
+"""Bad input to the commands and the API, as an attacker or a careless user gives it: file names and text
+that are not UTF-8, closed or early-closed outputs, files named twice, broken plugin manifests, suites that
+refer to themselves, keys in prompts. Each test reproduces a failure and failed before its fix."""
 
 from __future__ import annotations
 

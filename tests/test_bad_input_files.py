@@ -1,5 +1,6 @@
-"""A hostile user's files and command lines (issue 10): nothing hangs, nothing leaks, no edit is lost, no
-traceback reaches a user. Each test names the item of the issue it backs."""
+"""Bad input files and command lines: special files (fifos, sockets, devices), symbolic links and loops,
+values nested deeper than anything reads, saves through links and on full or read-only disks, odd names
+and bytes. Nothing hangs, nothing leaks, no edit is lost, no traceback reaches a user."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def special_files(tmp_path: Path) -> Path:
     server.close()
 
 
-def test_1_fifo_socket_and_device_are_records_not_hangs(special_files: Path) -> None:
+def test_fifo_socket_and_device_are_records_not_hangs(special_files: Path) -> None:
     code = (
         "import agentkit, sys\n"
         f"agents = agentkit.load({str(special_files)!r})\n"
@@ -80,14 +81,14 @@ def test_1_fifo_socket_and_device_are_records_not_hangs(special_files: Path) -> 
 
 
 @pytest.mark.parametrize("command", ["inventory", "lint", "overlap", "export"])
-def test_1_no_command_hangs_on_a_fifo(special_files: Path, tmp_path: Path, command: str) -> None:
+def test_no_command_hangs_on_a_fifo(special_files: Path, tmp_path: Path, command: str) -> None:
     extra = ["--agents-json", "-"] if command == "export" else []
     result = run_cli(command, str(special_files), *extra)
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 1), result.stderr
 
 
-def test_1_discover_does_not_hang_on_a_fifo(tmp_path: Path) -> None:
+def test_discover_does_not_hang_on_a_fifo(tmp_path: Path) -> None:
     agents = tmp_path / "repo" / ".claude" / "agents"
     agents.mkdir(parents=True)
     (tmp_path / "repo" / ".git").mkdir()
@@ -98,7 +99,7 @@ def test_1_discover_does_not_hang_on_a_fifo(tmp_path: Path) -> None:
     assert "named pipe" in json.loads(result.stdout)[0]["reason"]
 
 
-def test_1_files_opened_ahead_are_read_in_order_and_all_closed(tmp_path: Path) -> None:
+def test_files_opened_ahead_are_read_in_order_and_all_closed(tmp_path: Path) -> None:
     """load() opens files a few places ahead (the disk reads them while earlier ones are parsed). Every
     descriptor is closed, also when the reading stops early, and a FIFO among them is never opened."""
     from agentkit._reader.scan import _opened_ahead
@@ -128,7 +129,7 @@ def test_1_files_opened_ahead_are_read_in_order_and_all_closed(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-def test_2_nested_line_separators_do_not_raise(tmp_path: Path, separator: str) -> None:
+def test_nested_line_separators_do_not_raise(tmp_path: Path, separator: str) -> None:
     (tmp_path / "ok.md").write_text(good())
     for depth in (500, 999, 1500):  # Claude Code loads these: so does agentkit, values cut at MAX_NESTING
         nested = "[" * depth + f"x{separator}y" + "]" * depth
@@ -154,8 +155,8 @@ KEYS += ["permissionMode", "maxTurns", "effort", "memory", "background", "isolat
 
 @pytest.mark.parametrize("shape", ["flow-list", "flow-map", "block-map", "block-list"])
 @pytest.mark.parametrize("depth", [MAX_NESTING - 1, 995])
-def test_2_8_deep_values_go_through_everything(tmp_path: Path, shape: str, depth: int) -> None:
-    """Values nested deep, in every key, survive every function and output (issue items 2, 8): at 995
+def test_deep_values_go_through_everything(tmp_path: Path, shape: str, depth: int) -> None:
+    """Values nested deep, in every key, survive every function and output: at 995
     levels Python's own repr, == and json raised before agentkit cut values at MAX_NESTING."""
     if shape == "flow-list":
         value = " " + "[" * depth + "x" + "]" * depth
@@ -185,13 +186,13 @@ def test_2_8_deep_values_go_through_everything(tmp_path: Path, shape: str, depth
     assert main(["export", str(tmp_path), "--sdk", "-"]) in (0, 1)
 
 
-def test_2_too_deep_for_agentkit_is_a_record_with_a_reason() -> None:
+def test_too_deep_for_agentkit_is_a_record_with_a_reason() -> None:
     nested = "[" * 9000 + "x" + "]" * 9000  # past MAX_DEEP_NESTING, on a line the fallback cannot rewrite
     agent = agentkit.loads(f"---\nname: a\ndescription: d\nx:\n  y: {nested}\n---\n")
     assert not agent.loaded and agent.parse == "failed" and "deeper than" in agent.reason
 
 
-def test_8_json_output_is_valid_json_for_any_front_matter(
+def test_json_output_is_valid_json_for_any_front_matter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A recursive alias, NaN and infinities: `inventory --format json` is valid, strict JSON."""
@@ -212,7 +213,7 @@ def test_8_json_output_is_valid_json_for_any_front_matter(
 # -- 4. saving through links ---------------------------------------------------------------------------
 
 
-def test_4_save_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+def test_save_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
     real = tmp_path / "store" / "real.md"
     real.parent.mkdir()
     real.write_text(good())
@@ -227,7 +228,7 @@ def test_4_save_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path:
     assert sorted(p.name for p in real.parent.iterdir()) == ["real.md"]  # no temporary file left
 
 
-def test_4_save_keeps_hard_links_shared(tmp_path: Path) -> None:
+def test_save_keeps_hard_links_shared(tmp_path: Path) -> None:
     original = tmp_path / "a.md"
     original.write_text(good())
     other = tmp_path / "b.md"
@@ -241,7 +242,7 @@ def test_4_save_keeps_hard_links_shared(tmp_path: Path) -> None:
 # -- 5. a concurrent write is caught as late as possible -------------------------------------------------
 
 
-def test_5_a_write_during_the_save_is_a_conflict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_during_the_save_is_a_conflict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "a.md"
     path.write_text(good())
     edited = agentkit.edit(agentkit.load(path)[0], model="opus")
@@ -261,7 +262,7 @@ def test_5_a_write_during_the_save_is_a_conflict(tmp_path: Path, monkeypatch: py
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
 
 
-def test_5_a_file_replaced_by_another_with_the_same_text_is_not_a_conflict(tmp_path: Path) -> None:
+def test_a_file_replaced_by_another_with_the_same_text_is_not_a_conflict(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(good())
     edited = agentkit.edit(agentkit.load(path)[0], model="opus")
@@ -289,7 +290,7 @@ def mode(path: Path | str) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_6_new_files_follow_the_umask(tmp_path: Path, umask_022: None) -> None:
+def test_new_files_follow_the_umask(tmp_path: Path, umask_022: None) -> None:
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "a.md").write_text(good())
     agents = agentkit.load(tmp_path / "src")
@@ -305,7 +306,7 @@ def test_6_new_files_follow_the_umask(tmp_path: Path, umask_022: None) -> None:
     assert mode(tmp_path / "private.json") == 0o600
 
 
-def test_6_an_existing_file_keeps_its_mode(tmp_path: Path, umask_022: None) -> None:
+def test_an_existing_file_keeps_its_mode(tmp_path: Path, umask_022: None) -> None:
     path = tmp_path / "a.md"
     path.write_text(good())
     path.chmod(0o640)
@@ -316,7 +317,7 @@ def test_6_an_existing_file_keeps_its_mode(tmp_path: Path, umask_022: None) -> N
 # -- 7. long names ---------------------------------------------------------------------------------------
 
 
-def test_7_export_of_long_names_never_stops_half_way(tmp_path: Path) -> None:
+def test_export_of_long_names_never_stops_half_way(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     for length in (10, 240, 241, 250, 252, 253, 256):
@@ -337,7 +338,7 @@ def test_7_export_of_long_names_never_stops_half_way(tmp_path: Path) -> None:
     assert len(json.loads((tmp_path / "a.json").read_text())) == 7
 
 
-def test_7_export_reports_an_agent_it_cannot_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_reports_an_agent_it_cannot_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "src"
     src.mkdir()
     for name in ("a", "b", "c"):
@@ -376,7 +377,7 @@ def test_7_export_reports_an_agent_it_cannot_write(tmp_path: Path, monkeypatch: 
         ("fsync", errno.ENOSPC, "No space left on device"),
     ],
 )
-def test_9_edit_on_a_read_only_or_full_disk_is_one_line(
+def test_edit_on_a_read_only_or_full_disk_is_one_line(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -425,7 +426,7 @@ def test_9_edit_on_a_read_only_or_full_disk_is_one_line(
         (["export", "{src}"], "say where to export"),
     ],
 )
-def test_9_10_usage_errors_are_exit_2_without_a_traceback(
+def test_usage_errors_are_exit_2_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     src, empty = tmp_path / "src", tmp_path / "empty"
@@ -437,7 +438,7 @@ def test_9_10_usage_errors_are_exit_2_without_a_traceback(
     assert (src / "a.md").read_text() == good()
 
 
-def test_9_agents_json_into_a_missing_folder_creates_it(
+def test_agents_json_into_a_missing_folder_creates_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "a.md").write_text(good())
@@ -446,7 +447,7 @@ def test_9_agents_json_into_a_missing_folder_creates_it(
     assert list(json.loads((tmp_path / "x" / "y" / "a.json").read_text())) == ["helper"]
 
 
-def test_9_latin1_bytes_on_the_real_command_line(tmp_path: Path) -> None:
+def test_latin1_bytes_on_the_real_command_line(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(good())
     result = subprocess.run(
@@ -458,7 +459,7 @@ def test_9_latin1_bytes_on_the_real_command_line(tmp_path: Path) -> None:
     assert path.read_text() == good()
 
 
-def test_9_an_unexpected_exception_is_one_line(
+def test_an_unexpected_exception_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "a.md").write_text(good())
@@ -474,7 +475,7 @@ def test_9_an_unexpected_exception_is_one_line(
 # -- 11. symlink loops -----------------------------------------------------------------------------------
 
 
-def test_11_symlink_loops_get_a_record(tmp_path: Path) -> None:
+def test_symlink_loops_get_a_record(tmp_path: Path) -> None:
     (tmp_path / "a.md").symlink_to("b.md")
     (tmp_path / "b.md").symlink_to("a.md")
     (tmp_path / "self.md").symlink_to("self.md")
@@ -494,7 +495,7 @@ def test_11_symlink_loops_get_a_record(tmp_path: Path) -> None:
 # -- 12. editing a file Claude Code drops ----------------------------------------------------------------
 
 
-def test_12_editing_a_dropped_file_never_deletes_unrelated_lines() -> None:
+def test_editing_a_dropped_file_never_deletes_unrelated_lines() -> None:
     text = "---\nname: n\ndescription: x\n# a comment\n\ttabbed: x\nmodel: s\n---\nbody\n"
     agent = agentkit.loads(text, "f.md")
     assert agent.parse == "failed"
@@ -517,14 +518,14 @@ ODD_KEYS += ["%k", "k\u2028", "x y", "#k", "-k", "k:", "?k", "'k", "", " k", "k\
 
 
 @pytest.mark.parametrize("key", ODD_KEYS)
-def test_14_any_key_is_written_so_strict_yaml_reads_it(key: str) -> None:
+def test_any_key_is_written_so_strict_yaml_reads_it(key: str) -> None:
     agent = agentkit.loads("---\nname: n\ndescription: d\n---\n", "g.md")
     edited = agentkit.edit(agent, {key: "v"})
     assert edited.fields[key] == "v" and edited.parse == "strict"
     assert yaml.safe_load(edited.block_text)[key] == "v"  # YAML 1.1 (PyYAML) reads it too
 
 
-def test_14_a_lone_surrogate_is_an_edit_error() -> None:
+def test_a_lone_surrogate_is_an_edit_error() -> None:
     agent = agentkit.loads(good(), "g.md")
     for change in (
         {"description": "a\ud800b"},
@@ -536,7 +537,7 @@ def test_14_a_lone_surrogate_is_an_edit_error() -> None:
             agentkit.edit(agent, change)
 
 
-def test_14_an_unterminated_file_is_not_given_a_second_block() -> None:
+def test_an_unterminated_file_is_not_given_a_second_block() -> None:
     agent = agentkit.loads("---\nname: n\ndescription: d\nbody without a closing line\n", "u.md")
     with pytest.raises(agentkit.EditError, match="never closed"):
         agentkit.edit(agent, model="opus")
@@ -548,7 +549,7 @@ def test_14_an_unterminated_file_is_not_given_a_second_block() -> None:
 # -- scale (overlap's limits: tests/test_overlap.py, 'limits') ----------------------------------------
 
 
-def test_scale_long_work_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+def test_long_work_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     import fcntl
     import pty
     import struct
@@ -579,9 +580,7 @@ def test_scale_long_work_shows_progress_on_a_terminal_only(tmp_path: Path) -> No
     assert b"lint:" in seen and b"%|" in seen  # `lint` reads and checks each file in one pass
 
 
-def test_scale_the_collector_resumes_after_load_and_lint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_collector_resumes_after_load_and_lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
     from agentkit._progress import gc_paused
@@ -601,7 +600,7 @@ def test_scale_the_collector_resumes_after_load_and_lint(
         gc.enable()
 
 
-def test_scale_what_load_built_is_filed_as_old_and_a_programs_frozen_objects_stay_frozen(
+def test_what_load_built_is_filed_as_old_and_a_programs_frozen_objects_stay_frozen(
     tmp_path: Path,
 ) -> None:
     """Records come out of load() in the collector's oldest generation, so no young collection walks
@@ -621,7 +620,7 @@ def test_scale_what_load_built_is_filed_as_old_and_a_programs_frozen_objects_sta
         gc.unfreeze()
 
 
-def test_scale_the_walk_builds_the_same_paths_as_pathlib() -> None:
+def test_the_walk_builds_the_same_paths_as_pathlib() -> None:
     """load() builds child paths with pathlib's own _make_child_relpath and caches their text (speed):
     they must be the paths `directory / name` gives, text, parent, name and hash alike."""
     from agentkit._reader.scan import _child
@@ -650,7 +649,7 @@ def test_scale_the_walk_builds_the_same_paths_as_pathlib() -> None:
 ANCHORED = "---\nname: guard\ndescription: Use when reviewing code.\ntools: &t [Read, Bash]\ndisallowedTools: *t\n---\nbody\n"
 
 
-def test_15_a_key_using_an_anchor_on_the_edited_line_is_an_edit_error(
+def test_a_key_using_an_anchor_on_the_edited_line_is_an_edit_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "a.md"
@@ -676,7 +675,7 @@ def test_15_a_key_using_an_anchor_on_the_edited_line_is_an_edit_error(
     assert edited.text == text.replace("description:\n  *x\n", "description: y\n")
 
 
-def test_15_an_edit_that_changes_how_the_file_parses_keeps_every_other_key() -> None:
+def test_an_edit_that_changes_how_the_file_parses_keeps_every_other_key() -> None:
     # Claude Code's fallback reads `x: a #c` as 'a #c'; quoting the description makes the file strict
     # YAML, where the same line reads 'a': refused rather than changing x behind the caller's back.
     agent = agentkit.loads("---\nname: a\ndescription: Use when: x\nx: a #c\n---\n", "f.md")
@@ -702,14 +701,14 @@ FAITHFUL = [
 
 
 @pytest.mark.parametrize("value", FAITHFUL, ids=repr)
-def test_16_lists_and_mappings_of_any_scalars_read_back_as_given(value: object) -> None:
+def test_lists_and_mappings_of_any_scalars_read_back_as_given(value: object) -> None:
     agent = agentkit.loads("---\nname: a\ndescription: b\n---\n", "x.md")
     edited = agentkit.edit(agent, {"x": value})
     assert edited.fields["x"] == value and edited.parse == "strict"
     assert yaml.safe_load(edited.block_text)["x"] == value  # YAML 1.1 (PyYAML) reads it the same
 
 
-def test_16_list_keys_and_block_lists_keep_non_text_entries() -> None:
+def test_list_keys_and_block_lists_keep_non_text_entries() -> None:
     agent = agentkit.loads("---\nname: a\ndescription: b\n---\n", "x.md")
     assert agentkit.edit(agent, tools=[None]).fields["tools"] == [None]
     assert agentkit.edit(agent, skills=["a", 2]).fields["skills"] == ["a", 2]
@@ -726,7 +725,7 @@ def test_16_list_keys_and_block_lists_keep_non_text_entries() -> None:
 # -- 17. a value that contains itself, or nests too deep, is refused at once ---------------------------------
 
 
-def test_17_self_containing_and_huge_values_are_an_edit_error_at_once() -> None:
+def test_self_containing_and_huge_values_are_an_edit_error_at_once() -> None:
     code = (
         "import agentkit\n"
         "a = agentkit.loads('---\\nname: a\\ndescription: b\\n---\\n', 'x.md')\n"
@@ -755,7 +754,7 @@ def test_17_self_containing_and_huge_values_are_an_edit_error_at_once() -> None:
     ]
 
 
-def test_17_values_nest_as_deep_as_agentkit_reads_them_back() -> None:
+def test_values_nest_as_deep_as_agentkit_reads_them_back() -> None:
     agent = agentkit.loads("---\nname: a\ndescription: b\n---\n", "x.md")
 
     def nested(depth: int, make: object) -> object:
