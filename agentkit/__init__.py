@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from agentkit._overlap.overlap import Group, Overlap, Passage, overlap
     from agentkit._overlap.route import Router, conflicts, route
     from agentkit._usage import Usage, usage
-    from agentkit.live import LiveConfusion, Route, RunResult, RunResults
+    from agentkit.live import LiveConfusion, Route, RunOptions, RunResult, RunResults
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -96,6 +96,7 @@ __all__ = [
     "MergeGuidance",
     "RunResult",
     "RunResults",
+    "RunOptions",
     "Route",
     "LiveConfusion",
     "VerifyReport",
@@ -135,6 +136,7 @@ _LAZY = {
     # The live result types, also here so that annotations need one import (runs are `agentkit.live.run`).
     "RunResult": "agentkit.live",
     "RunResults": "agentkit.live",
+    "RunOptions": "agentkit.live",
     "Route": "agentkit.live",
     "LiveConfusion": "agentkit.live",
 }

@@ -756,11 +756,22 @@ def test_live_options_pass_through_or_are_refused(home, fake_api, agents) -> Non
     suite = evals.Suite(
         agents=[str(agents / "reviewer.md")], cases=["Review m"], live_options={"mode": "api"}
     )
-    if "mode" in __import__("inspect").signature(live.run).parameters:
-        assert evals.run(suite, progress=False).samples[0].status == "pass"
-    else:  # until agentkit.live has modes, a suite that asks for one says so instead of ignoring it
-        with pytest.raises(evals.EvalError, match=r"agentkit.live.run takes no mode= in this version"):
-            evals.run(suite, progress=False)
+    assert evals.run(suite, progress=False).samples[0].status == "pass"
+    # An option live.run does not have is refused, not ignored.
+    unknown = dataclasses.replace(suite, live_options={"mode": "api", "max_wait": 3})
+    with pytest.raises(evals.EvalError, match=r"agentkit.live.run takes no max_wait= in this version"):
+        evals.run(unknown, progress=False)
+
+
+def test_run_options_reach_every_answer_of_a_suite(home, fake_api, agents) -> None:
+    suite = evals.Suite(agents=[str(agents / "reviewer.md")], cases=["Review q", "Review r"])
+    options = live.RunOptions(model="haiku", max_tokens=99, temperature=0.5)
+    results = evals.run(suite, options=options, progress=False, record=False)
+    assert [s.status for s in results.samples] == ["pass", "pass"]
+    answers = [r.body for r in fake_api.requests if r.body["messages"][0]["content"].startswith("Review")]
+    assert len(answers) == 2
+    for body in answers:
+        assert (body["model"], body["max_tokens"], body["temperature"]) == ("claude-haiku-5-5", 99, 0.5)
 
 
 def test_replay_reads_recordings_and_never_writes_them(home, fake_api, agents, monkeypatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -91,6 +92,42 @@ def test_request_carries_system_prompt_prompt_model_and_stream(home, fake_api, a
     assert req.body["max_tokens"] == 321
     assert req.body["temperature"] == 0.5
     assert req.headers["authorization"] == f"Bearer {os.environ['ANTHROPIC_API_KEY']}"
+
+
+def test_run_options_reach_the_request(home, fake_api, agent):
+    options = live.RunOptions(model="haiku", max_tokens=123, temperature=0.25)
+    result = live.run(agent, "Review this: y = 2", options)
+    body = fake_api.requests[-1].body
+    assert (body["model"], body["max_tokens"], body["temperature"]) == ("claude-haiku-5-5", 123, 0.25)
+    assert (result.model, result.max_tokens, result.temperature) == ("claude-haiku-5-5", 123, 0.25)
+    # The same run through keywords is the same run: answered from the cache, no request.
+    again = live.run(agent, "Review this: y = 2", model="haiku", max_tokens=123, temperature=0.25)
+    assert again.cached and fake_api.count == 1
+    # Keywords change the options given; no_cache in the options forces a request.
+    live.run(agent, "Review this: y = 2", options.replace(no_cache=True), max_tokens=7)
+    assert fake_api.count == 2 and fake_api.requests[-1].body["max_tokens"] == 7
+
+
+def test_compare_and_stream_pass_run_options_through(home, fake_api, three):
+    options = live.RunOptions(max_tokens=55, no_cache=True)
+    live.compare(three[:2], "Same prompt", options, parallel=True)
+    assert [r.body["max_tokens"] for r in fake_api.requests] == [55, 55]
+    s = live.stream(three[0], "Streamed", options.replace(temperature=0.5))
+    list(s)
+    assert (fake_api.requests[-1].body["max_tokens"], fake_api.requests[-1].body["temperature"]) == (55, 0.5)
+
+
+def test_run_options_refuse_what_no_run_can_honour():
+    with pytest.raises(live.InvalidRunOption, match="max_tokens must be a whole number"):
+        live.RunOptions(max_tokens=0)
+    with pytest.raises(live.InvalidRunOption, match="Claude Code sets no temperature"):
+        live.RunOptions(mode="claude-code").replace(temperature=0.3)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'max_token'"):
+        live.RunOptions.of(None, {"max_token": 3})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        live.RunOptions().max_tokens = 3  # type: ignore[misc]
+    assert live.RunOptions(max_tokens=10, mode="api").given() == {"max_tokens": 10}
+    assert agentkit.RunOptions is live.RunOptions
 
 
 def test_an_agent_without_a_body_sends_no_system_prompt(home, fake_api):

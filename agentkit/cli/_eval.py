@@ -135,7 +135,7 @@ def run_(
     """
     import dataclasses
 
-    from agentkit import MissingKeyError, ReplayMiss, SuiteError, evals
+    from agentkit import MissingKeyError, ReplayMiss, SuiteError, evals, live
 
     try:
         loaded = evals.load_suite(suite)
@@ -146,8 +146,7 @@ def run_(
             repeat=repeat,
             models=list(models) or None,
             concurrency=concurrency,
-            no_cache=no_cache,
-            max_retries=max_retries,
+            options=live.RunOptions(no_cache=no_cache, max_retries=max_retries),
             routing=not no_routing,
             batch=batch,
         )

@@ -146,19 +146,17 @@ def try_(
     for a in agents:
         if not a.loaded:
             warn(f"agentkit try: warning: Claude Code would not load {a.path}: {a.reason}")
-    options: dict[str, Any] = {
-        "model": model,
-        "max_tokens": max_tokens,
-        "temperature": temperature,
-        "no_cache": no_cache,
-        "max_retries": max_retries,
-        "mode": mode,
-        "max_turns": max_turns,
-        "max_cost_usd": max_cost,
-    }
     try:
-        live.check_options(
-            prompt=text, **{k: v for k, v in options.items() if k not in ("model", "no_cache")}
+        live.check_options(prompt=text)
+        options = live.RunOptions(
+            mode=mode,
+            model=model,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            max_retries=max_retries,
+            max_turns=max_turns,
+            max_cost_usd=max_cost,
+            no_cache=no_cache,
         )
     except live.InvalidRunOption as e:
         raise click.UsageError(str(e)) from None
@@ -170,7 +168,7 @@ def try_(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", live.HistoryWarning)
             try:
-                r = live.run(a, text, on_text=_echo if text_mode else None, **options)
+                r = live.run(a, text, options, on_text=_echo if text_mode else None)
             except live.MissingKeyError:
                 raise live.MissingKeyError(NO_KEY) from None
             finally:  # failed runs too: the error follows on its own line

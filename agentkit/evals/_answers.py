@@ -22,6 +22,7 @@ run out the sample is an error.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -218,10 +219,12 @@ class Asker:
         self.answered: dict[str, Reply] = {}  # answers got another way for this run (a batch): used first
         self._inflight: dict[str, threading.Lock] = {}  # one request per key at a time (see _once)
         self._inflight_lock = threading.Lock()
-        accepted = inspect.signature(live.run).parameters
-        takes_any = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in accepted.values())
+        # live.run takes its own keywords and the run options' names (live.RunOptions).
+        accepted = set(inspect.signature(live.run).parameters) | {
+            f.name for f in dataclasses.fields(live.RunOptions)
+        }
         for name in self.live_options:
-            if name not in accepted and not takes_any:
+            if name not in accepted:
                 raise EvalError(f"agentkit.live.run takes no {name}= in this version of agentkit")
 
     @property

@@ -106,6 +106,7 @@ def run(
     routing: bool = True,
     record: bool = True,
     batch: bool = False,
+    options: live.RunOptions | None = None,
     **live_options: Any,
 ) -> EvalResults:
     """Run a suite (a Suite, or the path of a suite file) and return its EvalResults.
@@ -115,12 +116,23 @@ def run(
     early and keeps what finished (`stopped`). `max_retries` is the SDK's retry count per request;
     `retries` more attempts follow a rate limit, a server error or a cut stream, after `retry_wait_s`,
     doubling. `batch` sends the API-mode answers through the Message Batches API first (half the
-    price; see `_batch`). `record=False` leaves the run out of the run history. Other keywords go to
-    `live.run` (such as `mode=`). Raises SuiteError when the suite cannot run, ReplayMiss (listing every
+    price; see `_batch`). `record=False` leaves the run out of the run history. `options` (a
+    live.RunOptions) says how every answer is run: its model (when `models` is not given), max_tokens and
+    temperature override the suite's, its max_retries and no_cache those above, the rest (mode, ...) go
+    to `live.run`, as other keywords do (such as `mode=`). Raises SuiteError when the suite cannot run, ReplayMiss (listing every
     unrecorded run) in replay mode, MissingKeyError without a key.
     """
     suite = suite_from(suite)
     changes: dict[str, Any] = {}
+    given = options.given() if options is not None else {}
+    if "model" in given and models is None:
+        models = [given["model"]]
+    for name in ("max_tokens", "temperature"):
+        if name in given:
+            changes[name] = given[name]
+    no_cache = no_cache or given.get("no_cache", False)
+    max_retries = given.get("max_retries", max_retries)
+    live_options = {**_per_run(given), **live_options}
     if repeat is not None:
         changes["repeat"] = repeat
     if models is not None:
@@ -129,9 +141,9 @@ def run(
         changes["concurrency"] = concurrency
     if changes:
         suite = dataclasses.replace(suite, **changes)
-    options = {**suite.live_options, **live_options}
+    per_run = {**suite.live_options, **live_options}
     stop = stop or threading.Event()
-    asker = Asker(no_cache, max_retries, Retry(retries, retry_wait_s), options, stop)
+    asker = Asker(no_cache, max_retries, Retry(retries, retry_wait_s), per_run, stop)
     check_setup(suite, asker.mode)
     tasks = tasks_of(suite)
     if batch and tasks:
@@ -189,6 +201,15 @@ def run(
     if record and not live.replaying():  # replay reads recordings and writes nothing
         outcome = dataclasses.replace(outcome, run_id=_history.record(outcome))
     return outcome
+
+
+def _per_run(given: dict[str, Any]) -> dict[str, Any]:
+    """The run options a suite's run passes to each `live.run` as they are (the rest it sets per sample)."""
+    return {
+        k: v
+        for k, v in given.items()
+        if k not in ("model", "max_tokens", "temperature", "no_cache", "max_retries")
+    }
 
 
 def _cut_by_stop(result: SampleResult) -> bool:

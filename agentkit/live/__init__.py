@@ -4,6 +4,8 @@
     r = live.run(agent, "Review this diff: ...", on_text=print)     # system prompt = agent.prompt
     r = live.run(agent, "Review diff.txt", mode="claude-code",       # Claude Code runs it as a subagent,
                  files={"diff.txt": "..."})                          # with its tools, in a scratch folder
+    fast = live.RunOptions(model="haiku", max_tokens=300)            # how to run, as one value
+    live.compare([saved, edited], "Same prompt", fast)               # passed through
     print(r.summary())                                               # tokens, cost, where it came from
     live.compare([saved, edited], "Same prompt").to_frame()          # side by side
     live.history()                                                   # every run, newest first
@@ -27,6 +29,17 @@ from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, Repla
 from agentkit._reader.claude_code import CLAUDE_CODE_MODEL_VERSION
 from agentkit.live._claude_code import claude_code_version
 from agentkit.live._history import HistoryWarning, history, history_path, recorded_prompts
+from agentkit.live._options import (
+    DEFAULT_MAX_COST_USD,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_MAX_TURNS,
+    DEFAULT_PERMISSION_MODE,
+    DEFAULT_TIMEOUT_S,
+    MAX_OUTPUT_TOKENS,
+    RunOptions,
+    check_options,
+)
 from agentkit.live._prices import (
     PRICES_AS_OF,
     Price,
@@ -56,16 +69,8 @@ from agentkit.live._routing import (
     side_by_side,
 )
 from agentkit.live._run import (
-    DEFAULT_MAX_COST_USD,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_TOKENS,
-    DEFAULT_MAX_TURNS,
-    DEFAULT_PERMISSION_MODE,
-    DEFAULT_TIMEOUT_S,
-    MAX_OUTPUT_TOKENS,
     AgentLike,
     LiveStream,
-    check_options,
     compare,
     count_tokens,
     replaying,
@@ -97,6 +102,7 @@ __all__ = [
     "MissingKeyError",
     "Price",
     "ReplayMiss",
+    "RunOptions",
     "RunResult",
     "check_options",
     "claude_code_version",

@@ -8,7 +8,6 @@ subagent, with its tools; see `_claude_code`).
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import threading
 import time
@@ -21,22 +20,18 @@ from typing import Any, Protocol
 import agentkit.live._api as _api
 import agentkit.live._claude_code as _claude_code
 from agentkit._errors import InvalidRunOption, LiveError, MissingKeyError, ReplayMiss
-from agentkit._reader.claude_code import PERMISSION_MODES
 from agentkit._reader.jsonable import lone_surrogate
 from agentkit.live._history import cache_key, lookup, recorded_prompts, store, warn_unusable
+from agentkit.live._options import (
+    DEFAULT_MAX_TOKENS,
+    OPTION_NAMES,
+    RunOptions,
+    check_prompt,
+)
 from agentkit.live._prices import cost_usd, resolve_model
 from agentkit.live._redact import redact, redacted_chunks, secrets
-from agentkit.live._result import API, CLAUDE_CODE, MODES, Draft, RunResult, RunResults, RunSpec
+from agentkit.live._result import API, CLAUDE_CODE, Draft, RunResult, RunResults, RunSpec
 from agentkit.live._source import base_url, is_anthropic
-
-DEFAULT_MAX_TOKENS = 4096  # direct runs; Claude Code runs use Claude Code's own limit unless given
-MAX_OUTPUT_TOKENS = 128_000  # the most a current Claude model writes in one response
-MAX_RETRIES_LIMIT = 20
-DEFAULT_MAX_RETRIES = _api.DEFAULT_MAX_RETRIES
-DEFAULT_TIMEOUT_S = _api.DEFAULT_TIMEOUT_S
-DEFAULT_MAX_TURNS = _claude_code.DEFAULT_MAX_TURNS
-DEFAULT_MAX_COST_USD = _claude_code.DEFAULT_MAX_COST_USD
-DEFAULT_PERMISSION_MODE = _claude_code.DEFAULT_PERMISSION_MODE
 
 
 class AgentLike(Protocol):
@@ -56,77 +51,6 @@ class AgentLike(Protocol):
 def replaying() -> bool:
     """Is replay mode on (`AGENTKIT_REPLAY=1`): answers only from recorded runs, no request, no key?"""
     return os.environ.get("AGENTKIT_REPLAY", "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def check_options(
-    *,
-    prompt: object = "",
-    mode: object = API,
-    max_tokens: object = None,
-    temperature: object = None,
-    max_retries: object = DEFAULT_MAX_RETRIES,
-    timeout: object = DEFAULT_TIMEOUT_S,
-    max_turns: object = DEFAULT_MAX_TURNS,
-    max_cost_usd: object = DEFAULT_MAX_COST_USD,
-    permission_mode: object = DEFAULT_PERMISSION_MODE,
-) -> None:
-    """Refuse options no run can honour, with a message that says what is allowed (InvalidRunOption)."""
-    if not isinstance(prompt, str):
-        raise TypeError(f"prompt must be a str, not {type(prompt).__name__}")
-    if not prompt.strip():
-        raise InvalidRunOption("the prompt is empty: the API refuses an empty user message")
-    surrogate = lone_surrogate(prompt)
-    if (
-        surrogate is not None
-    ):  # not text UTF-8 can carry: the request, the history and the cache key refuse it
-        raise InvalidRunOption(
-            f"the prompt holds a lone surrogate (U+{ord(surrogate.group()):04X} at character "
-            f"{surrogate.start()}), which is not text: it cannot be sent"
-        )
-    if mode not in MODES:
-        raise InvalidRunOption(f"mode must be one of {', '.join(map(repr, MODES))}, not {mode!r}")
-    if max_tokens is not None and not (_is_int(max_tokens) and 1 <= max_tokens <= MAX_OUTPUT_TOKENS):  # type: ignore[operator]
-        raise InvalidRunOption(
-            f"max_tokens must be a whole number from 1 to {MAX_OUTPUT_TOKENS:,} "
-            f"(no Claude model writes more), not {max_tokens!r}"
-        )
-    if temperature is not None:
-        if isinstance(temperature, bool) or not isinstance(temperature, int | float):
-            raise InvalidRunOption(f"temperature must be a number from 0 to 1, not {temperature!r}")
-        if not (math.isfinite(temperature) and 0.0 <= temperature <= 1.0):
-            raise InvalidRunOption(f"temperature must be a number from 0 to 1, not {temperature!r}")
-        if mode == CLAUDE_CODE:
-            raise InvalidRunOption(
-                "Claude Code sets no temperature: leave temperature unset in claude-code mode"
-            )
-    if not (_is_int(max_retries) and 0 <= max_retries <= MAX_RETRIES_LIMIT):  # type: ignore[operator]
-        raise InvalidRunOption(
-            f"max_retries must be a whole number from 0 to {MAX_RETRIES_LIMIT}, not {max_retries!r}"
-        )
-    if (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int | float)
-        or not (math.isfinite(timeout) and timeout > 0)
-    ):
-        raise InvalidRunOption(f"timeout must be a positive number of seconds, not {timeout!r}")
-    if not (_is_int(max_turns) and max_turns >= 1):  # type: ignore[operator]
-        raise InvalidRunOption(f"max_turns must be a whole number of at least 1, not {max_turns!r}")
-    if max_cost_usd is not None and (
-        isinstance(max_cost_usd, bool)
-        or not isinstance(max_cost_usd, int | float)
-        or not (math.isfinite(max_cost_usd) and max_cost_usd > 0)
-    ):
-        raise InvalidRunOption(
-            f"max_cost_usd must be a positive number of dollars (or None), not {max_cost_usd!r}"
-        )
-    if permission_mode not in PERMISSION_MODES:
-        raise InvalidRunOption(
-            f"permission_mode must be one of {', '.join(PERMISSION_MODES)}, not {permission_mode!r}"
-        )
 
 
 def _describe(agent: AgentLike) -> tuple[str | None, str | None]:
@@ -155,33 +79,18 @@ class LiveStream:
         self,
         agent: AgentLike,
         prompt: str,
+        options: RunOptions | None = None,
         *,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        no_cache: bool = False,
         stop: threading.Event | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        timeout: float = DEFAULT_TIMEOUT_S,
         api_key: str | None = None,
-        mode: str = API,
-        max_turns: int = DEFAULT_MAX_TURNS,
-        max_cost_usd: float | None = DEFAULT_MAX_COST_USD,
-        permission_mode: str = DEFAULT_PERMISSION_MODE,
         files: Mapping[str, str] | None = None,
         history: Iterable[tuple[str, str]] | None = None,
+        **option_keywords: Any,
     ) -> None:
-        check_options(
-            prompt=prompt,
-            mode=mode,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            max_retries=max_retries,
-            timeout=timeout,
-            max_turns=max_turns,
-            max_cost_usd=max_cost_usd,
-            permission_mode=permission_mode,
-        )
+        check_prompt(prompt)
+        opts = RunOptions.of(options, option_keywords)
+        mode = opts.mode
+        max_tokens = opts.max_tokens
         if mode == API and max_tokens is None:
             max_tokens = DEFAULT_MAX_TOKENS
         if files and mode != CLAUDE_CODE:
@@ -197,14 +106,15 @@ class LiveStream:
             raise InvalidRunOption("history= holds (user message, answer) pairs of non-empty text")
         self.agent = agent
         self.prompt = prompt
+        self.options = opts
         self.mode = mode
-        self.model = resolve_model(agent.model, model)
+        self.model = resolve_model(agent.model, opts.model)
         self.max_tokens = max_tokens
-        self.temperature = temperature
-        self.no_cache = no_cache
+        self.temperature = opts.temperature
+        self.no_cache = opts.no_cache
         self.stop_event = stop if stop is not None else threading.Event()
-        self.max_retries = max_retries
-        self.timeout = timeout
+        self.max_retries = opts.max_retries
+        self.timeout = opts.timeout
         self._api_key = api_key
         self._cancel: Callable[[], None] | None = None  # cuts the request short (set while it runs)
         self.result: RunResult | None = None
@@ -224,13 +134,13 @@ class LiveStream:
             model=self.model,
             mode=mode,
             max_tokens=max_tokens,
-            temperature=temperature,
-            max_retries=max_retries,
-            timeout=float(timeout),
+            temperature=opts.temperature,
+            max_retries=opts.max_retries,
+            timeout=float(opts.timeout),
             api_key=api_key,
-            max_turns=max_turns,
-            max_cost_usd=max_cost_usd,
-            permission_mode=permission_mode,
+            max_turns=opts.max_turns,
+            max_cost_usd=opts.max_cost_usd,
+            permission_mode=opts.permission_mode,
             files=seeded,
             history=earlier,
         )
@@ -238,14 +148,14 @@ class LiveStream:
         if mode == CLAUDE_CODE:
             extra = {
                 "mode": mode,
-                "max_turns": max_turns,
-                "permission_mode": permission_mode,
+                "max_turns": opts.max_turns,
+                "permission_mode": opts.permission_mode,
                 "claude_code": _claude_code.claude_code_version(),
                 "files": [list(f) for f in seeded],
             }
         if earlier:  # a conversation: its earlier turns decide the answer too (single prompts hash as before)
             extra = {**(extra or {}), "history": [list(turn) for turn in earlier]}
-        self.key = cache_key(self._text, self.model, prompt, max_tokens, temperature, extra)
+        self.key = cache_key(self._text, self.model, prompt, max_tokens, opts.temperature, extra)
 
     def stop(self) -> None:
         """Stop the run; safe from any thread, and a no-op once it has finished."""
@@ -369,43 +279,34 @@ class LiveStream:
             warn_unusable(e)
 
 
-def stream(agent: AgentLike, prompt: str, **options: Any) -> LiveStream:
+def stream(agent: AgentLike, prompt: str, options: RunOptions | None = None, **keywords: Any) -> LiveStream:
     """A LiveStream: `for chunk in live.stream(agent, prompt): ...`, then `.result`. Options as run()."""
-    return LiveStream(agent, prompt, **options)
+    return LiveStream(agent, prompt, options, **keywords)
 
 
 def run(
     agent: AgentLike,
     prompt: str,
+    options: RunOptions | None = None,
     *,
-    model: str | None = None,
-    max_tokens: int | None = None,
-    temperature: float | None = None,
     on_text: Callable[[str], object] | None = None,
     stop: threading.Event | None = None,
-    no_cache: bool = False,
-    max_retries: int = DEFAULT_MAX_RETRIES,
-    timeout: float = DEFAULT_TIMEOUT_S,
     api_key: str | None = None,
-    mode: str = API,
-    max_turns: int = DEFAULT_MAX_TURNS,
-    max_cost_usd: float | None = DEFAULT_MAX_COST_USD,
-    permission_mode: str = DEFAULT_PERMISSION_MODE,
     files: Mapping[str, str] | None = None,
     history: Iterable[tuple[str, str]] | None = None,
+    **option_keywords: Any,
 ) -> RunResult:
     """Run `agent` on `prompt` and return its RunResult.
 
-    mode="api" (default): one streamed request, system prompt = agent.prompt, user message = prompt, no
-    tools; `max_tokens` defaults to 4096, `temperature` is only sent when given (models after Opus 4.6
-    reject it).
+    `options` (a RunOptions; see its fields) says how: the mode ("api", the default: one streamed request,
+    system prompt = agent.prompt, user message = prompt, no tools; or "claude-code": Claude Code runs the
+    agent as a subagent in a scratch folder, with its tools), the model, max_tokens, temperature, retries,
+    timeout, Claude Code's max_turns, max_cost_usd and permission_mode, no_cache. The same names given as
+    keywords (`live.run(agent, prompt, model="haiku", max_tokens=200)`) change the options given.
 
-    mode="claude-code": Claude Code (bundled in claude-agent-sdk) runs the agent as a subagent in a scratch
-    folder, with its tools and Claude Code's tool loop; `max_turns` bounds the agent's turns, `max_cost_usd`
-    the cost (Claude Code's report and agentkit's count, whichever passes first), `permission_mode` what
-    its tools may do (default "acceptEdits": edits inside the scratch folder only), `files` seeds that
-    folder ({relative path: text}); `max_tokens` defaults to Claude Code's own. `history` (api mode) holds
-    the earlier (user message, answer) turns of a conversation that `prompt` continues.
+    `files` (claude-code mode) seeds the scratch folder ({relative path: text}); `history` (api mode) holds
+    the earlier (user message, answer) turns of a conversation that `prompt` continues. The API key is read
+    from the environment unless `api_key` is given.
 
     Text arrives through `on_text(chunk)` as it is generated. Setting `stop` (a threading.Event) ends the
     run early, keeping the partial text (complete=False). A recorded complete run with the same agent
@@ -415,41 +316,36 @@ def run(
     return LiveStream(
         agent,
         prompt,
-        model=model,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        no_cache=no_cache,
+        options,
         stop=stop,
-        max_retries=max_retries,
-        timeout=timeout,
         api_key=api_key,
-        mode=mode,
-        max_turns=max_turns,
-        max_cost_usd=max_cost_usd,
-        permission_mode=permission_mode,
         files=files,
         history=history,
+        **option_keywords,
     ).run(on_text)
 
 
 def compare(
     agents: Iterable[AgentLike],
     prompt: str,
+    options: RunOptions | None = None,
     *,
     on_text: Callable[[int, str], object] | None = None,
     parallel: bool = False,
-    **options: Any,
+    **keywords: Any,
 ) -> RunResults:
     """Run the same prompt through several agents (or versions of one); results in the given order.
 
     `on_text(index, chunk)` receives each agent's text as it streams. With `parallel=True` the runs
-    stream at the same time (one thread each). Other options (`mode=` included) as run().
+    stream at the same time (one thread each). `options` and other keywords (`mode=` included) as run().
     """
     agents = list(agents)
+    opts = RunOptions.of(options, {k: v for k, v in keywords.items() if k in OPTION_NAMES})
+    rest = {k: v for k, v in keywords.items() if k not in OPTION_NAMES}
 
     def one(i: int) -> RunResult:
         callback = None if on_text is None else (lambda chunk: on_text(i, chunk))
-        return run(agents[i], prompt, on_text=callback, **options)
+        return run(agents[i], prompt, opts, on_text=callback, **rest)
 
     if parallel and len(agents) > 1:
         with ThreadPoolExecutor(max_workers=min(len(agents), 8)) as pool:
