@@ -621,9 +621,23 @@ def test_a_playground_waits_only_for_its_own_runs(home, fake_api, agent):
         # Not a speed test: waiting for the other Playground's stalled run would take the whole 20 s stall.
         assert waited < 10, waited
     finally:
+        t0 = time.perf_counter()
         slow.stop()
         slow.wait()
+        stopping = time.perf_counter() - t0
     assert not slow.running and slow.results[0].error == "stopped"
+    # Stop cuts a stream that is waiting for its first text, not only between chunks: not a speed test,
+    # but waiting for the stall would take the rest of its 20 s.
+    assert stopping < 10, stopping
+
+
+def test_a_stop_event_cuts_a_run_that_waits_for_its_first_text(home, fake_api, agent):
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    t0 = time.perf_counter()
+    result = live.run(agent, "stalled [[stall:20]]", stop=stop, no_cache=True)
+    assert result.error == "stopped" and not result.complete
+    assert time.perf_counter() - t0 < 10  # the stall is 20 s: the stop cut it
 
 
 # -- the history file: a versioned schema, migrations, errors (issue: history) ----------------------------

@@ -222,6 +222,7 @@ class LiveStream:
         t0 = time.perf_counter()
         backend = _api.stream if self.mode == API else _claude_code.stream
         record = True
+        finished = self._watch_stop()
         try:
             chunks = backend(self.spec, draft, self.stop_event, self._set_cancel)
             yield from redacted_chunks(chunks, secrets(self._api_key))
@@ -235,8 +236,25 @@ class LiveStream:
             draft.error = draft.error or "interrupted"
             raise
         finally:
+            finished.set()
             if record:
                 self._record(draft, timestamp, time.perf_counter() - (draft.request_started or t0))
+
+    def _watch_stop(self) -> threading.Event:
+        """Cut the request as soon as the stop event is set, from whoever sets it (a Playground's Stop button
+        sets the event it passed to `run`): the backends look at it between chunks only, and a stream that
+        waits for its first text (a slow model, a stall) would otherwise run on. Set the returned event
+        when the request is over."""
+        finished = threading.Event()
+
+        def watch() -> None:
+            while not finished.is_set():
+                if self.stop_event.wait(0.05):
+                    self.stop()
+                    return
+
+        threading.Thread(target=watch, daemon=True, name="agentkit-stop-watch").start()
+        return finished
 
     def _record(self, draft: Draft, timestamp: str, latency: float) -> None:
         name, path = _describe(self.agent)
