@@ -259,12 +259,12 @@ def render_rows(
         lines = [",".join(CSV_COLUMNS)]
         for summary, winner in zip(summaries, shadowed_by, strict=True):
             if winner is None:
-                value = ""
+                cell = ""
             elif winner in fields:
-                value = fields[winner]
+                cell = fields[winner]
             else:
-                value = fields[winner] = _csv_line([winner])
-            lines.append(f"{summary[3]},{value}")
+                cell = fields[winner] = _csv_line([winner])
+            lines.append(f"{summary[3]},{cell}")
         return "\r\n".join(lines) + "\r\n"
     scope_head = f"{'scope':9}" if scoped else ""
     lines = [f"{'state':10}{scope_head}{'parse':9}{'name':32}{'model':10}{'tools':>6}  path"]

@@ -226,18 +226,27 @@ class RouteExplorer(Panel):
     def _work(self, request: str, edited: Any | None) -> None:
         from agentkit import live
 
-        options = {"samples": int(self.samples.value), "config_dir": self.config_dir, "claude": self.claude}
-        try:  # a worker thread: whatever goes wrong is shown in the status
-            before = live.route(request, self.project, **options) if edited is not None else None
-            after = live.route(
-                request, self.project, agents=[edited] if edited is not None else None, **options
+        samples = int(self.samples.value)
+
+        def route(agents: list[Any] | None) -> Any:
+            return live.route(
+                request,
+                self.project,
+                samples=samples,
+                agents=agents,
+                config_dir=self.config_dir,
+                claude=self.claude,
             )
+
+        try:  # a worker thread: whatever goes wrong is shown in the status
+            before = route(None) if edited is not None else None
+            after = route([edited] if edited is not None else None)
         except Exception as exc:
             self.status.value = error_text(exc)
         else:
             self.before, self.result = before, after
             self.output.value = routes_html(after, before)
-            top = max(after.picks, key=after.picks.get) if after.picks else None
+            top = max(after.picks, key=lambda label: after.picks[label]) if after.picks else None
             self.status.value = (
                 f"most often: {top} ({after.shares()[top]:.0%} of {len(after.answered)})"
                 if top
