@@ -656,7 +656,7 @@ REQUESTS = {
 }
 
 
-def test_routing_with_both_routers_and_a_description_fix(home, fake_api) -> None:
+def test_routing_with_both_routers_and_a_description_fix(home, fake_api, claude_code) -> None:
     sql, css = (agentkit.loads(text, path=f"{key}.md") for key, text in ROUTED.items())
     fixed_css = agentkit.edit(css, description="Styles web pages: layout, responsive pricing page design.")
     results = evals.run_routing({"before": [sql, css], "after": [sql, fixed_css]}, REQUESTS)
@@ -691,7 +691,7 @@ def test_routing_with_both_routers_and_a_description_fix(home, fake_api) -> None
     assert fake_api.count == 6 and all(r.cached for r in again.rows if r.router == "claude-code")
 
 
-def test_routing_replay_misses_are_listed(home, fake_api, monkeypatch) -> None:
+def test_routing_replay_misses_are_listed(home, fake_api, monkeypatch, claude_code) -> None:
     monkeypatch.setenv("AGENTKIT_REPLAY", "1")
     agents_ = [agentkit.loads(text, path=f"{key}.md") for key, text in ROUTED.items()]
     with pytest.raises(
@@ -789,7 +789,9 @@ def test_replay_reads_recordings_and_never_writes_them(home, fake_api, agents, m
     assert evals.cache_path().read_bytes() == recorded
 
 
-def test_a_replay_miss_names_samples_and_routing_together(home, fake_api, agents, monkeypatch) -> None:
+def test_a_replay_miss_names_samples_and_routing_together(
+    home, fake_api, agents, monkeypatch, claude_code
+) -> None:
     monkeypatch.setenv("AGENTKIT_REPLAY", "1")
     routing = evals.routing_suite(agentkit.load(agents), {"review this diff": "reviewer"}, routers=["live"])
     suite = evals.Suite(agents=[str(agents / "strict.md")], cases=["Review o"], routing=routing)

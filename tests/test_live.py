@@ -819,7 +819,7 @@ SECRET = "sk-ant-test-SECRET-9f8e7d6c5b4a-not-real"
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "  ", "\t \r\n"], ids=["lf", "crlf", "spaces", "mixed"])
 def test_a_key_with_trailing_whitespace_is_stripped_and_never_written(
-    home, fake_api, agent, monkeypatch, tmp_path, capfd, ending
+    home, fake_api, agent, monkeypatch, tmp_path, capfd, ending, claude_code
 ):
     key = SECRET + ending
     monkeypatch.setenv("ANTHROPIC_API_KEY", key)
@@ -1223,7 +1223,7 @@ def test_cli_try_in_claude_code_mode(home, fake_api, claude_code):
 # -- newcomers: replay, recorded prompts, option checks, the README (issue: newcomer details) ---------------
 
 
-def test_replay_lists_the_recorded_prompts(home, fake_api, agent, monkeypatch):
+def test_replay_lists_the_recorded_prompts(home, fake_api, agent, monkeypatch, claude_code):
     for prompt in ("first recorded prompt", "second recorded prompt"):
         live.run(agent, prompt)
     monkeypatch.setenv("AGENTKIT_REPLAY", "1")
@@ -1247,7 +1247,9 @@ def test_cli_replay_miss_lists_recorded_prompts(home, fake_api):
     assert "recorded prompts for 'code-reviewer': 'a prompt someone recorded'" in out.stderr
 
 
-def test_playground_offers_recorded_prompts_when_replaying(home, fake_api, agent, three, monkeypatch):
+def test_playground_offers_recorded_prompts_when_replaying(
+    home, fake_api, agent, three, monkeypatch, claude_code
+):
     from agentkit.widgets import Playground
 
     live.compare([agent, three[0]], "recorded for both")
@@ -1350,7 +1352,7 @@ def test_cli_try_without_a_key_says_what_to_do(home, fake_api, tmp_path):
     assert "api_key=" not in message  # a command-line user has no such option
 
 
-def test_the_readme_try_examples_replay_without_a_key(tmp_path):
+def test_the_readme_try_examples_replay_without_a_key(tmp_path, claude_code):
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "scripts" / "run_notebooks.py")
