@@ -119,8 +119,8 @@ def run(
     price; see `_batch`). `record=False` leaves the run out of the run history. `options` (a
     live.RunOptions) says how every answer is run: its model (when `models` is not given), max_tokens and
     temperature override the suite's, its max_retries and no_cache those above, the rest (mode, ...) go
-    to `live.run`, as other keywords do (such as `mode=`). Raises SuiteError when the suite cannot run, ReplayMiss (listing every
-    unrecorded run) in replay mode, MissingKeyError without a key.
+    to `live.run`, as other keywords do (such as `mode=`). Raises SuiteError when the suite cannot run,
+    ReplayMiss (listing every unrecorded run) in replay mode, MissingKeyError without a key.
     """
     suite = suite_from(suite)
     changes: dict[str, Any] = {}
