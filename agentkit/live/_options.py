@@ -17,17 +17,13 @@ from typing import Any
 from agentkit._errors import InvalidRunOption
 from agentkit._reader.claude_code import PERMISSION_MODES
 from agentkit._reader.jsonable import lone_surrogate
-from agentkit.live import _api, _claude_code
+from agentkit.live._api import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S
+from agentkit.live._claude_code import DEFAULT_MAX_COST_USD, DEFAULT_MAX_TURNS, DEFAULT_PERMISSION_MODE
 from agentkit.live._result import API, CLAUDE_CODE, MODES
 
 DEFAULT_MAX_TOKENS = 4096  # direct runs; Claude Code runs use Claude Code's own limit unless given
 MAX_OUTPUT_TOKENS = 128_000  # the most a current Claude model writes in one response
 MAX_RETRIES_LIMIT = 20
-DEFAULT_MAX_RETRIES = _api.DEFAULT_MAX_RETRIES
-DEFAULT_TIMEOUT_S = _api.DEFAULT_TIMEOUT_S
-DEFAULT_MAX_TURNS = _claude_code.DEFAULT_MAX_TURNS
-DEFAULT_MAX_COST_USD = _claude_code.DEFAULT_MAX_COST_USD
-DEFAULT_PERMISSION_MODE = _claude_code.DEFAULT_PERMISSION_MODE
 
 
 @dataclass(frozen=True)
