@@ -340,7 +340,7 @@ class FileCache:
             _keep_fresh(self.path)  # type: ignore[arg-type]
             return
         parts: list[bytes | tuple[int, int, int]] = [b"", b"", b""]
-        if self._stored_intact and same_files and self._parts is not None:
+        if self._stored_intact and same_files and self._file is not None and self._parts is not None:
             parts[_RESULTS] = self._parts[_RESULTS]  # the same results (touched files at most): as they are
             index = self._new_index
         else:
@@ -350,7 +350,7 @@ class FileCache:
                     self._new_results[path] = stored[path]
             index = {path: self._new_index[path] for path in self._new_results}  # no result: no entry
         run_key = None
-        if self._run is _KEPT and self._parts is not None:
+        if self._run is _KEPT and self._file is not None and self._parts is not None:
             run_key, parts[_REPORT] = self._run_key, self._parts[_REPORT]
         elif isinstance(self._run, tuple):
             run_key = self._run[0]
