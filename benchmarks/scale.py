@@ -1,7 +1,7 @@
 """100,000 agent files: load, lint and overlap as a user runs them, against reading the bytes.
 
     python benchmarks/scale.py [--files 100000] [--repeat 3] [--corpora DIR] [--workdir DIR]
-                               [--overlap-timeout 600] [--steps read,load,lint,...] [--cold]
+                               [--overlap-timeout 600] [--steps read,load,lint,...] [--cold] [--json FILE]
 
 1. Builds `--files` agent files from the shared corpora, 500 per folder: benchmarks/overlap.py's
    perturbed copies (near-duplicates at every level, a few exact copies), as large collections have.
@@ -25,6 +25,8 @@
               empty cache (the first run, which also fills it), `-warm` from the cache a run before filled
               (a second run over unchanged files);
      overlap  `agentkit overlap FOLDER --format json` (the command), once, with a time limit.
+With `--json FILE` the table is also written there (with the load average before and after, and the command),
+as benchmarks/results/scale-100000.json keeps it.
 Goals: load and lint within 2x of read (issue 10); the whole inventory and lint commands within 2x of read
 (issue 23, on a second run); overlap finishes in under 4 GB, or refuses up front with a message that says
 what it would need and what to run instead.
@@ -33,6 +35,7 @@ what it would need and what to run instead.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -251,8 +254,10 @@ def main() -> None:
         default="wall",
         help="which time picks the best run and makes the ratios (cpu: user + system, steadier on a busy machine)",
     )
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     steps = [s for s in args.steps.split(",") if s]
+    load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="agentkit-scale-") as tmp:
         folder = (args.workdir or Path(tmp)) / f"agents-{args.files}"
@@ -298,6 +303,34 @@ def main() -> None:
         f"(whole processes taking turns, best of {args.repeat} by {args.clock} time, ratios of {args.clock} "
         f"time; overlap once; {cache})"
     )
+    load_after = os.getloadavg()
+    print(f"load average (1, 5, 15 min): before {load_before}, after {load_after}, on {os.cpu_count()} CPUs")
+    if args.json:
+        table = {
+            step: {
+                "wall_s": round(best.wall, 3),
+                "cpu_s": round(best.cpu, 3),
+                **{
+                    f"x_{r}": round(getattr(best, args.clock) / getattr(rows[r], args.clock), 3)
+                    for r in references
+                },
+                "peak_rss_mb": round(best.rss),
+                "result": best.result,
+            }
+            for step, best in rows.items()
+        }
+        record = {
+            "command": "python benchmarks/scale.py " + " ".join(sys.argv[1:]),
+            "files": args.files,
+            "best_of": args.repeat,
+            "clock": args.clock,
+            "page_cache": cache,
+            "cpus": os.cpu_count(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in load_after],
+            "steps": table,
+        }
+        args.json.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -172,6 +172,105 @@ def test_a_renamed_file_is_another_entry(
     assert (code, out, err) == run(capsys, "lint", str(folder), "--format", "json", "--no-cache")
 
 
+def test_deleted_new_and_replaced_files_miss_the_cache(
+    tmp_path: Path, home: Path, reads: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deleted file leaves the output, a new one enters it, and a file replaced by another one of the same
+    size under the old mtime (a new inode: what editors that save by renaming do) is read again."""
+    folder = tmp_path / "agents"
+    folder.mkdir()
+    for name in ("alpha", "beta", "gamma"):
+        _write(folder / f"{name}.md", AGENT.format(name=name, tools="Read"))
+    _age(folder)
+    for command in ("inventory", "lint"):
+        run(capsys, command, str(folder), "--format", "json")
+    (folder / "beta.md").unlink()
+    _write(folder / "delta.md", AGENT.format(name="delta", tools="Read"))
+    old = (folder / "gamma.md").stat()
+    _write(tmp_path / "gamma.md", AGENT.format(name="gamma", tools="Bash"))  # same length
+    os.utime(tmp_path / "gamma.md", ns=(old.st_atime_ns, old.st_mtime_ns))
+    os.replace(tmp_path / "gamma.md", folder / "gamma.md")
+    for command in ("inventory", "lint"):
+        reads.update(opened=0, parsed=0)
+        result = run(capsys, command, str(folder), "--format", "json")
+        assert reads["parsed"] == 2  # delta.md, gamma.md
+        assert result == run(capsys, command, str(folder), "--format", "json", "--no-cache"), command
+    rows = json.loads(run(capsys, "inventory", str(folder), "--format", "json")[1])
+    assert [(Path(row["path"]).name, row["tools"]) for row in rows] == [
+        ("alpha.md", ["Read"]),
+        ("delta.md", ["Read"]),
+        ("gamma.md", ["Bash"]),
+    ]
+
+
+@pytest.mark.parametrize("copy_file_range", [True, False], ids=["kernel copy", "read and write"])
+@pytest.mark.parametrize("command", ["inventory", "lint"])
+def test_touched_files_are_confirmed_by_their_bytes_and_the_output_recalled(
+    command: str,
+    copy_file_range: bool,
+    tmp_path: Path,
+    home: Path,
+    reads: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Files whose identity changed but not their bytes (touched, checked out again, written just before
+    the run that stored them) are read and hashed, never parsed; the last output is recalled without
+    decoding any file's result, and the cache is saved with their new identities and its other parts copied
+    as they are (by the kernel, or read and written where it cannot), so that the next run reads nothing."""
+    shutil.copytree(SAMPLES, tmp_path / "agents")
+    folder = tmp_path / "agents"
+    _age(folder)
+    args = (command, str(folder), "--format", "json")
+    expected = run(capsys, *args, "--no-cache")
+    assert run(capsys, *args) == expected
+    files = len(agentkit.load(folder))
+    _age(folder, seconds=30)  # a new mtime, and a ctime of now
+    monkeypatch.setattr(_cache, "_RACY_NS", 0)  # so that the next run can trust what this one saves
+    if not copy_file_range:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    decoded = []
+    stored = FileCache._stored
+    monkeypatch.setattr(FileCache, "_stored", lambda self: decoded.append(1) or stored(self))
+    reads.update(opened=0, parsed=0)
+    assert run(capsys, *args) == expected
+    assert (reads["opened"], reads["parsed"], decoded) == (files, 0, [])
+    reads.update(opened=0, parsed=0)
+    assert run(capsys, *args) == expected
+    assert (reads["opened"], reads["parsed"], decoded) == (0, 0, [])
+    # The results copied as they are still serve a run that needs them: one file edited.
+    _write(folder / "planner.md", (folder / "planner.md").read_text("utf-8") + "\nMore.\n")
+    reads.update(opened=0, parsed=0)
+    result = run(capsys, *args)
+    assert reads["parsed"] == 1 and decoded  # the edited file alone
+    assert result == run(capsys, *args, "--no-cache")
+
+
+def test_a_damaged_output_part_is_made_again(
+    tmp_path: Path, home: Path, reads: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last run's output is a part of the cache file with its own checksum: damaged, it is made again
+    from the files' results (no file parsed), with a warning, and the cache is written whole again."""
+    shutil.copytree(SAMPLES, tmp_path / "agents")
+    folder = tmp_path / "agents"
+    _age(folder)
+    for command in ("inventory", "lint"):
+        args = (command, str(folder), "--format", "json")
+        expected = run(capsys, *args, "--no-cache")
+        run(capsys, *args)
+        (cache_file,) = [p for p in _cache_files(home) if p.name.startswith(command)]
+        data = bytearray(cache_file.read_bytes())
+        at = len(_cache.MAGIC) + 2
+        index_size = int.from_bytes(data[at : at + 8], "big")
+        data[_cache._HEAD + index_size + 5] ^= 1  # inside the output part
+        cache_file.write_bytes(bytes(data))
+        reads.update(opened=0, parsed=0)
+        code, out, err = run(capsys, *args)
+        assert (code, out) == expected[:2] and reads["parsed"] == 0
+        assert f"the cache {cache_file} is damaged (its checksum does not match); the output is made" in err
+        assert run(capsys, *args) == expected  # written again, whole
+
+
 def test_the_rule_selection_and_the_format_are_part_of_the_key(
     tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

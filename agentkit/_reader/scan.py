@@ -103,6 +103,8 @@ class FileCache(Protocol):
     def active(self) -> bool: ...
     def check(self, path: str, info: os.stat_result) -> bool: ...
     def value(self, path: str) -> Any: ...
+    def known(self, path: str) -> bool: ...
+    def confirm(self, path: str, info: os.stat_result, digest: bytes) -> bool: ...
     def verify(self, path: str, info: os.stat_result, digest: bytes) -> Any: ...
     def store(self, path: str, info: os.stat_result, digest: bytes, value: Any) -> None: ...
 
@@ -130,6 +132,28 @@ class Survey:
 
     def __len__(self) -> int:
         return len(self._listed)
+
+    def confirm(self, digest: Callable[[bytes], bytes]) -> None:
+        """Read the files the cache has an entry for but could not vouch for by their identity (touched,
+        checked out again, or changed just before the run that stored them started), and let the digest of
+        their bytes vouch for them: nothing is parsed, and no stored result decoded. Files without an entry (a
+        first run) are not read here."""
+        cache, listed = self.cache, self._listed
+        todo = [
+            index
+            for index, vouched in enumerate(self._vouched)
+            if not vouched and self._stats[index] is not None and cache.known(listed[index][0])
+        ]
+        unread = [(listed[i][0], _path(listed[i][1], listed[i][2]), listed[i][3], listed[i][4]) for i in todo]
+        for index, (path_text, path, problem, _real, fd) in zip(todo, _opened_ahead(unread), strict=True):
+            data = _bytes_or_record(path_text, problem, path, fd)
+            info = self._stats[index]
+            if (
+                not isinstance(data, Agent)
+                and info is not None
+                and cache.confirm(path_text, info, digest(data))
+            ):
+                self._vouched[index] = True
 
     def summaries(
         self,

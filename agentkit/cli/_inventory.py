@@ -55,14 +55,15 @@ def inventory(paths: tuple[Path, ...], fmt: str, no_cache: bool) -> int:
         return no_agents(paths)
     report = cache.recall(survey.listing, fmt)  # no file changed since the last run: its output
     if report is MISS:
+        survey.confirm(file_digest)  # files touched, but their bytes are the same?
+        report = cache.recall(survey.listing, fmt)
+    if report is MISS:
         found = survey.summaries(
             lambda agent: summarize(agent, _PARTS[fmt], ascii_only), miss=MISS, digest=file_digest
         )
         leave_for_exit(found)
-        report = cache.recall(survey.listing, fmt)  # files touched, but their bytes are the same
-        if report is MISS:
-            report = _report(found, fmt, ascii_only)
-            cache.remember(survey.listing, fmt, report)
+        report = _report(found, fmt, ascii_only)
+        cache.remember(survey.listing, fmt, report)
     out, code = report
     write_out(out)
     save_cache("inventory", cache)

@@ -91,7 +91,7 @@ def lint(
     """
     import agentkit
     from agentkit import findings
-    from agentkit.reader import MISS, Survey
+    from agentkit.reader import MISS, Survey, file_digest
     from agentkit.rules import file_results, resolve_rules, set_findings
 
     if statistics and fmt == "sarif":
@@ -114,12 +114,13 @@ def lint(
         return no_agents(paths)
     report = cache.recall(survey.listing, options)  # no file changed since the last run: its output
     if report is MISS:
+        survey.confirm(file_digest)  # files touched, but their bytes are the same?
+        report = cache.recall(survey.listing, options)
+    if report is MISS:  # each file's findings (cached where they hold), the set-level rules, the output
         found = file_results(survey, rules)
         leave_for_exit(found)
-        report = cache.recall(survey.listing, options)  # files touched, but their bytes are the same
-        if report is MISS:  # the set-level rules and the output again
-            report = _report(set_findings(rules, found), len(found), rules, *options)
-            cache.remember(survey.listing, options, report)
+        report = _report(set_findings(rules, found), len(found), rules, *options)
+        cache.remember(survey.listing, options, report)
     out, err, code = report
     _write(out, err)
     save_cache("lint", cache)
