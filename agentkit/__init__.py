@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from agentkit._oracle.verify import VerifyReport, verify
     from agentkit._overlap.guidance import MergeGuidance
     from agentkit._overlap.overlap import Group, Overlap, Passage, overlap
-    from agentkit._overlap.route import Router, conflicts, route
     from agentkit._usage import Usage, usage
     from agentkit.live import LiveConfusion, Route, RunOptions, RunResult, RunResults
+    from agentkit.live._routing.estimate import Router, conflicts, route
 
 __all__ = [
     "CLAUDE_CODE_MODEL_VERSION",
@@ -124,9 +124,9 @@ _LAZY = {
     "Overlap": "agentkit._overlap.overlap",
     "Group": "agentkit._overlap.overlap",
     "Passage": "agentkit._overlap.overlap",
-    "route": "agentkit._overlap.route",
-    "conflicts": "agentkit._overlap.route",
-    "Router": "agentkit._overlap.route",
+    "route": "agentkit.live._routing.estimate",
+    "conflicts": "agentkit.live._routing.estimate",
+    "Router": "agentkit.live._routing.estimate",
     "MergeGuidance": "agentkit._overlap.guidance",
     "verify": "agentkit._oracle.verify",
     "VerifyReport": "agentkit._oracle.verify",

@@ -1,5 +1,7 @@
 """The exceptions agentkit raises on purpose. Bad agent *files* never raise: they become records."""
 
+import difflib
+
 
 class AgentkitError(Exception):
     """Base of every error agentkit raises on purpose."""
@@ -65,3 +67,9 @@ class UsageError(AgentkitError):
 
 class OracleError(AgentkitError):
     """Claude Code did not answer as expected (no request, no listing, a listing agentkit cannot parse)."""
+
+
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """ " (did you mean 'x'?)" for the closest choice, or "": the tail of an error naming an unknown word."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from agentkit import evals, live
     from agentkit._oracle.standin import FAKE_KEY, Behaviour, FakeMessagesAPI
-    from agentkit.evals._routing import scratch_project
+    from agentkit.live._routing.evaluation import scratch_project
 
     real = bool(os.environ.get("ANTHROPIC_API_KEY")) and os.environ.get("ANTHROPIC_API_KEY") != FAKE_KEY
     api = None if real else FakeMessagesAPI().start()

@@ -406,3 +406,38 @@ def test_a_public_class_name_means_one_class() -> None:
                 clashes.append(f"{module_name}.{name} is not {first[0]}.{name}")
     assert clashes == []
     assert not hasattr(importlib.import_module("agentkit.live"), "Comparison")
+
+
+# Routing is one package (live/_routing). Outside it, only the interfaces show it, the public facade of
+# evals wraps it, and the stand-in replays recorded routing answers (it serves every offline run).
+ROUTING_OUTSIDE_ITS_PACKAGE = {
+    "cli/_route.py",
+    "widgets/_route.py",
+    "evals/__init__.py",
+    "_oracle/standin.py",
+}
+
+
+def test_routing_lives_in_one_package() -> None:
+    """No function or class about routing is defined outside `live/_routing/`, and the layout drawn in
+    docs/architecture.md lists exactly the package's modules."""
+    home = PACKAGE / "live" / "_routing"
+    strays = []
+    for module in sorted(PACKAGE.rglob("*.py")):
+        relative = module.relative_to(PACKAGE).as_posix()
+        if module.is_relative_to(home) or relative in ROUTING_OUTSIDE_ITS_PACKAGE:
+            continue
+        for node in ast.parse(module.read_text("utf-8")).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if "rout" in node.name.lower():
+                    strays.append(f"{relative}:{node.lineno} {node.name}")
+    assert not strays, "routing outside live/_routing/: " + ", ".join(strays)
+    docs = (PACKAGE.parent / "docs" / "architecture.md").read_text("utf-8")
+    drawn = docs.split("## Routing, in one place", 1)[1].split("```")[1]
+    listed = {
+        line.split()[0]
+        for line in drawn.splitlines()
+        if line.startswith("    ") and line.split()[0].endswith(".py")
+    }
+    modules = {p.name for p in home.glob("*.py") if p.name != "__init__.py"}
+    assert listed == modules, f"docs list {sorted(listed ^ modules)} differently from live/_routing/"

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 import agentkit
 from agentkit._overlap.overlap import KINDS, Overlap, overlap
-from agentkit._overlap.route import Router, conflicts, route
 from agentkit._overlap.shingles import word_tokens
 from agentkit._reader.claude_code import BUILTIN_TOOLS
+from agentkit.live._routing.estimate import Router, conflicts, route
 
 # -- helpers ----------------------------------------------------------------------------------------------
 
@@ -767,7 +767,7 @@ def test_merge_guidance_needs_two_agents() -> None:
 def test_the_stop_words_are_scikit_learns() -> None:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from agentkit._overlap.route import ENGLISH_STOP_WORDS as ours
+    from agentkit.live._routing.estimate import ENGLISH_STOP_WORDS as ours
 
     assert ours == frozenset(ENGLISH_STOP_WORDS)
 

@@ -1,7 +1,7 @@
 """Agent text as the overlap and routing read it: stop words, cleaned text, the name Claude Code shows.
 
 One home for these, used by the scores (`scores`, `verdict`, `coverage`) and by the offline router
-(`route`), so that neither depends on the other.
+(`live/_routing/estimate.py`), so that neither depends on the other.
 """
 
 from __future__ import annotations

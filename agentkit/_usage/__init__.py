@@ -8,7 +8,7 @@
     u.export_routing("routing.yaml")           # the requests, labelled with the agent Claude Code picked
 
 Reading streams line by line (`_read`), finding the files is `_files`, the tables are `_frames`, the result
-is `_result.Usage`, the routing suite `_routing`, the figures `_figures`.
+is `_result.Usage` (its routing suite is written by `live/_routing/cases.py`), the figures `_figures`.
 """
 
 from __future__ import annotations

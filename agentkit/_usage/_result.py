@@ -252,7 +252,7 @@ class Usage:
 
     def export_routing(self, path: str | Path) -> Path:
         """Write the requests as a routing suite (YAML) labelled with what Claude Code did; see _routing."""
-        from agentkit._usage._routing import write_routing_suite
+        from agentkit.live._routing.cases import write_routing_suite
 
         return write_routing_suite(self, Path(path))
 

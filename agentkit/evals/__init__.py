@@ -40,7 +40,12 @@ from agentkit.evals._history import RunDiff, diff, load_run, runs
 from agentkit.evals._records import Answer, Check, Grade
 from agentkit.evals._registry import assertion, type_names
 from agentkit.evals._results import EvalResults
-from agentkit.evals._routing import (
+from agentkit.evals._run import run
+from agentkit.evals._sample import SampleResult
+from agentkit.evals._stats import mcnemar_exact, paired_bootstrap, sign_flip_p, wilson
+from agentkit.evals._suite import Case, Suite
+from agentkit.evals._suite_file import load_suite
+from agentkit.live._routing.evaluation import (
     RoutingCase,
     RoutingChange,
     RoutingResults,
@@ -48,11 +53,6 @@ from agentkit.evals._routing import (
     RoutingSuite,
     routing_suite,
 )
-from agentkit.evals._run import run
-from agentkit.evals._sample import SampleResult
-from agentkit.evals._stats import mcnemar_exact, paired_bootstrap, sign_flip_p, wilson
-from agentkit.evals._suite import Case, Suite
-from agentkit.evals._suite_file import load_suite
 
 __all__ = [
     "DEFAULT_GRADER_MODEL",
@@ -120,7 +120,7 @@ def run_routing(
     Claude Code's picks are cached and replayable like any run.
     """
     from agentkit.evals._answers import Asker
-    from agentkit.evals._routing import run_routing_suite
+    from agentkit.live._routing.evaluation import run_routing_suite
 
     if isinstance(agents, RoutingSuite):
         suite = agents

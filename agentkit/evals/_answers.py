@@ -372,10 +372,10 @@ class Asker:
             return result
 
     def route(self, suite: Any, label: str, agents: Sequence[Any], request: str) -> Any:
-        """What Claude Code does first with `request` over a set (`evals._routing.ClaudeCodePicks`). Suites
+        """What Claude Code does first with `request` over a set (`live/_routing/evaluation.ClaudeCodePicks`). Suites
         over a scratch project are cached here by what Claude Code sees of the set; suites over a real
         project rely on `live.route`'s own history, which keys samples by the exact request sent."""
-        from agentkit.evals._routing import ClaudeCodePicks, claude_code_picks, routing_key
+        from agentkit.live._routing.evaluation import ClaudeCodePicks, claude_code_picks, routing_key
 
         if suite.project is not None:
             return claude_code_picks(suite, label, agents, request, no_cache=self.no_cache)

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from agentkit._errors import MissingKeyError, ReplayMiss, SuiteError
+from agentkit._errors import MissingKeyError, ReplayMiss, SuiteError, did_you_mean
 from agentkit.evals._isolate import run_isolated
 from agentkit.evals._records import Answer, Check
-from agentkit.evals._registry import AssertionType, did_you_mean, lookup, type_names, types
+from agentkit.evals._registry import AssertionType, lookup, type_names, types
 
 COMMON_KEYS = ("type", "value", "weight", "threshold", "metric", "timeout", "turn")
 DEFAULT_CHECK_TIMEOUT_S = (

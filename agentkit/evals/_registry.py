@@ -24,7 +24,6 @@ and the value are compared, for the documentation.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -132,8 +131,3 @@ def type_names() -> list[str]:
         if t.negatable:
             names.append(f"not-{t.name}")
     return names
-
-
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import agentkit.evals._report as _report
 from agentkit.evals._compare import Comparison, compare_values, plural
-from agentkit.evals._routing import RoutingResults
 from agentkit.evals._sample import FRAME_COLUMNS, OWN_MODEL, SampleResult
 from agentkit.evals._stats import wilson_over_cases
+from agentkit.live._routing.evaluation import RoutingResults
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -33,10 +33,10 @@ from agentkit.evals._grader import GRADER_MAX_TOKENS, GraderAgent
 from agentkit.evals._isolate import STOPPED
 from agentkit.evals._records import Answer, GraderAccess
 from agentkit.evals._results import EvalResults
-from agentkit.evals._routing import run_routing_suite
 from agentkit.evals._sample import OWN_MODEL, SampleResult
 from agentkit.evals._suite import Case, Suite
 from agentkit.evals._suite_file import suite_from
+from agentkit.live._routing.evaluation import run_routing_suite
 
 
 @dataclass(frozen=True)

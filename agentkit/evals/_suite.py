@@ -41,14 +41,14 @@ from pathlib import Path
 from typing import Any
 
 from agentkit import live
-from agentkit._errors import SuiteError
+from agentkit._errors import SuiteError, did_you_mean
 from agentkit._reader.agent import Agent
 from agentkit.evals._agents import Version, agent_label, versions_from_spec
 from agentkit.evals._checks import COMMON_KEYS, DEFAULT_CHECK_TIMEOUT_S, Assertion
 from agentkit.evals._grader import DEFAULT_GRADER_MODEL, GRADER_SYSTEM_PROMPT
-from agentkit.evals._registry import did_you_mean, lookup
-from agentkit.evals._routing import RoutingSuite
+from agentkit.evals._registry import lookup
 from agentkit.evals._template import render, render_text
+from agentkit.live._routing.evaluation import RoutingSuite
 
 DEFAULT_CONCURRENCY = 4
 CASE_KEYS = ("id", "description", "prompt", "vars", "assert", "threshold", "files")

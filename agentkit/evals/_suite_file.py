@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from agentkit import live
-from agentkit._errors import EvalError, SuiteError
+from agentkit._errors import EvalError, SuiteError, did_you_mean
 from agentkit._reader.agent import Agent
 from agentkit._reader.scan import read_text_safely
 from agentkit.evals._agents import Version, versions_from_spec
@@ -19,8 +19,11 @@ from agentkit.evals._builtin import load_callable, load_module
 from agentkit.evals._checks import COMMON_KEYS, DEFAULT_CHECK_TIMEOUT_S, Assertion, validate
 from agentkit.evals._dataset import read_rows
 from agentkit.evals._grader import DEFAULT_GRADER_MODEL, GRADER_SYSTEM_PROMPT
-from agentkit.evals._registry import did_you_mean, lookup
-from agentkit.evals._routing import (
+from agentkit.evals._registry import lookup
+from agentkit.evals._suite import CASE_KEYS, DEFAULT_CONCURRENCY, Case, Suite, disambiguate
+from agentkit.evals._template import names_in
+from agentkit.evals._yaml import LocatedDict, LocatedList, line_of, load_located
+from agentkit.live._routing.evaluation import (
     ROUTERS,
     SELF,
     RoutingCase,
@@ -30,9 +33,6 @@ from agentkit.evals._routing import (
     project_agents,
     router_name,
 )
-from agentkit.evals._suite import CASE_KEYS, DEFAULT_CONCURRENCY, Case, Suite, disambiguate
-from agentkit.evals._template import names_in
-from agentkit.evals._yaml import LocatedDict, LocatedList, line_of, load_located
 
 SUITE_KEYS = (
     "description",

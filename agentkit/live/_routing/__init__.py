@@ -1,11 +1,20 @@
-"""Routing: will Claude Code hand a request to an agent? The one place for it.
+"""Routing: will Claude Code hand a request to an agent? Every answer lives here.
 
-- `capture.py`, `request.py`, `whatif.py`: Claude Code's own main-loop request for a project, captured from
-  the pinned binary, as it is or with edited agents or CLAUDE.md (`capture_request`);
+- `estimate.py`: the offline estimate from names and descriptions (`agentkit.route`, `conflicts`): free and
+  instant, not Claude Code's routing;
+- `capture.py`, `listing.py`, `whatif.py`, `request.py`: Claude Code's own main-loop request for a project,
+  captured from the pinned binary, as it is or with edited agents or CLAUDE.md (`capture_request`);
 - `sample.py`, `route.py`, `result.py`: that request sent N times, each answer classified by what it does
-  first (`route` -> `Route`);
-- `compare.py`: the offline estimate (`agentkit.route`, descriptions only) against it;
+  first (`live.route` -> `Route`);
+- `compare.py`: the offline estimate against Claude Code's routing, request by request;
+- `evaluation.py`: labelled requests scored with either router (`routing:` in eval suites,
+  `evals.run_routing`);
+- `cases.py`: the requests of real sessions, from the transcripts, written as a routing suite
+  (`agentkit usage --export-routing`);
 - `confusion.py`: Claude's opinion of two descriptions side by side (not Claude Code's routing).
+
+Only the Claude Code router is imported here; `estimate` and `evaluation` are imported where they are used,
+so that `import agentkit.live` does not load scikit-learn's side of the kit.
 """
 
 from agentkit.live._routing.capture import Capture

@@ -53,7 +53,7 @@ def compare_routing(
     import pandas as pd
 
     if offline is None:
-        from agentkit._overlap.route import route as offline_route
+        from agentkit.live._routing.estimate import route as offline_route
 
         offline = offline_route
     pool = offline_agents(project, agents)

@@ -20,17 +20,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentkit._errors import LiveError, ReplayMiss, SuiteError
+from agentkit._errors import LiveError, ReplayMiss, SuiteError, did_you_mean
 from agentkit._reader.agent import Agent
 from agentkit._reader.claude_code import BUILTIN_AGENTS
-from agentkit.evals._stats import wilson
+from agentkit._stats import wilson
+from agentkit.live._prices import home
+from agentkit.live._routing.compare import offline_agents
+from agentkit.live._routing.estimate import Router
+from agentkit.live._routing.route import route
+from agentkit.live._routing.sample import SELF
+from agentkit.live._source import label as source_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ROUTERS = ("offline", "claude-code")
 ROUTER_ALIASES = {"live": "claude-code"}  # the name before the router replayed Claude Code's own request
-SELF = "(self)"  # the main agent does the work itself: no agent should take it / none was picked
 SELF_ALIASES = ("none",)  # the label before `(self)`
 NONE = SELF  # the older name of the label, kept for code that imports it
 MAX_SUITE_SAMPLES = 50
@@ -132,8 +137,6 @@ def routing_suite(
 
 def project_agents(project: Path, edits: Sequence[Agent] | None = None) -> list[Agent]:
     """The agents Claude Code lists for `project` (its own and the user's), with `edits` applied."""
-    from agentkit.live._routing.compare import offline_agents
-
     return [a for a in offline_agents(project, list(edits) if edits is not None else None)]
 
 
@@ -148,8 +151,6 @@ def names_of(agents: Iterable[Agent]) -> list[str]:
 def check_expectations(suite: RoutingSuite, where: str | None) -> None:
     """Every expected agent must exist in every set (or be built in, or `(self)`): a typo would otherwise
     read as a routing failure."""
-    from agentkit.evals._checks import did_you_mean
-
     for label, agents in suite.sets:
         names = names_of(agents)
         known = [*names, *BUILTIN_AGENTS, SELF]
@@ -309,8 +310,6 @@ class RoutingResults:
     def source_note(self, router: str, set: str | None = None) -> str:
         """ " · answers from ..." when the router's answers did not all come from Claude (the stand-in, another
         endpoint), " · an estimate from descriptions" for the offline router; "" for Anthropic's answers."""
-        from agentkit.live import source_label
-
         if ROUTER_ALIASES.get(router, router) == "offline":
             return " · an estimate from names and descriptions, not Claude Code's routing"
         sources = {r.source for r in self._rows(set, router)} - {"offline", "anthropic"}
@@ -380,11 +379,9 @@ def scratch_project(agents: Sequence[Agent]) -> tuple[Path, Path]:
     """(a project holding exactly these agents in .claude/agents, an empty Claude config), made once per set
     under $AGENTKIT_HOME/routing so that Claude Code's request, its capture and its samples are the same
     from run to run (the user's own config and agents stay out of an evaluation)."""
-    from agentkit import live
-
     texts = sorted((a.path.name, a.render()) for a in agents)
     digest = hashlib.sha256(json.dumps(texts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    base = live.home() / "routing"
+    base = home() / "routing"
     project, config = base / f"set-{digest}", base / "empty-config"
     config.mkdir(parents=True, exist_ok=True)
     if not (project / ".git").exists():
@@ -402,15 +399,13 @@ def claude_code_picks(
 ) -> ClaudeCodePicks:
     """What Claude Code's main loop does first with `request`, `suite.samples` times: over the set in a
     scratch project, or in the suite's project with the set applied as an edit."""
-    from agentkit import live
-
     options: dict[str, Any] = {"samples": suite.samples, "model": suite.model, "cache": not no_cache}
     if suite.project is not None:
         edits = None if label == suite.project_set else list(agents)
-        routed = live.route(request, suite.project, agents=edits, **options)
+        routed = route(request, suite.project, agents=edits, **options)
     else:
         project, config = scratch_project(routable(agents))
-        routed = live.route(request, project, config_dir=config, **options)
+        routed = route(request, project, config_dir=config, **options)
     answered = routed.answered
     if not answered:
         raise LiveError(routed.samples[0].error or "no sample was answered")
@@ -426,8 +421,6 @@ def claude_code_picks(
 
 def run_routing_suite(suite: RoutingSuite, claude_code_route: ClaudeCodeRoute) -> RoutingResults:
     """Route every request over every set with every router. Replay misses are gathered and raised once."""
-    from agentkit._overlap.route import Router
-
     rows: list[RoutingRow] = []
     missing: list[str] = []
     for label, agents in suite.sets:
