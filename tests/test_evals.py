@@ -774,6 +774,23 @@ def test_run_options_reach_every_answer_of_a_suite(home, fake_api, agents) -> No
         assert (body["model"], body["max_tokens"], body["temperature"]) == ("claude-haiku-5-5", 99, 0.5)
 
 
+def test_run_options_named_at_their_default_still_override_the_suite(home, fake_api, agents) -> None:
+    # A suite that sets temperature and max_tokens; the caller names the defaults on purpose.
+    suite = evals.Suite(
+        agents=[str(agents / "reviewer.md")], cases=["Review s"], temperature=0.7, max_tokens=50
+    )
+    options = live.RunOptions(temperature=None, max_tokens=None)
+    assert options.given() == {"temperature": None, "max_tokens": None}
+    assert options.replace(mode="api").given() == {"temperature": None, "max_tokens": None, "mode": "api"}
+    assert live.RunOptions().given() == {} and options == live.RunOptions()  # naming is not a value
+    evals.run(suite, options=options, progress=False, record=False)
+    evals.run(suite, progress=False, record=False, no_cache=True)
+    bodies = [r.body for r in fake_api.requests if r.body["messages"][0]["content"] == "Review s"]
+    assert len(bodies) == 2
+    assert "temperature" not in bodies[0] and bodies[0]["max_tokens"] == live.DEFAULT_MAX_TOKENS
+    assert (bodies[1]["temperature"], bodies[1]["max_tokens"]) == (0.7, 50)
+
+
 def test_replay_reads_recordings_and_never_writes_them(home, fake_api, agents, monkeypatch) -> None:
     agent = agentkit.load(agents / "reviewer.md")[0]
     suite = evals.Suite(agents=[agent], cases=["Review n"])

@@ -126,7 +126,7 @@ def test_run_options_refuse_what_no_run_can_honour():
         live.RunOptions.of(None, {"max_token": 3})
     with pytest.raises(dataclasses.FrozenInstanceError):
         live.RunOptions().max_tokens = 3  # type: ignore[misc]
-    assert live.RunOptions(max_tokens=10, mode="api").given() == {"max_tokens": 10}
+    assert live.RunOptions(max_tokens=10, mode="api").given() == {"max_tokens": 10, "mode": "api"}
     assert agentkit.RunOptions is live.RunOptions
 
 

@@ -130,6 +130,8 @@ def run(
     for name in ("max_tokens", "temperature"):
         if name in given:
             changes[name] = given[name]
+    if changes.get("max_tokens", 0) is None:  # named at its default: the suite's default, not the suite's
+        changes["max_tokens"] = live.DEFAULT_MAX_TOKENS
     no_cache = no_cache or given.get("no_cache", False)
     max_retries = given.get("max_retries", max_retries)
     live_options = {**_per_run(given), **live_options}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agentkit._errors import InvalidRunOption
@@ -41,6 +41,9 @@ class RunOptions:
         stopped (Claude Code's report and agentkit's count, whichever passes first; None: no limit), and
         what its tools may do ("acceptEdits": edits inside the scratch folder only).
     no_cache: always make a request (and record it), even when the same run is recorded.
+
+    The fields you name count as given even at their default (`RunOptions(mode="api")` overrides a suite
+    that says `mode: claude-code`); see `given`.
     """
 
     mode: str = API
@@ -53,20 +56,27 @@ class RunOptions:
     max_cost_usd: float | None = DEFAULT_MAX_COST_USD
     permission_mode: str = DEFAULT_PERMISSION_MODE
     no_cache: bool = False
+    # The fields named when made or replaced: not compared, not shown, set by __init__ and replace.
+    _named: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check(self)
 
     def replace(self, **changes: Any) -> RunOptions:
         """A copy with `changes` (field names as keywords), checked like a new one."""
-        return dataclasses.replace(self, **changes) if changes else self
+        if not changes:
+            return self
+        copy = dataclasses.replace(self, **changes)
+        object.__setattr__(copy, "_named", self._named | frozenset(changes))
+        return copy
 
     def given(self) -> dict[str, Any]:
-        """The options that differ from the defaults, as keywords (what a caller would have written)."""
+        """The options a caller set, as keywords: those named when made or replaced, and any that differ
+        from the defaults. What a suite's own options give way to."""
         return {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if getattr(self, f.name) != f.default
+            if f.init and (f.name in self._named or getattr(self, f.name) != f.default)
         }
 
     @classmethod
@@ -83,10 +93,27 @@ class RunOptions:
             raise TypeError(
                 f"unexpected keyword argument {unknown[0]!r} (run options: {', '.join(sorted(OPTION_NAMES))})"
             )
-        return dataclasses.replace(base, **keywords)
+        return base.replace(**keywords)
 
 
-OPTION_NAMES = frozenset(f.name for f in dataclasses.fields(RunOptions))
+OPTION_NAMES = frozenset(f.name for f in dataclasses.fields(RunOptions) if f.init)
+
+
+def _remember_named_fields(cls: type[RunOptions]) -> None:
+    """Wrap the generated __init__ so that an instance knows which fields its caller named (a default
+    value passed on purpose is still a choice)."""
+    generated = cls.__init__
+    order = [f.name for f in dataclasses.fields(cls) if f.init]
+
+    def __init__(self: RunOptions, *args: Any, **kwargs: Any) -> None:
+        generated(self, *args, **kwargs)
+        object.__setattr__(self, "_named", frozenset(order[: len(args)]) | frozenset(kwargs))
+
+    __init__.__doc__ = generated.__doc__
+    cls.__init__ = __init__  # type: ignore[method-assign]
+
+
+_remember_named_fields(RunOptions)
 
 
 def _is_int(value: object) -> bool:
